@@ -1,0 +1,21 @@
+// Entry point of netscore_pcap.node: PcapHandle (with static findAllDevs) and libVersion.
+#include <napi.h>
+#include <pcap/pcap.h>
+
+#include "pcap-handle.h"
+
+namespace {
+
+Napi::Value LibVersion(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), pcap_lib_version());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("PcapHandle", PcapHandle::Init(env));
+  exports.Set("libVersion", Napi::Function::New<LibVersion>(env, "libVersion"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(netscore_pcap, Init)

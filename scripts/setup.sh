@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what netscore needs on Debian/Ubuntu, then its npm dependencies, then builds it.
+# Usage: scripts/setup.sh [--test]   (--test also installs the tools the test suite runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libpcap-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  # Real tools the tests use as oracles and peers: tshark's counts, tcpdump and tcpreplay for
+  # capture, promtool/Prometheus/Alertmanager for the bundle, docker-compose to validate the
+  # compose file, scikit-learn as the Isolation Forest reference, Chromium for the landing page.
+  packages+=(tcpdump tshark tcpreplay prometheus prometheus-alertmanager docker-compose python3-sklearn chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund
+npm run build

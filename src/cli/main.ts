@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { VERSION } from '../util/version.js';
+import { COMMANDS } from './commands.js';
+import { createLogger } from './logger.js';
+import { OPTIONS, OptionError, resolveOptions, type OptionSpec } from './options.js';
+
+/** A usage problem yargs found (unknown flag, missing argument); exit status 2. */
+class UsageError extends Error {}
+
+function yargsOption(spec: OptionSpec) {
+  const shown = spec.default === undefined ? '' : ` [default: ${spec.kind === 'duration' ? `${spec.default}s` : String(spec.default)}]`;
+  return {
+    // Values are validated by resolveOptions, so yargs keeps them as text and names no type errors itself.
+    type: spec.kind === 'boolean' ? ('boolean' as const) : spec.kind === 'list' ? ('array' as const) : ('string' as const),
+    describe: `${spec.describe}${spec.choices ? ` (${spec.choices.join('|')})` : ''}${shown}`,
+    group: `${spec.group}:`,
+    global: true,
+    requiresArg: spec.kind !== 'boolean' && spec.kind !== 'list',
+  };
+}
+
+/** Parses argv and runs the chosen command; resolves to the process exit status. */
+export async function main(argv: string[]): Promise<number> {
+  let status = 0;
+  let cli: Argv = yargs(argv)
+    .scriptName('netscore')
+    .usage('$0 [command] [options]\n\nCapture-and-score Prometheus exporter for network traffic.')
+    .parserConfiguration({ 'dot-notation': false, 'camel-case-expansion': false })
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias('help', 'h')
+    .showHelpOnFail(false)
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  for (const spec of OPTIONS) cli = cli.option(spec.name, yargsOption(spec));
+  for (const cmd of COMMANDS) {
+    cli = cli.command(cmd.usage, cmd.describe, (y) => cmd.builder?.(y) ?? y, async (args) => {
+      const o = resolveOptions(OPTIONS, args as Record<string, unknown>, process.env);
+      const log = createLogger(o['log.level'] as string, o['log.format'] as string);
+      status = await cmd.run(args as Record<string, unknown>, o, log);
+    });
+  }
+  cli = cli.demandCommand(1, 'a command is required: see --help');
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    process.stderr.write(`netscore: ${oneLine(err)}\n`);
+    return err instanceof UsageError || err instanceof OptionError ? 2 : 1;
+  }
+  return status;
+}
+
+/** The first line of an error's message; never a stack trace. */
+function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0];
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`netscore: ${oneLine(err)}\n`);
+    process.exitCode = 1;
+  },
+);

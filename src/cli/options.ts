@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../util/duration.js';
+
+/** How an option's text is turned into a value. */
+export type OptionKind = 'string' | 'int' | 'number' | 'duration' | 'bytes' | 'boolean' | 'list';
+
+/** One command-line option, also settable from the environment and the config file. */
+export interface OptionSpec {
+  /** Flag name without dashes, e.g. `web.listen-address`. */
+  name: string;
+  /** Value kind. */
+  kind: OptionKind;
+  /** One-line help. */
+  describe: string;
+  /** Default value (already parsed); undefined means unset. */
+  default?: unknown;
+  /** Allowed values, for string options. */
+  choices?: readonly string[];
+  /** Smallest allowed value, for numeric kinds (inclusive). */
+  min?: number;
+  /** Largest allowed value, for numeric kinds (inclusive). */
+  max?: number;
+  /** Help group heading. */
+  group: string;
+}
+
+/** Every option netscore knows, in help order. Adding an option is one line here. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { group: 'Web', name: 'web.listen-address', kind: 'string', describe: 'Address to serve metrics on, host:port, :port or [ipv6]:port (default :10811 for run; replay serves only when given).' },
+  { group: 'Web', name: 'web.telemetry-path', kind: 'string', describe: 'Path under which to expose metrics.', default: '/metrics' },
+  { group: 'Logging', name: 'log.level', kind: 'string', describe: 'Only log messages with the given severity or above.', default: 'info', choices: ['debug', 'info', 'warn', 'error'] },
+  { group: 'Logging', name: 'log.format', kind: 'string', describe: 'Output format of log messages.', default: 'logfmt', choices: ['logfmt', 'json'] },
+  { group: 'Config', name: 'config.file', kind: 'string', describe: 'YAML file setting any of these options (flags and NETSCORE_* environment variables take precedence).' },
+  { group: 'Flows', name: 'flow.max', kind: 'int', describe: 'Maximum flows held at once; beyond it the least recently seen flow is evicted (about 124 bytes each).', default: 1_000_000, min: 1, max: 50_000_000 },
+  { group: 'Flows', name: 'flow.timeout.tcp', kind: 'duration', describe: 'Idle timeout of an open TCP flow.', default: 300, min: 0.001 },
+  { group: 'Flows', name: 'flow.timeout.tcp-closed', kind: 'duration', describe: 'Idle timeout of a TCP flow after FIN or RST.', default: 5, min: 0.001 },
+  { group: 'Flows', name: 'flow.timeout.udp', kind: 'duration', describe: 'Idle timeout of a UDP flow.', default: 60, min: 0.001 },
+  { group: 'Flows', name: 'flow.timeout.icmp', kind: 'duration', describe: 'Idle timeout of an ICMP or ICMPv6 flow.', default: 30, min: 0.001 },
+  { group: 'Flows', name: 'flow.timeout.other', kind: 'duration', describe: 'Idle timeout of flows of other IP protocols.', default: 60, min: 0.001 },
+  { group: 'Flows', name: 'flow.timeout.active', kind: 'duration', describe: 'Age after which a busy flow is ended and restarted.', default: 1800, min: 0.001 },
+  { group: 'Decoding', name: 'decode.max-depth', kind: 'int', describe: 'Maximum nesting of tags, labels, extension headers and tunnels before a packet is counted as too deep.', default: 64, min: 1, max: 1024 },
+  { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
+  { group: 'Replay', name: 'summary', kind: 'boolean', describe: 'Print a JSON summary to stdout when the replay ends.', default: false },
+];
+
+/** Option values by flag name, after defaults, config file, environment and flags are merged. */
+export type OptionValues = Record<string, unknown>;
+
+/** A bad option value; its message names the option and is one line. */
+export class OptionError extends Error {
+  override name = 'OptionError';
+}
+
+/** Environment variable that sets `name`, e.g. NETSCORE_WEB_LISTEN_ADDRESS. */
+export function envName(name: string): string {
+  return `NETSCORE_${name.toUpperCase().replace(/[.-]/g, '_')}`;
+}
+
+/** Parses one option value from text (or a YAML scalar); `origin` names where it came from. */
+export function parseValue(spec: OptionSpec, raw: unknown, origin: string): unknown {
+  const bad = (want: string) => new OptionError(`invalid value for ${origin}: ${JSON.stringify(raw)} (want ${want})`);
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  let value: unknown;
+  switch (spec.kind) {
+    case 'string':
+      if (typeof text !== 'string' && typeof text !== 'number') throw bad('a string');
+      value = String(text);
+      if (spec.choices && !spec.choices.includes(value as string)) throw bad(`one of ${spec.choices.join(', ')}`);
+      return value;
+    case 'boolean':
+      if (typeof text === 'boolean') return text;
+      if (text === 'true' || text === '1' || text === '') return true;
+      if (text === 'false' || text === '0') return false;
+      throw bad('true or false');
+    case 'list':
+      if (Array.isArray(text)) return text.map(String);
+      if (typeof text === 'string') return text.split(',').map((s) => s.trim()).filter(Boolean);
+      throw bad('a comma-separated list');
+    case 'int':
+    case 'number': {
+      const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
+      if (!Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) throw bad(spec.kind === 'int' ? 'an integer' : 'a number');
+      value = n;
+      break;
+    }
+    case 'duration': {
+      const n = typeof text === 'number' ? text : parseDuration(String(text));
+      if (n === undefined) throw bad('a duration such as 10s, 5m, 1h or 250ms');
+      value = n;
+      break;
+    }
+    case 'bytes': {
+      const n = typeof text === 'number' ? text : parseBytes(String(text));
+      if (n === undefined) throw bad('a size such as 65536, 64MiB or 1GiB');
+      value = n;
+      break;
+    }
+  }
+  const n = value as number;
+  if (spec.min !== undefined && n < spec.min) throw bad(`at least ${spec.min}`);
+  if (spec.max !== undefined && n > spec.max) throw bad(`at most ${spec.max}`);
+  return value;
+}
+
+/** Parses sizes like 65536, 64KiB, 64MiB, 1GiB, 10MB. */
+function parseBytes(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(|B|KB|KiB|MB|MiB|GB|GiB)$/i.exec(text);
+  if (!m) return undefined;
+  const unit = m[2].toLowerCase();
+  const mult: Record<string, number> = { '': 1, b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  return Math.round(Number(m[1]) * mult[unit]);
+}
+
+/** Flattens nested YAML maps into dotted keys (`web: {listen-address: x}` → `web.listen-address`). */
+function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !OPTIONS.some((o) => o.name === key)) flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** Reads a YAML config file into option values; every problem is a one-line OptionError naming the file. */
+export function readConfigFile(path: string, specs: readonly OptionSpec[]): OptionValues {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ? (err as NodeJS.ErrnoException).code : (err as Error).message.split('\n')[0];
+    throw new OptionError(`config file ${path}: ${why}`, { cause: err });
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new OptionError(`config file ${path}: want a map of options`);
+  const out: OptionValues = {};
+  for (const [key, raw] of Object.entries(flatten(doc as Record<string, unknown>))) {
+    const spec = specs.find((o) => o.name === key);
+    if (!spec) throw new OptionError(`config file ${path}: unknown option "${key}"`);
+    out[key] = parseValue(spec, raw, `${key} in ${path}`);
+  }
+  return out;
+}
+
+/**
+ * Merges option sources: flags over NETSCORE_* environment variables over the
+ * config file over defaults. `flags` holds the raw values yargs parsed.
+ */
+export function resolveOptions(specs: readonly OptionSpec[], flags: Record<string, unknown>, env: NodeJS.ProcessEnv): OptionValues {
+  const configPath = (flags['config.file'] ?? env[envName('config.file')]) as string | undefined;
+  const fromFile = configPath ? readConfigFile(configPath, specs) : {};
+  const out: OptionValues = {};
+  for (const spec of specs) {
+    const flag = flags[spec.name];
+    const envValue = env[envName(spec.name)];
+    if (flag !== undefined) out[spec.name] = parseValue(spec, Array.isArray(flag) && spec.kind !== 'list' ? flag.at(-1) : flag, `--${spec.name}`);
+    else if (envValue !== undefined) out[spec.name] = parseValue(spec, envValue, envName(spec.name));
+    else if (spec.name in fromFile) out[spec.name] = fromFile[spec.name];
+    else out[spec.name] = spec.default;
+  }
+  return out;
+}

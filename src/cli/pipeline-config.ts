@@ -1,0 +1,18 @@
+import type { PipelineConfig } from '../pipeline/pipeline.js';
+import type { OptionValues } from './options.js';
+
+/** Maps option values onto the pipeline's settings. */
+export function pipelineConfig(o: OptionValues): PipelineConfig {
+  return {
+    flowMax: o['flow.max'] as number,
+    maxDepth: o['decode.max-depth'] as number,
+    timeouts: {
+      tcp: o['flow.timeout.tcp'] as number,
+      tcpClosed: o['flow.timeout.tcp-closed'] as number,
+      udp: o['flow.timeout.udp'] as number,
+      icmp: o['flow.timeout.icmp'] as number,
+      other: o['flow.timeout.other'] as number,
+      active: o['flow.timeout.active'] as number,
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { DnsSummary, parseDns } from './dns.js';
+
+const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+
+// Query id 0x1234, RD, one question: www.example.com A IN.
+const QUERY = hex('1234 0100 0001 0000 0000 0000 03777777 076578616d706c65 03636f6d 00 0001 0001');
+// Response to a query for 'x.example.com' with rcode 3 (NXDOMAIN): flags 0x8183.
+const NXDOMAIN = hex('1234 8183 0001 0000 0000 0000 0178 076578616d706c65 03636f6d 00 0001 0001');
+
+describe('parseDns', () => {
+  it('reads a query: name length, labels, entropy of labels below the registered domain', () => {
+    const out = new DnsSummary();
+    expect(parseDns(QUERY, 0, QUERY.length, out)).toBe(true);
+    expect(out.response).toBe(false);
+    expect(out.nameLength).toBe('www.example.com'.length);
+    expect(out.labels).toBe(3);
+    expect(out.entropy).toBe(0); // "www": one symbol
+  });
+
+  it('reads rcode 3 from an NXDOMAIN response', () => {
+    const out = new DnsSummary();
+    expect(parseDns(NXDOMAIN, 0, NXDOMAIN.length, out)).toBe(true);
+    expect(out.response).toBe(true);
+    expect(out.rcode).toBe(3);
+  });
+
+  it('measures entropy of a random-looking tunnel label, case-insensitively', () => {
+    const label = 'aBcDeFgHiJkLmNoP'; // 16 distinct letters once lower-cased → 4 bits
+    const name = [label, 'tunnel', 'com'];
+    const bytes = [0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0];
+    for (const l of name) bytes.push(l.length, ...Buffer.from(l));
+    bytes.push(0, 0, 16, 0, 1);
+    const msg = Uint8Array.from(bytes);
+    const out = new DnsSummary();
+    expect(parseDns(msg, 0, msg.length, out)).toBe(true);
+    expect(out.entropy).toBeCloseTo(4, 10);
+    expect(out.nameLength).toBe(label.length + 'tunnel.com'.length + 1);
+  });
+
+  it('honours the offset and length window', () => {
+    const framed = new Uint8Array(QUERY.length + 10);
+    framed.set(QUERY, 7);
+    const out = new DnsSummary();
+    expect(parseDns(framed, 7, QUERY.length, out)).toBe(true);
+    expect(out.nameLength).toBe(15);
+  });
+
+  it('rejects every truncation and compression pointers without throwing', () => {
+    const out = new DnsSummary();
+    for (let len = 0; len < QUERY.length - 4; len++) {
+      // Cut inside the header or the name: never accepted (the type/class tail is not needed).
+      if (len < 12 || len < 12 + 17) expect(parseDns(QUERY, 0, len, out)).toBe(false);
+    }
+    const pointer = hex('1234 0100 0001 0000 0000 0000 c00c');
+    expect(parseDns(pointer, 0, pointer.length, out)).toBe(false);
+    expect(parseDns(QUERY, -1, 5, out)).toBe(false);
+    expect(parseDns(QUERY, 0, 1000, out)).toBe(true);
+  });
+});

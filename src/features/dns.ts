@@ -1,0 +1,70 @@
+/** Fields of one DNS message that the features use; reused, never reallocated. */
+export class DnsSummary {
+  /** True for a response (QR bit set). */
+  response = false;
+  /** Response code (low 4 bits of the flags); 3 is NXDOMAIN. */
+  rcode = 0;
+  /** Length of the first question name in dotted text form, without the trailing dot. */
+  nameLength = 0;
+  /** Number of labels in the first question name. */
+  labels = 0;
+  /** Shannon entropy (bits per character) of the labels below the last two (the registered domain); 0 when there are none. */
+  entropy = 0;
+}
+
+const counts = new Uint16Array(256);
+
+/**
+ * Parses the header and first question name of the RFC 1035 message in
+ * data[off, off+len) into `out`. Returns false (leaving `out` partly written)
+ * for anything truncated or malformed; never throws and allocates nothing.
+ */
+export function parseDns(data: Uint8Array, off: number, len: number, out: DnsSummary): boolean {
+  const end = Math.min(off + len, data.length);
+  if (off < 0 || end - off < 12) return false;
+  out.response = (data[off + 2] & 0x80) !== 0;
+  out.rcode = data[off + 3] & 0x0f;
+  out.nameLength = 0;
+  out.labels = 0;
+  out.entropy = 0;
+  const qdcount = (data[off + 4] << 8) | data[off + 5];
+  if (qdcount === 0) return true;
+  // First pass: find label boundaries and the total name length.
+  let p = off + 12;
+  let labels = 0;
+  let textLength = 0;
+  for (;;) {
+    if (p >= end) return false;
+    const l = data[p];
+    if (l === 0) break;
+    // Compression pointers or reserved label types in a question name: stop, malformed.
+    if (l >= 0x40 || p + 1 + l > end || labels >= 127) return false;
+    textLength += (labels > 0 ? 1 : 0) + l;
+    labels++;
+    p += 1 + l;
+  }
+  out.labels = labels;
+  out.nameLength = textLength;
+  if (labels <= 2) return true;
+  // Second pass: character histogram of the labels below the registered domain.
+  counts.fill(0);
+  let n = 0;
+  p = off + 12;
+  for (let i = 0; i < labels - 2; i++) {
+    const l = data[p];
+    for (let k = 1; k <= l; k++) {
+      const ch = data[p + k];
+      counts[ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch]++; // DNS names are case-insensitive
+    }
+    n += l;
+    p += 1 + l;
+  }
+  let h = 0;
+  for (let c = 0; c < 256; c++) {
+    if (counts[c] === 0) continue;
+    const q = counts[c] / n;
+    h -= q * Math.log2(q);
+  }
+  out.entropy = h;
+  return true;
+}

@@ -1,0 +1,393 @@
+import type { DecodedPacket } from '../decode/decoded-packet.js';
+import type { FlowRecord } from '../flows/flow-record.js';
+import { ipText } from '../util/ip-text.js';
+import { DnsSummary, parseDns } from './dns.js';
+import { HllBank } from './hll.js';
+import { parseIpWords } from './ip-words.js';
+import { Regularity } from './regularity.js';
+import { N_FEATURES, transformRows } from './schema.js';
+import { hashWords, mix32 } from './word-hash.js';
+import { WordTable } from './word-table.js';
+
+/** One closed window: a row per tracked host, in schema column order. */
+export interface WindowBatch {
+  /** Window start, seconds since the epoch. */
+  start: number;
+  /** Window end (exclusive), seconds since the epoch. */
+  end: number;
+  /** Host addresses in text form, one per row. */
+  hosts: string[];
+  /** row-major n×F transformed vectors */
+  vectors: Float64Array;
+  /** row-major n×F raw values (for explanations) */
+  raw: Float64Array;
+}
+
+/** Options for HostWindows. */
+export interface HostWindowsOptions {
+  /** Window length in seconds. */
+  windowSeconds: number;
+  /** Most hosts tracked per window. */
+  maxHosts: number;
+  /** Flow-table capacity: flow slots are in [0, maxFlows). */
+  maxFlows: number;
+}
+
+// Per-host accumulators (indices into acc[host * N_ACC + k]).
+const FLOWS = 0;
+const ATTEMPTS = 1;
+const COMPLETED = 2;
+const RST = 3;
+const PKTS_SENT = 4;
+const PKTS_RECV = 5;
+const BYTES_SENT = 6;
+const BYTES_RECV = 7;
+const SMALL = 8;
+const DUR_SUM = 9;
+const DUR_N = 10;
+const UDP = 11;
+const ICMP = 12;
+const DNS_Q = 13;
+const QLEN_SUM = 14;
+const ENTROPY_SUM = 15;
+const DNS_R = 16;
+const NXDOMAIN = 17;
+const REGULARITY = 18;
+const INBOUND = 19;
+const N_ACC = 20;
+
+// Per-flow bits: the flow is a TCP attempt started in flowWindow, answered by SYN-ACK / RST.
+const BIT_ATTEMPT = 1;
+const BIT_SYNACK = 2;
+const BIT_RST = 4;
+
+const TCP_SYN = 0x02;
+const TCP_RST = 0x04;
+const TCP_ACK = 0x10;
+const SMALL_PACKET = 100;
+/** Hosts with at most this much activity may be evicted to make room when the table is full. */
+const EVICTABLE_ACTIVITY = 2;
+/** Candidates examined per insert into a full table, which bounds the cost per packet. */
+const EVICTION_PROBES = 4;
+const HOST_KEY = 5;
+const PAIR_KEY = 9;
+
+/**
+ * Per-source-host features over fixed, epoch-aligned windows. Memory is fixed
+ * at construction: a host table capped at maxHosts per window, HyperLogLog
+ * sketches for distinct counts, per-flow side arrays sized maxFlows, and a
+ * bounded cross-window table for connection regularity. Nothing is allocated
+ * per packet; host text forms are built when a window closes.
+ */
+export class HostWindows {
+  private readonly windowSeconds: number;
+  private readonly hosts: WordTable;
+  private readonly acc: Float64Array;
+  private readonly hostStamp: Uint32Array;
+  private readonly dstAddrs: HllBank;
+  private readonly dstPorts: HllBank;
+  private readonly dstServices: HllBank;
+  private readonly inSources: HllBank;
+  private readonly untracked = new HllBank(1, 10);
+  private readonly flowHost: Int32Array;
+  private readonly flowStamp: Uint32Array;
+  private readonly flowWindow: Int32Array;
+  private readonly flowBits: Uint8Array;
+  private readonly regularity: Regularity;
+  private readonly key = new Uint32Array(PAIR_KEY);
+  private readonly dns = new DnsSummary();
+  private stamp = 0;
+  private cursor = 0;
+  private highWater = 0;
+  private windowIndex = 0;
+  private start = NaN;
+  private untrackedTotal = 0;
+
+  /** @param onWindow receives every closed window that has at least one host. */
+  constructor(
+    opts: HostWindowsOptions,
+    private readonly onWindow: (batch: WindowBatch) => void,
+  ) {
+    if (!(opts.windowSeconds > 0)) throw new RangeError(`windowSeconds must be positive, got ${opts.windowSeconds}`);
+    if (!Number.isInteger(opts.maxFlows) || opts.maxFlows < 1) throw new RangeError(`maxFlows must be a positive integer, got ${opts.maxFlows}`);
+    this.windowSeconds = opts.windowSeconds;
+    this.hosts = new WordTable(opts.maxHosts, HOST_KEY);
+    this.acc = new Float64Array(opts.maxHosts * N_ACC);
+    this.hostStamp = new Uint32Array(opts.maxHosts);
+    this.dstAddrs = new HllBank(opts.maxHosts);
+    this.dstPorts = new HllBank(opts.maxHosts);
+    this.dstServices = new HllBank(opts.maxHosts);
+    this.inSources = new HllBank(opts.maxHosts);
+    this.flowHost = new Int32Array(opts.maxFlows).fill(-1);
+    this.flowStamp = new Uint32Array(opts.maxFlows);
+    this.flowWindow = new Int32Array(opts.maxFlows).fill(-1);
+    this.flowBits = new Uint8Array(opts.maxFlows);
+    this.regularity = new Regularity(Math.max(1024, opts.maxHosts * 4), PAIR_KEY);
+  }
+
+  /** Hosts dropped because the per-window cap was full (monotonic counter). */
+  get untrackedHosts(): number {
+    return this.untrackedTotal + Math.round(this.untracked.estimate(0));
+  }
+
+  /** Hosts tracked in the current window. */
+  get trackedHosts(): number {
+    return this.hosts.size;
+  }
+
+  /** Called for every decoded IP packet after the flow table update. flowSlot in [0,maxFlows) identifies the packet's flow while it is in the table (slots are reused after a flow ends); reverse = packet goes responder→initiator; newFlow = this packet created the flow (then pkt.src is the initiator). data is the frame buffer (pkt.payloadOffset/payloadLength index into it, for DNS). ts in seconds (float). */
+  packet(pkt: DecodedPacket, data: Uint8Array, wirelen: number, ts: number, flowSlot: number, reverse: boolean, newFlow: boolean): void {
+    if (pkt.ipVersion === 0) return;
+    if (Number.isNaN(this.start)) this.start = this.alignedStart(ts);
+    else if (ts >= this.start + this.windowSeconds) this.advance(ts);
+    const initiator = reverse ? pkt.dst : pkt.src;
+    let h = this.flowHost[flowSlot];
+    if (newFlow || h < 0 || this.flowStamp[flowSlot] !== this.hostStamp[h]) {
+      h = this.hostOf(pkt.ipVersion, initiator);
+      this.flowHost[flowSlot] = h;
+      this.flowStamp[flowSlot] = h < 0 ? 0 : this.hostStamp[h];
+    }
+    if (newFlow) this.inbound(pkt, h < 0 ? -1 : h);
+    if (h < 0) return;
+    const a = h * N_ACC;
+    const acc = this.acc;
+    const proto = pkt.ipProto;
+    if (reverse) {
+      acc[a + PKTS_RECV]++;
+      acc[a + BYTES_RECV] += wirelen;
+    } else {
+      acc[a + PKTS_SENT]++;
+      acc[a + BYTES_SENT] += wirelen;
+      if (wirelen < SMALL_PACKET) acc[a + SMALL]++;
+      if (proto === 1 || proto === 58) acc[a + ICMP]++;
+    }
+    if (newFlow) this.flowStarted(pkt, h, ts, flowSlot);
+    if (!pkt.hasL4) return;
+    if (proto === 6 && reverse) {
+      const bits = this.flowBits[flowSlot];
+      if ((bits & BIT_ATTEMPT) === 0 || this.flowWindow[flowSlot] !== this.windowIndex) return;
+      const flags = pkt.tcpFlags;
+      if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && (bits & BIT_SYNACK) === 0) {
+        acc[a + COMPLETED]++;
+        this.flowBits[flowSlot] = bits | BIT_SYNACK;
+      } else if ((flags & TCP_RST) !== 0 && (bits & BIT_RST) === 0) {
+        acc[a + RST]++;
+        this.flowBits[flowSlot] = bits | BIT_RST;
+      }
+    } else if (proto === 17) {
+      const port = reverse ? pkt.srcPort : pkt.dstPort;
+      if (port !== 53 || !parseDns(data, pkt.payloadOffset, pkt.payloadLength, this.dns)) return;
+      const dns = this.dns;
+      if (!reverse && !dns.response) {
+        acc[a + DNS_Q]++;
+        acc[a + QLEN_SUM] += dns.nameLength;
+        acc[a + ENTROPY_SUM] += dns.entropy;
+      } else if (reverse && dns.response) {
+        acc[a + DNS_R]++;
+        if (dns.rcode === 3) acc[a + NXDOMAIN]++;
+      }
+    }
+  }
+
+  /** Called when a flow leaves the table (durations, handshake completion, RST). */
+  flowEnded(flow: FlowRecord): void {
+    const version = parseIpWords(flow.src, this.key.subarray(1, 5));
+    if (version === 0) return;
+    this.key[0] = version;
+    const h = this.hosts.find(this.key);
+    if (h < 0) return;
+    this.acc[h * N_ACC + DUR_SUM] += Math.max(0, flow.last - flow.first);
+    this.acc[h * N_ACC + DUR_N]++;
+  }
+
+  /** Closes and emits every window whose end ≤ ts (packet time; call often). */
+  advance(ts: number): void {
+    if (Number.isNaN(this.start)) return;
+    while (ts >= this.start + this.windowSeconds) {
+      const end = this.start + this.windowSeconds;
+      this.emit(end);
+      // Skip runs of empty windows in one step.
+      this.start = this.hosts.size === 0 && ts >= end + this.windowSeconds ? this.alignedStart(ts) : end;
+    }
+  }
+
+  /** Emits the current partial window (shutdown / end of replay). */
+  flush(): void {
+    if (Number.isNaN(this.start)) return;
+    this.emit(this.start + this.windowSeconds);
+  }
+
+  private alignedStart(ts: number): number {
+    return Math.floor(ts / this.windowSeconds) * this.windowSeconds;
+  }
+
+  /** Fan-in: the responder of a new flow counts its distinct initiators. */
+  private inbound(pkt: DecodedPacket, initiator: number): void {
+    if (isGroupAddress(pkt.ipVersion, pkt.dst)) return;
+    const r = this.hostOf(pkt.ipVersion, pkt.dst);
+    if (r < 0) return;
+    this.acc[r * N_ACC + INBOUND]++;
+    // The initiator's key is still in key[0..5) when it was just looked up, but not when it is untracked.
+    this.inSources.add(r, initiator >= 0 ? hashWords(this.hosts.keys, initiator * HOST_KEY, HOST_KEY) : hashAddress(pkt.ipVersion, pkt.src));
+  }
+
+  private flowStarted(pkt: DecodedPacket, h: number, ts: number, flowSlot: number): void {
+    const a = h * N_ACC;
+    const acc = this.acc;
+    const proto = pkt.ipProto;
+    acc[a + FLOWS]++;
+    const key = this.key;
+    key[0] = pkt.ipVersion;
+    setAddress(key, 1, pkt.ipVersion, pkt.src);
+    setAddress(key, 5, pkt.ipVersion, pkt.dst);
+    const portWord = ((proto << 16) | (pkt.hasL4 && (proto === 6 || proto === 17) ? pkt.dstPort : 0)) >>> 0;
+    this.dstAddrs.add(h, hashWords(key, 5, 4, pkt.ipVersion));
+    this.dstPorts.add(h, mix32(portWord ^ 0x5bd1e995));
+    // The service hash covers the destination words plus the port word in key[0].
+    const version = key[0];
+    key[0] = portWord;
+    this.dstServices.add(h, hashWords(key, 5, 4, portWord));
+    key[0] = version;
+    this.flowBits[flowSlot] = 0;
+    if (proto === 17) acc[a + UDP]++;
+    else if (proto === 6 && pkt.hasL4 && (pkt.tcpFlags & TCP_ACK) === 0) {
+      acc[a + ATTEMPTS]++;
+      this.flowBits[flowSlot] = BIT_ATTEMPT;
+      this.flowWindow[flowSlot] = this.windowIndex;
+    }
+    const r = this.regularity.observe(key, ts);
+    if (r > acc[a + REGULARITY]) acc[a + REGULARITY] = r;
+  }
+
+  /** Entry of the host with these address words in the current window, inserting it; -1 when untracked. */
+  private hostOf(version: number, words: Uint32Array): number {
+    const key = this.key;
+    key[0] = version;
+    setAddress(key, 1, version, words);
+    const found = this.hosts.find(key);
+    if (found >= 0) return found;
+    if (this.hosts.size === this.hosts.capacity && !this.evictOne()) {
+      this.untracked.add(0, hashWords(key, 0, HOST_KEY));
+      return -1;
+    }
+    const h = this.hosts.insert(key);
+    this.hostStamp[h] = ++this.stamp;
+    if (h >= this.highWater) this.highWater = h + 1;
+    return h;
+  }
+
+  /** Frees the entry of a nearly idle host, if a few probes find one; counts it as untracked. */
+  private evictOne(): boolean {
+    const cap = this.hosts.capacity;
+    for (let i = 0; i < EVICTION_PROBES; i++) {
+      const e = this.cursor;
+      this.cursor = (this.cursor + 1) % cap;
+      const a = e * N_ACC;
+      // The newest entry may be the initiator whose new flow is being added right now.
+      if (this.hostStamp[e] === this.stamp) continue;
+      if (this.acc[a + PKTS_SENT] + this.acc[a + PKTS_RECV] + this.acc[a + INBOUND] > EVICTABLE_ACTIVITY) continue;
+      this.untracked.add(0, hashWords(this.hosts.keys, e * HOST_KEY, HOST_KEY));
+      this.hosts.remove(e);
+      this.resetHost(e);
+      return true;
+    }
+    return false;
+  }
+
+  private resetHost(e: number): void {
+    this.acc.fill(0, e * N_ACC, (e + 1) * N_ACC);
+    this.dstAddrs.clear(e);
+    this.dstPorts.clear(e);
+    this.dstServices.clear(e);
+    this.inSources.clear(e);
+    // Stamp 0 never matches a flow's stamp, so flows re-resolve their host.
+    this.hostStamp[e] = 0;
+  }
+
+  private emit(end: number): void {
+    const n = this.hosts.size;
+    if (n > 0) {
+      const raw = new Float64Array(n * N_FEATURES);
+      const names: string[] = [];
+      let row = 0;
+      for (let e = 0; e < this.highWater; e++) {
+        if (this.hostStamp[e] === 0) continue;
+        names.push(ipText(this.hosts.keys[e * HOST_KEY], this.hosts.keys, e * HOST_KEY + 1));
+        this.features(e, raw, row * N_FEATURES);
+        row++;
+      }
+      const vectors = new Float64Array(raw.length);
+      transformRows(raw, vectors);
+      this.onWindow({ start: this.start, end, hosts: names, vectors, raw });
+    }
+    for (let e = 0; e < this.highWater; e++) this.resetHost(e);
+    this.hosts.clear();
+    this.highWater = 0;
+    this.cursor = 0;
+    this.untrackedTotal += Math.round(this.untracked.estimate(0));
+    this.untracked.clear(0);
+    this.windowIndex++;
+  }
+
+  /** Writes host e's raw feature values (schema order) at out[at..]. */
+  private features(e: number, out: Float64Array, at: number): void {
+    const a = e * N_ACC;
+    const acc = this.acc;
+    const flows = acc[a + FLOWS];
+    const attempts = acc[a + ATTEMPTS];
+    const sent = acc[a + PKTS_SENT];
+    const queries = acc[a + DNS_Q];
+    // HLL estimates can overshoot slightly; a distinct count never exceeds the flows.
+    const services = Math.min(flows, this.dstServices.estimate(e));
+    const values = [
+      flows,
+      Math.min(flows, this.dstAddrs.estimate(e)),
+      Math.min(flows, this.dstPorts.estimate(e)),
+      services,
+      flows / Math.max(1, services),
+      attempts > 0 ? Math.max(0, attempts - acc[a + COMPLETED]) / attempts : 0,
+      attempts > 0 ? acc[a + RST] / attempts : 0,
+      sent,
+      acc[a + PKTS_RECV],
+      acc[a + BYTES_SENT],
+      acc[a + BYTES_RECV],
+      sent > 0 ? acc[a + BYTES_SENT] / sent : 0,
+      sent > 0 ? acc[a + SMALL] / sent : 0,
+      acc[a + DUR_N] > 0 ? acc[a + DUR_SUM] / acc[a + DUR_N] : 0,
+      acc[a + UDP],
+      acc[a + ICMP],
+      queries,
+      queries > 0 ? acc[a + QLEN_SUM] / queries : 0,
+      queries > 0 ? acc[a + ENTROPY_SUM] / queries : 0,
+      acc[a + DNS_R] > 0 ? acc[a + NXDOMAIN] / acc[a + DNS_R] : 0,
+      acc[a + REGULARITY],
+      (acc[a + BYTES_SENT] + 1) / (acc[a + BYTES_RECV] + 1),
+      Math.min(acc[a + INBOUND], this.inSources.estimate(e)),
+    ];
+    for (let i = 0; i < N_FEATURES; i++) out[at + i] = values[i];
+  }
+}
+
+/** True for multicast and broadcast destinations, which get no fan-in row. */
+function isGroupAddress(version: number, words: Uint32Array): boolean {
+  if (version === 4) return words[0] >>> 28 === 0xe || words[0] === 0xffffffff;
+  return words[0] >>> 24 === 0xff;
+}
+
+/** Copies an address into key[at..at+4), zeroing the words IPv4 leaves unused (they may hold stale data). */
+function setAddress(key: Uint32Array, at: number, version: number, words: Uint32Array): void {
+  key[at] = words[0];
+  const v6 = version === 6;
+  key[at + 1] = v6 ? words[1] : 0;
+  key[at + 2] = v6 ? words[2] : 0;
+  key[at + 3] = v6 ? words[3] : 0;
+}
+
+const scratch = new Uint32Array(HOST_KEY);
+
+/** Hash of an address as a host key, for hosts that have no table entry. */
+function hashAddress(version: number, words: Uint32Array): number {
+  scratch[0] = version;
+  setAddress(scratch, 1, version, words);
+  return hashWords(scratch, 0, HOST_KEY);
+}

@@ -1,0 +1,63 @@
+/** How a raw feature value is turned into the model's input. */
+export type FeatureTransform = 'log1p' | 'identity';
+
+/** One per-host-window feature: its name, meaning and model transform. */
+export interface FeatureSpec {
+  /** Stable snake_case name (metrics labels, explanations, model files). */
+  readonly name: string;
+  /** What the raw value measures. */
+  readonly description: string;
+  /** log1p for heavy-tailed counts, identity for shares and bounded values. */
+  readonly transform: FeatureTransform;
+}
+
+/**
+ * The ordered feature schema: the column order of every vector and of every
+ * saved model. "Sent"/"outbound" is the host acting as flow initiator;
+ * "received" is its responders' traffic back to it.
+ */
+export const FEATURES: readonly FeatureSpec[] = [
+  { name: 'flows_started', description: 'Flows the host initiated in the window', transform: 'log1p' },
+  { name: 'dst_addresses', description: 'Distinct destination addresses of initiated flows (HyperLogLog estimate)', transform: 'log1p' },
+  { name: 'dst_ports', description: 'Distinct destination protocol/port pairs of initiated flows (HyperLogLog estimate)', transform: 'log1p' },
+  { name: 'dst_services', description: 'Distinct destination address/protocol/port triples (HyperLogLog estimate)', transform: 'log1p' },
+  { name: 'flows_per_service', description: 'Initiated flows per distinct destination service', transform: 'log1p' },
+  { name: 'failed_handshake_share', description: 'Share of initiated TCP attempts (first packet without ACK) never answered by SYN-ACK', transform: 'identity' },
+  { name: 'rst_share', description: 'Share of initiated TCP attempts answered with RST', transform: 'identity' },
+  { name: 'packets_sent', description: 'Packets from the host in flows it initiated', transform: 'log1p' },
+  { name: 'packets_received', description: 'Packets to the host in flows it initiated', transform: 'log1p' },
+  { name: 'bytes_sent', description: 'Wire bytes from the host in flows it initiated', transform: 'log1p' },
+  { name: 'bytes_received', description: 'Wire bytes to the host in flows it initiated', transform: 'log1p' },
+  { name: 'mean_packet_size', description: 'Mean wire size of packets sent', transform: 'log1p' },
+  { name: 'small_packet_share', description: 'Share of sent packets under 100 wire bytes', transform: 'identity' },
+  { name: 'mean_flow_duration', description: 'Mean duration (s) of the host-initiated flows that ended in the window', transform: 'log1p' },
+  { name: 'udp_flows', description: 'UDP flows initiated', transform: 'log1p' },
+  { name: 'icmp_packets', description: 'ICMP/ICMPv6 packets sent in flows the host initiated', transform: 'log1p' },
+  { name: 'dns_queries', description: 'DNS queries sent (UDP port 53)', transform: 'log1p' },
+  { name: 'dns_name_length', description: 'Mean query-name length of DNS queries', transform: 'identity' },
+  { name: 'dns_label_entropy', description: 'Mean Shannon entropy (bits/char) of query names below the registered domain', transform: 'identity' },
+  { name: 'nxdomain_share', description: 'Share of DNS responses to the host with rcode NXDOMAIN', transform: 'identity' },
+  { name: 'connection_regularity', description: '1 - coefficient of variation of gaps between connection episodes to one destination (max over destinations, kept across windows)', transform: 'identity' },
+  { name: 'out_in_ratio', description: '(bytes sent + 1) / (bytes received + 1)', transform: 'log1p' },
+  { name: 'inbound_sources', description: 'Distinct initiators of flows to the host (HyperLogLog estimate; fan-in of floods)', transform: 'log1p' },
+];
+
+/** Feature names in schema order. */
+export const FEATURE_NAMES: readonly string[] = FEATURES.map((f) => f.name);
+
+/** Number of features per vector. */
+export const N_FEATURES = FEATURES.length;
+
+/** Column index of a feature name; throws for an unknown name so typos fail loudly. */
+export function featureIndex(name: string): number {
+  const i = FEATURE_NAMES.indexOf(name);
+  if (i < 0) throw new Error(`unknown feature ${name}`);
+  return i;
+}
+
+/** Applies the schema transforms to `raw` (row-major, N_FEATURES wide) into `out`. */
+export function transformRows(raw: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < raw.length; i++) {
+    out[i] = FEATURES[i % N_FEATURES].transform === 'log1p' ? Math.log1p(Math.max(0, raw[i])) : raw[i];
+  }
+}

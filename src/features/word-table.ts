@@ -1,0 +1,105 @@
+import { hashWords } from './word-hash.js';
+
+/**
+ * Fixed-capacity map from fixed-width word keys to dense entry ids in
+ * [0, capacity), with linear probing and backward-shift deletion, so lookups
+ * and inserts allocate nothing. Callers keep their per-entry data in arrays
+ * indexed by the entry id.
+ */
+export class WordTable {
+  /** Maximum number of entries. */
+  readonly capacity: number;
+  /** Words per key. */
+  readonly width: number;
+  /** Keys by entry id: entry e occupies keys[e*width .. e*width+width). */
+  readonly keys: Uint32Array;
+  private readonly buckets: Int32Array;
+  private readonly mask: number;
+  private readonly hashes: Uint32Array;
+  private readonly bucketOf: Int32Array;
+  private readonly free: Int32Array;
+  private freeTop = 0;
+  private count = 0;
+
+  /** @param capacity maximum entries; @param width words per key. */
+  constructor(capacity: number, width: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`table capacity must be a positive integer, got ${capacity}`);
+    this.capacity = capacity;
+    this.width = width;
+    this.keys = new Uint32Array(capacity * width);
+    // Load factor stays at or below 1/2, which keeps probe runs short.
+    let size = 2;
+    while (size < capacity * 2) size *= 2;
+    this.buckets = new Int32Array(size);
+    this.mask = size - 1;
+    this.hashes = new Uint32Array(capacity);
+    this.bucketOf = new Int32Array(capacity);
+    this.free = new Int32Array(capacity);
+    this.clear();
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Removes every entry. */
+  clear(): void {
+    this.buckets.fill(-1);
+    // Pop order hands out ids 0, 1, 2, ... after a clear.
+    for (let i = 0; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
+    this.freeTop = this.capacity;
+    this.count = 0;
+  }
+
+  /** Entry id of the key at key[at..at+width), or -1. */
+  find(key: Uint32Array, at = 0): number {
+    const h = hashWords(key, at, this.width);
+    for (let b = h & this.mask; ; b = (b + 1) & this.mask) {
+      const e = this.buckets[b];
+      if (e < 0) return -1;
+      if (this.hashes[e] === h && this.equals(e, key, at)) return e;
+    }
+  }
+
+  /** Inserts a key known to be absent; returns its entry id, or -1 when the table is full. */
+  insert(key: Uint32Array, at = 0): number {
+    if (this.freeTop === 0) return -1;
+    const e = this.free[--this.freeTop];
+    const h = hashWords(key, at, this.width);
+    let b = h & this.mask;
+    while (this.buckets[b] >= 0) b = (b + 1) & this.mask;
+    this.buckets[b] = e;
+    this.bucketOf[e] = b;
+    this.hashes[e] = h;
+    this.keys.set(key.subarray(at, at + this.width), e * this.width);
+    this.count++;
+    return e;
+  }
+
+  /** Removes entry `e` (which must be present); its id becomes free for reuse. */
+  remove(e: number): void {
+    let hole = this.bucketOf[e];
+    this.buckets[hole] = -1;
+    this.free[this.freeTop++] = e;
+    this.count--;
+    // Backward shift: move later members of the probe run into the hole when
+    // their home bucket does not lie cyclically in (hole, j].
+    for (let j = (hole + 1) & this.mask; this.buckets[j] >= 0; j = (j + 1) & this.mask) {
+      const other = this.buckets[j];
+      const home = this.hashes[other] & this.mask;
+      const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (stays) continue;
+      this.buckets[hole] = other;
+      this.bucketOf[other] = hole;
+      this.buckets[j] = -1;
+      hole = j;
+    }
+  }
+
+  private equals(e: number, key: Uint32Array, at: number): boolean {
+    const base = e * this.width;
+    for (let i = 0; i < this.width; i++) if (this.keys[base + i] !== key[at + i]) return false;
+    return true;
+  }
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { DecodedPacket } from '../decode/decoded-packet.js';
+import { FLOW_FLAG, type FlowRecord } from './flow-record.js';
+import { DEFAULT_TIMEOUTS, END_REASONS, FlowTable } from './flow-table.js';
+
+const TCP = 6;
+const UDP = 17;
+const ICMP = 1;
+
+function v4(a: string): number {
+  return a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) >>> 0;
+}
+
+/** Builds an IPv4 transport packet by hand. */
+function pkt(src: string, sport: number, dst: string, dport: number, proto = TCP, tcpFlags = 0): DecodedPacket {
+  const p = new DecodedPacket();
+  p.ipVersion = 4;
+  p.src[0] = v4(src);
+  p.dst[0] = v4(dst);
+  p.ipProto = proto;
+  p.hasL4 = true;
+  p.srcPort = sport;
+  p.dstPort = dport;
+  p.tcpFlags = tcpFlags;
+  return p;
+}
+
+function table(capacity = 16, timeouts = DEFAULT_TIMEOUTS) {
+  const ended: FlowRecord[] = [];
+  const t = new FlowTable(capacity, timeouts, { flowEnded: (f) => ended.push(f) });
+  return { t, ended };
+}
+
+describe('FlowTable', () => {
+  it('puts both directions of a TCP connection in one flow with per-direction counts and flags', () => {
+    const { t, ended } = table();
+    const s1 = t.update(pkt('10.0.0.9', 40000, '10.0.0.1', 80, TCP, 0x02), 60, 1);
+    expect(t.lastNew).toBe(true);
+    expect(t.lastReverse).toBe(false);
+    const s2 = t.update(pkt('10.0.0.1', 80, '10.0.0.9', 40000, TCP, 0x12), 60, 1.1);
+    expect(s2).toBe(s1);
+    expect(t.lastNew).toBe(false);
+    expect(t.lastReverse).toBe(true);
+    t.update(pkt('10.0.0.9', 40000, '10.0.0.1', 80, TCP, 0x10), 1500, 1.2);
+    t.update(pkt('10.0.0.1', 80, '10.0.0.9', 40000, TCP, 0x04), 54, 1.3);
+    t.flush();
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({
+      src: '10.0.0.9', dst: '10.0.0.1', srcPort: 40000, dstPort: 80, proto: TCP,
+      fwdPackets: 2, fwdBytes: 1560, revPackets: 2, revBytes: 114, first: 1, last: 1.3, reason: 'flush',
+    });
+    expect(ended[0].flags).toBe(FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.RST);
+  });
+
+  it('keeps the initiator when the higher address speaks first', () => {
+    const { t, ended } = table();
+    t.update(pkt('192.168.1.200', 53, '10.0.0.1', 5353, UDP), 100, 5);
+    t.update(pkt('10.0.0.1', 5353, '192.168.1.200', 53, UDP), 80, 5.5);
+    t.flush();
+    expect(ended[0]).toMatchObject({ src: '192.168.1.200', srcPort: 53, fwdBytes: 100, revBytes: 80 });
+  });
+
+  it('matches ICMP echo request and reply by identifier (RFC 792)', () => {
+    const { t, ended } = table();
+    const req = pkt('10.0.0.2', 0, '10.0.0.3', 0, ICMP);
+    req.icmpType = 8;
+    req.icmpId = 0x1234;
+    const rep = pkt('10.0.0.3', 0, '10.0.0.2', 0, ICMP);
+    rep.icmpType = 0;
+    rep.icmpId = 0x1234;
+    const other = pkt('10.0.0.2', 0, '10.0.0.3', 0, ICMP);
+    other.icmpType = 8;
+    other.icmpId = 0x9999;
+    const a = t.update(req, 98, 1);
+    expect(t.update(rep, 98, 1.001)).toBe(a);
+    expect(t.update(other, 98, 1.002)).not.toBe(a);
+    t.flush();
+    expect(ended.map((f) => [f.src, f.srcPort, f.dstPort, f.fwdPackets, f.revPackets])).toEqual(
+      expect.arrayContaining([['10.0.0.2', 8, 0x1234, 1, 1], ['10.0.0.2', 8, 0x9999, 1, 0]]),
+    );
+  });
+
+  it('tracks IPv6 flows on all four address words', () => {
+    const { t, ended } = table();
+    const p = pkt('0.0.0.0', 1000, '0.0.0.0', 443, UDP);
+    p.ipVersion = 6;
+    p.src.set([0x20010db8, 0, 0, 1]);
+    p.dst.set([0x20010db8, 0, 0, 2]);
+    const q = pkt('0.0.0.0', 1000, '0.0.0.0', 443, UDP);
+    q.ipVersion = 6;
+    q.src.set([0x20010db8, 0, 1, 1]);
+    q.dst.set([0x20010db8, 0, 0, 2]);
+    expect(t.update(p, 100, 1)).not.toBe(t.update(q, 100, 1));
+    t.flush();
+    expect(ended.map((f) => f.src).sort()).toEqual(['2001:db8::1', '2001:db8::1:0:1']);
+  });
+
+  it('ends flows on their protocol idle timeout, sooner after FIN or RST', () => {
+    const { t, ended } = table(16, { ...DEFAULT_TIMEOUTS, tcp: 100, tcpClosed: 5, udp: 30 });
+    t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, TCP, 0x02), 60, 0);
+    t.update(pkt('10.0.0.1', 3, '10.0.0.2', 4, TCP, 0x02), 60, 0);
+    t.update(pkt('10.0.0.1', 3, '10.0.0.2', 4, TCP, 0x11), 60, 1);
+    t.update(pkt('10.0.0.1', 5, '10.0.0.2', 6, UDP), 60, 0);
+    t.expire(5.9);
+    expect(ended).toHaveLength(0);
+    t.expire(6);
+    expect(ended.map((f) => [f.srcPort, f.reason])).toEqual([[3, 'tcp_end']]);
+    t.expire(30);
+    expect(ended.map((f) => [f.srcPort, f.reason])).toEqual([[3, 'tcp_end'], [5, 'idle']]);
+    t.expire(99);
+    expect(t.active).toBe(1);
+    t.expire(100);
+    expect(t.active).toBe(0);
+    expect(ended[2]).toMatchObject({ srcPort: 1, reason: 'idle' });
+  });
+
+  it('restarts a flow that outlives the active timeout', () => {
+    const { t, ended } = table(16, { ...DEFAULT_TIMEOUTS, active: 60 });
+    t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, UDP), 60, 0);
+    t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, UDP), 60, 59);
+    t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, UDP), 60, 61);
+    expect(t.lastNew).toBe(true);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ fwdPackets: 2, reason: 'active' });
+    expect(t.created[UDP]).toBe(2);
+  });
+
+  it('evicts the least recently seen flow when full and counts it', () => {
+    const { t, ended } = table(3);
+    for (let i = 0; i < 3; i++) t.update(pkt('10.0.0.1', 1000 + i, '10.0.0.2', 80, UDP), 60, i);
+    t.update(pkt('10.0.0.1', 1000, '10.0.0.2', 80, UDP), 60, 10); // refresh the oldest
+    t.update(pkt('10.0.0.1', 2000, '10.0.0.2', 80, UDP), 60, 11);
+    expect(t.active).toBe(3);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ srcPort: 1001, reason: 'evicted' });
+    expect(t.ended[END_REASONS.indexOf('evicted')]).toBe(1);
+  });
+
+  it('ignores packets without IP and later fragments', () => {
+    const { t } = table();
+    const p = new DecodedPacket();
+    expect(t.update(p, 60, 1)).toBe(-1);
+    const f = pkt('10.0.0.1', 0, '10.0.0.2', 0, UDP);
+    f.fragment = 2;
+    f.hasL4 = false;
+    expect(t.update(f, 60, 1)).toBe(-1);
+  });
+
+  it('agrees with a Map-based reference on random traffic, through evictions', () => {
+    // Oracle: a naive table keyed by a string of the sorted endpoints.
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const capacity = 64;
+    const { t, ended } = table(capacity, { ...DEFAULT_TIMEOUTS, tcp: 1e9, udp: 1e9, active: 1e9 });
+    const ref = new Map<string, { fwd: number; rev: number; last: number; init: string }>();
+    const refEnded: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const a = `10.0.${rnd(3)}.${rnd(5)}`;
+      const b = `10.0.${rnd(3)}.${rnd(5)}`;
+      const pa = 1000 + rnd(4);
+      const pb = 80 + rnd(2);
+      const ka = `${a}:${pa}`;
+      const kb = `${b}:${pb}`;
+      const key = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
+      let e = ref.get(key);
+      if (!e) {
+        if (ref.size === capacity) {
+          let oldest = '';
+          let when = Infinity;
+          for (const [k, v] of ref) if (v.last < when) [oldest, when] = [k, v.last];
+          const v = ref.get(oldest)!;
+          refEnded.push(`${v.init} ${v.fwd}/${v.rev}`);
+          ref.delete(oldest);
+        }
+        e = { fwd: 0, rev: 0, last: 0, init: ka };
+        ref.set(key, e);
+      }
+      if (e.init === ka) e.fwd++;
+      else e.rev++;
+      e.last = i;
+      t.update(pkt(a, pa, b, pb, UDP), 60, i);
+    }
+    t.flush();
+    for (const v of ref.values()) refEnded.push(`${v.init} ${v.fwd}/${v.rev}`);
+    const got = ended.map((f) => `${f.src}:${f.srcPort} ${f.fwdPackets}/${f.revPackets}`);
+    expect(got.sort()).toEqual(refEnded.sort());
+    expect(t.active).toBe(0);
+  });
+});

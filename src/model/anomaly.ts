@@ -1,0 +1,46 @@
+/** Categories an anomaly is assigned from the features that dominate it. */
+export const CATEGORIES = ['scan', 'flood', 'dns-tunnel', 'brute-force', 'beacon', 'exfiltration', 'other'] as const;
+
+/** One of CATEGORIES. */
+export type AnomalyCategory = (typeof CATEGORIES)[number];
+
+/** Severities, least severe first. */
+export const SEVERITIES = ['warning', 'critical'] as const;
+
+/** One of SEVERITIES. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A feature that pushed a host-window towards anomalous, with the baseline it was compared to. */
+export interface FeatureContribution {
+  /** Feature name from the feature schema. */
+  feature: string;
+  /** The host's raw (untransformed) value in this window. */
+  value: number;
+  /** The median of the same raw feature over the model's training windows. */
+  median: number;
+}
+
+/**
+ * A flagged (window, source host) pair. Field names are the JSON names used by
+ * `/api/anomalies` and the anomaly log, so the object is serialised as is.
+ */
+export interface Anomaly {
+  /** Window start, seconds since the epoch. */
+  window_start: number;
+  /** Window end (exclusive), seconds since the epoch. */
+  window_end: number;
+  /** Source host address in text form. */
+  host: string;
+  /** Isolation Forest score in (0, 1]; higher is more anomalous. */
+  score: number;
+  /** The alert threshold the score exceeded. */
+  threshold: number;
+  /** Category inferred from the dominating features. */
+  category: AnomalyCategory;
+  /** Severity from score and category. */
+  severity: Severity;
+  /** Top contributing features, most important first. */
+  top_features: FeatureContribution[];
+  /** Generation of the model that scored the window. */
+  model_generation: number;
+}

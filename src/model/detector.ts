@@ -1,0 +1,190 @@
+import type { WindowBatch } from '../features/host-windows.js';
+import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
+import type { Anomaly } from './anomaly.js';
+import { categorize, severityOf } from './categorize.js';
+import { fitBaseline, topFeatures, zScores } from './explain.js';
+import type { Baseline } from './explain.js';
+import { IsolationForest } from './iforest.js';
+import { Reservoir } from './reservoir.js';
+import { alertThreshold } from './threshold.js';
+import type { ThresholdOptions } from './threshold.js';
+
+/** A trained detector model: forest, alert threshold and the baseline anomalies are explained against. */
+export interface DetectorModel {
+  /** The isolation forest. */
+  readonly forest: IsolationForest;
+  /** Alert threshold on the score. */
+  readonly threshold: number;
+  /** Training statistics for explanations and categories. */
+  readonly baseline: Baseline;
+  /** Training rows. */
+  readonly samples: number;
+  /** Packet time of training, seconds since the epoch (NaN when unknown). */
+  readonly trainedAt: number;
+}
+
+/** Detector options; everything but windowSeconds has a default. */
+export interface DetectorOptions extends ThresholdOptions {
+  /** Window length in seconds (for per-second rules in categories). */
+  windowSeconds: number;
+  /** Packet time collected before the first fit (default 600). */
+  warmupSeconds?: number;
+  /** Packet time between refits on the reservoir (default 3600). */
+  retrainIntervalSeconds?: number;
+  /** Unflagged rows kept for refits (default 20 000). */
+  reservoirSize?: number;
+  /** Fewest rows a fit needs; warm-up lasts until there are this many (default 64). */
+  minTrainingRows?: number;
+  /** Trees per forest (default 100). */
+  trees?: number;
+  /** Rows sub-sampled per tree (default 256). */
+  sampleSize?: number;
+  /** Seed of forests and reservoir (default 1). */
+  seed?: number;
+  /** Top features reported per anomaly (default 5). */
+  topFeatures?: number;
+}
+
+/** Lifecycle state: collecting warm-up rows, or scoring with a model. */
+export type DetectorState = 'warming' | 'scoring';
+
+/**
+ * Scores host-window batches and owns the model lifecycle. With a given model
+ * it scores at once; otherwise it warms up on the first warmupSeconds of
+ * packet time, fits, then scores and refits every retrainIntervalSeconds on a
+ * reservoir of recent rows that were not flagged, so attacks never become
+ * the baseline.
+ */
+export class Detector {
+  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions>> & ThresholdOptions;
+  private readonly reservoir: Reservoir;
+  private readonly row: Float64Array;
+  private readonly z = new Float64Array(N_FEATURES);
+  private current: DetectorModel | undefined;
+  private firstSeen = NaN;
+  private generationCount = 0;
+
+  /** @param onAnomaly receives each flagged host-window; @param model a loaded model to score with at once. */
+  constructor(
+    opts: DetectorOptions,
+    private readonly onAnomaly: (anomaly: Anomaly) => void,
+    model?: DetectorModel,
+  ) {
+    this.opts = {
+      warmupSeconds: 600,
+      retrainIntervalSeconds: 3600,
+      reservoirSize: 20_000,
+      minTrainingRows: 64,
+      trees: 100,
+      sampleSize: 256,
+      seed: 1,
+      topFeatures: 5,
+      ...opts,
+    };
+    if (model !== undefined && model.forest.params.nFeatures !== N_FEATURES) {
+      throw new RangeError(`model has ${model.forest.params.nFeatures} features, the schema has ${N_FEATURES}`);
+    }
+    // Reservoir rows hold the transformed vector followed by the raw values.
+    this.reservoir = new Reservoir(this.opts.reservoirSize, 2 * N_FEATURES, this.opts.seed);
+    this.row = new Float64Array(2 * N_FEATURES);
+    if (model !== undefined) {
+      this.current = model;
+      this.generationCount = 1;
+    }
+  }
+
+  /** 'warming' until a model exists, then 'scoring'. */
+  get state(): DetectorState {
+    return this.current === undefined ? 'warming' : 'scoring';
+  }
+
+  /** Models used so far: 0 while warming, 1 after the first fit or a loaded model, +1 per refit. */
+  get generation(): number {
+    return this.generationCount;
+  }
+
+  /** Packet time of the last fit (NaN before one, or for a loaded model without it). */
+  get lastTrainedAt(): number {
+    return this.current?.trainedAt ?? NaN;
+  }
+
+  /** Rows the current model was trained on (0 while warming). */
+  get trainingSamples(): number {
+    return this.current?.samples ?? 0;
+  }
+
+  /** Current alert threshold (NaN while warming). */
+  get threshold(): number {
+    return this.current?.threshold ?? NaN;
+  }
+
+  /** The current model, for saving (undefined while warming). */
+  get model(): DetectorModel | undefined {
+    return this.current;
+  }
+
+  /**
+   * Scores one window batch, emitting an Anomaly per row above the threshold.
+   * Returns the scores of all rows, or null while warming up.
+   */
+  process(batch: WindowBatch): Float64Array | null {
+    const n = batch.hosts.length;
+    if (Number.isNaN(this.firstSeen)) this.firstSeen = batch.start;
+    if (this.current === undefined) {
+      for (let i = 0; i < n; i++) this.offer(batch, i);
+      if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
+      this.fit(batch.end);
+    } else if (batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
+      this.fit(batch.end);
+    }
+    const model = this.current as DetectorModel;
+    const scores = model.forest.scoreMany(batch.vectors, n);
+    for (let i = 0; i < n; i++) {
+      if (scores[i] > model.threshold) this.report(batch, i, scores[i], model);
+      else this.offer(batch, i);
+    }
+    return scores;
+  }
+
+  /** Offers row i (vector and raw values) to the training reservoir. */
+  private offer(batch: WindowBatch, i: number): void {
+    this.row.set(batch.vectors.subarray(i * N_FEATURES, (i + 1) * N_FEATURES), 0);
+    this.row.set(batch.raw.subarray(i * N_FEATURES, (i + 1) * N_FEATURES), N_FEATURES);
+    this.reservoir.add(this.row);
+  }
+
+  /** Fits a new model on the reservoir at packet time `now`. */
+  private fit(now: number): void {
+    const rows = this.reservoir.rows();
+    const n = this.reservoir.size;
+    const vectors = new Float64Array(n * N_FEATURES);
+    const raw = new Float64Array(n * N_FEATURES);
+    for (let i = 0; i < n; i++) {
+      vectors.set(rows.subarray(i * 2 * N_FEATURES, i * 2 * N_FEATURES + N_FEATURES), i * N_FEATURES);
+      raw.set(rows.subarray(i * 2 * N_FEATURES + N_FEATURES, (i + 1) * 2 * N_FEATURES), i * N_FEATURES);
+    }
+    const o = this.opts;
+    const forest = IsolationForest.fit(vectors, N_FEATURES, { trees: o.trees, sampleSize: o.sampleSize, seed: o.seed + this.generationCount });
+    const threshold = alertThreshold(forest.scoreMany(vectors, n), { falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400, contamination: o.contamination });
+    this.current = { forest, threshold, baseline: fitBaseline(vectors, raw, n, N_FEATURES), samples: n, trainedAt: now };
+    this.generationCount++;
+    this.reservoir.age();
+  }
+
+  private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {
+    const at = i * N_FEATURES;
+    zScores(model.baseline, batch.vectors, at, this.z);
+    const category = categorize(batch.raw, at, this.z, this.opts.windowSeconds);
+    this.onAnomaly({
+      window_start: batch.start,
+      window_end: batch.end,
+      host: batch.hosts[i],
+      score,
+      threshold: model.threshold,
+      category,
+      severity: severityOf(score, model.threshold, category),
+      top_features: topFeatures(model.baseline, this.z, batch.raw, at, FEATURE_NAMES, this.opts.topFeatures),
+      model_generation: this.generationCount,
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IsolationForest } from './iforest.js';
+import { loadModel, saveModel } from './model-file.js';
+import { Prng } from './prng.js';
+
+const SCHEMA = ['bytes_out', 'packets_out', 'dst_ports', 'dns_queries'];
+const TREE_FIELDS = ['feature', 'threshold', 'left', 'right', 'size'];
+
+/** A literal string as a regular expression source. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+let dir: string;
+let forest: IsolationForest;
+let probe: Float64Array;
+let validText: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'netscore-model-'));
+  const rng = new Prng(8);
+  const data = Float64Array.from({ length: 400 * SCHEMA.length }, () => rng.nextFloat() * 10);
+  forest = IsolationForest.fit(data, SCHEMA.length, { trees: 4, sampleSize: 64, seed: 3 });
+  probe = Float64Array.from({ length: 50 * SCHEMA.length }, () => rng.nextFloat() * 14 - 2);
+  const path = join(dir, 'valid.json');
+  await saveModel(path, forest, { schema: SCHEMA, threshold: 0.62, trainedAt: '2025-01-02T03:04:05Z', samples: 400 });
+  validText = await readFile(path, 'utf8');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Little-endian int32 values of a base64 field. */
+function int32s(b64: string): Int32Array {
+  const bytes = Buffer.from(b64, 'base64');
+  return Int32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readInt32LE(i * 4));
+}
+
+/** Base64 of little-endian int32 values. */
+function base64(values: ArrayLike<number>): string {
+  const bytes = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i++) bytes.writeInt32LE(values[i], i * 4);
+  return bytes.toString('base64');
+}
+
+/** Writes `text` under a fresh name and returns the loader's error message. */
+async function loadError(name: string, text: string, schema: readonly string[] = SCHEMA): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  const error = await loadModel(path, schema).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  const message = (error as Error).message;
+  expect(message.startsWith(`${path}: `)).toBe(true);
+  expect(message).not.toMatch(/\n/);
+  return message;
+}
+
+/** The valid document with `edit` applied. */
+function edited(edit: (doc: Record<string, any>) => void): string {
+  const doc = JSON.parse(validText) as Record<string, any>;
+  edit(doc);
+  return JSON.stringify(doc);
+}
+
+describe('saveModel / loadModel', () => {
+  it('round-trips to identical scores, trees and metadata', async () => {
+    const { model, meta } = await loadModel(join(dir, 'valid.json'), SCHEMA);
+    expect(model.scoreMany(probe, 50)).toEqual(forest.scoreMany(probe, 50));
+    expect(model.params).toEqual(forest.params);
+    model.trees.forEach((tree, t) => expect(tree).toEqual(forest.trees[t]));
+    expect(meta).toEqual({ schema: SCHEMA, threshold: 0.62, trainedAt: '2025-01-02T03:04:05Z', samples: 400 });
+  });
+
+  it('writes the documented format with base64 node arrays and leaves no temporary file', async () => {
+    const doc = JSON.parse(validText);
+    expect(doc.format).toBe('netscore-iforest');
+    expect(doc.version).toBe(1);
+    expect(doc.schema).toEqual(SCHEMA);
+    expect(doc.params).toEqual({ nFeatures: 4, trees: 4, sampleSize: 64, seed: 3 });
+    expect(Array.from(int32s(doc.trees[0].feature))).toEqual(Array.from(forest.trees[0].feature));
+    const path = join(dir, 'overwrite.json');
+    await saveModel(path, forest, { schema: SCHEMA });
+    await saveModel(path, forest, { schema: SCHEMA, threshold: 0.7 });
+    expect((await loadModel(path, SCHEMA)).meta.threshold).toBe(0.7);
+    expect((await readdir(dir)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('refuses to save a schema that does not match the model', async () => {
+    await expect(saveModel(join(dir, 'bad-schema.json'), forest, { schema: ['a'] })).rejects.toThrow(/schema has 1 names but the model has 4 features/);
+    await expect(saveModel(join(dir, 'no-such-dir', 'm.json'), forest, { schema: SCHEMA })).rejects.toThrow(/cannot write model/);
+  });
+
+  it('reports a missing, empty, non-JSON or truncated file', async () => {
+    await expect(loadModel(join(dir, 'absent.json'), SCHEMA)).rejects.toThrow(new RegExp(`^${literal(join(dir, 'absent.json'))}: model file not found$`));
+    expect(await loadError('empty.json', '')).toMatch(/model file is empty$/);
+    expect(await loadError('text.json', 'hello\nworld')).toMatch(/: not JSON \(/);
+    expect(await loadError('truncated.json', validText.slice(0, validText.length / 2))).toMatch(/: truncated JSON \(/);
+    expect(await loadError('truncated2.json', validText.slice(0, 40))).toMatch(/: truncated JSON \(/);
+    expect(await loadError('array.json', '[1, 2]')).toMatch(/: not a model object$/);
+  });
+
+  it('reports a wrong format and an unsupported version', async () => {
+    expect(await loadError('format.json', edited((d) => (d.format = 'sklearn')))).toMatch(/: wrong format "sklearn" \(expected "netscore-iforest"\)$/);
+    expect(await loadError('version.json', edited((d) => (d.version = 2)))).toMatch(/: unsupported version 2 \(this build reads version 1\)$/);
+  });
+
+  it('names the first differing feature on a schema mismatch', async () => {
+    const renamed = ['bytes_out', 'packets_in', 'dst_ports', 'dns_queries'];
+    expect(await loadError('schema1.json', validText, renamed)).toMatch(/: schema mismatch at feature 1: file has "packets_out", expected "packets_in"$/);
+    expect(await loadError('schema2.json', validText, [...SCHEMA, 'extra'])).toMatch(/: schema mismatch at feature 4: file has 4 features, expected 5 \(first differing: "extra"\)$/);
+    expect(await loadError('schema3.json', validText, SCHEMA.slice(0, 3))).toMatch(/: schema mismatch at feature 3: file has 4 features, expected 3 \(first differing: "dns_queries"\)$/);
+  });
+
+  it('reports corrupt parameters and tree arrays', async () => {
+    const cases: [string, (d: Record<string, any>) => void, RegExp][] = [
+      ['params', (d) => delete d.params, /: params missing$/],
+      ['nfeatures', (d) => (d.params.nFeatures = 3), /params.nFeatures 3 differs from the schema's 4 features$/],
+      ['tree-count', (d) => d.trees.pop(), /: file has 3 trees, params.trees says 4$/],
+      ['threshold-meta', (d) => (d.threshold = 'high'), /: threshold "high" is not a finite number$/],
+      ['base64', (d) => (d.trees[1].left = 'AAA*'), /: tree 1 left is not valid base64$/],
+      ['not-string', (d) => (d.trees[0].size = [1, 2]), /: tree 0 size is not a base64 string$/],
+      ['width', (d) => (d.trees[0].threshold = 'AAAAAA=='), /: tree 0 threshold has 4 bytes, not a multiple of 8$/],
+      ['lengths', (d) => (d.trees[2].right = base64(int32s(d.trees[2].right).subarray(1))), /: corrupt model: tree 2: right array has \d+ entries, feature array has \d+$/],
+      ['child-range', (d) => (d.trees[0].left = base64(int32s(d.trees[0].left).map((v, i) => (i === 0 ? 99999 : v)))), /: corrupt model: tree 0: node 0 child index 99999 outside \(0, \d+\)$/],
+      ['child-loop', (d) => (d.trees[0].right = base64(int32s(d.trees[0].right).map((v, i) => (i === 0 ? 0 : v)))), /: corrupt model: tree 0: node 0 child index 0 outside \(0, \d+\)$/],
+      ['feature-range', (d) => (d.trees[3].feature = base64(int32s(d.trees[3].feature).map((v, i) => (i === 0 ? 4 : v)))), /: corrupt model: tree 3: node 0 feature 4 outside \[0, 4\)$/],
+      ['leaf-size', (d) => (d.trees[0].size = base64(int32s(d.trees[0].size).map((v, i) => (i === 0 ? 65 : v)))), /: corrupt model: tree 0: root size 65 is not the sample size 64$/],
+      ['no-nodes', (d) => TREE_FIELDS.forEach((f) => (d.trees[0][f] = '')), /: corrupt model: tree 0: tree has no nodes$/],
+    ];
+    for (const [name, edit, pattern] of cases) expect(await loadError(`${name}.json`, edited(edit))).toMatch(pattern);
+  });
+
+  it('never crashes or hangs on randomly damaged files', async () => {
+    const rng = new Prng(99);
+    const path = join(dir, 'fuzz.json');
+    let rejected = 0;
+    for (let i = 0; i < 150; i++) {
+      const chars = validText.split('');
+      for (let k = 0; k < 3; k++) chars[rng.nextInt(chars.length)] = String.fromCharCode(33 + rng.nextInt(94));
+      await writeFile(path, chars.join(''));
+      try {
+        const { model } = await loadModel(path, SCHEMA);
+        expect(model.scoreMany(probe, 50).every((s) => s > 0 && s <= 1)).toBe(true);
+      } catch (error) {
+        rejected++;
+        expect((error as Error).message).toMatch(new RegExp(`^${literal(path)}: [^\\n]+$`));
+      }
+    }
+    expect(rejected).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,73 @@
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** One step of splitmix32: turns consecutive seeds into well-mixed 32-bit words. */
+function splitmix32(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Rotates a 32-bit word left by k bits. */
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Seeded xoshiro128** generator (Blackman and Vigna). The same seed always
+ * yields the same sequence on every platform, which makes models reproducible.
+ */
+export class Prng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  /** @param seed any safe integer; both 32-bit halves contribute to the state. */
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`PRNG seed must be a safe integer, got ${seed}`);
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / TWO_POW_32) >>> 0;
+    let s = lo ^ Math.imul(hi, 0x9e3779b9);
+    s = (s + 0x9e3779b9) | 0;
+    this.a = splitmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.b = splitmix32(s ^ hi);
+    s = (s + 0x9e3779b9) | 0;
+    this.c = splitmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.d = splitmix32(s);
+    // xoshiro must never start from the all-zero state, which is a fixed point.
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** Next uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return result >>> 0;
+  }
+
+  /** Uniform float in [0, 1) with 53 bits of randomness. */
+  nextFloat(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n) without modulo bias; n is an integer in [1, 2^32]. */
+  nextInt(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) throw new RangeError(`nextInt bound must be an integer in [1, 2^32], got ${n}`);
+    // Rejecting draws at or above the largest multiple of n keeps every residue equally likely.
+    const limit = TWO_POW_32 - (TWO_POW_32 % n);
+    let r = this.nextUint32();
+    while (r >= limit) r = this.nextUint32();
+    return r % n;
+  }
+}

@@ -1,0 +1,53 @@
+import { Prng } from './prng.js';
+
+/**
+ * Fixed-size uniform sample of a stream of equal-width rows (Vitter's
+ * Algorithm R) with a seeded PRNG, stored in one preallocated array.
+ */
+export class Reservoir {
+  private readonly data: Float64Array;
+  private readonly rng: Prng;
+  private count = 0;
+  private seen = 0;
+
+  /** @param capacity rows kept; @param width values per row; @param seed PRNG seed. */
+  constructor(
+    readonly capacity: number,
+    readonly width: number,
+    seed: number,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`reservoir capacity must be a positive integer, got ${capacity}`);
+    this.data = new Float64Array(capacity * width);
+    this.rng = new Prng(seed);
+  }
+
+  /** Rows currently held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Offers the row values[at..at+width); it is kept with probability capacity/seen. */
+  add(values: Float64Array, at = 0): void {
+    this.seen++;
+    let slot: number;
+    if (this.count < this.capacity) slot = this.count++;
+    else {
+      slot = this.rng.nextInt(this.seen);
+      if (slot >= this.capacity) return;
+    }
+    this.data.set(values.subarray(at, at + this.width), slot * this.width);
+  }
+
+  /** The held rows, row-major (a view; valid until the next add). */
+  rows(): Float64Array {
+    return this.data.subarray(0, this.count * this.width);
+  }
+
+  /**
+   * Restarts the stream count at the held size, so rows offered from now on
+   * replace held ones at a high rate: the sample leans towards recent rows.
+   */
+  age(): void {
+    this.seen = this.count;
+  }
+}

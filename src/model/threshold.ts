@@ -1,0 +1,42 @@
+/** How the alert threshold is derived from the training scores. */
+export interface ThresholdOptions {
+  /** Target share of normal windows above the threshold (default: one per host per day of 10 s windows). */
+  falseAlarmRate?: number;
+  /** Contamination-style alternative: flag exactly this share of the training windows. Not the default. */
+  contamination?: number;
+}
+
+/** One false alarm per host per day with 10-second windows. */
+export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
+
+/** Quantile q in [0, 1] of ascending-sorted values, with linear interpolation. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Alert threshold from the scores of the training windows. By default the
+ * upper tail is modelled as exponential between the 90th and 99th
+ * percentiles (a peaks-over-threshold fit with shape 0, which estimates the
+ * tail from its bulk and so is robust to a few attack windows in training)
+ * and extrapolated to the false-alarm rate: q90 + (q99 - q90)·log10(0.1/rate).
+ * Isolation Forest scores have a light, bounded tail, so the exponential
+ * extrapolation errs on the quiet side. Capped below 1, the largest score.
+ */
+export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}): number {
+  if (scores.length === 0) throw new RangeError('cannot derive a threshold from zero training scores');
+  const sorted = Float64Array.from(scores).sort();
+  if (opts.contamination !== undefined) {
+    if (!(opts.contamination > 0 && opts.contamination < 1)) throw new RangeError(`contamination must be in (0, 1), got ${opts.contamination}`);
+    return quantile(sorted, 1 - opts.contamination);
+  }
+  const rate = opts.falseAlarmRate ?? DEFAULT_FALSE_ALARM_RATE;
+  if (!(rate > 0 && rate < 0.1)) throw new RangeError(`falseAlarmRate must be in (0, 0.1), got ${rate}`);
+  const q90 = quantile(sorted, 0.9);
+  const q99 = quantile(sorted, 0.99);
+  return Math.min(0.99, q90 + (q99 - q90) * Math.log10(0.1 / rate));
+}

@@ -1,0 +1,176 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { PacketSink, PacketSource } from './source.js';
+import { CaptureError, CaptureFileError } from './source.js';
+import { CaptureParser } from './capture-parser.js';
+import { Pacer } from './pacer.js';
+
+/** Options of `openCaptureFile`. */
+export interface CaptureFileOptions {
+  /** 0 or absent: as fast as possible; N > 0: N times real time, from packet timestamps. */
+  speed?: number;
+  /** Bytes per read (default 2 MiB); tests use tiny values to exercise chunk boundaries. */
+  chunkSize?: number;
+}
+
+/** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
+const DEFAULT_CHUNK = 2 * 1024 * 1024;
+/** A pause shorter than this is not worth a timer (ms). */
+const MIN_SLEEP_MS = 1;
+/** gzip member magic (RFC 1952, section 2.3.1). */
+const GZIP_ID1 = 0x1f;
+const GZIP_ID2 = 0x8b;
+
+/** Explanations for the system errors a user can cause by naming a bad path. */
+const IO_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'name too long',
+};
+
+/** Opens a pcap or pcapng file (optionally gzip-compressed) as a packet source; nothing is read until `run`. */
+export function openCaptureFile(path: string, opts: CaptureFileOptions = {}): CaptureFileSource {
+  return new CaptureFileSource(path, opts);
+}
+
+/** Streams one capture file through a `CaptureParser` in constant memory. */
+export class CaptureFileSource implements PacketSource {
+  private stopped = false;
+  private parser: CaptureParser | undefined;
+  private readonly abort = new AbortController();
+  private readonly chunkSize: number;
+  private readonly speed: number;
+
+  constructor(
+    readonly name: string,
+    opts: CaptureFileOptions,
+  ) {
+    this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
+    this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
+  }
+
+  /** Link types declared by the file header or interface blocks read so far in the last `run`. */
+  get linktypes(): ReadonlySet<number> {
+    return this.parser?.linktypes ?? new Set();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.parser?.stop();
+    this.abort.abort();
+  }
+
+  async run(sink: PacketSink): Promise<void> {
+    if (this.stopped) return;
+    const parser = new CaptureParser(this.name, sink);
+    this.parser = parser;
+    if (this.speed > 0) {
+      const pacer = new Pacer(this.speed);
+      parser.gate = (p) => {
+        this.waitMs = pacer.delayMs(p.tsSec, p.tsNsec);
+        return this.waitMs < MIN_SLEEP_MS;
+      };
+    }
+    let fh: FileHandle;
+    try {
+      fh = await open(this.name, 'r');
+    } catch (err) {
+      throw ioError(this.name, err);
+    }
+    try {
+      const magic = new Uint8Array(2);
+      const { bytesRead } = await this.read(fh, magic, 0);
+      const ok = bytesRead === 2 && magic[0] === GZIP_ID1 && magic[1] === GZIP_ID2
+        ? await this.runGzip(fh, parser)
+        : await this.runPlain(fh, parser);
+      if (ok) parser.finish();
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  private waitMs = 0;
+
+  /** Reads the file into one reused buffer; returns false if stopped early. */
+  private async runPlain(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
+    const buf = new Uint8Array(this.chunkSize);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await this.read(fh, buf, position);
+      if (bytesRead === 0) return true;
+      position += bytesRead;
+      if (!(await this.deliver(parser, buf.subarray(0, bytesRead)))) return false;
+    }
+  }
+
+  /** Inflates the file with zlib's streaming decoder; returns false if stopped early. */
+  private async runGzip(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
+    const input = fh.createReadStream({ start: 0, highWaterMark: this.chunkSize, autoClose: false });
+    const gunzip = createGunzip({ chunkSize: Math.max(64, this.chunkSize) });
+    let complete = true;
+    try {
+      await pipeline(input, gunzip, async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) {
+          if (!(await this.deliver(parser, chunk))) {
+            complete = false;
+            return;
+          }
+          // Inflated chunks may already be queued; give I/O (e.g. a scrape) a turn between them.
+          await yieldToLoop();
+        }
+      });
+    } catch (err) {
+      if (err instanceof CaptureError || !isZlibError(err)) throw wrapRead(this.name, err);
+      const reason = `gzip: ${(err as Error).message}`;
+      throw new CaptureFileError(this.name, parser.records + 1, parser.offset, reason, { cause: err });
+    }
+    return complete;
+  }
+
+  /** Feeds one chunk, sleeping when the pacer is ahead; false if the source was stopped. */
+  private async deliver(parser: CaptureParser, chunk: Uint8Array): Promise<boolean> {
+    parser.feed(chunk);
+    while (!parser.drain()) {
+      if (this.stopped) return false;
+      try {
+        await sleep(this.waitMs, undefined, { signal: this.abort.signal });
+      } catch {
+        return false;
+      }
+    }
+    return !this.stopped;
+  }
+
+  private async read(fh: FileHandle, buf: Uint8Array, position: number): Promise<{ bytesRead: number }> {
+    try {
+      return await fh.read(buf, 0, buf.length, position);
+    } catch (err) {
+      throw ioError(this.name, err);
+    }
+  }
+}
+
+/** Whether `err` comes from zlib (corrupt or truncated compressed data). */
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** Passes capture and sink errors through; wraps stream I/O errors. */
+function wrapRead(path: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof CaptureError || typeof code !== 'string' || !code.startsWith('E') ? err : ioError(path, err);
+}
+
+/** A one-line `CaptureError` for a file that cannot be opened or read. */
+function ioError(path: string, err: unknown): CaptureError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const reason = (typeof code === 'string' && IO_REASONS[code]) || (err instanceof Error ? err.message : String(err));
+  return new CaptureError(`${path}: cannot read: ${reason}`, { cause: err });
+}

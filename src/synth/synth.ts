@@ -1,0 +1,109 @@
+import { writeFile } from 'node:fs/promises';
+import { bruteForce } from './attack-bruteforce.js';
+import { beacon, exfil } from './attack-c2.js';
+import { dnsTunnel } from './attack-dns-tunnel.js';
+import { synFlood, udpFlood } from './attack-floods.js';
+import type { PlanInput, PlannedAttack } from './attack-plan.js';
+import { planAttacks } from './attack-plan.js';
+import { fastScan, slowScan } from './attack-scans.js';
+import { startBenign } from './benign.js';
+import { FrameBuilder } from './frame-builder.js';
+import { MAX_CLIENTS } from './network.js';
+import { PayloadPool } from './payload-pool.js';
+import { PcapWriter } from './pcap-writer.js';
+import { Rng } from './prng.js';
+import type { Actor } from './scheduler.js';
+import { Scheduler } from './scheduler.js';
+import { SEC } from './timing.js';
+import { ATTACK_TYPES } from './types.js';
+import type { AttackType, SynthLabels, SynthOptions } from './types.js';
+
+export { ATTACK_TYPES };
+export type { AttackLabel, AttackType, SynthLabels, SynthOptions } from './types.js';
+
+/** Default first instant of a capture (2023-11-14T22:13:20Z). */
+export const DEFAULT_START = 1_700_000_000;
+/** Default number of benign clients. */
+export const DEFAULT_HOSTS = 20;
+
+/** One generated packet. The object and `frame`'s bytes are reused: copy them before the next iteration. */
+export interface SynthPacket {
+  tsSec: number;
+  /** Nanoseconds within `tsSec`; always a multiple of 1000 (µs resolution). */
+  tsNsec: number;
+  /** Ethernet frame. */
+  frame: Uint8Array;
+}
+
+/** Checks options and fills in defaults; throws RangeError on nonsense. */
+function resolve(opts: SynthOptions): PlanInput {
+  const hosts = opts.hosts ?? DEFAULT_HOSTS;
+  const start = opts.start ?? DEFAULT_START;
+  if (!Number.isFinite(opts.duration) || opts.duration <= 0) throw new RangeError(`duration must be a positive number of seconds, got ${opts.duration}`);
+  if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_CLIENTS) throw new RangeError(`hosts must be an integer from 1 to ${MAX_CLIENTS}, got ${hosts}`);
+  if (!Number.isInteger(start) || start < 0 || start + opts.duration >= 2 ** 32) throw new RangeError(`start must be an epoch second that fits pcap timestamps, got ${start}`);
+  for (const a of opts.attacks) if (!ATTACK_TYPES.includes(a)) throw new RangeError(`unknown attack type "${a}" (known: ${ATTACK_TYPES.join(', ')})`);
+  return { seed: opts.seed, duration: opts.duration, attacks: opts.attacks, start, hosts };
+}
+
+/** Ground truth of the attacks `synthPackets(opts)` injects; computed without generating packets. */
+export function synthLabels(opts: SynthOptions): SynthLabels {
+  return { evaluation: { window_s: 10 }, attacks: planAttacks(resolve(opts)).map((a) => a.label) };
+}
+
+const ATTACKS: Record<AttackType, (s: Scheduler, rng: Rng, a: PlannedAttack) => Actor> = {
+  scan: fastScan,
+  slowscan: slowScan,
+  synflood: synFlood,
+  udpflood: udpFlood,
+  dnstunnel: dnsTunnel,
+  bruteforce: bruteForce,
+  beacon,
+  exfil,
+};
+
+/**
+ * Generates the capture packet by packet in strictly increasing time order,
+ * without touching the file system. Same options, same packets.
+ */
+export function* synthPackets(opts: SynthOptions): Generator<SynthPacket, void, void> {
+  const input = resolve(opts);
+  const rng = new Rng(input.seed);
+  const fb = new FrameBuilder(new PayloadPool(rng.fork()));
+  const t0 = input.start * SEC;
+  const s = new Scheduler(fb, t0, t0 + input.duration * SEC);
+  startBenign(s, rng.fork(), input.hosts, input.duration);
+  for (const a of planAttacks(input)) s.spawn(ATTACKS[a.label.type](s, rng.fork(), a));
+  const out: SynthPacket = { tsSec: 0, tsNsec: 0, frame: fb.buf };
+  while (s.step()) {
+    out.tsSec = Math.floor(s.ts / SEC);
+    out.tsNsec = (s.ts - out.tsSec * SEC) * 1000;
+    out.frame = fb.buf.subarray(0, fb.len);
+    yield out;
+  }
+}
+
+/**
+ * Writes the capture to `pcapPath` (little-endian µs pcap, Ethernet) and,
+ * when `labelsPath` is given, the labels as JSON. Memory stays bounded
+ * whatever the size of the capture.
+ */
+export async function writeSynth(opts: SynthOptions, pcapPath: string, labelsPath?: string): Promise<{ packets: number; bytes: number; labels: SynthLabels }> {
+  const labels = synthLabels(opts);
+  const w = await PcapWriter.create(pcapPath);
+  try {
+    for (const p of synthPackets(opts)) {
+      if (w.add(p.tsSec, p.tsNsec / 1000, p.frame)) await w.flush();
+    }
+  } finally {
+    await w.close();
+  }
+  if (labelsPath !== undefined) {
+    try {
+      await writeFile(labelsPath, `${JSON.stringify(labels, null, 2)}\n`);
+    } catch (err) {
+      throw new Error(`cannot write ${labelsPath}`, { cause: err });
+    }
+  }
+  return { packets: w.packets, bytes: w.bytes, labels };
+}
