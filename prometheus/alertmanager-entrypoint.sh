@@ -13,7 +13,7 @@
 #   SMTP_REQUIRE_TLS    -> global.smtp_require_tls    (true | false)
 #   ALERT_EMAIL_TO      -> every receiver's email `to:`
 #
-# Values are written as YAML double-quoted strings with \ and " escaped, so
+# Values are written as YAML single-quoted strings (a quote is doubled), so
 # passwords may contain any character. The generated file lives only inside
 # the container (/tmp); nothing secret is written to the repository.
 set -eu
@@ -25,8 +25,8 @@ mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR/templates"
 ln -s "$SRC_DIR/templates" "$OUT_DIR/templates"
 
-awk '
-function yq(v) { gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v); return "\"" v "\"" }
+awk -v q="'" '
+function yq(v) { gsub(q, q q, v); return q v q }
 function setkey(key, envname,   m) {
   if (!(envname in ENVIRON) || ENVIRON[envname] == "") return 0
   if (match($0, "^[ \t]*" key ":")) {

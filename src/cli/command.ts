@@ -4,8 +4,8 @@ import type { OptionValues } from './options.js';
 
 /** A netscore subcommand; `commands.ts` lists them. */
 export interface Command {
-  /** yargs command string, e.g. `replay <files..>`. */
-  usage: string;
+  /** yargs command string, e.g. `replay <files..>`; several for aliases (`$0` marks the default command). */
+  usage: string | string[];
   /** One-line description for --help. */
   describe: string;
   /** Declares positional arguments. */

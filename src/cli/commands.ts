@@ -1,12 +1,24 @@
 import type { Command } from './command.js';
+import { interfaces } from './interfaces.js';
 import { replay } from './replay.js';
+import { run } from './run.js';
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Command[] = [
+  {
+    usage: ['run', '$0'],
+    describe: 'Capture live traffic and serve metrics (the default command).',
+    run: (_args, o, log) => run(o, log),
+  },
   {
     usage: 'replay <files..>',
     describe: 'Replay pcap or pcapng files (optionally gzipped) through the pipeline.',
     builder: (y) => y.positional('files', { describe: 'capture files', type: 'string', array: true }),
     run: (args, o, log) => replay(args.files as string[], o, log),
+  },
+  {
+    usage: 'interfaces',
+    describe: 'List the interfaces netscore can capture on.',
+    run: () => interfaces(),
   },
 ];

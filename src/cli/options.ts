@@ -40,6 +40,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Flows', name: 'flow.timeout.other', kind: 'duration', describe: 'Idle timeout of flows of other IP protocols.', default: 60, min: 0.001 },
   { group: 'Flows', name: 'flow.timeout.active', kind: 'duration', describe: 'Age after which a busy flow is ended and restarted.', default: 1800, min: 0.001 },
   { group: 'Decoding', name: 'decode.max-depth', kind: 'int', describe: 'Maximum nesting of tags, labels, extension headers and tunnels before a packet is counted as too deep.', default: 64, min: 1, max: 1024 },
+  { group: 'Capture', name: 'capture.interface', kind: 'list', describe: 'Interface to capture on; repeat or comma-separate for several, "any" for all (default: the interface of the default route).' },
+  { group: 'Capture', name: 'capture.filter', kind: 'string', describe: 'BPF filter expression (tcpdump syntax) applied in the kernel.' },
+  { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },
+  { group: 'Capture', name: 'capture.buffer-size', kind: 'bytes', describe: 'Kernel capture buffer per interface.', default: 64 * 1024 * 1024, min: 65_536, max: 2 ** 31 - 1 },
+  { group: 'Capture', name: 'capture.promiscuous', kind: 'boolean', describe: 'Put the interface in promiscuous mode (needs CAP_NET_ADMIN).', default: true },
+  { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user.' },
   { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
   { group: 'Replay', name: 'summary', kind: 'boolean', describe: 'Print a JSON summary to stdout when the replay ends.', default: false },
 ];

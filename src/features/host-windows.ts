@@ -337,12 +337,13 @@ export class HostWindows {
     const attempts = acc[a + ATTEMPTS];
     const sent = acc[a + PKTS_SENT];
     const queries = acc[a + DNS_Q];
-    // HLL estimates can overshoot slightly; a distinct count never exceeds the flows.
-    const services = Math.min(flows, this.dstServices.estimate(e));
+    // Distinct counts are whole numbers and never exceed the flows; HLL estimates can overshoot slightly.
+    const distinct = (bank: HllBank, cap: number) => Math.min(cap, Math.round(bank.estimate(e)));
+    const services = distinct(this.dstServices, flows);
     const values = [
       flows,
-      Math.min(flows, this.dstAddrs.estimate(e)),
-      Math.min(flows, this.dstPorts.estimate(e)),
+      distinct(this.dstAddrs, flows),
+      distinct(this.dstPorts, flows),
       services,
       flows / Math.max(1, services),
       attempts > 0 ? Math.max(0, attempts - acc[a + COMPLETED]) / attempts : 0,
@@ -362,7 +363,7 @@ export class HostWindows {
       acc[a + DNS_R] > 0 ? acc[a + NXDOMAIN] / acc[a + DNS_R] : 0,
       acc[a + REGULARITY],
       (acc[a + BYTES_SENT] + 1) / (acc[a + BYTES_RECV] + 1),
-      Math.min(acc[a + INBOUND], this.inSources.estimate(e)),
+      distinct(this.inSources, acc[a + INBOUND]),
     ];
     for (let i = 0; i < N_FEATURES; i++) out[at + i] = values[i];
   }

@@ -63,6 +63,11 @@ export class Pipeline {
     this.nextTick = ts + TICK_SECONDS;
   }
 
+  /** Runs housekeeping from the wall clock when no packet has done so for a tick (live capture). */
+  idleTick(now: number): void {
+    if (now >= this.nextTick) this.tick(now);
+  }
+
   /** Ends every flow (end of replay, shutdown). */
   finish(): void {
     this.flows.flush();

@@ -46,6 +46,8 @@ export class CaptureFileSource implements PacketSource {
   private readonly abort = new AbortController();
   private readonly chunkSize: number;
   private readonly speed: number;
+  /** How long the pacer wants to wait before the packet the parser paused on (ms). */
+  private waitMs = 0;
 
   constructor(
     readonly name: string,
@@ -86,16 +88,13 @@ export class CaptureFileSource implements PacketSource {
     try {
       const magic = new Uint8Array(2);
       const { bytesRead } = await this.read(fh, magic, 0);
-      const ok = bytesRead === 2 && magic[0] === GZIP_ID1 && magic[1] === GZIP_ID2
-        ? await this.runGzip(fh, parser)
-        : await this.runPlain(fh, parser);
-      if (ok) parser.finish();
+      const gzip = bytesRead === 2 && magic[0] === GZIP_ID1 && magic[1] === GZIP_ID2;
+      const complete = gzip ? await this.runGzip(fh, parser) : await this.runPlain(fh, parser);
+      if (complete) parser.finish();
     } finally {
       await fh.close().catch(() => undefined);
     }
   }
-
-  private waitMs = 0;
 
   /** Reads the file into one reused buffer; returns false if stopped early. */
   private async runPlain(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
@@ -113,24 +112,34 @@ export class CaptureFileSource implements PacketSource {
   private async runGzip(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
     const input = fh.createReadStream({ start: 0, highWaterMark: this.chunkSize, autoClose: false });
     const gunzip = createGunzip({ chunkSize: Math.max(64, this.chunkSize) });
-    let complete = true;
+    // Leaving the loop early makes pipeline() reject with a generic AbortError,
+    // so the consumer's own outcome is kept here and takes precedence.
+    let stopped = false;
+    let failure: { error: unknown } | undefined;
     try {
       await pipeline(input, gunzip, async (chunks: AsyncIterable<Buffer>) => {
-        for await (const chunk of chunks) {
-          if (!(await this.deliver(parser, chunk))) {
-            complete = false;
-            return;
+        try {
+          for await (const chunk of chunks) {
+            if (!(await this.deliver(parser, chunk))) {
+              stopped = true;
+              return;
+            }
+            // Inflated chunks may already be queued; give I/O (e.g. a scrape) a turn between them.
+            await yieldToLoop();
           }
-          // Inflated chunks may already be queued; give I/O (e.g. a scrape) a turn between them.
-          await yieldToLoop();
+        } catch (error) {
+          failure = { error };
+          throw error;
         }
       });
     } catch (err) {
-      if (err instanceof CaptureError || !isZlibError(err)) throw wrapRead(this.name, err);
+      if (failure !== undefined) throw failure.error;
+      if (stopped) return false;
+      if (!isZlibError(err)) throw ioError(this.name, err);
       const reason = `gzip: ${(err as Error).message}`;
       throw new CaptureFileError(this.name, parser.records + 1, parser.offset, reason, { cause: err });
     }
-    return complete;
+    return !stopped;
   }
 
   /** Feeds one chunk, sleeping when the pacer is ahead; false if the source was stopped. */
@@ -160,12 +169,6 @@ export class CaptureFileSource implements PacketSource {
 function isZlibError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('Z_');
-}
-
-/** Passes capture and sink errors through; wraps stream I/O errors. */
-function wrapRead(path: string, err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof CaptureError || typeof code !== 'string' || !code.startsWith('E') ? err : ioError(path, err);
 }
 
 /** A one-line `CaptureError` for a file that cannot be opened or read. */

@@ -19,7 +19,7 @@ interface Rec {
 }
 
 /** Feeds `bytes` in chunks of `chunk` bytes; returns the packets and the error, if any. */
-export function parseBytes(bytes: Uint8Array, chunk = bytes.length): { recs: Rec[]; error: unknown } {
+function parseBytes(bytes: Uint8Array, chunk = bytes.length): { recs: Rec[]; error: unknown } {
   const recs: Rec[] = [];
   const parser = new CaptureParser('mem.pcap', (v) => {
     recs.push({

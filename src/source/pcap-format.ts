@@ -38,8 +38,9 @@ export class PcapFormat implements RecordFormat {
     private readonly le: boolean,
     private readonly nanos: boolean,
     modified: boolean,
-    /** Versions 2.0-2.2 always, 2.3 sometimes, stored caplen and wirelen swapped (libpcap sf-pcap.c). */
-    private readonly swapped: 'no' | 'yes' | 'maybe',
+    /** Versions 2.0-2.2 always, 2.3 when caplen > wirelen, stored the two lengths swapped (libpcap sf-pcap.c). */
+    private readonly swapAlways: boolean,
+    private readonly swapIfLonger: boolean,
     /** The file's snaplen, for messages. */
     readonly snaplen: number,
     private readonly linktype: number,
@@ -64,8 +65,8 @@ export class PcapFormat implements RecordFormat {
       const hex = linktypeField.toString(16).padStart(8, '0');
       throw new RecordError(`pcap linktype field 0x${hex} has reserved bits set`);
     }
-    const swapped = minor < 3 ? 'yes' : minor === 3 ? 'maybe' : 'no';
-    return new PcapFormat(le, magic === MAGIC_NS, magic === MAGIC_MODIFIED, swapped, snaplen, linktypeField & 0xffff);
+    const modified = magic === MAGIC_MODIFIED;
+    return new PcapFormat(le, magic === MAGIC_NS, modified, minor < 3, minor === 3, snaplen, linktypeField & 0xffff);
   }
 
   next(buf: Uint8Array, dv: DataView, pos: number, end: number, view: PacketView): number {
@@ -77,7 +78,7 @@ export class PcapFormat implements RecordFormat {
     const le = this.le;
     let caplen = dv.getUint32(pos + 8, le);
     let wirelen = dv.getUint32(pos + 12, le);
-    if (this.swapped === 'yes' || (this.swapped === 'maybe' && caplen > wirelen)) {
+    if (this.swapAlways || (this.swapIfLonger && caplen > wirelen)) {
       const t = caplen;
       caplen = wirelen;
       wirelen = t;

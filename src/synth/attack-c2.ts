@@ -7,8 +7,8 @@ import { SEC, rttTo } from './timing.js';
 
 /** Beacon period; each check-in is jittered by up to ±5%. */
 export const BEACON_PERIOD = 30 * SEC;
-/** Upload rate of the exfiltration, bytes/s (~2.4 Mbit/s: 36 MB in two minutes). */
-export const EXFIL_RATE = 300_000;
+/** Upload rate of the exfiltration, bytes/s (1.6 Mbit/s: 24 MB in two minutes). */
+export const EXFIL_RATE = 200_000;
 
 /**
  * C2 beacon: every BEACON_PERIOD (±5%) a fresh HTTPS connection to the C2

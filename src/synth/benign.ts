@@ -12,7 +12,7 @@ import { webClient } from './web-client.js';
 import { webVisitors } from './web-visitors.js';
 
 /** Backup volume per second of run (bytes), so longer runs carry proportionally more. */
-const BACKUP_BYTES_PER_SECOND = 30_000;
+const BACKUP_BYTES_PER_SECOND = 20_000;
 
 /**
  * Spawns the site's normal activity: every client browses and keeps its clock

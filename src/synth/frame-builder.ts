@@ -154,7 +154,7 @@ export class FrameBuilder {
 
   /** Writes the payload at `at` and returns its unfolded checksum contribution. */
   private payload(at: number, len: number, head: Uint8Array | null, headOff: number): number {
-    const h = head ? Math.min(len, head.length - headOff) : 0;
+    const h = head ? Math.max(0, Math.min(len, head.length - headOff)) : 0;
     let sum = 0;
     if (h > 0) {
       this.buf.set(head!.subarray(headOff, headOff + h), at);

@@ -50,17 +50,17 @@ export function* webClient(s: Scheduler, rng: Rng, client: number, ports: Epheme
     let start = t;
     for (const [i, host] of hosts.entries()) {
       const server = publicIp(host);
-      const conns = download ? 1 : i === 0 ? rng.int(1, 2) : rng.int(1, 6);
+      const conns = download ? 1 : i === 0 ? rng.int(1, 2) : rng.int(1, 4);
       for (let k = 0; k < conns; k++) {
         const responses = download
-          ? [Math.round(rng.lognormal(4e6, 0.7))]
-          : Array.from({ length: rng.int(1, i === 0 ? 2 : 5) }, () => Math.min(2e6, Math.round(rng.lognormal(7000, 1.3))));
+          ? [Math.round(rng.lognormal(2.5e6, 0.7))]
+          : Array.from({ length: rng.int(1, i === 0 ? 2 : 4) }, () => Math.min(2e6, Math.round(rng.lognormal(5000, 1.2))));
         const rate = download ? rng.range(1e6, 4e6) : rng.range(0.5e6, 3e6);
         s.spawn(httpsConn(s, rng.fork(), { client, server, sport: ports.take(), responses, rate, start: start + rng.int(0, 3000) }));
       }
       if (i === 0) start += rttTo(server) * 6 + rng.int(20_000, 150_000);
     }
-    t += Math.round(rng.pareto(4 * SEC, 1.3, 600 * SEC));
+    t += Math.round(rng.pareto(15 * SEC, 1.5, 900 * SEC));
   }
 }
 

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { DecodedPacket } from '../decode/decoded-packet.js';
+import type { FlowRecord } from '../flows/flow-record.js';
+import { HostWindows } from './host-windows.js';
+import type { WindowBatch } from './host-windows.js';
+import { FEATURE_NAMES, N_FEATURES } from './schema.js';
+
+const SYN = 0x02;
+const RST = 0x04;
+const ACK = 0x10;
+const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+const A = ip(10, 0, 0, 1);
+const B = ip(10, 0, 0, 2);
+const SERVER = ip(93, 184, 216, 34);
+const RESOLVER = ip(10, 0, 0, 53);
+
+/** Drives HostWindows like the pipeline: a toy flow table assigns slots and directions. */
+class Driver {
+  readonly batches: WindowBatch[] = [];
+  readonly hw: HostWindows;
+  private readonly pkt = new DecodedPacket();
+  private readonly slots = new Map<string, { slot: number; initiator: number }>();
+
+  constructor(maxHosts = 16, windowSeconds = 10) {
+    this.hw = new HostWindows({ windowSeconds, maxHosts, maxFlows: 4096 }, (b) => this.batches.push(b));
+  }
+
+  send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array } = {}): void {
+    const p = this.pkt;
+    p.ipVersion = 4;
+    p.src[0] = src;
+    p.dst[0] = dst;
+    p.ipProto = proto;
+    p.hasL4 = true;
+    p.srcPort = sport;
+    p.dstPort = dport;
+    p.tcpFlags = opts.flags ?? 0;
+    const payload = opts.payload ?? new Uint8Array(0);
+    const data = new Uint8Array(42 + payload.length);
+    data.set(payload, 42);
+    p.payloadOffset = 42;
+    p.payloadLength = payload.length;
+    const fwd = `${proto}:${src}:${sport}>${dst}:${dport}`;
+    const rev = `${proto}:${dst}:${dport}>${src}:${sport}`;
+    let flow = this.slots.get(fwd) ?? this.slots.get(rev);
+    const isNew = flow === undefined;
+    if (flow === undefined) {
+      flow = { slot: this.slots.size, initiator: src };
+      this.slots.set(fwd, flow);
+    }
+    this.hw.packet(p, data, opts.len ?? 60 + payload.length, ts, flow.slot, flow.initiator !== src, isNew);
+  }
+
+  /** Rows of the last batch by host text. */
+  rows(batch = this.batches[this.batches.length - 1]): Map<string, Record<string, number>> {
+    const out = new Map<string, Record<string, number>>();
+    batch.hosts.forEach((h, i) => {
+      out.set(h, Object.fromEntries(FEATURE_NAMES.map((name, f) => [name, batch.raw[i * N_FEATURES + f]])));
+    });
+    return out;
+  }
+}
+
+const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+const DNS_QUERY = hex('1234 0100 0001 0000 0000 0000 03777777 076578616d706c65 03636f6d 00 0001 0001');
+const DNS_NX = hex('1234 8183 0001 0000 0000 0000 03777777 076578616d706c65 03636f6d 00 0001 0001');
+const DNS_OK = hex('1234 8180 0001 0000 0000 0000 03777777 076578616d706c65 03636f6d 00 0001 0001');
+
+describe('HostWindows', () => {
+  it('computes traffic, handshake and size features for a completed HTTPS exchange', () => {
+    const d = new Driver();
+    d.send(100.0, A, SERVER, 6, 40000, 443, { flags: SYN, len: 74 });
+    d.send(100.01, SERVER, A, 6, 443, 40000, { flags: SYN | ACK, len: 74 });
+    d.send(100.02, A, SERVER, 6, 40000, 443, { flags: ACK, len: 66 });
+    d.send(100.03, A, SERVER, 6, 40000, 443, { flags: ACK, len: 600 });
+    d.send(100.05, SERVER, A, 6, 443, 40000, { flags: ACK, len: 1500 });
+    d.hw.flowEnded({ src: '10.0.0.1', first: 100, last: 102.5 } as FlowRecord);
+    d.hw.advance(110);
+    expect(d.batches).toHaveLength(1);
+    const b = d.batches[0];
+    expect([b.start, b.end]).toEqual([100, 110]);
+    const a = d.rows().get('10.0.0.1')!;
+    expect(a.flows_started).toBe(1);
+    expect(a.dst_addresses).toBe(1);
+    expect(a.failed_handshake_share).toBe(0);
+    expect(a.rst_share).toBe(0);
+    expect(a.packets_sent).toBe(3);
+    expect(a.packets_received).toBe(2);
+    expect(a.bytes_sent).toBe(74 + 66 + 600);
+    expect(a.bytes_received).toBe(1574);
+    expect(a.mean_packet_size).toBeCloseTo(740 / 3, 10);
+    expect(a.small_packet_share).toBeCloseTo(2 / 3, 10);
+    expect(a.mean_flow_duration).toBeCloseTo(2.5, 10);
+    expect(a.out_in_ratio).toBeCloseTo(741 / 1575, 10);
+    // The server gets a fan-in row: one distinct initiator.
+    const s = d.rows().get('93.184.216.34')!;
+    expect(s.inbound_sources).toBe(1);
+    expect(s.flows_started).toBe(0);
+    // Transformed vectors apply log1p to counts and identity to shares.
+    const i = b.hosts.indexOf('10.0.0.1');
+    expect(b.vectors[i * N_FEATURES + FEATURE_NAMES.indexOf('packets_sent')]).toBeCloseTo(Math.log1p(3), 12);
+    expect(b.vectors[i * N_FEATURES + FEATURE_NAMES.indexOf('small_packet_share')]).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('sees a SYN scan: many ports, unanswered or reset attempts', () => {
+    const d = new Driver();
+    for (let port = 1; port <= 100; port++) {
+      const t = 200 + port * 0.01;
+      d.send(t, A, B, 6, 50000, port, { flags: SYN });
+      if (port % 2 === 0) d.send(t + 0.001, B, A, 6, port, 50000, { flags: RST | ACK });
+    }
+    d.hw.advance(210);
+    const a = d.rows().get('10.0.0.1')!;
+    expect(a.flows_started).toBe(100);
+    expect(a.dst_addresses).toBe(1);
+    expect(a.dst_ports).toBeGreaterThan(85);
+    expect(a.dst_ports).toBeLessThanOrEqual(100);
+    expect(a.failed_handshake_share).toBe(1);
+    expect(a.rst_share).toBeCloseTo(0.5, 10);
+    expect(a.flows_per_service).toBeGreaterThanOrEqual(1);
+    expect(a.flows_per_service).toBeLessThan(1.2);
+  });
+
+  it('parses DNS queries and NXDOMAIN responses', () => {
+    const d = new Driver();
+    d.send(300, A, RESOLVER, 17, 5000, 53, { payload: DNS_QUERY });
+    d.send(300.01, RESOLVER, A, 17, 53, 5000, { payload: DNS_NX });
+    d.send(301, A, RESOLVER, 17, 5001, 53, { payload: DNS_QUERY });
+    d.send(301.01, RESOLVER, A, 17, 53, 5001, { payload: DNS_OK });
+    d.hw.flush();
+    const a = d.rows().get('10.0.0.1')!;
+    expect(a.dns_queries).toBe(2);
+    expect(a.dns_name_length).toBe(15);
+    expect(a.nxdomain_share).toBe(0.5);
+    expect(a.udp_flows).toBe(2);
+    expect(a.dst_services).toBe(1);
+    expect(a.flows_per_service).toBe(2);
+  });
+
+  it('keeps connection regularity across windows for a periodic beacon', () => {
+    const d = new Driver();
+    for (let i = 0; i < 8; i++) d.send(1000 + i * 30 + (i % 2) * 0.5, A, SERVER, 6, 41000 + i, 443, { flags: SYN });
+    d.hw.flush();
+    const last = d.rows().get('10.0.0.1')!;
+    expect(last.connection_regularity).toBeGreaterThan(0.9);
+    const first = d.rows(d.batches[0]).get('10.0.0.1')!;
+    expect(first.connection_regularity).toBe(0);
+  });
+
+  it('aligns windows to multiples of the window length and skips empty ones', () => {
+    const d = new Driver();
+    d.send(1003.2, A, B, 17, 1, 2);
+    d.send(1015, A, B, 17, 1, 2);
+    d.send(5000, A, B, 17, 1, 2);
+    d.hw.flush();
+    expect(d.batches.map((b) => b.start)).toEqual([1000, 1010, 5000]);
+    expect(d.batches.every((b) => b.end === b.start + 10)).toBe(true);
+  });
+
+  it('caps hosts per window, evicting near-idle hosts first, and counts the untracked', () => {
+    const d = new Driver(4);
+    // Two busy hosts first.
+    for (let k = 0; k < 5; k++) {
+      d.send(0.1, A, SERVER, 17, 1000 + k, 53);
+      d.send(0.1, B, SERVER, 17, 1000 + k, 53);
+    }
+    // Then 50 one-packet hosts to one more server: the table holds 4.
+    for (let h = 0; h < 50; h++) d.send(1 + h * 0.01, ip(172, 16, 0, h), ip(8, 8, 8, 8), 17, 999, 53);
+    expect(d.hw.trackedHosts).toBeLessThanOrEqual(4);
+    d.hw.advance(10);
+    const rows = d.rows();
+    expect(rows.size).toBeLessThanOrEqual(4);
+    expect(rows.get('10.0.0.1')?.packets_sent).toBe(5);
+    expect(rows.get('10.0.0.2')?.packets_sent).toBe(5);
+    // 50 one-packet hosts and the fan-in rows of SERVER/8.8.8.8 compete for 2 places: about 49 are lost.
+    expect(d.hw.untrackedHosts).toBeGreaterThanOrEqual(45);
+    expect(d.hw.untrackedHosts).toBeLessThanOrEqual(53);
+    const before = d.hw.untrackedHosts;
+    d.send(11, A, B, 17, 7, 7);
+    d.hw.flush();
+    expect(d.hw.untrackedHosts).toBe(before);
+    expect(d.hw.trackedHosts).toBe(0);
+  });
+
+  it('ignores non-IP packets and never throws on garbage DNS', () => {
+    const d = new Driver();
+    d.send(1, A, RESOLVER, 17, 5000, 53, { payload: hex('ffff') });
+    d.send(1, A, RESOLVER, 17, 5001, 53, { payload: hex('1234 0100 0001 0000 0000 0000 3f41') });
+    d.hw.flush();
+    expect(d.rows().get('10.0.0.1')?.dns_queries).toBe(0);
+  });
+});

@@ -1,0 +1,39 @@
+// Switching user changes the whole process, so it is tested in a child
+// process (src/source/live-process.test.ts); these cases leave ids alone.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { dropPrivileges } from './drop.js';
+import { lookupUser } from './lookup-user.js';
+import { PrivilegeError } from './privilege-error.js';
+
+const id = (flag: string, user: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+
+describe('lookupUser', () => {
+  it('resolves a name like id(1) does', () => {
+    expect(lookupUser('nobody')).toEqual({ name: 'nobody', uid: id('-u', 'nobody'), gid: id('-g', 'nobody') });
+  });
+
+  it('resolves a numeric uid to its account', () => {
+    expect(lookupUser(String(id('-u', 'nobody'))).name).toBe('nobody');
+  });
+
+  it('rejects unknown and malformed names in one line', () => {
+    expect(() => lookupUser('nsnosuchuser')).toThrow(new PrivilegeError('unknown user: nsnosuchuser'));
+    expect(() => lookupUser('-x')).toThrow(new PrivilegeError('invalid user name: "-x"'));
+  });
+});
+
+describe('dropPrivileges', () => {
+  it('fails on an unknown user before changing anything', () => {
+    const before = [process.getuid?.(), process.getgid?.()];
+    expect(() => dropPrivileges('nsnosuchuser')).toThrow(new PrivilegeError('unknown user: nsnosuchuser'));
+    expect([process.getuid?.(), process.getgid?.()]).toEqual(before);
+  });
+
+  it('is a no-op for the user the process already runs as', () => {
+    const me = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
+    const groups = process.getgroups?.();
+    expect(dropPrivileges(me).uid).toBe(process.getuid?.());
+    expect(process.getgroups?.()).toEqual(groups);
+  });
+});
