@@ -49,4 +49,4 @@ function setkey(key, envname,   m) {
 }' "$SRC_DIR/alertmanager.yml" > "$OUT_DIR/alertmanager.yml"
 chmod 600 "$OUT_DIR/alertmanager.yml"
 
-exec /bin/alertmanager --config.file="$OUT_DIR/alertmanager.yml" "$@"
+exec "${ALERTMANAGER_BIN:-/bin/alertmanager}" --config.file="$OUT_DIR/alertmanager.yml" "$@"

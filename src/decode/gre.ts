@@ -49,11 +49,11 @@ export function decodeGre(s: DecodeState, off: number): void {
     for (;;) {
       if (!s.push(LAYER.GRE, pos) || !s.need(LAYER.GRE, pos, SRE_HEADER)) return;
       const length = d[pos + 3];
+      if (!s.need(LAYER.GRE, pos, SRE_HEADER + length)) return;
       const last = length === 0 && s.u16(pos) === 0;
       pos += SRE_HEADER + length;
       if (last) break;
     }
-    if (!s.need(LAYER.GRE, pos, 0)) return;
   }
   if (!s.tunnel(LAYER.GRE, ENCAP.GRE, off)) return;
   dispatchEthertype(s, s.u16(off + 2), pos);

@@ -15,8 +15,9 @@ export function decodePpp(s: DecodeState, off: number): void {
   const d = s.data;
   if (!s.need(LAYER.PPP, off, 1)) return;
   if (d[off] === PPP_ADDRESS) {
+    // Address, control and at least one protocol byte.
+    if (!s.need(LAYER.PPP, off, 3)) return;
     off += 2;
-    if (!s.need(LAYER.PPP, off, 1)) return;
   }
   let proto: number;
   // Protocol values are odd in the low byte and even in the high byte (RFC 1661 §2), so an

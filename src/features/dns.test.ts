@@ -46,12 +46,22 @@ describe('parseDns', () => {
     expect(out.nameLength).toBe(15);
   });
 
-  it('rejects every truncation and compression pointers without throwing', () => {
+  it('rejects a cut header, flags a cut or malformed name, and never throws', () => {
     const out = new DnsSummary();
-    // Cut inside the 12-byte header or the 17-byte name: never accepted (the type/class tail is not needed).
-    for (let len = 0; len < 12 + 17; len++) expect(parseDns(QUERY, 0, len, out)).toBe(false);
+    for (let len = 0; len < 12; len++) expect(parseDns(QUERY, 0, len, out)).toBe(false);
+    // Cut inside the 17-byte name: the message counts, the name does not (the type/class tail is not needed).
+    for (let len = 12; len < 12 + 17; len++) {
+      expect(parseDns(QUERY, 0, len, out)).toBe(true);
+      expect(out.nameOk).toBe(false);
+    }
+    expect(parseDns(QUERY, 0, 12 + 17, out)).toBe(true);
+    expect(out.nameOk).toBe(true);
     const pointer = hex('1234 0100 0001 0000 0000 0000 c00c');
-    expect(parseDns(pointer, 0, pointer.length, out)).toBe(false);
+    expect(parseDns(pointer, 0, pointer.length, out)).toBe(true);
+    expect(out.nameOk).toBe(false);
+    const longLabel = Uint8Array.from([...hex('1234 0100 0001 0000 0000 0000'), 66, ...new Array(66).fill(0x61), 0]);
+    expect(parseDns(longLabel, 0, longLabel.length, out)).toBe(true);
+    expect(out.nameOk).toBe(false);
     expect(parseDns(QUERY, -1, 5, out)).toBe(false);
     expect(parseDns(QUERY, 0, 1000, out)).toBe(true);
   });

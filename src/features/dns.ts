@@ -4,6 +4,8 @@ export class DnsSummary {
   response = false;
   /** Response code (low 4 bits of the flags); 3 is NXDOMAIN. */
   rcode = 0;
+  /** True when the first question name was parsed (nameLength, labels and entropy are valid). */
+  nameOk = false;
   /** Length of the first question name in dotted text form, without the trailing dot. */
   nameLength = 0;
   /** Number of labels in the first question name. */
@@ -16,14 +18,16 @@ const counts = new Uint16Array(256);
 
 /**
  * Parses the header and first question name of the RFC 1035 message in
- * data[off, off+len) into `out`. Returns false (leaving `out` partly written)
- * for anything truncated or malformed; never throws and allocates nothing.
+ * data[off, off+len) into `out`. Returns false when there is no complete
+ * header; a truncated or malformed name leaves nameOk false, so the message
+ * still counts. Never throws and allocates nothing.
  */
 export function parseDns(data: Uint8Array, off: number, len: number, out: DnsSummary): boolean {
   const end = Math.min(off + len, data.length);
   if (off < 0 || end - off < 12) return false;
   out.response = (data[off + 2] & 0x80) !== 0;
   out.rcode = data[off + 3] & 0x0f;
+  out.nameOk = false;
   out.nameLength = 0;
   out.labels = 0;
   out.entropy = 0;
@@ -34,15 +38,17 @@ export function parseDns(data: Uint8Array, off: number, len: number, out: DnsSum
   let labels = 0;
   let textLength = 0;
   for (;;) {
-    if (p >= end) return false;
+    if (p >= end) return true;
     const l = data[p];
     if (l === 0) break;
-    // Compression pointers or reserved label types in a question name: stop, malformed.
-    if (l >= 0x40 || p + 1 + l > end || labels >= 127) return false;
+    // Labels are at most 63 octets (RFC 1035 2.3.4); compression pointers or
+    // reserved label types in a question name are malformed.
+    if (l >= 0x40 || p + 1 + l > end || labels >= 127) return true;
     textLength += (labels > 0 ? 1 : 0) + l;
     labels++;
     p += 1 + l;
   }
+  out.nameOk = true;
   out.labels = labels;
   out.nameLength = textLength;
   if (labels <= 2) return true;

@@ -92,10 +92,8 @@ describe('HostWindows', () => {
     expect(a.small_packet_share).toBeCloseTo(2 / 3, 10);
     expect(a.mean_flow_duration).toBeCloseTo(2.5, 10);
     expect(a.out_in_ratio).toBeCloseTo(741 / 1575, 10);
-    // The server gets a fan-in row: one distinct initiator.
-    const s = d.rows().get('93.184.216.34')!;
-    expect(s.inbound_sources).toBe(1);
-    expect(s.flows_started).toBe(0);
+    // A server contacted by one client gets no row of its own.
+    expect(b.hosts).toEqual(['10.0.0.1']);
     // Transformed vectors apply log1p to counts and identity to shares.
     const i = b.hosts.indexOf('10.0.0.1');
     expect(b.vectors[i * N_FEATURES + FEATURE_NAMES.indexOf('packets_sent')]).toBeCloseTo(Math.log1p(3), 12);
@@ -137,14 +135,29 @@ describe('HostWindows', () => {
     expect(a.flows_per_service).toBe(2);
   });
 
+  it('gives a pure responder a fan-in row only when many distinct sources contact it', () => {
+    const d = new Driver(256);
+    for (let h = 0; h < 40; h++) d.send(50 + h * 0.01, ip(100, 64, 0, h), SERVER, 6, 1234, 80, { flags: SYN });
+    d.hw.advance(60);
+    const s = d.rows().get('93.184.216.34')!;
+    expect(s.inbound_sources).toBeGreaterThanOrEqual(38);
+    expect(s.inbound_sources).toBeLessThanOrEqual(40);
+    expect(s.flows_started).toBe(0);
+    expect(d.rows().size).toBe(41);
+  });
+
   it('keeps connection regularity across windows for a periodic beacon', () => {
     const d = new Driver();
-    for (let i = 0; i < 8; i++) d.send(1000 + i * 30 + (i % 2) * 0.5, A, SERVER, 6, 41000 + i, 443, { flags: SYN });
+    // Check-ins every ~30 s, and other traffic from the host every 5 s, each time to a new address.
+    for (let t = 1000; t < 1300; t += 5) {
+      if (t % 30 === 10) d.send(t + ((t / 30) % 2) * 0.5, A, SERVER, 6, 41000 + t, 443, { flags: SYN });
+      d.send(t + 0.2, A, ip(10, 0, 2, t % 250), 17, 30000 + t, 53);
+    }
     d.hw.flush();
-    const last = d.rows().get('10.0.0.1')!;
-    expect(last.connection_regularity).toBeGreaterThan(0.9);
-    const first = d.rows(d.batches[0]).get('10.0.0.1')!;
-    expect(first.connection_regularity).toBe(0);
+    const regularity = d.batches.map((b) => d.rows(b).get('10.0.0.1')!.connection_regularity);
+    // Nothing before the 4th check-in (at 1090, window 9); from then on every window, check-in or not, carries it.
+    expect(regularity.slice(0, 9).every((r) => r === 0)).toBe(true);
+    expect(regularity.slice(9).every((r) => r > 0.95)).toBe(true);
   });
 
   it('aligns windows to multiples of the window length and skips empty ones', () => {
@@ -182,11 +195,12 @@ describe('HostWindows', () => {
     expect(d.hw.trackedHosts).toBe(0);
   });
 
-  it('ignores non-IP packets and never throws on garbage DNS', () => {
+  it('never throws on garbage DNS: a cut header is no query, a cut name is a query without name statistics', () => {
     const d = new Driver();
     d.send(1, A, RESOLVER, 17, 5000, 53, { payload: hex('ffff') });
     d.send(1, A, RESOLVER, 17, 5001, 53, { payload: hex('1234 0100 0001 0000 0000 0000 3f41') });
     d.hw.flush();
-    expect(d.rows().get('10.0.0.1')?.dns_queries).toBe(0);
+    expect(d.rows().get('10.0.0.1')?.dns_queries).toBe(1);
+    expect(d.rows().get('10.0.0.1')?.dns_name_length).toBe(0);
   });
 });

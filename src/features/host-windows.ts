@@ -54,7 +54,8 @@ const DNS_R = 16;
 const NXDOMAIN = 17;
 const REGULARITY = 18;
 const INBOUND = 19;
-const N_ACC = 20;
+const DNS_NAMED = 20;
+const N_ACC = 21;
 
 // Per-flow bits: the flow is a TCP attempt started in flowWindow, answered by SYN-ACK / RST.
 const BIT_ATTEMPT = 1;
@@ -69,6 +70,8 @@ const SMALL_PACKET = 100;
 const EVICTABLE_ACTIVITY = 2;
 /** Candidates examined per insert into a full table, which bounds the cost per packet. */
 const EVICTION_PROBES = 4;
+/** Distinct initiators per window that give a host that only responded its own row. */
+const MIN_FAN_IN = 32;
 const HOST_KEY = 5;
 const PAIR_KEY = 9;
 
@@ -180,8 +183,11 @@ export class HostWindows {
       const dns = this.dns;
       if (!reverse && !dns.response) {
         acc[a + DNS_Q]++;
-        acc[a + QLEN_SUM] += dns.nameLength;
-        acc[a + ENTROPY_SUM] += dns.entropy;
+        if (dns.nameOk) {
+          acc[a + DNS_NAMED]++;
+          acc[a + QLEN_SUM] += dns.nameLength;
+          acc[a + ENTROPY_SUM] += dns.entropy;
+        }
       } else if (reverse && dns.response) {
         acc[a + DNS_R]++;
         if (dns.rcode === 3) acc[a + NXDOMAIN]++;
@@ -255,8 +261,7 @@ export class HostWindows {
       this.flowBits[flowSlot] = BIT_ATTEMPT;
       this.flowWindow[flowSlot] = this.windowIndex;
     }
-    const r = this.regularity.observe(key, ts);
-    if (r > acc[a + REGULARITY]) acc[a + REGULARITY] = r;
+    this.regularity.observe(key, ts);
   }
 
   /** Entry of the host with these address words in the current window, inserting it; -1 when untracked. */
@@ -305,17 +310,19 @@ export class HostWindows {
   }
 
   private emit(end: number): void {
-    const n = this.hosts.size;
-    if (n > 0) {
-      const raw = new Float64Array(n * N_FEATURES);
-      const names: string[] = [];
-      let row = 0;
-      for (let e = 0; e < this.highWater; e++) {
-        if (this.hostStamp[e] === 0) continue;
-        names.push(ipText(this.hosts.keys[e * HOST_KEY], this.hosts.keys, e * HOST_KEY + 1));
+    this.regularity.forEachAlive(end, (keys, at, value) => {
+      // A pair key starts with its host key.
+      const h = this.hosts.find(keys, at);
+      if (h >= 0 && value > this.acc[h * N_ACC + REGULARITY]) this.acc[h * N_ACC + REGULARITY] = value;
+    });
+    const rows: number[] = [];
+    for (let e = 0; e < this.highWater; e++) if (this.hostStamp[e] !== 0 && this.emitted(e)) rows.push(e);
+    if (rows.length > 0) {
+      const raw = new Float64Array(rows.length * N_FEATURES);
+      const names = rows.map((e, row) => {
         this.features(e, raw, row * N_FEATURES);
-        row++;
-      }
+        return ipText(this.hosts.keys[e * HOST_KEY], this.hosts.keys, e * HOST_KEY + 1);
+      });
       const vectors = new Float64Array(raw.length);
       transformRows(raw, vectors);
       this.onWindow({ start: this.start, end, hosts: names, vectors, raw });
@@ -329,6 +336,17 @@ export class HostWindows {
     this.windowIndex++;
   }
 
+  /**
+   * Hosts that sent anything as initiators get a row. Pure responders get one
+   * only with material fan-in: servers contacted by a handful of clients
+   * would otherwise outnumber the clients and make every ordinary client look
+   * rare to the forest, while flood victims of spoofed sources need a row.
+   */
+  private emitted(e: number): boolean {
+    const a = e * N_ACC;
+    return this.acc[a + PKTS_SENT] > 0 || (this.acc[a + INBOUND] >= MIN_FAN_IN && this.inSources.estimate(e) >= MIN_FAN_IN);
+  }
+
   /** Writes host e's raw feature values (schema order) at out[at..]. */
   private features(e: number, out: Float64Array, at: number): void {
     const a = e * N_ACC;
@@ -336,7 +354,7 @@ export class HostWindows {
     const flows = acc[a + FLOWS];
     const attempts = acc[a + ATTEMPTS];
     const sent = acc[a + PKTS_SENT];
-    const queries = acc[a + DNS_Q];
+    const named = acc[a + DNS_NAMED];
     // Distinct counts are whole numbers and never exceed the flows; HLL estimates can overshoot slightly.
     const distinct = (bank: HllBank, cap: number) => Math.min(cap, Math.round(bank.estimate(e)));
     const services = distinct(this.dstServices, flows);
@@ -357,9 +375,9 @@ export class HostWindows {
       acc[a + DUR_N] > 0 ? acc[a + DUR_SUM] / acc[a + DUR_N] : 0,
       acc[a + UDP],
       acc[a + ICMP],
-      queries,
-      queries > 0 ? acc[a + QLEN_SUM] / queries : 0,
-      queries > 0 ? acc[a + ENTROPY_SUM] / queries : 0,
+      acc[a + DNS_Q],
+      named > 0 ? acc[a + QLEN_SUM] / named : 0,
+      named > 0 ? acc[a + ENTROPY_SUM] / named : 0,
       acc[a + DNS_R] > 0 ? acc[a + NXDOMAIN] / acc[a + DNS_R] : 0,
       acc[a + REGULARITY],
       (acc[a + BYTES_SENT] + 1) / (acc[a + BYTES_RECV] + 1),

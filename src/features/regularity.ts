@@ -2,7 +2,7 @@ import { WordTable } from './word-table.js';
 
 /**
  * Periodicity of connections per (host, destination), kept across windows so
- * beacons that call home every few windows are visible. Flow starts closer
+ * beacons that call home every few windows stay visible between check-ins. Flow starts closer
  * than `episodeGap` seconds to the previous start merge into one episode, so
  * bursts (page loads, scans) do not look periodic. Memory is bounded: the
  * least recently used pair is evicted when the table is full.
@@ -12,6 +12,8 @@ export class Regularity {
   private readonly times: Float64Array;
   private readonly counts: Uint8Array;
   private readonly lastStart: Float64Array;
+  private readonly value: Float64Array;
+  private readonly meanGap: Float64Array;
   private readonly prev: Int32Array;
   private readonly next: Int32Array;
   private head = -1;
@@ -28,13 +30,15 @@ export class Regularity {
     capacity: number,
     keyWidth: number,
     private readonly history = 8,
-    private readonly minEpisodes = 5,
+    private readonly minEpisodes = 4,
     private readonly episodeGap = 2,
   ) {
     this.table = new WordTable(capacity, keyWidth);
     this.times = new Float64Array(capacity * history);
     this.counts = new Uint8Array(capacity);
     this.lastStart = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.meanGap = new Float64Array(capacity);
     this.prev = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
   }
@@ -55,6 +59,7 @@ export class Regularity {
       e = this.table.insert(key, at);
       this.counts[e] = 0;
       this.lastStart[e] = -Infinity;
+      this.value[e] = 0;
     } else {
       this.unlink(e);
     }
@@ -67,8 +72,22 @@ export class Regularity {
       if (n === this.history) this.times.copyWithin(base, base + 1, base + n);
       this.times[base + Math.min(n, this.history - 1)] = ts;
       if (n < this.history) this.counts[e] = n + 1;
+      this.value[e] = this.regularity(e);
     }
-    return this.regularity(e);
+    return this.value[e];
+  }
+
+  /**
+   * Calls visit for every pair with a regularity above 0 that is still alive
+   * at `now`: its last episode is at most two mean gaps old, so a beacon
+   * counts in every window between its check-ins and fades once it stops.
+   * keys[at..] is the pair key.
+   */
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number) => void): void {
+    const width = this.table.width;
+    for (let e = this.head; e >= 0; e = this.next[e]) {
+      if (this.value[e] > 0 && now - this.times[e * this.history + this.counts[e] - 1] <= 2 * this.meanGap[e]) visit(this.table.keys, e * width, this.value[e]);
+    }
   }
 
   private regularity(e: number): number {
@@ -84,6 +103,7 @@ export class Regularity {
     }
     const gaps = n - 1;
     const mean = sum / gaps;
+    this.meanGap[e] = mean;
     if (mean <= 0) return 0;
     const variance = Math.max(0, sumSq / gaps - mean * mean);
     return Math.max(0, 1 - Math.sqrt(variance) / mean);

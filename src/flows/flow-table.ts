@@ -24,8 +24,34 @@ export const DEFAULT_TIMEOUTS: FlowTimeouts = { tcp: 300, tcpClosed: 5, udp: 60,
 /** Default capacity: about 130 bytes a flow keeps the table near 130 MB. */
 export const DEFAULT_MAX_FLOWS = 1_000_000;
 
-/** Bytes of typed-array storage the table uses per flow slot (see the constructor). */
-export const BYTES_PER_FLOW = 4 * 4 * 2 + 4 * 2 + 1 * 4 + 8 * 6 + 4 * 6 + 4 * 2;
+/** Bytes of one flow record. */
+const RECORD_BYTES = 128;
+/** u32 words per record. */
+const W = RECORD_BYTES / 4;
+/** f64 words per record. */
+const D = RECORD_BYTES / 8;
+// u32 word offsets in a record: addresses A (4 words) and B (4), ports, packed metadata, hash, links.
+const O_ADDR_A = 0;
+const O_ADDR_B = 4;
+const O_PORT_A = 8;
+const O_PORT_B = 9;
+/** version | proto << 8 | initiator-is-A << 16 | flags << 24. */
+const O_META = 10;
+const O_HASH = 11;
+const O_CHAIN = 12;
+const O_PREV = 13;
+const O_NEXT = 14;
+const O_CLASS = 15;
+// f64 word offsets in a record (bytes 64..127).
+const F_FWD_PACKETS = 8;
+const F_REV_PACKETS = 9;
+const F_FWD_BYTES = 10;
+const F_REV_BYTES = 11;
+const F_FIRST = 12;
+const F_LAST = 13;
+
+/** Bytes the table uses per flow slot: its record, a free-list entry and two hash buckets. */
+export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
 
 /** Flow end reasons, also the `reason` label values of the evictions counter, in reason-id order. */
 export const END_REASONS: readonly FlowEndReason[] = ['idle', 'active', 'tcp_end', 'evicted', 'flush'];
@@ -75,25 +101,11 @@ export class FlowTable {
   private readonly classTimeout: Float64Array;
   private readonly sink: FlowSink;
 
-  private readonly addrA: Uint32Array;
-  private readonly addrB: Uint32Array;
-  private readonly portA: Uint32Array;
-  private readonly portB: Uint32Array;
-  private readonly version: Uint8Array;
-  private readonly proto: Uint8Array;
-  private readonly initA: Uint8Array;
-  private readonly flags: Uint8Array;
-  private readonly fwdPackets: Float64Array;
-  private readonly revPackets: Float64Array;
-  private readonly fwdBytes: Float64Array;
-  private readonly revBytes: Float64Array;
-  private readonly first: Float64Array;
-  private readonly last: Float64Array;
-  private readonly hash: Uint32Array;
-  private readonly chain: Int32Array;
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
-  private readonly klass: Int32Array;
+  // One 128-byte record per slot (two cache lines), viewed as u32 and f64 words, so that a
+  // packet touches its flow's memory in one place instead of one array per field.
+  private readonly u32: Uint32Array;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
   private readonly free: Int32Array;
   private freeTop: number;
   private readonly buckets: Int32Array;
@@ -117,25 +129,10 @@ export class FlowTable {
     this.timeouts = timeouts;
     this.sink = sink;
     this.classTimeout = Float64Array.of(timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.icmp, timeouts.other);
-    this.addrA = new Uint32Array(capacity * 4);
-    this.addrB = new Uint32Array(capacity * 4);
-    this.portA = new Uint32Array(capacity);
-    this.portB = new Uint32Array(capacity);
-    this.version = new Uint8Array(capacity);
-    this.proto = new Uint8Array(capacity);
-    this.initA = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.fwdPackets = new Float64Array(capacity);
-    this.revPackets = new Float64Array(capacity);
-    this.fwdBytes = new Float64Array(capacity);
-    this.revBytes = new Float64Array(capacity);
-    this.first = new Float64Array(capacity);
-    this.last = new Float64Array(capacity);
-    this.hash = new Uint32Array(capacity);
-    this.chain = new Int32Array(capacity);
-    this.prev = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-    this.klass = new Int32Array(capacity);
+    const records = new ArrayBuffer(capacity * RECORD_BYTES);
+    this.u32 = new Uint32Array(records);
+    this.i32 = new Int32Array(records);
+    this.f64 = new Float64Array(records);
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeTop = capacity;
@@ -154,34 +151,39 @@ export class FlowTable {
     if (pkt.ipVersion === 0 || pkt.fragment === 2) return -1;
     this.key(pkt);
     const h = this.hashKey(pkt.ipVersion, pkt.ipProto);
+    const f64 = this.f64;
     let slot = this.find(h, pkt.ipVersion, pkt.ipProto);
-    if (slot >= 0 && ts - this.first[slot] > this.timeouts.active) {
+    if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.timeouts.active) {
       this.end(slot, 'active');
       slot = -1;
     }
     const isNew = slot < 0;
     if (isNew) slot = this.insert(h, pkt.ipVersion, pkt.ipProto, ts);
-    const reverse = this.kSwapped === (this.initA[slot] === 1);
+    const d = slot * D;
+    const m = slot * W + O_META;
+    let meta = this.u32[m];
+    const reverse = this.kSwapped === (((meta >>> 16) & 1) === 1);
     if (reverse) {
-      this.revPackets[slot]++;
-      this.revBytes[slot] += wirelen;
+      f64[d + F_REV_PACKETS]++;
+      f64[d + F_REV_BYTES] += wirelen;
     } else {
-      this.fwdPackets[slot]++;
-      this.fwdBytes[slot] += wirelen;
+      f64[d + F_FWD_PACKETS]++;
+      f64[d + F_FWD_BYTES] += wirelen;
     }
-    if (ts > this.last[slot]) this.last[slot] = ts;
-    let cls = isNew ? classOf(pkt.ipProto) : this.klass[slot];
+    if (ts > f64[d + F_LAST]) f64[d + F_LAST] = ts;
+    let cls = isNew ? classOf(pkt.ipProto) : this.i32[slot * W + O_CLASS];
     if (pkt.ipProto === PROTO_TCP && pkt.hasL4) {
       const f = pkt.tcpFlags;
-      let bits = this.flags[slot];
+      let bits = meta >>> 24;
       if (f & TH_SYN) bits |= f & TH_ACK ? FLOW_FLAG.SYNACK : FLOW_FLAG.SYN;
       else if (f & TH_ACK) bits |= FLOW_FLAG.ACK;
       if (f & TH_FIN) bits |= FLOW_FLAG.FIN;
       if (f & TH_RST) bits |= FLOW_FLAG.RST;
-      this.flags[slot] = bits;
+      meta = ((meta & 0xffffff) | (bits << 24)) >>> 0;
+      this.u32[m] = meta;
       if (bits & (FLOW_FLAG.FIN | FLOW_FLAG.RST)) cls = CLASS_TCP_CLOSED;
     }
-    this.touch(slot, cls);
+    if (this.tail[cls] !== slot) this.touch(slot, cls);
     this.lastReverse = reverse;
     this.lastNew = isNew;
     return slot;
@@ -191,7 +193,7 @@ export class FlowTable {
   expire(now: number): void {
     for (let c = 0; c < CLASSES; c++) {
       const limit = now - this.classTimeout[c];
-      for (let s = this.head[c]; s >= 0 && this.last[s] <= limit; s = this.head[c]) {
+      for (let s = this.head[c]; s >= 0 && this.f64[s * D + F_LAST] <= limit; s = this.head[c]) {
         this.end(s, c === CLASS_TCP_CLOSED ? 'tcp_end' : 'idle');
       }
     }
@@ -247,15 +249,15 @@ export class FlowTable {
   }
 
   private find(h: number, version: number, proto: number): number {
-    for (let s = this.buckets[h & this.mask]; s >= 0; s = this.chain[s]) {
-      if (this.hash[s] !== h || this.proto[s] !== proto || this.version[s] !== version) continue;
-      if (this.portA[s] !== this.kPortA || this.portB[s] !== this.kPortB) continue;
-      const o = s * 4;
+    const u = this.u32;
+    const meta = version | (proto << 8);
+    for (let s = this.buckets[h & this.mask]; s >= 0; s = this.i32[s * W + O_CHAIN]) {
+      const o = s * W;
+      if (u[o + O_HASH] !== h || (u[o + O_META] & 0xffff) !== meta) continue;
+      if (u[o + O_PORT_A] !== this.kPortA || u[o + O_PORT_B] !== this.kPortB) continue;
       if (
-        this.addrA[o] === this.kA[0] && this.addrB[o] === this.kB[0] &&
-        this.addrA[o + 1] === this.kA[1] && this.addrB[o + 1] === this.kB[1] &&
-        this.addrA[o + 2] === this.kA[2] && this.addrB[o + 2] === this.kB[2] &&
-        this.addrA[o + 3] === this.kA[3] && this.addrB[o + 3] === this.kB[3]
+        u[o] === this.kA[0] && u[o + 1] === this.kA[1] && u[o + 2] === this.kA[2] && u[o + 3] === this.kA[3] &&
+        u[o + 4] === this.kB[0] && u[o + 5] === this.kB[1] && u[o + 6] === this.kB[2] && u[o + 7] === this.kB[3]
       ) {
         return s;
       }
@@ -266,24 +268,23 @@ export class FlowTable {
   private insert(h: number, version: number, proto: number, ts: number): number {
     if (this.freeTop === 0) this.end(this.oldest(), 'evicted');
     const s = this.free[--this.freeTop];
-    const o = s * 4;
+    const o = s * W;
+    const u = this.u32;
     for (let i = 0; i < 4; i++) {
-      this.addrA[o + i] = this.kA[i];
-      this.addrB[o + i] = this.kB[i];
+      u[o + O_ADDR_A + i] = this.kA[i];
+      u[o + O_ADDR_B + i] = this.kB[i];
     }
-    this.portA[s] = this.kPortA;
-    this.portB[s] = this.kPortB;
-    this.version[s] = version;
-    this.proto[s] = proto;
-    this.initA[s] = this.kSwapped ? 0 : 1;
-    this.flags[s] = 0;
-    this.fwdPackets[s] = this.revPackets[s] = this.fwdBytes[s] = this.revBytes[s] = 0;
-    this.first[s] = this.last[s] = ts;
-    this.hash[s] = h;
+    u[o + O_PORT_A] = this.kPortA;
+    u[o + O_PORT_B] = this.kPortB;
+    u[o + O_META] = version | (proto << 8) | ((this.kSwapped ? 0 : 1) << 16);
+    u[o + O_HASH] = h;
+    const d = s * D;
+    this.f64.fill(0, d + F_FWD_PACKETS, d + F_REV_BYTES + 1);
+    this.f64[d + F_FIRST] = this.f64[d + F_LAST] = ts;
     const b = h & this.mask;
-    this.chain[s] = this.buckets[b];
+    this.i32[o + O_CHAIN] = this.buckets[b];
     this.buckets[b] = s;
-    this.klass[s] = -1;
+    this.i32[o + O_CLASS] = -1;
     this.active++;
     this.created[proto]++;
     return s;
@@ -294,30 +295,34 @@ export class FlowTable {
     let best = -1;
     for (let c = 0; c < CLASSES; c++) {
       const s = this.head[c];
-      if (s >= 0 && (best < 0 || this.last[s] < this.last[best])) best = s;
+      if (s >= 0 && (best < 0 || this.f64[s * D + F_LAST] < this.f64[best * D + F_LAST])) best = s;
     }
     return best;
   }
 
   /** Moves `slot` to the tail (most recent end) of the LRU list of class `cls`. */
   private touch(slot: number, cls: number): void {
-    if (this.klass[slot] >= 0) this.unlink(slot);
+    const o = slot * W;
+    const i32 = this.i32;
+    if (i32[o + O_CLASS] >= 0) this.unlink(slot);
     const t = this.tail[cls];
-    this.prev[slot] = t;
-    this.next[slot] = -1;
-    if (t >= 0) this.next[t] = slot;
+    i32[o + O_PREV] = t;
+    i32[o + O_NEXT] = -1;
+    if (t >= 0) i32[t * W + O_NEXT] = slot;
     else this.head[cls] = slot;
     this.tail[cls] = slot;
-    this.klass[slot] = cls;
+    i32[o + O_CLASS] = cls;
   }
 
   private unlink(slot: number): void {
-    const c = this.klass[slot];
-    const p = this.prev[slot];
-    const n = this.next[slot];
-    if (p >= 0) this.next[p] = n;
+    const o = slot * W;
+    const i32 = this.i32;
+    const c = i32[o + O_CLASS];
+    const p = i32[o + O_PREV];
+    const n = i32[o + O_NEXT];
+    if (p >= 0) i32[p * W + O_NEXT] = n;
     else this.head[c] = n;
-    if (n >= 0) this.prev[n] = p;
+    if (n >= 0) i32[n * W + O_PREV] = p;
     else this.tail[c] = p;
   }
 
@@ -325,12 +330,14 @@ export class FlowTable {
   private end(slot: number, reason: FlowEndReason): void {
     const record = this.record(slot, reason);
     this.unlink(slot);
-    const b = this.hash[slot] & this.mask;
-    if (this.buckets[b] === slot) this.buckets[b] = this.chain[slot];
+    const i32 = this.i32;
+    const o = slot * W;
+    const b = this.u32[o + O_HASH] & this.mask;
+    if (this.buckets[b] === slot) this.buckets[b] = i32[o + O_CHAIN];
     else {
       let s = this.buckets[b];
-      while (this.chain[s] !== slot) s = this.chain[s];
-      this.chain[s] = this.chain[slot];
+      while (i32[s * W + O_CHAIN] !== slot) s = i32[s * W + O_CHAIN];
+      i32[s * W + O_CHAIN] = i32[o + O_CHAIN];
     }
     this.free[this.freeTop++] = slot;
     this.active--;
@@ -339,14 +346,18 @@ export class FlowTable {
   }
 
   private record(slot: number, reason: FlowEndReason): FlowRecord {
-    const v = this.version[slot];
-    const initA = this.initA[slot] === 1;
-    const a = ipText(v, this.addrA, slot * 4);
-    const b = ipText(v, this.addrB, slot * 4);
-    const proto = this.proto[slot];
+    const o = slot * W;
+    const d = slot * D;
+    const u = this.u32;
+    const meta = u[o + O_META];
+    const v = meta & 0xff;
+    const proto = (meta >>> 8) & 0xff;
+    const initA = ((meta >>> 16) & 1) === 1;
+    const a = ipText(v, u, o + O_ADDR_A);
+    const b = ipText(v, u, o + O_ADDR_B);
     const icmp = proto === PROTO_ICMP || proto === PROTO_ICMPV6;
-    const pa = this.portA[slot];
-    const pb = this.portB[slot];
+    const pa = u[o + O_PORT_A];
+    const pb = u[o + O_PORT_B];
     return {
       ipVersion: v,
       src: initA ? a : b,
@@ -354,13 +365,13 @@ export class FlowTable {
       proto,
       srcPort: icmp ? pa >>> 16 : initA ? pa : pb,
       dstPort: icmp ? pa & 0xffff : initA ? pb : pa,
-      fwdPackets: this.fwdPackets[slot],
-      fwdBytes: this.fwdBytes[slot],
-      revPackets: this.revPackets[slot],
-      revBytes: this.revBytes[slot],
-      first: this.first[slot],
-      last: this.last[slot],
-      flags: this.flags[slot],
+      fwdPackets: this.f64[d + F_FWD_PACKETS],
+      fwdBytes: this.f64[d + F_FWD_BYTES],
+      revPackets: this.f64[d + F_REV_PACKETS],
+      revBytes: this.f64[d + F_REV_BYTES],
+      first: this.f64[d + F_FIRST],
+      last: this.f64[d + F_LAST],
+      flags: meta >>> 24,
       reason,
     };
   }

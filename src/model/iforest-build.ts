@@ -17,8 +17,9 @@ export function buildTree(data: Float64Array, nFeatures: number, sample: Int32Ar
   const right = new Int32Array(capacity).fill(-1);
   const size = new Int32Array(capacity);
   const order = Int32Array.from({ length: nFeatures }, (_, k) => k);
-  // Pending nodes as (node, start, end, depth) over sample[start, end).
-  const stack = new Int32Array(4 * (heightLimit + 2) * 2);
+  // Pending nodes as (node, start, end, depth) over sample[start, end). Depth-first
+  // order keeps at most one pending sibling per level: heightLimit + 1 entries.
+  const stack = new Int32Array(4 * (heightLimit + 1));
   let top = 0;
   let count = 1;
   stack[top++] = 0;

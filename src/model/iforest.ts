@@ -34,7 +34,7 @@ function heightLimitFor(sampleSize: number): number {
   return Math.ceil(Math.log2(sampleSize));
 }
 
-/** Checks that a positive-integer option is one. */
+/** Returns `value` when it is an integer >= min; throws RangeError otherwise. */
 function positiveInteger(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   return value;
@@ -48,7 +48,7 @@ function positiveInteger(name: string, value: number, min: number): number {
 export class IsolationForest {
   /** Hyper-parameters the forest was grown with. */
   readonly params: IsolationForestParams;
-  /** The trees as given (or grown); used for serialisation. */
+  /** The trees as given (or grown), for serialisation; scoring uses private copies, so do not mutate. */
   readonly trees: readonly IsolationTree[];
   // Packed nodes of all trees with global indices, re-laid out so that the
   // children of node i are child[i] (taken when x < split) and child[i] + 1.

@@ -26,10 +26,10 @@ export function* dnsTunnel(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
   let seq = rng.int(0, 4095);
   let t = a.start;
   while (t < a.end - 200_000) {
-    const data = randomText(rng, BASE32, rng.int(100, 180));
-    const labels = data.match(/.{1,63}/g)!;
     seq = (seq + 1) & 0xfff;
-    const name = `${seq.toString(16).padStart(3, '0')}${labels.join('.')}.${domain}`;
+    // A sequence prefix, then the payload, cut into labels of at most 63 characters.
+    const data = seq.toString(16).padStart(3, '0') + randomText(rng, BASE32, rng.int(100, 180));
+    const name = `${data.match(/.{1,63}/g)!.join('.')}.${domain}`;
     const nx = rng.chance(0.1);
     const answers = nx ? [] : [{ type: QTYPE.TXT, ttl: 0, rdata: txtRdata(randomText(rng, BASE64, rng.int(60, 220))) }];
     const q = { client: a.attacker, server: a.victims[0], sport, id: rng.int(0, 65535), name, qtype: QTYPE.TXT, rcode: nx ? NXDOMAIN : 0, answers };

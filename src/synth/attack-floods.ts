@@ -35,7 +35,16 @@ export function* synFlood(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
 }
 
 /**
- * UDP flood: small datagrams to random high ports of the victim, which
+ * Ports the UDP flood uses at both ends; a range no Wireshark dissector claims,
+ * so random payload is shown as data rather than as malformed protocols.
+ */
+const FLOOD_PORT_LOW = 33000;
+const FLOOD_PORT_HIGH = 33999;
+/** hping3 fills its data with 'X'. */
+const FLOOD_DATA = new Uint8Array(64).fill(0x58);
+
+/**
+ * UDP flood (hping3 --udp --flood style): small datagrams to random ports of the victim, which
  * answers about once a second with ICMP port unreachable (Linux rate limit)
  * quoting the offending datagram.
  */
@@ -46,7 +55,7 @@ export function* udpFlood(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
   let nextIcmp = t;
   while (t < a.end - 1000) {
     yield Math.round(t);
-    fb.udp(a.attacker, victim, rng.int(1024, 65535), rng.int(1024, 65535), rng.int(0, 64));
+    fb.udp(a.attacker, victim, rng.int(FLOOD_PORT_LOW, FLOOD_PORT_HIGH), rng.int(FLOOD_PORT_LOW, FLOOD_PORT_HIGH), rng.int(0, FLOOD_DATA.length), FLOOD_DATA);
     if (s.now >= nextIcmp && s.now + 1000 < a.end) {
       const quote = fb.quote();
       s.spawn(at(s.now + rng.int(30, 300), () => fb.icmp(victim, a.attacker, 3, 3, 0, quote.length, quote)));

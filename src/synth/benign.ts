@@ -30,7 +30,7 @@ export function startBenign(s: Scheduler, rng: Rng, hosts: number, durationS: nu
   }
   for (const upstream of NET.ntpUpstream) s.spawn(ntpClient(s, rng.fork(), NET.ntp, upstream, 10, 2));
   const monitorPorts = new EphemeralPorts(rng.fork());
-  for (const server of SERVERS) s.spawn(scrapeTarget(s, rng.fork(), NET.monitor, server, 9100, SCRAPE_INTERVAL, monitorPorts.take()));
+  for (const server of SERVERS.filter((ip) => ip !== NET.monitor)) s.spawn(scrapeTarget(s, rng.fork(), NET.monitor, server, 9100, SCRAPE_INTERVAL, monitorPorts.take()));
   s.spawn(deadTarget(s, rng.fork(), NET.monitor, NET.backup, 9182, SCRAPE_INTERVAL, monitorPorts.take()));
   for (const target of [NET.gateway, NET.web, NET.bastion]) s.spawn(pingTarget(s, rng.fork(), NET.monitor, target, 15 * SEC));
   const backupStart = s.now + Math.round(durationS * rng.range(0.1, 0.3) * SEC);

@@ -9,7 +9,7 @@ const ascii = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.cha
 /**
  * Prometheus scraping one node exporter: a keep-alive HTTP connection and a
  * GET /metrics every `interval` µs at a fixed phase (as Prometheus spreads
- * targets), with a few ms of jitter; gzip bodies of slowly varying size.
+ * targets), with a few ms of jitter; bodies of slowly varying size.
  */
 export function* scrapeTarget(s: Scheduler, rng: Rng, monitor: number, target: number, port: number, interval: number, sport: number): Actor {
   const base = rng.int(9000, 40_000);
@@ -19,14 +19,14 @@ export function* scrapeTarget(s: Scheduler, rng: Rng, monitor: number, target: n
   const request = ascii(
     `GET /metrics HTTP/1.1\r\nHost: ${ipText(target)}:${port}\r\nUser-Agent: Prometheus/2.51.2\r\n` +
       'Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1\r\n' +
-      'Accept-Encoding: gzip\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n',
+      'X-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n',
   );
   for (;;) {
     c.t = Math.max(c.t, t + rng.int(0, 4000));
     yield* c.send(0, request.length, request);
     c.t += rng.int(3000, 25_000);
     const body = base + rng.int(-400, 400);
-    const head = ascii(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n\r\n`);
+    const head = ascii(`HTTP/1.1 200 OK\r\nContent-Length: ${body}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n\r\n`);
     yield* c.send(1, head.length + body, head);
     t += interval;
   }

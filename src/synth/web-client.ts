@@ -60,7 +60,7 @@ export function* webClient(s: Scheduler, rng: Rng, client: number, ports: Epheme
       }
       if (i === 0) start += rttTo(server) * 6 + rng.int(20_000, 150_000);
     }
-    t += Math.round(rng.pareto(15 * SEC, 1.5, 900 * SEC));
+    t += Math.round(rng.pareto(20 * SEC, 1.5, 900 * SEC));
   }
 }
 
