@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { interfaces } from './interfaces.js';
 import { replay } from './replay.js';
 import { run } from './run.js';
+import { synth, synthBuilder } from './synth.js';
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Command[] = [
@@ -15,6 +16,12 @@ export const COMMANDS: readonly Command[] = [
     describe: 'Replay pcap or pcapng files (optionally gzipped) through the pipeline.',
     builder: (y) => y.positional('files', { describe: 'capture files', type: 'string', array: true }),
     run: (args, o, log) => replay(args.files as string[], o, log),
+  },
+  {
+    usage: 'synth',
+    describe: 'Write a deterministic capture of benign traffic with labelled attacks injected.',
+    builder: synthBuilder,
+    run: (args, _o, log) => synth(args, log),
   },
   {
     usage: 'interfaces',

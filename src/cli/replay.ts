@@ -62,7 +62,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   pipeline.finish();
   running = false;
   const summary = replaySummary(files, pipeline, (performance.now() - started) / 1000);
-  log.info({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
+  log.debug({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
   await close?.();
   return { summary, errors, registry };
 }

@@ -51,7 +51,7 @@ describe('outer counts equal tshark (MANIFEST-outer.csv, vlan from MANIFEST.csv)
     // packet counts are the reader's concern (capture-file.corpus.test.ts).
     if (packets !== Number(row.packets)) return;
     const skip = new Set(known.filter((k) => k.file === file).flatMap((k) => k.fields));
-    const want = { ...row, vlan: vlanByPath.get(file) };
+    const want: Record<string, string | undefined> = { ...row, vlan: vlanByPath.get(file) };
     for (const k of COUNTED) if (!skip.has(k)) expect(`${k}=${got[k]}`).toBe(`${k}=${want[k]}`);
   });
 });

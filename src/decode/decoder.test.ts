@@ -541,3 +541,14 @@ describe('errors carry layer, reason, offset, required and actual length', () =>
     expect(deep.encapDepth).toBe(16);
   });
 });
+
+describe('name tables', () => {
+  it('index the layer and reason constants by their own names', async () => {
+    const { LAYER } = await import('./layers.js');
+    const { REASON } = await import('./reasons.js');
+    for (const [key, id] of Object.entries(LAYER)) expect(LAYER_NAMES[id]).toBe(key === 'NONE' ? '' : key.toLowerCase());
+    for (const [key, id] of Object.entries(REASON)) expect(REASON_NAMES[id]).toBe(key === 'NONE' ? '' : key.toLowerCase());
+    expect(LAYER_NAMES.length).toBe(Object.keys(LAYER).length);
+    expect(REASON_NAMES.length).toBe(Object.keys(REASON).length);
+  });
+});

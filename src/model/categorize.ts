@@ -12,7 +12,6 @@ const F = {
   pktsSent: featureIndex('packets_sent'),
   pktsRecv: featureIndex('packets_received'),
   bytesSent: featureIndex('bytes_sent'),
-  meanSize: featureIndex('mean_packet_size'),
   icmp: featureIndex('icmp_packets'),
   queries: featureIndex('dns_queries'),
   nameLength: featureIndex('dns_name_length'),
@@ -20,6 +19,7 @@ const F = {
   nxdomain: featureIndex('nxdomain_share'),
   regularity: featureIndex('connection_regularity'),
   outIn: featureIndex('out_in_ratio'),
+  udp: featureIndex('udp_flows'),
   fanIn: featureIndex('inbound_sources'),
 };
 
@@ -41,12 +41,17 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, windo
   const pktsPerFlow = flows > 0 ? v(F.pktsSent) / flows : Infinity;
   const unanswered = Math.max(v(F.failed), v(F.rst), v(F.pktsRecv) === 0 ? 1 : 0);
 
+  const udpShare = flows > 0 ? v(F.udp) / flows : 0;
   if (v(F.queries) >= 2 && unusual(F.queries, F.nameLength, F.entropy, F.nxdomain) && (v(F.nameLength) >= 40 || v(F.entropy) >= 3.5 || (v(F.nxdomain) >= 0.5 && v(F.queries) >= 10))) {
     return 'dns-tunnel';
   }
-  if (unusual(F.pktsSent, F.bytesSent, F.flows, F.perService, F.fanIn)) {
-    const heavy = perSecond(F.pktsSent) >= 50;
-    if ((heavy && (v(F.services) <= 3 || v(F.meanSize) >= 200)) || perSecond(F.fanIn) >= 20) return 'flood';
+  // Spoofed-source floods show only at the victim, as fan-in.
+  if (unusual(F.fanIn) && perSecond(F.fanIn) >= 20) return 'flood';
+  // Bulk upload over a few TCP connections (a UDP blast of large datagrams is a flood).
+  if (unusual(F.bytesSent, F.outIn) && perSecond(F.bytesSent) >= 20_000 && v(F.outIn) >= 5 && udpShare < 0.5 && pktsPerFlow >= 10) return 'exfiltration';
+  // High packet rate that is UDP, or TCP attempts to a few services that never complete.
+  if (unusual(F.pktsSent, F.bytesSent, F.flows, F.perService) && perSecond(F.pktsSent) >= 50 && (udpShare >= 0.5 || (v(F.failed) >= 0.5 && v(F.services) <= 3))) {
+    return 'flood';
   }
   if (unusual(F.addrs, F.ports, F.services, F.failed, F.rst, F.icmp) && v(F.services) >= 4 && pktsPerFlow <= 3 && unanswered >= 0.5) {
     return 'scan';
@@ -54,7 +59,6 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, windo
   if (unusual(F.flows, F.perService) && v(F.services) <= 3 && v(F.perService) >= 4 && v(F.failed) < 0.5 && pktsPerFlow >= 3) {
     return 'brute-force';
   }
-  if (unusual(F.bytesSent, F.outIn) && perSecond(F.bytesSent) >= 20_000 && v(F.outIn) >= 5) return 'exfiltration';
   if (unusual(F.regularity) && v(F.regularity) >= 0.7) return 'beacon';
   return 'other';
 }

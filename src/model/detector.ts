@@ -130,10 +130,13 @@ export class Detector {
   process(batch: WindowBatch): Float64Array | null {
     const n = batch.hosts.length;
     if (Number.isNaN(this.firstSeen)) this.firstSeen = batch.start;
+    // Rows of the batch that ends the warm-up are training rows already; they are scored but not offered twice.
+    let offer = true;
     if (this.current === undefined) {
       for (let i = 0; i < n; i++) this.offer(batch, i);
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
       this.fit(batch.end);
+      offer = false;
     } else if (batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
       this.fit(batch.end);
     }
@@ -141,7 +144,7 @@ export class Detector {
     const scores = model.forest.scoreMany(batch.vectors, n);
     for (let i = 0; i < n; i++) {
       if (scores[i] > model.threshold) this.report(batch, i, scores[i], model);
-      else this.offer(batch, i);
+      else if (offer) this.offer(batch, i);
     }
     return scores;
   }

@@ -164,11 +164,18 @@ describe('writeSynth checked with tshark', () => {
   });
 
   it('benign traffic has DNS answers, NXDOMAIN, handshakes, refusals, SSH, NTP and ICMP', () => {
-    const out = tshark('-r', pcap, '-q', '-z', 'io,stat,0,dns.flags.rcode==3,tcp.flags==0x012,tcp.flags.reset==1,tcp.port==22,ntp,icmp.type==0,dns.a');
-    const line = out.split('\n').find((l) => l.includes('<>'))!;
-    const counts = line.split('|').slice(2, -1).map(Number);
-    // Each column is a frame count followed by a byte count.
-    expect(counts.length).toBe(16);
-    for (const c of counts) expect(c).toBeGreaterThan(0);
+    const fields = tshark('-r', pcap, '-T', 'fields', '-E', 'occurrence=f', '-e', 'dns.flags.rcode', '-e', 'dns.flags.response', '-e', 'dns.a', '-e', 'tcp.flags', '-e', 'tcp.port', '-e', 'udp.port', '-e', 'icmp.type')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const count = (pred: (f: string[]) => boolean): number => fields.filter(pred).length;
+    expect(count((f) => f[1] === '1' && f[0] === '3'), 'NXDOMAIN').toBeGreaterThan(0);
+    expect(count((f) => f[2] !== ''), 'A answers').toBeGreaterThan(20);
+    expect(count((f) => f[3] === '0x0012'), 'SYN-ACK').toBeGreaterThan(100);
+    expect(count((f) => f[3] === '0x0014' && f[4] === '8443'), 'refused').toBeGreaterThan(0);
+    expect(count((f) => f[3] === '0x0011'), 'FIN').toBeGreaterThan(100);
+    expect(count((f) => f[4] === '22'), 'SSH').toBeGreaterThan(100);
+    expect(count((f) => f[5] === '123'), 'NTP').toBeGreaterThan(0);
+    expect(count((f) => f[6] === '0'), 'echo reply').toBeGreaterThan(0);
   });
 });

@@ -34,7 +34,7 @@ export function* webClient(s: Scheduler, rng: Rng, client: number, ports: Epheme
       yield* c.refused();
       t = c.t + 1000;
     }
-    const download = habits.downloads && rng.chance(0.04);
+    const download = habits.downloads && rng.chance(0.02);
     const hosts = download ? [rng.pick(MIRRORS)] : pageHosts(rng);
     for (const host of hosts) {
       if ((expiry.get(host) ?? 0) > t) continue;
@@ -54,7 +54,7 @@ export function* webClient(s: Scheduler, rng: Rng, client: number, ports: Epheme
       for (let k = 0; k < conns; k++) {
         const responses = download
           ? [Math.round(rng.lognormal(2.5e6, 0.7))]
-          : Array.from({ length: rng.int(1, i === 0 ? 2 : 4) }, () => Math.min(2e6, Math.round(rng.lognormal(5000, 1.2))));
+          : Array.from({ length: rng.int(1, i === 0 ? 2 : 4) }, () => Math.min(2e6, Math.round(rng.lognormal(3500, 1.2))));
         const rate = download ? rng.range(1e6, 4e6) : rng.range(0.5e6, 3e6);
         s.spawn(httpsConn(s, rng.fork(), { client, server, sport: ports.take(), responses, rate, start: start + rng.int(0, 3000) }));
       }

@@ -14,7 +14,7 @@ import { PROM_DIR, REPO_ROOT } from './prom-harness.js';
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, encoding: 'utf8', timeout: 120_000 });
   if (r.error) throw r.error;
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 const tmpDirs: string[] = [];
@@ -78,7 +78,7 @@ describe('prometheus', () => {
   });
 
   // Negative controls: the unit tests must catch a broken `for:` and a broken threshold.
-  it.each([
+  it.concurrent.each([
     ['warning anomaly without its for period', /(alert: NetscoreAnomalyWarning\n(?:.*\n)*?\s+for: )2m/, '$10m'],
     ['exporter down without its for period', /(alert: NetscoreExporterDown\n(?:.*\n)*?\s+for: )2m/, '$10m'],
     ['drop ratio threshold at 10%', /capture_drop_ratio:rate5m > 0\.01/, 'capture_drop_ratio:rate5m > 0.1'],
@@ -106,9 +106,10 @@ describe('alertmanager', () => {
     const route = (labels: string[]) => run('amtool', ['config', 'routes', 'test', '--config.file=prometheus/alertmanager.yml', ...labels]);
     const c = route(['alertname=NetscoreAnomalyCritical', 'severity=critical', 'host=10.0.0.1']);
     expect(c.status, c.out).toBe(0);
-    expect(c.out.trim()).toBe('netscore-critical');
+    expect(c.stdout.trim()).toBe('netscore-critical');
     const w = route(['alertname=NetscoreAnomalyWarning', 'severity=warning']);
-    expect(w.out.trim()).toBe('netscore-warning');
+    expect(w.status, w.out).toBe(0);
+    expect(w.stdout.trim()).toBe('netscore-warning');
   });
 
   it('routing: critical at once, group_by alertname/instance/host, resolved mails, inhibition by exporter down', () => {
@@ -141,7 +142,7 @@ describe('alertmanager', () => {
       },
     });
     expect(r.status, r.out).toBe(0);
-    expect(r.out.trim()).toBe(`--config.file=${out}/alertmanager.yml --flag=x`);
+    expect(r.stdout.trim()).toBe(`--config.file=${out}/alertmanager.yml --flag=x`);
     const cfg = parseYaml(readFileSync(join(out, 'alertmanager.yml'), 'utf8')) as Record<string, any>;
     expect(cfg.global).toMatchObject({
       smtp_smarthost: 'smtp.example.net:587',
