@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs what netscore needs on Debian/Ubuntu, then its npm dependencies, then builds it.
-# Usage: scripts/setup.sh [--test]   (--test also installs the tools the test suite runs)
+# Usage: scripts/setup.sh [--test|--bench]   (also install the tools the tests or benchmarks run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libpcap-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  # References of the benchmarks: tcpdump, tcpreplay, scikit-learn.
+  packages+=(tcpdump tcpreplay python3-sklearn)
+fi
 if [[ "${1:-}" == "--test" ]]; then
-  # Real tools the tests use as oracles and peers: tshark's counts, tcpdump and tcpreplay for
-  # capture, promtool/Prometheus/Alertmanager for the bundle, docker-compose to validate the
-  # compose file, scikit-learn as the Isolation Forest reference, Chromium for the landing page.
-  packages+=(tcpdump tshark tcpreplay prometheus prometheus-alertmanager docker-compose python3-sklearn chromium)
+  # Real tools the tests use as oracles and peers: tshark's counts, tcpdump and iproute2 for
+  # live capture, promtool/Prometheus/Alertmanager for the bundle, docker-compose to validate
+  # the compose file.
+  packages+=(tcpdump tshark iproute2 prometheus prometheus-alertmanager docker-compose)
 fi
 
 missing=()

@@ -39,7 +39,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Flows', name: 'flow.timeout.icmp', kind: 'duration', describe: 'Idle timeout of an ICMP or ICMPv6 flow.', default: 30, min: 0.001 },
   { group: 'Flows', name: 'flow.timeout.other', kind: 'duration', describe: 'Idle timeout of flows of other IP protocols.', default: 60, min: 0.001 },
   { group: 'Flows', name: 'flow.timeout.active', kind: 'duration', describe: 'Age after which a busy flow is ended and restarted.', default: 1800, min: 0.001 },
-  { group: 'Decoding', name: 'decode.max-depth', kind: 'int', describe: 'Maximum nesting of tags, labels, extension headers and tunnels before a packet is counted as too deep.', default: 64, min: 1, max: 1024 },
+  { group: 'Decoding', name: 'decode.max-depth', kind: 'int', describe: 'Maximum nesting of tags, labels, extension headers and tunnels before a packet is counted as too deep.', default: 128, min: 1, max: 1024 },
   { group: 'Capture', name: 'capture.interface', kind: 'list', describe: 'Interface to capture on; repeat or comma-separate for several, "any" for all (default: the interface of the default route).' },
   { group: 'Capture', name: 'capture.filter', kind: 'string', describe: 'BPF filter expression (tcpdump syntax) applied in the kernel.' },
   { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },

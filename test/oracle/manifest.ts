@@ -36,6 +36,8 @@ export interface ManifestEntry {
   description: string;
   /** tshark could not read the whole file ("[tshark: ...]" in the description). */
   unreadable: boolean;
+  /** LINKTYPE_* values the file declares, ascending. */
+  linktypes: number[];
   outer: { ipv4: number; ipv6: number; arp: number; tcp: number; udp: number; icmp: number; icmpv6: number };
 }
 
@@ -51,10 +53,33 @@ export function loadManifest(): ManifestEntry[] {
       vlan: Number(r.vlan),
       description: r.description,
       unreadable: r.description.includes('[tshark:'),
+      linktypes: [...r.linktypes.matchAll(/(\d+)\(/g)].map((m) => Number(m[1])).sort((a, b) => a - b),
       outer: {
         ipv4: Number(o.outer_ipv4), ipv6: Number(o.outer_ipv6), arp: Number(o.outer_arp), tcp: Number(o.outer_tcp),
         udp: Number(o.outer_udp), icmp: Number(o.outer_icmp), icmpv6: Number(o.outer_icmpv6),
       },
     };
   });
+}
+
+/** A file where tshark counts by another definition: `fields` are not compared, `expected` replaces tshark's values. */
+export interface KnownDifference {
+  file: string;
+  fields?: string[];
+  expected?: Record<string, number>;
+  reason: string;
+}
+
+/** The known differences, from known-differences.json beside this file. */
+export const KNOWN_DIFFERENCES: KnownDifference[] = JSON.parse(readFileSync(path.join(import.meta.dirname, 'known-differences.json'), 'utf8'));
+
+/** The reference for `m`: tshark's counts with known differences applied; skipped fields are absent. */
+export function reference(m: ManifestEntry): Record<string, number> {
+  const want: Record<string, number> = { packets: m.packets, bytes: m.bytes, vlan: m.vlan };
+  for (const [k, v] of Object.entries(m.outer)) want[`outer_${k}`] = v;
+  for (const k of KNOWN_DIFFERENCES.filter((d) => d.file === m.path)) {
+    Object.assign(want, k.expected);
+    for (const f of k.fields ?? []) delete want[f];
+  }
+  return want;
 }

@@ -1,0 +1,70 @@
+/**
+ * Helpers for the live bundle tests: synthesise a capture with labelled
+ * attacks and replay it through the real netscore CLI (dist/cli/main.js,
+ * built with `npm run build`) serving metrics on a free port.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, REPO_ROOT, waitFor } from './prom-harness.js';
+
+export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+/** One injected attack of a synth labels file. */
+export interface SynthAttack {
+  id: string;
+  type: string;
+  attacker_ip: string;
+  victim_ips: string[];
+  start_ts: number;
+  end_ts: number;
+}
+
+/** Writes `dir/attack.pcap` and `dir/attack.json`; returns the labelled attacks. */
+export function synthesize(dir: string, { duration = '900', attacks = 'all', seed = '1' } = {}): { pcap: string; attacks: SynthAttack[] } {
+  const pcap = join(dir, 'attack.pcap');
+  const labels = join(dir, 'attack.json');
+  const r = spawnSync(process.execPath, [CLI, 'synth', `--duration=${duration}`, `--attacks=${attacks}`, `--seed=${seed}`, '-o', pcap, '--labels', labels], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`netscore synth failed: ${r.stderr}`);
+  return { pcap, attacks: (JSON.parse(readFileSync(labels, 'utf8')) as { attacks: SynthAttack[] }).attacks };
+}
+
+/** A replaying netscore. */
+export interface NetscoreReplay {
+  /** 127.0.0.1:port, the scrape target. */
+  address: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `netscore replay FILE --replay.speed=SPEED --web.listen-address=127.0.0.1:PORT` and waits for /metrics. */
+export async function startReplay(pcap: string, speed: number, extraArgs: string[] = []): Promise<NetscoreReplay> {
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'replay', pcap, `--replay.speed=${speed}`, `--web.listen-address=${address}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-100_000)));
+  child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-100_000)));
+  let exited = false;
+  const done = new Promise<void>((res) => child.on('exit', () => {
+    exited = true;
+    res();
+  }));
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await done;
+    clearTimeout(t);
+  };
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error(`netscore exited: ${out}`);
+      return (await fetch(`http://${address}/metrics`)).ok;
+    }, { timeoutMs: 20_000, what: 'netscore /metrics' });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, logs: () => out, stop };
+}
