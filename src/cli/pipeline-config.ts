@@ -14,5 +14,19 @@ export function pipelineConfig(o: OptionValues): PipelineConfig {
       other: o['flow.timeout.other'] as number,
       active: o['flow.timeout.active'] as number,
     },
+    scoring: {
+      windowSeconds: o.window as number,
+      maxHosts: o['hosts.max'] as number,
+      detector: {
+        warmupSeconds: o['model.warmup'] as number,
+        retrainIntervalSeconds: o['model.retrain-interval'] as number,
+        reservoirSize: o['model.reservoir-size'] as number,
+        seed: o['model.seed'] as number,
+        falseAlarmRate: o['model.false-alarm-rate'] as number | undefined,
+      },
+      ringSize: o['anomaly.ring-size'] as number,
+      topK: o['anomaly.top-k'] as number,
+      holdSeconds: o['anomaly.hold'] as number,
+    },
   };
 }

@@ -1,14 +1,12 @@
 import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
-import { Pipeline } from '../pipeline/pipeline.js';
 import { openCaptureFile } from '../source/capture-file.js';
 import { CaptureError } from '../source/source.js';
 import type { OptionValues } from './options.js';
-import { pipelineConfig } from './pipeline-config.js';
 import { Progress } from './progress.js';
 import { serve } from './serve.js';
+import { createService } from './service.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
 
 /** Outcome of a replay: the summary and the one-line errors of files that were unreadable or damaged. */
@@ -35,16 +33,13 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 /** Replays `files` in order; a damaged file is reported (on stderr and in the result) and the next one is read. */
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
-  const pipeline = new Pipeline(pipelineConfig(o));
   let running = true;
-  const registry = createRegistry(
-    pipeline.metricsContext(() =>
-      pipeline.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
-    ),
-    CORE_COLLECTORS,
+  const service = await createService(o, log, (p) =>
+    p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
   );
+  const { pipeline, registry } = service;
   const address = o['web.listen-address'] as string | undefined;
-  const close = address ? await serve(address, o, registry, log) : undefined;
+  const close = address ? await serve(address, o, registry, log, service) : undefined;
   const total = files.reduce((n, f) => n + (statSafe(f)), 0);
   const progress = new Progress(process.stderr, () => ({ done: 0, total, packets: pipeline.traffic.packets })).start();
   const errors: string[] = [];
@@ -61,6 +56,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   progress.stop();
   pipeline.finish();
   running = false;
+  await service.close();
   const summary = replaySummary(files, pipeline, (performance.now() - started) / 1000);
   log.debug({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
   await close?.();

@@ -1,13 +1,11 @@
 import type { Logger } from 'pino';
-import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
-import { Pipeline } from '../pipeline/pipeline.js';
 import { dropPrivileges } from '../privileges/drop.js';
 import { CaptureSupervisor } from '../source/capture-supervisor.js';
 import { defaultInterface } from '../source/live-interfaces.js';
 import { LiveSource } from '../source/live-source.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
-import { pipelineConfig } from './pipeline-config.js';
 import { serve } from './serve.js';
+import { createService } from './service.js';
 
 /** Default listen address of `run`, netscore's port. */
 export const DEFAULT_LISTEN = ':10811';
@@ -27,7 +25,6 @@ export async function run(o: OptionValues, log: Logger): Promise<number> {
       bufferSize: o['capture.buffer-size'] as number,
       promiscuous: o['capture.promiscuous'] as boolean,
     });
-  const pipeline = new Pipeline(pipelineConfig(o));
   const supervisors = names.map((iface) => {
     const first = make(iface)();
     first.open();
@@ -37,11 +34,9 @@ export async function run(o: OptionValues, log: Logger): Promise<number> {
       up: (i) => log.info({ interface: i }, 'capture up again'),
     });
   });
-  const registry = createRegistry(
-    pipeline.metricsContext(() => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() }))),
-    CORE_COLLECTORS,
-  );
-  const close = await serve((o['web.listen-address'] as string | undefined) ?? DEFAULT_LISTEN, o, registry, log);
+  const service = await createService(o, log, () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })));
+  const { pipeline } = service;
+  const close = await serve((o['web.listen-address'] as string | undefined) ?? DEFAULT_LISTEN, o, service.registry, log, service);
   if (o['run-as']) {
     const ids = dropPrivileges(o['run-as'] as string);
     log.info({ user: ids.name, uid: ids.uid }, 'dropped privileges');
@@ -71,6 +66,7 @@ export async function run(o: OptionValues, log: Logger): Promise<number> {
   clearInterval(clock);
   process.off('SIGHUP', onHup);
   pipeline.finish();
+  await service.close();
   await close();
   return 0;
 }

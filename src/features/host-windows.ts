@@ -4,6 +4,7 @@ import { ipText } from '../util/ip-text.js';
 import { DnsSummary, parseDns } from './dns.js';
 import { HllBank } from './hll.js';
 import { parseIpWords } from './ip-words.js';
+import { isPublicAddress } from './public-address.js';
 import { Regularity } from './regularity.js';
 import { N_FEATURES, transformRows } from './schema.js';
 import { hashWords, mix32 } from './word-hash.js';
@@ -55,7 +56,8 @@ const NXDOMAIN = 17;
 const REGULARITY = 18;
 const INBOUND = 19;
 const DNS_NAMED = 20;
-const N_ACC = 21;
+const PUBLIC_BYTES = 21;
+const N_ACC = 22;
 
 // Per-flow bits: the flow is a TCP attempt started in flowWindow, answered by SYN-ACK / RST.
 const BIT_ATTEMPT = 1;
@@ -161,6 +163,7 @@ export class HostWindows {
     } else {
       acc[a + PKTS_SENT]++;
       acc[a + BYTES_SENT] += wirelen;
+      if (isPublicAddress(pkt.ipVersion, pkt.dst)) acc[a + PUBLIC_BYTES] += wirelen;
       if (wirelen < SMALL_PACKET) acc[a + SMALL]++;
       if (proto === 1 || proto === 58) acc[a + ICMP]++;
     }
@@ -261,7 +264,7 @@ export class HostWindows {
       this.flowBits[flowSlot] = BIT_ATTEMPT;
       this.flowWindow[flowSlot] = this.windowIndex;
     }
-    this.regularity.observe(key, ts);
+    if (!isPolledByDesign(proto, portWord & 0xffff)) this.regularity.observe(key, ts);
   }
 
   /** Entry of the host with these address words in the current window, inserting it; -1 when untracked. */
@@ -366,10 +369,12 @@ export class HostWindows {
       flows / Math.max(1, services),
       attempts > 0 ? Math.max(0, attempts - acc[a + COMPLETED]) / attempts : 0,
       attempts > 0 ? acc[a + RST] / attempts : 0,
+      Math.max(0, attempts - acc[a + COMPLETED]),
       sent,
       acc[a + PKTS_RECV],
       acc[a + BYTES_SENT],
       acc[a + BYTES_RECV],
+      acc[a + PUBLIC_BYTES],
       sent > 0 ? acc[a + BYTES_SENT] / sent : 0,
       sent > 0 ? acc[a + SMALL] / sent : 0,
       acc[a + DUR_N] > 0 ? acc[a + DUR_SUM] / acc[a + DUR_N] : 0,
@@ -385,6 +390,14 @@ export class HostWindows {
     ];
     for (let i = 0; i < N_FEATURES; i++) out[at + i] = values[i];
   }
+}
+
+/**
+ * Protocols that poll on a fixed schedule by design (ICMP probes, DNS, NTP):
+ * their periodicity is normal everywhere and would hide a beacon's.
+ */
+function isPolledByDesign(proto: number, dstPort: number): boolean {
+  return proto === 1 || proto === 58 || (proto === 17 && (dstPort === 53 || dstPort === 123));
 }
 
 /** True for multicast and broadcast destinations, which get no fan-in row. */

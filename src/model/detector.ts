@@ -2,7 +2,7 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { categorize, severityOf } from './categorize.js';
-import { fitBaseline, topFeatures, zScores } from './explain.js';
+import { blendScore, fitBaseline, rangeExcess, topFeatures, zScores } from './explain.js';
 import type { Baseline } from './explain.js';
 import { IsolationForest } from './iforest.js';
 import { Reservoir } from './reservoir.js';
@@ -13,7 +13,7 @@ import type { ThresholdOptions } from './threshold.js';
 export interface DetectorModel {
   /** The isolation forest. */
   readonly forest: IsolationForest;
-  /** Alert threshold on the score. */
+  /** Alert threshold on the blended score (forest score pushed towards 1 by the range excess). */
   readonly threshold: number;
   /** Training statistics for explanations and categories. */
   readonly baseline: Baseline;
@@ -143,6 +143,7 @@ export class Detector {
     const model = this.current as DetectorModel;
     const scores = model.forest.scoreMany(batch.vectors, n);
     for (let i = 0; i < n; i++) {
+      scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * N_FEATURES));
       if (scores[i] > model.threshold) this.report(batch, i, scores[i], model);
       else if (offer) this.offer(batch, i);
     }
@@ -168,6 +169,7 @@ export class Detector {
     }
     const o = this.opts;
     const forest = IsolationForest.fit(vectors, N_FEATURES, { trees: o.trees, sampleSize: o.sampleSize, seed: o.seed + this.generationCount });
+    // Training rows lie inside the training range, so their blended scores are the forest's.
     const threshold = alertThreshold(forest.scoreMany(vectors, n), { falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400, contamination: o.contamination });
     this.current = { forest, threshold, baseline: fitBaseline(vectors, raw, n, N_FEATURES), samples: n, trainedAt: now };
     this.generationCount++;

@@ -1,33 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { fitBaseline, topFeatures, zScores } from './explain.js';
+import { FEATURE_NAMES } from '../features/schema.js';
+import { blendScore, fitBaseline, minScale, rangeExcess, topFeatures, zScores } from './explain.js';
 
 describe('explanations', () => {
-  // Three features; feature 1 is constant in training.
+  // Three features (schema columns 0-2, log1p counts); feature 1 is constant in training.
   const n = 101;
   const vectors = new Float64Array(n * 3);
   const raw = new Float64Array(n * 3);
   for (let i = 0; i < n; i++) {
-    vectors.set([i / 100, 2, Math.log1p(i)], i * 3);
+    vectors.set([i / 10, 2, Math.log1p(i)], i * 3);
     raw.set([i, 7, i], i * 3);
   }
   const baseline = fitBaseline(vectors, raw, n, 3);
 
-  it('fits medians of transformed and raw values and a floored robust scale', () => {
-    expect(Array.from(baseline.median)).toEqual([0.5, 2, Math.log1p(50)]);
+  it('fits medians of transformed and raw values, the range and a floored robust scale', () => {
+    expect(Array.from(baseline.median)).toEqual([5, 2, Math.log1p(50)]);
     expect(Array.from(baseline.rawMedian)).toEqual([50, 7, 50]);
-    // MAD of 0..1 uniform grid is 0.25 → scale 1.4826·0.25.
-    expect(baseline.scale[0]).toBeCloseTo(1.4826 * 0.25, 10);
-    expect(baseline.scale[1]).toBe(0.05);
+    expect(Array.from(baseline.low)).toEqual([0, 2, 0]);
+    expect(Array.from(baseline.high)).toEqual([10, 2, Math.log1p(100)]);
+    // MAD of the 0..10 grid is 2.5 → scale 1.4826·2.5.
+    expect(baseline.scale[0]).toBeCloseTo(1.4826 * 2.5, 10);
+    // A constant log1p count gets the floor of one doubling.
+    expect(baseline.scale[1]).toBe(Math.LN2);
+  });
+
+  it('floors shares at a tenth and counts at ln 2', () => {
+    expect(minScale(FEATURE_NAMES.indexOf('failed_handshake_share'))).toBe(0.1);
+    expect(minScale(FEATURE_NAMES.indexOf('flows_started'))).toBe(Math.LN2);
   });
 
   it('ranks features by |z| and reports raw value and raw median', () => {
     const z = new Float64Array(3);
-    zScores(baseline, Float64Array.of(0.5, 2.5, Math.log1p(5000)), 0, z);
+    zScores(baseline, Float64Array.of(5, 2 + 10 * Math.LN2, Math.log1p(5000)), 0, z);
     expect(z[0]).toBe(0);
     expect(z[1]).toBeCloseTo(10, 10);
     const top = topFeatures(baseline, z, Float64Array.of(50, 9, 5000), 0, ['a', 'b', 'c'], 5);
     expect(top.map((t) => t.feature)).toEqual(z[2] > z[1] ? ['c', 'b'] : ['b', 'c']);
     expect(top.find((t) => t.feature === 'c')).toEqual({ feature: 'c', value: 5000, median: 50 });
     expect(topFeatures(baseline, z, Float64Array.of(50, 9, 5000), 0, ['a', 'b', 'c'], 1)).toHaveLength(1);
+  });
+
+  it('measures the excess beyond the training range in robust scales, both ways', () => {
+    const out = new Float64Array(3);
+    expect(rangeExcess(baseline, Float64Array.of(10, 2, 1), 0, out)).toBe(0);
+    expect(Array.from(out)).toEqual([0, 0, 0]);
+    // Feature 1 three doublings above its constant value; feature 0 one scale below its minimum.
+    expect(rangeExcess(baseline, Float64Array.of(-1.4826 * 2.5, 2 + 3 * Math.LN2, 1), 0, out)).toBeCloseTo(3, 10);
+    expect(out[0]).toBeCloseTo(1, 10);
+  });
+
+  it('blends the excess into the score: unchanged at 0, halving the gap to 1 per scale', () => {
+    expect(blendScore(0.6, 0)).toBe(0.6);
+    expect(blendScore(0.6, 1)).toBeCloseTo(0.8, 12);
+    expect(blendScore(0.6, 2)).toBeCloseTo(0.9, 12);
+    expect(blendScore(0.6, 50)).toBeLessThan(1);
   });
 });

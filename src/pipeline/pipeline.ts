@@ -8,6 +8,7 @@ import type { MetricsContext, CaptureState } from '../metrics/context.js';
 import { TrafficStats } from '../metrics/traffic-stats.js';
 import type { PacketSink } from '../source/source.js';
 import type { PacketView } from '../source/packet-view.js';
+import { Scoring, type ScoringConfig } from './scoring.js';
 
 /** Settings of the packet path. */
 export interface PipelineConfig {
@@ -17,6 +18,8 @@ export interface PipelineConfig {
   timeouts: FlowTimeouts;
   /** Decoder nesting limit. */
   maxDepth: number;
+  /** Features, model and anomaly outputs; absent when only traffic is counted. */
+  scoring?: Omit<ScoringConfig, 'maxFlows'>;
 }
 
 /** Packet time between two housekeeping passes (flow expiry, window close), in seconds. */
@@ -33,14 +36,16 @@ export class Pipeline {
   readonly traffic = new TrafficStats(LAYER_NAMES.length, REASON_NAMES.length, ENCAP_NAMES.length);
   /** The flow table. */
   readonly flows: FlowTable;
+  /** The scoring stages, when configured. */
+  readonly scoring: Scoring | undefined;
   /** Captures feeding this pipeline, for the capture metrics. */
   readonly captures: CaptureState[] = [];
   private nextTick = -Infinity;
-  private readonly flowListeners: ((f: FlowRecord) => void)[] = [];
 
   constructor(config: PipelineConfig) {
     this.decoder = new Decoder({ maxDepth: config.maxDepth });
     this.flows = new FlowTable(config.flowMax, config.timeouts, { flowEnded: (f) => this.flowEnded(f) });
+    this.scoring = config.scoring ? new Scoring({ ...config.scoring, maxFlows: config.flowMax }) : undefined;
   }
 
   /** The sink sources deliver to. */
@@ -48,18 +53,15 @@ export class Pipeline {
     const pkt = this.decoder.decode(v.data, v.offset, v.caplen, v.linktype);
     const ts = v.tsSec + v.tsNsec * 1e-9;
     this.traffic.record(v.iface, pkt, v.wirelen, ts);
-    this.flows.update(pkt, v.wirelen, ts);
+    const slot = this.flows.update(pkt, v.wirelen, ts);
+    if (slot >= 0 && this.scoring) this.scoring.windows.packet(pkt, v.data, v.wirelen, ts, slot, this.flows.lastReverse, this.flows.lastNew);
     if (ts >= this.nextTick) this.tick(ts);
   };
 
-  /** Registers a consumer of finished flows (the features stage). */
-  onFlow(listener: (f: FlowRecord) => void): void {
-    this.flowListeners.push(listener);
-  }
-
-  /** Runs housekeeping at packet time `ts`: expires idle flows. */
+  /** Runs housekeeping at packet time `ts`: expires idle flows and closes finished windows. */
   tick(ts: number): void {
     this.flows.expire(ts);
+    this.scoring?.windows.advance(ts);
     this.nextTick = ts + TICK_SECONDS;
   }
 
@@ -68,9 +70,10 @@ export class Pipeline {
     if (now >= this.nextTick) this.tick(now);
   }
 
-  /** Ends every flow (end of replay, shutdown). */
+  /** Ends every flow and scores the last window (end of replay, shutdown). */
   finish(): void {
     this.flows.flush();
+    this.scoring?.windows.flush();
   }
 
   /** What the metrics collectors read. */
@@ -84,6 +87,6 @@ export class Pipeline {
   }
 
   private flowEnded(f: FlowRecord): void {
-    for (const l of this.flowListeners) l(f);
+    this.scoring?.windows.flowEnded(f);
   }
 }

@@ -166,7 +166,7 @@ export interface PrometheusHandle {
   /** Temp dir with prometheus.yml and data/. */
   dir: string;
   configPath: string;
-  /** GET /api/v1/<path> with query params; returns `data`, throws on status != success. */
+  /** GET /api/v1/<path>?params; returns `data`, throws on status != success. */
   api<T = unknown>(path: string, params?: Record<string, string>): Promise<T>;
   /** Instant query; `time` in epoch seconds (default now). Scalars/strings throw. */
   query(expr: string, time?: number): Promise<PromSample[]>;
@@ -242,12 +242,14 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
     throw err;
   }
   const api = async <T>(path: string, params: Record<string, string> = {}): Promise<T> => {
-    const r = await fetch(`${url}/api/v1/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(params).toString(),
-    });
-    const body = (await r.json()) as { status: string; data: T; error?: string; errorType?: string };
+    const r = await fetch(`${url}/api/v1/${path}?${new URLSearchParams(params).toString()}`);
+    const raw = await r.text();
+    let body: { status: string; data: T; error?: string; errorType?: string };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      throw new Error(`prometheus ${path}: HTTP ${r.status} ${raw.slice(0, 200)}`);
+    }
     if (body.status !== 'success') throw new Error(`prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`);
     return body.data;
   };

@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { AnomalyLog } from '../alerts/anomaly-log.js';
+import { ScoresCsv } from '../alerts/scores-csv.js';
+import { escapeHtml, type LandingSection } from '../http/landing.js';
+import type { CaptureState } from '../metrics/context.js';
+import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
+import { scoringCollector } from '../metrics/scoring-collector.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import type { Scoring } from '../pipeline/scoring.js';
+import type { OptionValues } from './options.js';
+import { pipelineConfig } from './pipeline-config.js';
+
+/** Default and largest `limit` of /api/anomalies. */
+const API_LIMIT = { default: 100, max: 1000 } as const;
+
+/** A pipeline with its metrics, API, landing page and output files, as `run` and `replay` serve it. */
+export interface Service {
+  /** The pipeline. */
+  pipeline: Pipeline;
+  /** The scoring stages. */
+  scoring: Scoring;
+  /** Registry with every collector. */
+  registry: Registry;
+  /** JSON API routes. */
+  api: Record<string, (q: Record<string, unknown>) => unknown>;
+  /** Landing-page sections. */
+  sections: () => LandingSection[];
+  /** Flushes and closes the anomaly log and the scores CSV. */
+  close(): Promise<void>;
+}
+
+/** Builds the pipeline with scoring and everything that reads it. */
+export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[]): Promise<Service> {
+  const pipeline = new Pipeline(pipelineConfig(o));
+  const scoring = pipeline.scoring as Scoring;
+  const logFile = o['anomaly.log-file'] as string | undefined;
+  const anomalyLog = logFile
+    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'] as number, onError: (msg) => log.error({ file: logFile }, msg) })
+    : undefined;
+  scoring.onAnomaly((a) => {
+    anomalyLog?.append(a);
+    log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
+  });
+  const scoresPath = o['scores-out'] as string | undefined;
+  const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
+  if (scores) {
+    scoring.onScores((batch, s, threshold) => {
+      for (let i = 0; i < batch.hosts.length; i++) scores.append(batch.start, batch.hosts[i], s[i], s[i] > threshold);
+    });
+  }
+  const ctx = {
+    ...pipeline.metricsContext(() => captures(pipeline)),
+    scoring,
+    maxHosts: o['hosts.max'] as number,
+    logLinesLost: () => anomalyLog?.linesLost ?? 0,
+  };
+  const registry = createRegistry(ctx, [...CORE_COLLECTORS, scoringCollector as Collector<typeof ctx>]);
+  return {
+    pipeline,
+    scoring,
+    registry,
+    api: {
+      anomalies: (q) => {
+        const n = Number(q.limit ?? API_LIMIT.default);
+        return scoring.ring.recent(Number.isInteger(n) && n > 0 ? Math.min(n, API_LIMIT.max) : API_LIMIT.default);
+      },
+    },
+    sections: () => landingSections(captures(pipeline), scoring),
+    close: async () => {
+      await anomalyLog?.close();
+      await scores?.close();
+    },
+  };
+}
+
+/** Capture status, model state and recent anomalies for the landing page. */
+function landingSections(captures: readonly CaptureState[], scoring: Scoring): LandingSection[] {
+  const d = scoring.detector;
+  const rows = captures
+    .map((c) => `<tr><td>${escapeHtml(c.iface)}</td><td class="${c.up ? 'up' : 'down'}">${c.up ? 'up' : 'down'}</td><td>${c.received}</td><td>${c.dropped + c.ifDropped}</td></tr>`)
+    .join('');
+  const anomalies = scoring.ring
+    .recent(10)
+    .map(
+      (a) =>
+        `<tr><td>${new Date(a.window_start * 1000).toISOString()}</td><td>${escapeHtml(a.host)}</td><td>${escapeHtml(a.category)}</td><td>${escapeHtml(a.severity)}</td><td>${a.score.toFixed(3)}</td><td>${escapeHtml(
+          a.top_features.map((f) => `${f.feature}=${f.value} (median ${f.median})`).join(', '),
+        )}</td></tr>`,
+    )
+    .join('');
+  return [
+    { title: 'Capture', html: `<table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` },
+    {
+      title: 'Model',
+      html: `<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,
+    },
+    {
+      title: 'Recent anomalies',
+      html: anomalies
+        ? `<table><tr><th>Window</th><th>Host</th><th>Category</th><th>Severity</th><th>Score</th><th>Top features</th></tr>${anomalies}</table>`
+        : '<p>None.</p>',
+    },
+  ];
+}

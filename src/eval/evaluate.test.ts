@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from './evaluate.js';
+import type { ScoredWindow } from './evaluate.js';
+import { formatReport } from './format-report.js';
+
+const labels = {
+  evaluation: { window_s: 10 },
+  attacks: [
+    { id: 'a1', type: 'scan', attacker_ip: '10.0.0.9', victim_ips: ['10.0.1.1'], start_ts: 105, end_ts: 125 },
+    { id: 'a2', type: 'beacon', attacker_ip: '10.0.0.7', victim_ips: ['198.51.100.1'], start_ts: 100, end_ts: 200 },
+  ],
+};
+
+const row = (windowStart: number, host: string, score: number, flagged: boolean, category?: string): ScoredWindow => ({ windowStart, host, score, flagged, category });
+
+describe('evaluate', () => {
+  it('splits pairs into attack, victim and benign by host and window overlap', () => {
+    const r = evaluate(
+      [
+        row(90, '10.0.0.9', 0.4, false), // before the scan: benign
+        row(100, '10.0.0.9', 0.9, true, 'scan'), // [100,110) overlaps [105,125]
+        row(120, '10.0.0.9', 0.8, true, 'flood'),
+        row(130, '10.0.0.9', 0.3, false), // after: benign
+        row(110, '10.0.1.1', 0.95, true), // victim during the scan
+        row(140, '10.0.1.1', 0.2, false), // victim after: benign
+        row(150, '10.0.0.7', 0.6, false), // beacon pair, missed
+        row(150, '10.0.0.5', 0.7, true, 'other'), // benign false alarm
+      ],
+      labels,
+    );
+    expect(r).toMatchObject({ windowSeconds: 10, windows: 8, attackWindows: 3, victimWindows: 1, benignWindows: 4, benignFlagged: 1 });
+    expect(r.falsePositiveRate).toBe(0.25);
+    expect(r.perType.scan).toEqual({ windows: 2, detected: 2, recall: 1, categories: { scan: 1, flood: 1 } });
+    expect(r.perType.beacon).toEqual({ windows: 1, detected: 0, recall: 0, categories: {} });
+    // Positives 0.9, 0.8, 0.6 against negatives 0.4, 0.3, 0.2, 0.7: 4 + 4 + 3 wins of 12.
+    expect(r.auc).toBeCloseTo(11 / 12, 12);
+  });
+
+  it('treats a window that ends exactly at the attack start as benign', () => {
+    const r = evaluate([row(95, '10.0.0.9', 0.5, false), row(125, '10.0.0.9', 0.5, false)], labels);
+    // [95,105) does not reach 105; [125,135) starts at end_ts 125 and overlaps it.
+    expect(r.benignWindows).toBe(1);
+    expect(r.perType.scan.windows).toBe(1);
+  });
+
+  it('reports NaN recall for an attack type without scored windows and formats it', () => {
+    const r = evaluate([row(0, '10.0.0.5', 0.5, false)], labels);
+    expect(r.perType.scan.recall).toBeNaN();
+    expect(r.auc).toBeNaN();
+    const text = formatReport(r);
+    expect(text).toMatch(/^scan\s+0\s+0\s+-\s+-$/m);
+    expect(text).toContain('FPR 0.00%');
+  });
+
+  it('formats one line per attack type with recall and categories', () => {
+    const r = evaluate([row(100, '10.0.0.9', 0.9, true, 'scan'), row(100, '10.0.0.5', 0.1, false)], labels);
+    expect(formatReport(r)).toMatch(/^scan\s+1\s+1\s+1\.000\s+scan:1$/m);
+    expect(formatReport(r)).toContain('ROC AUC: 1.0000');
+  });
+});

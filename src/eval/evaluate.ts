@@ -1,0 +1,99 @@
+import { rocAuc } from './auc.js';
+
+/** One (window, source host) pair as scored by netscore. */
+export interface ScoredWindow {
+  windowStart: number;
+  host: string;
+  score: number;
+  flagged: boolean;
+  category?: string;
+}
+
+/** Detection results for one attack type. */
+export interface TypeResult {
+  /** Scored attack pairs of this type. */
+  windows: number;
+  /** Of those, flagged. */
+  detected: number;
+  /** detected / windows (NaN without windows). */
+  recall: number;
+  /** Categories of the detected pairs and how often each was given. */
+  categories: Record<string, number>;
+}
+
+/** The outcome of evaluating scored host-windows against attack labels. */
+export interface EvalReport {
+  windowSeconds: number;
+  /** All scored pairs. */
+  windows: number;
+  /** Pairs whose host is an attacker during its attack. */
+  attackWindows: number;
+  /** Pairs whose host is a victim during an attack (neither attack nor benign). */
+  victimWindows: number;
+  /** All other pairs. */
+  benignWindows: number;
+  benignFlagged: number;
+  /** benignFlagged / benignWindows. */
+  falsePositiveRate: number;
+  /** ROC AUC of attack against benign pairs, ties counting half. */
+  auc: number;
+  perType: Record<string, TypeResult>;
+}
+
+/** The labels file fields evaluation needs (netscore synth --labels writes a superset). */
+export interface EvalLabels {
+  evaluation: { window_s: number };
+  attacks: { id: string; type: string; attacker_ip: string; victim_ips: string[]; start_ts: number; end_ts: number }[];
+}
+
+/**
+ * Evaluates scored host-windows against labels. A pair is an attack pair of
+ * type T when its host is the attacker of a T attack and its window
+ * [start, start + window_s) overlaps the attack's [start_ts, end_ts]; a
+ * victim's pairs during an attack are counted apart and left out of the
+ * benign set; every other pair is benign. Windows in which an attacker sent
+ * nothing have no row, so recall is over scored attack windows.
+ */
+export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): EvalReport {
+  const w = labels.evaluation.window_s;
+  if (!(w > 0)) throw new RangeError(`labels evaluation.window_s must be positive, got ${w}`);
+  const overlaps = (start: number, a: { start_ts: number; end_ts: number }) => start <= a.end_ts && start + w > a.start_ts;
+  const perType: Record<string, TypeResult> = {};
+  for (const a of labels.attacks) perType[a.type] ??= { windows: 0, detected: 0, recall: NaN, categories: {} };
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  let victimWindows = 0;
+  let benignFlagged = 0;
+  for (const s of scored) {
+    // A pair counts once per attack type it belongs to, and once in the AUC.
+    const types = new Set(labels.attacks.filter((a) => a.attacker_ip === s.host && overlaps(s.windowStart, a)).map((a) => a.type));
+    if (types.size > 0) {
+      positives.push(s.score);
+      for (const t of types) {
+        const r = perType[t];
+        r.windows++;
+        if (!s.flagged) continue;
+        r.detected++;
+        const c = s.category ?? 'uncategorized';
+        r.categories[c] = (r.categories[c] ?? 0) + 1;
+      }
+    } else if (labels.attacks.some((a) => a.victim_ips.includes(s.host) && overlaps(s.windowStart, a))) {
+      victimWindows++;
+    } else {
+      negatives.push(s.score);
+      if (s.flagged) benignFlagged++;
+    }
+  }
+  for (const r of Object.values(perType)) r.recall = r.windows > 0 ? r.detected / r.windows : NaN;
+  return {
+    windowSeconds: w,
+    windows: scored.length,
+    attackWindows: positives.length,
+    victimWindows,
+    benignWindows: negatives.length,
+    benignFlagged,
+    falsePositiveRate: negatives.length > 0 ? benignFlagged / negatives.length : NaN,
+    auc: rocAuc(positives, negatives),
+    perType,
+  };
+}

@@ -1,0 +1,80 @@
+import { CATEGORIES, SEVERITIES } from '../model/anomaly.js';
+import { Family, histogramSamples, type Sample } from './family.js';
+import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
+
+/** Inputs of the scoring collector. */
+export interface ScoringMetricsContext {
+  /** The scoring stages. */
+  scoring: ScoringView;
+  /** Host cap per window (--hosts.max). */
+  maxHosts: number;
+  /** Anomaly-log lines that could not be written. */
+  logLinesLost: () => number;
+}
+
+/** Stats of `netscore_window_feature`, in featureStats order. */
+const STATS = ['p50', 'p99', 'max'] as const;
+
+/** Families of the features, model and anomaly stages. */
+export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
+  const s = ctx.scoring;
+  const gauge = (name: string, help: string, value: () => number) => new Family(name, help, 'gauge', () => [{ labels: {}, value: value() }]);
+  return [
+    gauge('netscore_hosts_tracked', 'Source hosts tracked in the current window.', () => s.windows.trackedHosts),
+    gauge('netscore_hosts_max', 'Most source hosts tracked per window (--hosts.max); the least active are not tracked beyond it.', () => ctx.maxHosts),
+    new Family('netscore_hosts_untracked_total', 'Source hosts not tracked because the per-window host cap was full.', 'counter', () => [
+      { labels: {}, value: s.windows.untrackedHosts },
+    ]),
+    new Family('netscore_windows_scored_total', 'Host-windows scored by the model.', 'counter', () => [{ labels: {}, value: s.windowsScored }]),
+    new Family('netscore_anomaly_score', 'Distribution of the anomaly scores of scored host-windows (Isolation Forest score, 0 to 1).', 'histogram', () =>
+      histogramSamples({}, SCORE_BUCKETS, s.scoreBuckets, s.scoreSum),
+    ),
+    new Family('netscore_anomalies_total', 'Host-windows flagged as anomalous, by severity and category.', 'counter', () => {
+      const out: Sample[] = [];
+      SEVERITIES.forEach((severity, i) =>
+        CATEGORIES.forEach((category, j) => out.push({ labels: { severity, category }, value: s.anomalies[i * CATEGORIES.length + j] })),
+      );
+      return out;
+    }),
+    new Family('netscore_model_state', 'Lifecycle state of the model: 1 for the current state (warming or scoring), 0 otherwise.', 'gauge', () =>
+      (['warming', 'scoring'] as const).map((state) => ({ labels: { state }, value: s.detector.state === state ? 1 : 0 })),
+    ),
+    gauge('netscore_model_generation', 'Models trained or loaded so far (0 while warming up).', () => s.detector.generation),
+    gauge('netscore_model_last_trained_timestamp_seconds', 'Packet time at which the current model was trained, in seconds since the epoch (0 before the first model).', () =>
+      Number.isFinite(s.detector.lastTrainedAt) ? s.detector.lastTrainedAt : 0,
+    ),
+    gauge('netscore_model_training_samples', 'Host-windows the current model was trained on.', () => s.detector.trainingSamples),
+    gauge('netscore_model_threshold', 'Score above which a host-window is flagged (0 while warming up).', () =>
+      Number.isFinite(s.detector.threshold) ? s.detector.threshold : 0,
+    ),
+    new Family('netscore_window_feature', 'Aggregates of each feature over the hosts of the last closed window: median (p50), 99th percentile (p99) and maximum.', 'gauge', () => {
+      const out: Sample[] = [];
+      s.featureNames.forEach((feature, f) =>
+        STATS.forEach((stat, k) => out.push({ labels: { feature, stat }, value: s.featureStats[f * 3 + k] })),
+      );
+      return out;
+    }),
+    new Family(
+      'netscore_top_host_anomaly_score',
+      'Score of the most anomalous hosts flagged recently (capped top-k), with the category, severity and top features of their latest anomaly.',
+      'gauge',
+      () =>
+        s.top.entries().map((e) => ({
+          labels: {
+            host: e.host,
+            category: e.category,
+            severity: e.severity,
+            top_features: e.top_features.map((f) => `${f.feature}=${round(f.value)} (median ${round(f.median)})`).join(', '),
+          },
+          value: e.score,
+        })),
+    ),
+    new Family('netscore_anomaly_log_lines_lost_total', 'Anomaly-log lines that could not be written (disk full, permissions); each loss is also logged.', 'counter', () => [
+      { labels: {}, value: ctx.logLinesLost() },
+    ]),
+  ];
+}
+
+function round(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(3);
+}

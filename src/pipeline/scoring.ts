@@ -1,0 +1,120 @@
+import { AnomalyRing } from '../alerts/anomaly-ring.js';
+import { TopHosts } from '../alerts/top-hosts.js';
+import { HostWindows, type WindowBatch } from '../features/host-windows.js';
+import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
+import { CATEGORIES, SEVERITIES, type Anomaly } from '../model/anomaly.js';
+import { Detector, type DetectorModel, type DetectorOptions } from '../model/detector.js';
+import { SCORE_BUCKETS, type ScoringView } from '../metrics/scoring-view.js';
+
+/** Settings of the scoring stages. */
+export interface ScoringConfig {
+  /** Window length in seconds. */
+  windowSeconds: number;
+  /** Most hosts tracked per window. */
+  maxHosts: number;
+  /** Flow-table capacity (flow slots index per-flow feature state). */
+  maxFlows: number;
+  /** Detector settings (windowSeconds is taken from above). */
+  detector: Omit<DetectorOptions, 'windowSeconds'>;
+  /** A loaded model to score with from the first window. */
+  model?: DetectorModel;
+  /** Anomalies kept for /api/anomalies. */
+  ringSize: number;
+  /** Hosts in the top-k gauge. */
+  topK: number;
+  /** How long a flagged host stays in the top-k, in seconds. */
+  holdSeconds: number;
+}
+
+/** Receives every scored window: the batch and the score of each row (rows above the threshold are flagged). */
+export type ScoresListener = (batch: WindowBatch, scores: Float64Array, threshold: number) => void;
+
+/**
+ * Features, detector and anomaly outputs: turns packets and finished flows
+ * into scored host-windows and anomalies, and keeps the aggregates the
+ * metrics read at scrape time.
+ */
+export class Scoring implements ScoringView {
+  /** Per-host window features. */
+  readonly windows: HostWindows;
+  /** The detector and its model lifecycle. */
+  readonly detector: Detector;
+  /** Recent anomalies. */
+  readonly ring: AnomalyRing;
+  /** Most anomalous recent hosts. */
+  readonly top: TopHosts;
+  /** Windows scored (host-window rows). */
+  windowsScored = 0;
+  /** Score histogram counts by SCORE_BUCKETS index (last: +Inf). */
+  readonly scoreBuckets = new Float64Array(SCORE_BUCKETS.length + 1);
+  /** Sum of scores. */
+  scoreSum = 0;
+  /** Anomalies by `severity * CATEGORIES.length + category`. */
+  readonly anomalies = new Float64Array(SEVERITIES.length * CATEGORIES.length);
+  /** p50, p99 and max of each raw feature over the hosts of the last closed window. */
+  readonly featureStats = new Float64Array(N_FEATURES * 3);
+  private readonly scoreListeners: ScoresListener[] = [];
+  private readonly anomalyListeners: ((a: Anomaly) => void)[] = [];
+
+  constructor(config: ScoringConfig) {
+    this.ring = new AnomalyRing(config.ringSize);
+    this.top = new TopHosts(config.topK, config.holdSeconds);
+    this.detector = new Detector({ ...config.detector, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
+    this.windows = new HostWindows(
+      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, maxFlows: config.maxFlows },
+      (batch) => this.window(batch),
+    );
+  }
+
+  /** Registers a consumer of scored windows (scores CSV, evaluation). */
+  onScores(listener: ScoresListener): void {
+    this.scoreListeners.push(listener);
+  }
+
+  /** Registers a consumer of anomalies (anomaly log). */
+  onAnomaly(listener: (a: Anomaly) => void): void {
+    this.anomalyListeners.push(listener);
+  }
+
+  private window(batch: WindowBatch): void {
+    const n = batch.hosts.length;
+    this.aggregate(batch.raw, n);
+    this.top.expire(batch.end);
+    const scores = this.detector.process(batch);
+    if (scores === null) return;
+    this.windowsScored += n;
+    for (let i = 0; i < n; i++) {
+      const s = scores[i];
+      let b = 0;
+      while (b < SCORE_BUCKETS.length && s > SCORE_BUCKETS[b]) b++;
+      this.scoreBuckets[b]++;
+      this.scoreSum += s;
+    }
+    for (const l of this.scoreListeners) l(batch, scores, this.detector.threshold);
+  }
+
+  private anomaly(a: Anomaly): void {
+    this.anomalies[SEVERITIES.indexOf(a.severity) * CATEGORIES.length + CATEGORIES.indexOf(a.category)]++;
+    this.ring.push(a);
+    this.top.observe(a);
+    for (const l of this.anomalyListeners) l(a);
+  }
+
+  /** Fills featureStats from the raw rows of one window. */
+  private aggregate(raw: Float64Array, n: number): void {
+    if (n === 0) return;
+    const col = new Float64Array(n);
+    for (let f = 0; f < N_FEATURES; f++) {
+      for (let i = 0; i < n; i++) col[i] = raw[i * N_FEATURES + f];
+      col.sort();
+      this.featureStats[f * 3] = col[Math.floor(0.5 * (n - 1))];
+      this.featureStats[f * 3 + 1] = col[Math.floor(0.99 * (n - 1))];
+      this.featureStats[f * 3 + 2] = col[n - 1];
+    }
+  }
+
+  /** Feature names, in featureStats order. */
+  get featureNames(): readonly string[] {
+    return FEATURE_NAMES;
+  }
+}
