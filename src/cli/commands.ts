@@ -3,6 +3,8 @@ import { interfaces } from './interfaces.js';
 import { replay } from './replay.js';
 import { run } from './run.js';
 import { synth, synthBuilder } from './synth.js';
+import { evalBuilder, evalCommand } from './eval.js';
+import { train, trainBuilder } from './train.js';
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Command[] = [
@@ -22,6 +24,18 @@ export const COMMANDS: readonly Command[] = [
     describe: 'Write a deterministic capture of benign traffic with labelled attacks injected.',
     builder: synthBuilder,
     run: (args, _o, log) => synth(args, log),
+  },
+  {
+    usage: 'train <files..>',
+    describe: 'Fit a model on captures of normal traffic and write it to --model.out.',
+    builder: trainBuilder,
+    run: train,
+  },
+  {
+    usage: 'eval <file>',
+    describe: 'Score a labelled capture: recall per attack type, false-positive rate and AUC over host-windows.',
+    builder: evalBuilder,
+    run: evalCommand,
   },
   {
     usage: 'interfaces',

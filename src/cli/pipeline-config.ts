@@ -1,8 +1,9 @@
+import type { DetectorModel } from '../model/detector.js';
 import type { PipelineConfig } from '../pipeline/pipeline.js';
 import type { OptionValues } from './options.js';
 
-/** Maps option values onto the pipeline's settings. */
-export function pipelineConfig(o: OptionValues): PipelineConfig {
+/** Maps option values onto the pipeline's settings; `model` is a loaded model to score with. */
+export function pipelineConfig(o: OptionValues, model?: DetectorModel): PipelineConfig {
   return {
     flowMax: o['flow.max'] as number,
     maxDepth: o['decode.max-depth'] as number,
@@ -24,6 +25,7 @@ export function pipelineConfig(o: OptionValues): PipelineConfig {
         seed: o['model.seed'] as number,
         falseAlarmRate: o['model.false-alarm-rate'] as number | undefined,
       },
+      model,
       ringSize: o['anomaly.ring-size'] as number,
       topK: o['anomaly.top-k'] as number,
       holdSeconds: o['anomaly.hold'] as number,

@@ -1,10 +1,7 @@
-import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { openCaptureFile } from '../source/capture-file.js';
-import { CaptureError } from '../source/source.js';
 import type { OptionValues } from './options.js';
-import { Progress } from './progress.js';
+import { feedFiles } from './feed.js';
 import { serve } from './serve.js';
 import { createService } from './service.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
@@ -40,20 +37,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   const { pipeline, registry } = service;
   const address = o['web.listen-address'] as string | undefined;
   const close = address ? await serve(address, o, registry, log, service) : undefined;
-  const total = files.reduce((n, f) => n + (statSafe(f)), 0);
-  const progress = new Progress(process.stderr, () => ({ done: 0, total, packets: pipeline.traffic.packets })).start();
-  const errors: string[] = [];
-  for (const file of files) {
-    try {
-      await openCaptureFile(file, { speed: o['replay.speed'] as number }).run(pipeline.sink);
-    } catch (err) {
-      if (!(err instanceof CaptureError)) throw err;
-      progress.stop();
-      process.stderr.write(`netscore: ${err.message}\n`);
-      errors.push(err.message);
-    }
-  }
-  progress.stop();
+  const errors = await feedFiles(files, pipeline, o['replay.speed'] as number);
   pipeline.finish();
   running = false;
   await service.close();
@@ -61,12 +45,4 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   log.debug({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
   await close?.();
   return { summary, errors, registry };
-}
-
-function statSafe(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }

@@ -6,6 +6,7 @@ import { escapeHtml, type LandingSection } from '../http/landing.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
 import { scoringCollector } from '../metrics/scoring-collector.js';
+import { loadDetectorModel } from '../model/detector-file.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
@@ -32,7 +33,8 @@ export interface Service {
 
 /** Builds the pipeline with scoring and everything that reads it. */
 export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[]): Promise<Service> {
-  const pipeline = new Pipeline(pipelineConfig(o));
+  const modelFile = o['model.file'] as string | undefined;
+  const pipeline = new Pipeline(pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined));
   const scoring = pipeline.scoring as Scoring;
   const logFile = o['anomaly.log-file'] as string | undefined;
   const anomalyLog = logFile

@@ -157,8 +157,11 @@ export class Detector {
     this.reservoir.add(this.row);
   }
 
-  /** Fits a new model on the reservoir at packet time `now`. */
-  private fit(now: number): void {
+  /** Fits a new model on the reservoir at packet time `now` (also how `netscore train` ends). */
+  fit(now: number): void {
+    if (this.reservoir.size < this.opts.minTrainingRows) {
+      throw new RangeError(`training needs at least ${this.opts.minTrainingRows} host-windows, got ${this.reservoir.size}`);
+    }
     const rows = this.reservoir.rows();
     const n = this.reservoir.size;
     const vectors = new Float64Array(n * N_FEATURES);

@@ -21,7 +21,12 @@ export interface ModelMeta {
   readonly trainedAt?: string;
   /** Number of training rows. */
   readonly samples?: number;
+  /** Per-feature training statistics (one number per schema feature each), for explanations. */
+  readonly baseline?: Readonly<Record<(typeof BASELINE_FIELDS)[number], readonly number[]>>;
 }
+
+/** Fields of the stored baseline, each an array with one finite number per feature. */
+export const BASELINE_FIELDS = ['median', 'scale', 'rawMedian', 'low', 'high'] as const;
 
 /** A model read back by loadModel. */
 export interface LoadedModel {
@@ -73,6 +78,7 @@ export async function saveModel(path: string, model: IsolationForest, meta: Mode
     threshold: meta.threshold,
     trainedAt: meta.trainedAt,
     samples: meta.samples,
+    baseline: meta.baseline,
     trees: model.trees.map((tree) => Object.fromEntries(TREE_FIELDS.map(([name]) => [name, encode(tree[name])]))),
   };
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
@@ -149,6 +155,15 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
   check(d.threshold === undefined || (typeof d.threshold === 'number' && Number.isFinite(d.threshold)), `threshold ${quote(d.threshold)} is not a finite number`);
   check(d.trainedAt === undefined || typeof d.trainedAt === 'string', `trainedAt ${quote(d.trainedAt)} is not a string`);
   check(d.samples === undefined || (Number.isSafeInteger(d.samples) && (d.samples as number) >= 0), `samples ${quote(d.samples)} is not a count`);
+  const baseline = d.baseline as Record<string, unknown> | undefined;
+  check(baseline === undefined || (typeof baseline === 'object' && baseline !== null), 'baseline is not an object');
+  for (const field of baseline === undefined ? [] : BASELINE_FIELDS) {
+    const values = baseline?.[field];
+    check(
+      Array.isArray(values) && values.length === schema.length && values.every((v) => typeof v === 'number' && Number.isFinite(v)),
+      `baseline.${field} is not ${schema.length} finite numbers`,
+    );
+  }
   check(Array.isArray(d.trees), 'trees is not an array');
   check(d.trees.length === params.trees, `file has ${d.trees.length} trees, params.trees says ${params.trees}`);
   const trees = d.trees.map((raw: unknown, t: number): IsolationTree => {
@@ -168,6 +183,7 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
     threshold: d.threshold as number | undefined,
     trainedAt: d.trainedAt as string | undefined,
     samples: d.samples as number | undefined,
+    baseline: baseline as ModelMeta['baseline'],
   };
   return { model, meta };
 }

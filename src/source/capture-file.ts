@@ -48,6 +48,8 @@ export class CaptureFileSource implements PacketSource {
   private readonly speed: number;
   /** How long the pacer wants to wait before the packet the parser paused on (ms). */
   private waitMs = 0;
+  /** Bytes of the file (compressed, for gzip) read so far, for progress displays. */
+  bytesRead = 0;
 
   constructor(
     readonly name: string,
@@ -104,6 +106,7 @@ export class CaptureFileSource implements PacketSource {
       const { bytesRead } = await this.read(fh, buf, position);
       if (bytesRead === 0) return true;
       position += bytesRead;
+      this.bytesRead = position;
       if (!(await this.deliver(parser, buf.subarray(0, bytesRead)))) return false;
     }
   }
@@ -120,6 +123,7 @@ export class CaptureFileSource implements PacketSource {
       await pipeline(input, gunzip, async (chunks: AsyncIterable<Buffer>) => {
         try {
           for await (const chunk of chunks) {
+            this.bytesRead = input.bytesRead;
             if (!(await this.deliver(parser, chunk))) {
               stopped = true;
               return;
