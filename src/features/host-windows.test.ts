@@ -119,6 +119,38 @@ describe('HostWindows', () => {
     expect(a.flows_per_service).toBeLessThan(1.2);
   });
 
+  it('counts distinct ports of failed attempts, not of answered ones or repeated failures to one port', () => {
+    const d = new Driver();
+    // Three answered attempts to 443 and four unanswered ones to 80: an ordinary client's failures share a port.
+    for (let i = 0; i < 3; i++) {
+      d.send(300 + i, A, SERVER, 6, 41000 + i, 443, { flags: SYN });
+      d.send(300 + i + 0.01, SERVER, A, 6, 443, 41000 + i, { flags: SYN | ACK });
+    }
+    for (let i = 0; i < 4; i++) d.send(304 + i, A, SERVER, 6, 42000 + i, 80, { flags: SYN });
+    // A slow scan: five probes to five ports, three reset and two unanswered.
+    for (const [i, port] of [22, 23, 3389, 5900, 8080].entries()) {
+      d.send(300 + i, B, SERVER, 6, 43000, port, { flags: SYN });
+      if (i < 3) d.send(300 + i + 0.01, SERVER, B, 6, port, 43000, { flags: RST | ACK });
+    }
+    d.hw.advance(310);
+    const rows = d.rows();
+    expect(rows.get('10.0.0.1')!.failed_attempts).toBe(4);
+    expect(rows.get('10.0.0.1')!.failed_ports).toBe(1);
+    expect(rows.get('10.0.0.2')!.failed_attempts).toBe(5);
+    expect(rows.get('10.0.0.2')!.failed_ports).toBe(5);
+  });
+
+  it('does not carry failed ports into the next window', () => {
+    const d = new Driver();
+    d.send(400, A, SERVER, 6, 44000, 22, { flags: SYN });
+    d.send(401, A, SERVER, 6, 44001, 23, { flags: SYN });
+    d.send(411, A, SERVER, 6, 44002, 443, { flags: SYN });
+    d.send(411.01, SERVER, A, 6, 443, 44002, { flags: SYN | ACK });
+    d.hw.advance(420);
+    expect(d.rows(d.batches[0]).get('10.0.0.1')!.failed_ports).toBe(2);
+    expect(d.rows(d.batches[1]).get('10.0.0.1')!.failed_ports).toBe(0);
+  });
+
   it('parses DNS queries and NXDOMAIN responses', () => {
     const d = new Driver();
     d.send(300, A, RESOLVER, 17, 5000, 53, { payload: DNS_QUERY });
@@ -158,6 +190,24 @@ describe('HostWindows', () => {
     // Nothing before the 4th check-in (at 1090, window 9); from then on every window, check-in or not, carries it.
     expect(regularity.slice(0, 9).every((r) => r === 0)).toBe(true);
     expect(regularity.slice(9).every((r) => r > 0.95)).toBe(true);
+  });
+
+  it('reports public regularity only for outside destinations and from the sixth check-in', () => {
+    const d = new Driver();
+    // A beacon to a public address and an equally periodic poll of an internal server, every 30 s.
+    for (let t = 1000; t < 1300; t += 30) {
+      d.send(t + 10, A, SERVER, 6, 41000 + t, 443, { flags: SYN });
+      d.send(t + 10, B, ip(10, 0, 1, 9), 6, 41000 + t, 9100, { flags: SYN });
+    }
+    d.hw.flush();
+    const a = d.batches.map((b) => d.rows(b).get('10.0.0.1')!);
+    const b = d.batches.map((b) => d.rows(b).get('10.0.0.2')!);
+    // Hosts only get rows in windows with traffic: one per check-in, so row k holds the (k+1)th check-in.
+    expect(d.batches).toHaveLength(10);
+    expect(a.slice(0, 5).every((r) => r.public_regularity === 0)).toBe(true);
+    expect(a.slice(5).every((r) => r.public_regularity > 0.95)).toBe(true);
+    expect(b.slice(3).every((r) => r.connection_regularity > 0.95)).toBe(true);
+    expect(b.every((r) => r.public_regularity === 0)).toBe(true);
   });
 
   it('aligns windows to multiples of the window length and skips empty ones', () => {

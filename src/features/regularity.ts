@@ -81,12 +81,12 @@ export class Regularity {
    * Calls visit for every pair with a regularity above 0 that is still alive
    * at `now`: its last episode is at most two mean gaps old, so a beacon
    * counts in every window between its check-ins and fades once it stops.
-   * keys[at..] is the pair key.
+   * keys[at..] is the pair key; episodes is how many episode starts the regularity rests on.
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number) => void): void {
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number) => void): void {
     const width = this.table.width;
     for (let e = this.head; e >= 0; e = this.next[e]) {
-      if (this.value[e] > 0 && now - this.times[e * this.history + this.counts[e] - 1] <= 2 * this.meanGap[e]) visit(this.table.keys, e * width, this.value[e]);
+      if (this.value[e] > 0 && now - this.times[e * this.history + this.counts[e] - 1] <= 2 * this.meanGap[e]) visit(this.table.keys, e * width, this.value[e], this.counts[e]);
     }
   }
 

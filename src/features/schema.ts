@@ -25,6 +25,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'failed_handshake_share', description: 'Share of initiated TCP attempts (first packet without ACK) never answered by SYN-ACK', transform: 'identity' },
   { name: 'rst_share', description: 'Share of initiated TCP attempts answered with RST', transform: 'identity' },
   { name: 'failed_attempts', description: 'Initiated TCP attempts never answered by SYN-ACK', transform: 'log1p' },
+  { name: 'failed_ports', description: 'Distinct destination ports of initiated TCP attempts never answered by SYN-ACK (HyperLogLog estimate)', transform: 'log1p' },
   { name: 'packets_sent', description: 'Packets from the host in flows it initiated', transform: 'log1p' },
   { name: 'packets_received', description: 'Packets to the host in flows it initiated', transform: 'log1p' },
   { name: 'bytes_sent', description: 'Wire bytes from the host in flows it initiated', transform: 'log1p' },
@@ -40,6 +41,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'dns_label_entropy', description: 'Mean Shannon entropy (bits/char) of query names below the registered domain', transform: 'identity' },
   { name: 'nxdomain_share', description: 'Share of DNS responses to the host with rcode NXDOMAIN', transform: 'identity' },
   { name: 'connection_regularity', description: '1 - coefficient of variation of gaps between connection episodes to one destination (max over destinations, kept across windows; DNS, NTP and ICMP polls excluded)', transform: 'identity' },
+  { name: 'public_regularity', description: 'connection_regularity over public (globally routable) destinations only, from six episodes on: periodic contact with an outside address, as a C2 beacon keeps', transform: 'identity' },
   { name: 'out_in_ratio', description: '(bytes sent + 1) / (bytes received + 1)', transform: 'log1p' },
   { name: 'inbound_sources', description: 'Distinct initiators of flows to the host (HyperLogLog estimate; fan-in of floods)', transform: 'log1p' },
 ];

@@ -21,6 +21,7 @@ const cases: [string, Record<string, number>, string[]][] = [
   ['brute-force', { flows_started: 40, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 40, failed_handshake_share: 0, packets_sent: 640, packets_received: 540 }, ['flows_per_service']],
   ['exfiltration', { flows_started: 2, dst_services: 2, packets_sent: 1300, bytes_sent: 1_900_000, bytes_received: 40_000, out_in_ratio: 47, packets_received: 600 }, ['bytes_sent']],
   ['beacon', { flows_started: 3, dst_services: 3, packets_sent: 30, packets_received: 30, connection_regularity: 0.97 }, ['connection_regularity']],
+  ['beacon', { flows_started: 1, dst_services: 1, packets_sent: 10, packets_received: 10, connection_regularity: 0.97, public_regularity: 0.97 }, ['public_regularity']],
   ['other', { flows_started: 3, dst_services: 3, packets_sent: 30, packets_received: 30, mean_flow_duration: 1000 }, ['mean_flow_duration']],
 ];
 

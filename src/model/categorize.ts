@@ -18,6 +18,7 @@ const F = {
   entropy: featureIndex('dns_label_entropy'),
   nxdomain: featureIndex('nxdomain_share'),
   regularity: featureIndex('connection_regularity'),
+  publicRegularity: featureIndex('public_regularity'),
   outIn: featureIndex('out_in_ratio'),
   udp: featureIndex('udp_flows'),
   fanIn: featureIndex('inbound_sources'),
@@ -59,7 +60,8 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, windo
   if (unusual(F.flows, F.perService) && v(F.services) <= 3 && v(F.perService) >= 4 && v(F.failed) < 0.5 && pktsPerFlow >= 3) {
     return 'brute-force';
   }
-  if (unusual(F.regularity) && v(F.regularity) >= 0.7) return 'beacon';
+  // Periodic contact is normal inside many networks (monitoring), so its public-only variant may be the unusual one.
+  if ((unusual(F.regularity) && v(F.regularity) >= 0.7) || (unusual(F.publicRegularity) && v(F.publicRegularity) >= 0.7)) return 'beacon';
   return 'other';
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startPrometheus, stopAll, waitFor, type PrometheusHandle } from './prom-harness.js';
-import { startReplay, synthesize, type NetscoreReplay } from './netscore-proc.js';
+import { startReplay, synthesize, trainBenignModel, type NetscoreReplay } from './netscore-proc.js';
 
 type Json = Record<string, any>;
 const DASH_DIR = join(REPO_ROOT, 'grafana', 'dashboards');
@@ -35,8 +35,11 @@ describe('dashboards against live data', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'netscore-dash-live-'));
+    const model = trainBenignModel(dir);
     const s = synthesize(dir, { duration: '900', attacks: 'all' });
-    ns = await startReplay(s.pcap, SPEED);
+    // A capture with a malformed IPv4 header, so the decode-error panels have a series too.
+    const malformed = join(REPO_ROOT, 'test', 'fixtures', 'golden', 'ipv4-invalid-ihl.pcap');
+    ns = await startReplay([malformed, s.pcap], SPEED, [`--model.file=${model}`]);
     prom = await startPrometheus({ target: ns.address });
     start = Date.now() / 1000;
     // Let the replay run past the warm-up (600 s of packet time) and a few attacks.

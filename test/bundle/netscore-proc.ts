@@ -21,9 +21,9 @@ export interface SynthAttack {
 }
 
 /** Writes `dir/attack.pcap` and `dir/attack.json`; returns the labelled attacks. */
-export function synthesize(dir: string, { duration = '900', attacks = 'all', seed = '1' } = {}): { pcap: string; attacks: SynthAttack[] } {
-  const pcap = join(dir, 'attack.pcap');
-  const labels = join(dir, 'attack.json');
+export function synthesize(dir: string, { duration = '900', attacks = 'all', seed = '1', name = 'attack' } = {}): { pcap: string; attacks: SynthAttack[] } {
+  const pcap = join(dir, `${name}.pcap`);
+  const labels = join(dir, `${name}.json`);
   const r = spawnSync(process.execPath, [CLI, 'synth', `--duration=${duration}`, `--attacks=${attacks}`, `--seed=${seed}`, '-o', pcap, '--labels', labels], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`netscore synth failed: ${r.stderr}`);
   return { pcap, attacks: (JSON.parse(readFileSync(labels, 'utf8')) as { attacks: SynthAttack[] }).attacks };
@@ -38,10 +38,10 @@ export interface NetscoreReplay {
 }
 
 /** Starts `netscore replay FILE --replay.speed=SPEED --web.listen-address=127.0.0.1:PORT` and waits for /metrics. */
-export async function startReplay(pcap: string, speed: number, extraArgs: string[] = []): Promise<NetscoreReplay> {
+export async function startReplay(pcap: string | string[], speed: number, extraArgs: string[] = []): Promise<NetscoreReplay> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'replay', pcap, `--replay.speed=${speed}`, `--web.listen-address=${address}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'replay', ...[pcap].flat(), `--replay.speed=${speed}`, `--web.listen-address=${address}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-100_000)));
   child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-100_000)));
@@ -67,4 +67,18 @@ export async function startReplay(pcap: string, speed: number, extraArgs: string
     throw err;
   }
   return { address, logs: () => out, stop };
+}
+
+/** Trains a model on a benign synth capture (seed 100) with `netscore train`; returns the model path. */
+export function trainBenignModel(dir: string, duration = '1800'): string {
+  const pcap = join(dir, 'baseline.pcap');
+  const model = join(dir, 'model.json');
+  for (const args of [
+    ['synth', `--duration=${duration}`, '--attacks=none', '--seed=100', '-o', pcap],
+    ['train', pcap, '--model.out', model],
+  ]) {
+    const r = spawnSync(process.execPath, [CLI, ...args, '--log.level=error'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`netscore ${args[0]} failed: ${r.stderr}`);
+  }
+  return model;
 }
