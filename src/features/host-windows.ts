@@ -281,7 +281,7 @@ export class HostWindows {
       this.flowBits[flowSlot] = BIT_ATTEMPT;
       this.flowWindow[flowSlot] = this.windowIndex;
       this.flowPort[flowSlot] = pkt.dstPort;
-      // Past maxFlows attempts in one window the rest go uncounted: the distinct ports are already at least that many flows' worth.
+      // Attempts beyond maxFlows in one window go uncounted, so failed_ports is then a lower bound.
       if (this.attemptCount < this.attemptSlots.length) this.attemptSlots[this.attemptCount++] = flowSlot;
     }
     if (!isPolledByDesign(proto, portWord & 0xffff)) this.regularity.observe(key, ts);
