@@ -11,7 +11,7 @@ export const COMMANDS: readonly Command[] = [
   {
     usage: ['run', '$0'],
     describe: 'Capture live traffic and serve metrics (the default command).',
-    run: (_args, o, log) => run(o, log),
+    run: (args, o, log) => run(args, o, log),
   },
   {
     usage: 'replay <files..>',

@@ -13,9 +13,9 @@ export const DEFAULT_LISTEN = ':10811';
 /**
  * `netscore run`: captures live until SIGINT or SIGTERM. Capture handles are
  * opened first (as root), then the HTTP server binds, then privileges are
- * dropped when --run-as is given.
+ * dropped when --run-as is given. `flags` are the command-line values, kept when SIGHUP re-reads the config.
  */
-export async function run(o: OptionValues, log: Logger): Promise<number> {
+export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   const names = (o['capture.interface'] as string[] | undefined)?.length ? (o['capture.interface'] as string[]) : [defaultInterface()];
   const make = (iface: string) => () =>
     new LiveSource({
@@ -50,7 +50,7 @@ export async function run(o: OptionValues, log: Logger): Promise<number> {
   });
   const onHup = () => {
     try {
-      const next = resolveOptions(OPTIONS, {}, process.env);
+      const next = resolveOptions(OPTIONS, flags, process.env);
       log.level = next['log.level'] as string;
       log.info('configuration reloaded; capture and table settings apply at the next start');
     } catch (err) {

@@ -6,6 +6,7 @@ import { escapeHtml, type LandingSection } from '../http/landing.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
 import { scoringCollector } from '../metrics/scoring-collector.js';
+import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
@@ -86,9 +87,7 @@ function landingSections(captures: readonly CaptureState[], scoring: Scoring): L
     .recent(10)
     .map(
       (a) =>
-        `<tr><td>${new Date(a.window_start * 1000).toISOString()}</td><td>${escapeHtml(a.host)}</td><td>${escapeHtml(a.category)}</td><td>${escapeHtml(a.severity)}</td><td>${a.score.toFixed(3)}</td><td>${escapeHtml(
-          a.top_features.map((f) => `${f.feature}=${f.value} (median ${f.median})`).join(', '),
-        )}</td></tr>`,
+        `<tr><td>${new Date(a.window_start * 1000).toISOString()}</td><td>${escapeHtml(a.host)}</td><td>${escapeHtml(a.category)}</td><td>${escapeHtml(a.severity)}</td><td>${a.score.toFixed(3)}</td><td>${escapeHtml(describeFeatures(a.top_features))}</td></tr>`,
     )
     .join('');
   return [

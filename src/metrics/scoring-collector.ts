@@ -1,4 +1,4 @@
-import { CATEGORIES, SEVERITIES } from '../model/anomaly.js';
+import { CATEGORIES, describeFeatures, SEVERITIES } from '../model/anomaly.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
 
@@ -64,7 +64,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
             host: e.host,
             category: e.category,
             severity: e.severity,
-            top_features: e.top_features.map((f) => `${f.feature}=${round(f.value)} (median ${round(f.median)})`).join(', '),
+            top_features: describeFeatures(e.top_features),
           },
           value: e.score,
         })),
@@ -73,8 +73,4 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
       { labels: {}, value: ctx.logLinesLost() },
     ]),
   ];
-}
-
-function round(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(3);
 }

@@ -20,6 +20,12 @@ export interface FeatureContribution {
   median: number;
 }
 
+/** Renders top features as one short line, e.g. `dst_ports=812 (median 3), rst_share=0.981 (median 0)`. */
+export function describeFeatures(top: readonly FeatureContribution[]): string {
+  const round = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
+  return top.map((f) => `${f.feature}=${round(f.value)} (median ${round(f.median)})`).join(', ');
+}
+
 /**
  * A flagged (window, source host) pair. Field names are the JSON names used by
  * `/api/anomalies` and the anomaly log, so the object is serialised as is.

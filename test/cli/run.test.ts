@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, runCli, sample, start, waitFor } from './spawn.js';
+import { CLI, freePort, runCli, sample, start, waitFor } from './spawn.js';
 
 const root = process.getuid?.() === 0;
 const built = existsSync(path.resolve(import.meta.dirname, '..', '..', 'build', 'Release', 'netscore_pcap.node'));
@@ -63,12 +64,7 @@ describe.skipIf(!root || !built)('netscore run (live capture on lo, as root)', (
   });
 
   it('says what is missing when run without privileges', async () => {
-    const r = start(['run', '--capture.interface=lo', '--web.listen-address=127.0.0.1:0'], {});
-    // The same command as an unprivileged user: spawn through setpriv would need util-linux; use node's uid option.
-    r.child.kill();
-    await r.exit;
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js'), 'run', '--capture.interface=lo', '--web.listen-address=127.0.0.1:0'], {
+    const child = spawn(process.execPath, [CLI, 'run', '--capture.interface=lo', '--web.listen-address=127.0.0.1:0'], {
       uid: 65534,
       gid: 65534,
       stdio: ['ignore', 'ignore', 'pipe'],
