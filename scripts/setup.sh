@@ -12,8 +12,8 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   # Real tools the tests use as oracles and peers: tshark's counts, tcpdump and iproute2 for
   # live capture, promtool/Prometheus/Alertmanager for the bundle, docker-compose to validate
-  # the compose file.
-  packages+=(tcpdump tshark iproute2 prometheus prometheus-alertmanager docker-compose)
+  # the compose file, Chromium for the landing-page test.
+  packages+=(tcpdump tshark iproute2 prometheus prometheus-alertmanager docker-compose chromium)
 fi
 
 missing=()
