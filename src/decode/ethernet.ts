@@ -13,3 +13,12 @@ export function decodeEthernet(s: DecodeState, off: number): void {
   const type = s.u16(off + 12);
   if (type >= MIN_ETHERTYPE) dispatchEthertype(s, type, off + ETHERNET_HEADER);
 }
+
+/**
+ * Decodes an Ethernet frame carried by another header (EtherType 0x6558, TEB).
+ * It counts as a stacked header: frames nested this way recurse, so without the
+ * depth limit a long enough packet would overflow the stack.
+ */
+export function decodeBridgedEthernet(s: DecodeState, off: number): void {
+  if (s.push(LAYER.ETHERNET, off)) decodeEthernet(s, off);
+}

@@ -1,7 +1,7 @@
 import { decodeArp } from './arp.js';
 import { decodeCiscoMetadata } from './cisco-metadata.js';
 import { ETHERTYPES, IP_PROTOCOLS, LINKTYPES, UDP_PORTS } from './dispatch.js';
-import { decodeEthernet } from './ethernet.js';
+import { decodeBridgedEthernet, decodeEthernet } from './ethernet.js';
 import { ETHERTYPE } from './ethertypes.js';
 import { probeGeneve } from './geneve.js';
 import { decodeGre } from './gre.js';
@@ -52,7 +52,7 @@ ETHERTYPES[ETHERTYPE.MPLS_UNICAST] = decodeMpls;
 ETHERTYPES[ETHERTYPE.MPLS_MULTICAST] = decodeMpls;
 ETHERTYPES[ETHERTYPE.PPPOE_SESSION] = decodePppoe;
 ETHERTYPES[ETHERTYPE.PPP] = decodePpp;
-ETHERTYPES[ETHERTYPE.TEB] = decodeEthernet;
+ETHERTYPES[ETHERTYPE.TEB] = decodeBridgedEthernet;
 ETHERTYPES[ETHERTYPE.CISCO_METADATA] = decodeCiscoMetadata;
 
 IP_PROTOCOLS[IP_PROTO.ICMP] = decodeIcmp;

@@ -58,14 +58,20 @@ export async function waitFor(url: string, timeoutMs = 10_000): Promise<string> 
   }
 }
 
-/** Value of one sample in a Prometheus text exposition, or undefined. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+/** Every sample of `name` in a Prometheus text exposition, with its labels. */
+export function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
+  const out: { labels: Record<string, string>; value: number }[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;
     const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    out.push({ labels, value: Number(m[3]) });
   }
-  return undefined;
+  return out;
+}
+
+/** Value of one sample in a Prometheus text exposition, or undefined. */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  return samples(text, name).find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
