@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURE_NAMES } from '../../src/features/schema.js';
+import { runCli } from './spawn.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'netscore-model-file-'));
+const capture = path.join(dir, 'baseline.pcap');
+const labels = path.join(dir, 'baseline.labels.json');
+const good = path.join(dir, 'good.json');
+let text = '';
+
+beforeAll(async () => {
+  expect((await runCli(['synth', '-o', capture, `--labels=${labels}`, '--duration=120', '--attacks=none', '--log.level=error'])).code).toBe(0);
+  expect((await runCli(['train', `--model.out=${good}`, '--log.level=error', capture])).code).toBe(0);
+  text = readFileSync(good, 'utf8');
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The model file with its parsed document changed by `edit`. */
+function edited(edit: (doc: Record<string, unknown>) => void): string {
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  edit(doc);
+  return JSON.stringify(doc);
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('a bad --model.file is one line naming the file and what is wrong, and exit 1', () => {
+  it('the trained model loads', async () => {
+    const { code, stderr } = await runCli(['replay', `--model.file=${good}`, '--log.level=error', capture]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it.each<[string, () => string | Buffer, RegExp]>([
+    ['corrupt', () => Buffer.from(text.slice(0, 1000).replace(/"/g, '\u0000')), /not JSON \(.+\)/],
+    ['truncated', () => text.slice(0, Math.floor(text.length / 2)), /truncated JSON \(.+\)/],
+    ['empty', () => '', /model file is empty/],
+    ['of another format', () => edited((d) => (d.format = 'onnx')), /wrong format "onnx" \(expected "netscore-iforest"\)/],
+    ['of a newer version', () => edited((d) => (d.version = 2)), /unsupported version 2 \(this build reads version 1\)/],
+    [
+      'of another feature schema',
+      () => edited((d) => ((d.schema as string[])[3] = 'bogus_feature')),
+      new RegExp(`schema mismatch at feature 3: file has "bogus_feature", expected "${FEATURE_NAMES[3]}"`),
+    ],
+    [
+      'of a shorter feature schema',
+      () => edited((d) => (d.schema as string[]).pop()),
+      new RegExp(`schema mismatch at feature ${FEATURE_NAMES.length - 1}: file has ${FEATURE_NAMES.length - 1} features, expected ${FEATURE_NAMES.length} \\(first differing: "${FEATURE_NAMES.at(-1)}"\\)`),
+    ],
+    ['with a damaged tree', () => edited((d) => ((d.trees as Record<string, string>[])[0].left = 'AAAA!')), /tree 0 left is not valid base64/],
+  ])('%s', async (what, content, problem) => {
+    const file = path.join(dir, `${what.replace(/\W+/g, '-')}.json`);
+    writeFileSync(file, content());
+    for (const command of [['replay', capture], ['eval', capture, `--labels=${labels}`]]) {
+      const { code, stderr } = await runCli([...command, `--model.file=${file}`, '--log.level=error']);
+      expect(stderr).toMatch(new RegExp(`^netscore: ${escape(file)}: ${problem.source}\\n$`));
+      expect(code).toBe(1);
+    }
+  });
+
+  it('a missing file', async () => {
+    const file = path.join(dir, 'missing.json');
+    const { code, stderr } = await runCli(['replay', `--model.file=${file}`, capture]);
+    expect(stderr).toBe(`netscore: ${file}: model file not found\n`);
+    expect(code).toBe(1);
+  });
+});
