@@ -1,9 +1,11 @@
+import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
 import { serve } from './serve.js';
 import { createService } from './service.js';
+import { reportStageFailure } from './stage-failure.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
 
 /** Outcome of a replay: the summary and the one-line errors of files that were unreadable or damaged. */
@@ -14,20 +16,31 @@ export interface ReplayResult {
   errors: string[];
   /** The metrics registry, still readable after the replay. */
   registry: Registry;
+  /** The signal that interrupted the replay, if one did. */
+  signal?: NodeJS.Signals;
+  /** The exception that stopped the pipeline (a StageError when a stage threw) or failed closing an output, if one did. */
+  failure?: unknown;
 }
 
 /**
  * `netscore replay FILE...`: replays capture files through the pipeline.
- * Resolves to the exit status: 0, or 1 when any file was unreadable or damaged
- * (the packets before the damage still count, and the summary is still printed).
+ * Resolves to the exit status: 0; 1 when any file was unreadable or damaged
+ * (the packets before the damage still count, and the summary is still
+ * printed) or a stage failed; 128 + the signal number when SIGINT or SIGTERM
+ * interrupted it (after the anomaly log and outputs were flushed).
  */
 export async function replay(files: string[], o: OptionValues, log: Logger): Promise<number> {
-  const { summary, errors } = await replayFiles(files, o, log);
+  const { summary, errors, signal, failure } = await replayFiles(files, o, log);
   if (o.summary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (failure !== undefined) return reportStageFailure(log, failure);
+  if (signal !== undefined) return 128 + constants.signals[signal];
   return errors.length > 0 ? 1 : 0;
 }
 
-/** Replays `files` in order; a damaged file is reported (on stderr and in the result) and the next one is read. */
+/**
+ * Replays `files` in order; a damaged file is reported (on stderr and in the result) and the next one is read.
+ * SIGINT and SIGTERM stop the replay; then, as after a stage failure, the outputs are flushed and closed before it resolves.
+ */
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
   let running = true;
@@ -37,12 +50,34 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   const { pipeline, registry } = service;
   const address = o['web.listen-address'] as string | undefined;
   const close = address ? await serve(address, o, registry, log, service) : undefined;
-  const errors = await feedFiles(files, pipeline, o['replay.speed'] as number);
-  pipeline.finish();
-  running = false;
-  await service.close();
+  const interrupt = new AbortController();
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signal ??= sig;
+    log.info({ signal: sig }, 'stopping the replay');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  let errors: string[] = [];
+  let failure: unknown;
+  try {
+    errors = await feedFiles(files, pipeline, o['replay.speed'] as number, interrupt.signal);
+    pipeline.finish();
+  } catch (err) {
+    failure = err;
+  } finally {
+    running = false;
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    try {
+      await service.close();
+    } catch (err) {
+      // An output that failed during the replay fails again here; the first failure is the one to report.
+      failure ??= err;
+    } finally {
+      await close?.();
+    }
+  }
   const summary = replaySummary(files, pipeline, (performance.now() - started) / 1000);
   log.debug({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
-  await close?.();
-  return { summary, errors, registry };
+  return { summary, errors, registry, signal, failure };
 }

@@ -6,6 +6,7 @@ import { LiveSource } from '../source/live-source.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { serve } from './serve.js';
 import { createService } from './service.js';
+import { reportStageFailure } from './stage-failure.js';
 
 /** Default listen address of `run`, netscore's port. */
 export const DEFAULT_LISTEN = ':10811';
@@ -43,8 +44,23 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   }
   log.info({ interfaces: names }, 'capturing');
 
+  // A stage failure, from a packet or from the clock, stops everything; the shutdown below still flushes the outputs.
+  let failure: unknown;
+  let fail!: (err: unknown) => void;
+  const failed = new Promise<string>((resolve) => {
+    fail = (err) => {
+      failure ??= err;
+      resolve('failure');
+    };
+  });
   // Flows and windows also age when no packets arrive.
-  const clock = setInterval(() => pipeline.idleTick(Date.now() / 1000), 1000);
+  const clock = setInterval(() => {
+    try {
+      pipeline.idleTick(Date.now() / 1000);
+    } catch (err) {
+      fail(err);
+    }
+  }, 1000);
   const stopped = new Promise<string>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
   });
@@ -58,15 +74,27 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     }
   };
   process.on('SIGHUP', onHup);
-  const runs = Promise.all(supervisors.map((s) => s.run(pipeline.sink)));
-  const signal = await Promise.race([stopped, runs.then(() => 'done')]);
+  const runs = Promise.all(supervisors.map((s) => s.run(pipeline.sink).catch(fail)));
+  const signal = await Promise.race([stopped, failed, runs.then(() => 'done')]);
   log.info({ signal }, 'shutting down');
   for (const s of supervisors) s.stop();
   await runs;
   clearInterval(clock);
   process.off('SIGHUP', onHup);
-  pipeline.finish();
-  await service.close();
-  await close();
-  return 0;
+  // After a failure the tables may be half updated: what was already flagged is flushed, nothing more is scored.
+  if (failure === undefined) {
+    try {
+      pipeline.finish();
+    } catch (err) {
+      fail(err);
+    }
+  }
+  try {
+    await service.close();
+  } catch (err) {
+    fail(err);
+  } finally {
+    await close();
+  }
+  return failure === undefined ? 0 : reportStageFailure(log, failure);
 }

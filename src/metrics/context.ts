@@ -35,4 +35,6 @@ export interface MetricsContext {
   flows: FlowTable;
   /** Captures by interface. */
   captures: () => readonly CaptureState[];
+  /** Exceptions thrown by each pipeline stage. */
+  failures: { stages: readonly string[]; counts: Float64Array };
 }

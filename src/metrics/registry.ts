@@ -3,6 +3,7 @@ import { buildCollector } from './build-collector.js';
 import { captureCollector } from './capture-collector.js';
 import type { MetricsContext } from './context.js';
 import { decodeCollector } from './decode-collector.js';
+import { failureCollector } from './failure-collector.js';
 import type { Family } from './family.js';
 import { flowCollector } from './flow-collector.js';
 import { trafficCollector } from './traffic-collector.js';
@@ -20,6 +21,7 @@ export const CORE_COLLECTORS: readonly Collector<MetricsContext>[] = [
   captureCollector,
   decodeCollector,
   flowCollector,
+  failureCollector,
 ];
 
 /** Builds a fresh Registry with the process default metrics and every family of `collectors`. */

@@ -9,6 +9,7 @@ import { TrafficStats } from '../metrics/traffic-stats.js';
 import type { PacketSink } from '../source/source.js';
 import type { PacketView } from '../source/packet-view.js';
 import { Scoring, type ScoringConfig } from './scoring.js';
+import { STAGE_NAMES, StageError } from './stage-error.js';
 
 /** Settings of the packet path. */
 export interface PipelineConfig {
@@ -24,6 +25,11 @@ export interface PipelineConfig {
 
 /** Packet time between two housekeeping passes (flow expiry, window close), in seconds. */
 const TICK_SECONDS = 1;
+// Indexes into STAGE_NAMES.
+const DECODE = 0;
+const FLOWS = 1;
+const FEATURES = 2;
+const SCORING = 3;
 
 /**
  * The only module that knows every stage: it takes packets from a source,
@@ -40,7 +46,11 @@ export class Pipeline {
   readonly scoring: Scoring | undefined;
   /** Captures feeding this pipeline, for the capture metrics. */
   readonly captures: CaptureState[] = [];
+  /** Exceptions thrown by each stage (STAGE_NAMES order). */
+  readonly failures = new Float64Array(STAGE_NAMES.length);
   private nextTick = -Infinity;
+  /** The stage running now, so that an exception is attributed to it. */
+  private stage = DECODE;
 
   constructor(config: PipelineConfig) {
     this.decoder = new Decoder({ maxDepth: config.maxDepth });
@@ -48,32 +58,51 @@ export class Pipeline {
     this.scoring = config.scoring ? new Scoring({ ...config.scoring, maxFlows: config.flowMax }) : undefined;
   }
 
-  /** The sink sources deliver to. */
+  /** The sink sources deliver to; an exception in a stage is counted and rethrown as a StageError. */
   readonly sink: PacketSink = (v: PacketView) => {
-    const pkt = this.decoder.decode(v.data, v.offset, v.caplen, v.linktype);
-    const ts = v.tsSec + v.tsNsec * 1e-9;
-    this.traffic.record(v.iface, pkt, v.wirelen, ts);
-    const slot = this.flows.update(pkt, v.wirelen, ts);
-    if (slot >= 0 && this.scoring) this.scoring.windows.packet(pkt, v.data, v.wirelen, ts, slot, this.flows.lastReverse, this.flows.lastNew);
-    if (ts >= this.nextTick) this.tick(ts);
+    try {
+      this.stage = DECODE;
+      const pkt = this.decoder.decode(v.data, v.offset, v.caplen, v.linktype);
+      const ts = v.tsSec + v.tsNsec * 1e-9;
+      this.traffic.record(v.iface, pkt, v.wirelen, ts);
+      this.stage = FLOWS;
+      const slot = this.flows.update(pkt, v.wirelen, ts);
+      this.stage = FEATURES;
+      if (slot >= 0 && this.scoring) this.scoring.windows.packet(pkt, v.data, v.wirelen, ts, slot, this.flows.lastReverse, this.flows.lastNew);
+      if (ts >= this.nextTick) this.tick(ts);
+    } catch (err) {
+      throw this.failed(err, v.iface);
+    }
   };
 
   /** Runs housekeeping at packet time `ts`: expires idle flows and closes finished windows. */
   tick(ts: number): void {
+    this.stage = FLOWS;
     this.flows.expire(ts);
+    this.stage = SCORING;
     this.scoring?.windows.advance(ts);
     this.nextTick = ts + TICK_SECONDS;
   }
 
-  /** Runs housekeeping from the wall clock when no packet has done so for a tick (live capture). */
+  /** Runs housekeeping from the wall clock when no packet has done so for a tick (live capture); throws StageError. */
   idleTick(now: number): void {
-    if (now >= this.nextTick) this.tick(now);
+    try {
+      if (now >= this.nextTick) this.tick(now);
+    } catch (err) {
+      throw this.failed(err, '');
+    }
   }
 
-  /** Ends every flow and scores the last window (end of replay, shutdown). */
+  /** Ends every flow and scores the last window (end of replay, shutdown); throws StageError. */
   finish(): void {
-    this.flows.flush();
-    this.scoring?.windows.flush();
+    try {
+      this.stage = FLOWS;
+      this.flows.flush();
+      this.stage = SCORING;
+      this.scoring?.windows.flush();
+    } catch (err) {
+      throw this.failed(err, '');
+    }
   }
 
   /** What the metrics collectors read. */
@@ -83,7 +112,17 @@ export class Pipeline {
       names: { layers: LAYER_NAMES, reasons: REASON_NAMES, encaps: ENCAP_NAMES },
       flows: this.flows,
       captures,
+      failures: { stages: STAGE_NAMES, counts: this.failures },
     };
+  }
+
+  /** Counts an exception against the running stage and wraps it with the packet it happened at. */
+  private failed(err: unknown, iface: string): StageError {
+    // Windows close from the features stage too, when a packet crosses a window boundary.
+    const stage = this.scoring?.scoringWindow ? SCORING : this.stage;
+    this.failures[stage]++;
+    const packet = this.traffic.packets + (stage === DECODE ? 1 : 0);
+    return new StageError(STAGE_NAMES[stage], packet, this.traffic.lastTimestamp, iface, err);
   }
 
   private flowEnded(f: FlowRecord): void {

@@ -53,6 +53,8 @@ export class Scoring implements ScoringView {
   readonly anomalies = new Float64Array(SEVERITIES.length * CATEGORIES.length);
   /** p50, p99 and max of each raw feature over the hosts of the last closed window. */
   readonly featureStats = new Float64Array(N_FEATURES * 3);
+  /** True while a closed window is scored and handed to the listeners; an exception leaves it set, for attribution. */
+  scoringWindow = false;
   private readonly scoreListeners: ScoresListener[] = [];
   private readonly anomalyListeners: ((a: Anomaly) => void)[] = [];
 
@@ -77,6 +79,12 @@ export class Scoring implements ScoringView {
   }
 
   private window(batch: WindowBatch): void {
+    this.scoringWindow = true;
+    this.score(batch);
+    this.scoringWindow = false;
+  }
+
+  private score(batch: WindowBatch): void {
     const n = batch.hosts.length;
     this.aggregate(batch.raw, n);
     this.top.expire(batch.end);

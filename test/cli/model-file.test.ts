@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../src/features/schema.js';
+import { trainedModel } from './captures.js';
 import { runCli } from './spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-model-file-'));
-const capture = path.join(dir, 'baseline.pcap');
-const labels = path.join(dir, 'baseline.labels.json');
-const good = path.join(dir, 'good.json');
+const labels = path.join(dir, 'baseline.json');
+let capture = '';
+let good = '';
 let text = '';
 
 beforeAll(async () => {
-  expect((await runCli(['synth', '-o', capture, `--labels=${labels}`, '--duration=120', '--attacks=none', '--log.level=error'])).code).toBe(0);
-  expect((await runCli(['train', `--model.out=${good}`, '--log.level=error', capture])).code).toBe(0);
+  ({ model: good, baseline: capture } = await trainedModel(dir));
   text = readFileSync(good, 'utf8');
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

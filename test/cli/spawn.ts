@@ -75,3 +75,8 @@ export function samples(text: string, name: string): { labels: Record<string, st
 export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   return samples(text, name).find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
+
+/** Sum of every sample of `name` (all label sets) in a Prometheus text exposition. */
+export function total(text: string, name: string): number {
+  return samples(text, name).reduce((a, s) => a + s.value, 0);
+}

@@ -25,11 +25,6 @@ export function packetView(bytes: Uint8Array, ts: number, linktype = 1, wirelen 
   return v;
 }
 
-/** Sum of every sample of a counter or gauge family in the service's exposition. */
-export function total(text: string, name: string): number {
-  return samples(text, name).reduce((a, s) => a + s.value, 0);
-}
-
 /** The `netscore_decode_errors_total` samples as `layer/reason` → count. */
 export function decodeErrors(text: string): Map<string, number> {
   return new Map(samples(text, 'netscore_decode_errors_total').map((s) => [`${s.labels.layer}/${s.labels.reason}`, s.value]));

@@ -6,9 +6,9 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { LAYER_NAMES, REASON_NAMES } from '../../src/decode/decoder.js';
 import { PacketView } from '../../src/source/packet-view.js';
-import { sample } from '../cli/spawn.js';
+import { sample, total } from '../cli/spawn.js';
 import { PCAPS } from '../oracle/manifest.js';
-import { decodeErrors, service, total } from './harness.js';
+import { decodeErrors, service } from './harness.js';
 import { loadSeeds, mutate, type Mutant } from './mutator.js';
 
 /** Mutated packets per run: CI runs the default, `npm run fuzz -- --mutations N` sets it. */
