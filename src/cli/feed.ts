@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { StageError } from '../pipeline/stage-error.js';
 import { openCaptureFile } from '../source/capture-file.js';
+import type { PacketSink } from '../source/source.js';
 import { CaptureError } from '../source/source.js';
 import { Progress } from './progress.js';
 
@@ -12,14 +13,23 @@ import { Progress } from './progress.js';
  */
 const READ_BYTES = 256 * 1024;
 
+/** Options of `feedFiles`. */
+export interface FeedOptions {
+  /** Stops the feed after the packet being delivered. */
+  signal?: AbortSignal;
+  /** Passes over the files (default 1); 0 repeats until `signal` aborts. */
+  loops?: number;
+}
+
 /**
  * Replays `files` in order into `pipeline`, with a progress bar on a terminal.
- * A damaged or unreadable file is reported on stderr (one line) and the next
- * file is read; resolves to those error lines. Aborting `signal` stops after
- * the packet being delivered. A StageError rejects, naming the file. Does not
- * finish the pipeline.
+ * A damaged or unreadable file is reported on stderr (one line, in the first
+ * pass) and the next file is read; resolves to those error lines. With `loops`, every pass after
+ * the first is shifted in time to follow the one before, as tcpreplay --loop
+ * would send it. A StageError rejects, naming the file. Does not finish the pipeline.
  */
-export async function feedFiles(files: string[], pipeline: Pipeline, speed: number, signal?: AbortSignal): Promise<string[]> {
+export async function feedFiles(files: string[], pipeline: Pipeline, speed: number, opts: FeedOptions = {}): Promise<string[]> {
+  const { signal, loops = 1 } = opts;
   const sizes = files.map((f) => {
     try {
       return statSync(f).size;
@@ -27,31 +37,52 @@ export async function feedFiles(files: string[], pipeline: Pipeline, speed: numb
       return 0;
     }
   });
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const total = loops === 0 ? 0 : loops * sizes.reduce((a, b) => a + b, 0);
   let done = 0;
   let current: { bytesRead: number } | undefined;
   const progress = new Progress(process.stderr, () => ({ done: done + (current?.bytesRead ?? 0), total, packets: pipeline.traffic.packets })).start();
   const errors: string[] = [];
+  // Whole seconds added to packet times in this pass, and the span of the first pass.
+  let shift = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  const sink: PacketSink = (v) => {
+    if (shift === 0) {
+      if (v.tsSec < first) first = v.tsSec;
+      if (v.tsSec > last) last = v.tsSec;
+    }
+    v.tsSec += shift;
+    pipeline.sink(v);
+  };
   try {
-    for (const [i, file] of files.entries()) {
-      if (signal?.aborted) break;
-      const source = openCaptureFile(file, { speed, chunkSize: READ_BYTES });
-      const stop = () => source.stop();
-      signal?.addEventListener('abort', stop);
-      current = source;
-      try {
-        await source.run(pipeline.sink);
-      } catch (err) {
-        if (err instanceof StageError) err.file ??= file;
-        if (!(err instanceof CaptureError)) throw err;
-        progress.stop();
-        process.stderr.write(`netscore: ${err.message}\n`);
-        errors.push(err.message);
-      } finally {
-        signal?.removeEventListener('abort', stop);
+    for (let pass = 0; loops === 0 || pass < loops; pass++) {
+      if (pass > 0) {
+        if (!(last >= first)) break; // nothing was read: looping would spin
+        shift = pass * (last - first + 1);
       }
-      done += sizes[i];
-      current = undefined;
+      for (const [i, file] of files.entries()) {
+        if (signal?.aborted) return errors;
+        const source = openCaptureFile(file, { speed, chunkSize: READ_BYTES });
+        const stop = () => source.stop();
+        signal?.addEventListener('abort', stop);
+        current = source;
+        try {
+          await source.run(sink);
+        } catch (err) {
+          if (err instanceof StageError) err.file ??= file;
+          if (!(err instanceof CaptureError)) throw err;
+          // Later passes meet the same damage again; it is reported once.
+          if (pass === 0) {
+            progress.stop();
+            process.stderr.write(`netscore: ${err.message}\n`);
+            errors.push(err.message);
+          }
+        } finally {
+          signal?.removeEventListener('abort', stop);
+        }
+        done += sizes[i];
+        current = undefined;
+      }
     }
   } finally {
     progress.stop();

@@ -61,7 +61,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let errors: string[] = [];
   let failure: unknown;
   try {
-    errors = await feedFiles(files, pipeline, o['replay.speed'] as number, interrupt.signal);
+    errors = await feedFiles(files, pipeline, o['replay.speed'] as number, { signal: interrupt.signal, loops: o['replay.loop'] as number });
     pipeline.finish();
   } catch (err) {
     failure = err;
