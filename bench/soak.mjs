@@ -5,6 +5,8 @@
 // Reports RSS and heap over time, their slopes after the first M minutes (warm-up),
 // scrape latency (p50, p99, max) and throughput, and checks that every anomaly raised
 // reached the anomaly log. Targets: RSS slope < 1 MB/min, no scrape slower than 100 ms.
+// A scrape over 100 ms is attributed to a model retrain when the model generation
+// changed since the previous scrape. `--args="..."` passes extra `netscore replay` flags.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, quantile, scrape, startNetscore, total } from './scrape.mjs';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, speed: { type: 'string', default: '200' }, warmup: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, speed: { type: 'string', default: '200' }, warmup: { type: 'string' }, args: { type: 'string', default: '' } },
+});
 const minutes = Number(values.minutes);
 const speed = Number(values.speed);
 const warmup = values.warmup === undefined ? Math.min(3, minutes / 5) : Number(values.warmup);
@@ -30,21 +34,24 @@ if (!existsSync(capture)) {
 const log = path.join(dir, 'anomalies.jsonl');
 rmSync(log, { force: true });
 
-const ns = await startNetscore(['replay', capture, '--replay.loop=0', `--replay.speed=${speed}`, `--anomaly.log-file=${log}`, '--log.level=warn']);
+const extra = values.args.split(/\s+/).filter(Boolean);
+const ns = await startNetscore(['replay', capture, '--replay.loop=0', `--replay.speed=${speed}`, `--anomaly.log-file=${log}`, '--log.level=warn', ...extra]);
 const pid = ns.child.pid;
 /** Resident set size from the kernel, in bytes. */
 const rss = () => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
-console.log(`soak: ${minutes} min, synth capture (1800 s, every attack) looped at ${speed === 0 ? 'full speed' : `${speed}x real time`}, /metrics every second; slopes after ${warmup} min`);
+console.log(`soak: ${minutes} min, synth capture (1800 s, every attack) looped at ${speed === 0 ? 'full speed' : `${speed}x real time`}, /metrics every second; slopes after ${warmup} min${extra.length ? `; ${extra.join(' ')}` : ''}`);
 const started = performance.now();
 const samples = [];
 const latencies = [];
 let failed = 0;
+let slow = 0;
+let slowAtRetrain = 0;
 let nextMinute = 0;
 const row = (s) =>
-  `| ${s.min.toFixed(1).padStart(5)} | ${(s.rss / MB).toFixed(1).padStart(6)} | ${(s.heap / MB).toFixed(1).padStart(6)} | ${(s.packets / 1e6).toFixed(1).padStart(7)} | ${String(s.windows).padStart(8)} | ${String(s.anomalies).padStart(6)} | ${String(s.generation).padStart(3)} |`;
-console.log('|   min | RSS MB | heap MB | packets M | host-windows | anomalies | model gen |');
-console.log('|------:|-------:|--------:|----------:|-------------:|----------:|----------:|');
+  `| ${s.min.toFixed(1).padStart(5)} | ${(s.rss / MB).toFixed(1).padStart(6)} | ${(s.heap / MB).toFixed(1).padStart(6)} | ${(s.external / MB).toFixed(1).padStart(6)} | ${(s.packets / 1e6).toFixed(1).padStart(7)} | ${String(s.windows).padStart(8)} | ${String(s.anomalies).padStart(6)} | ${String(s.generation).padStart(3)} |`;
+console.log('|   min | RSS MB | heap MB | external MB | packets M | host-windows | anomalies | model gen |');
+console.log('|------:|-------:|--------:|------------:|----------:|-------------:|----------:|----------:|');
 for (let tick = 1; ; tick++) {
   const s = await scrape(ns.url);
   const min = (performance.now() - started) / 60_000;
@@ -57,11 +64,16 @@ for (let tick = 1; ; tick++) {
       min,
       rss: rss(),
       heap: total(s.text, 'nodejs_heap_size_used_bytes'),
+      external: total(s.text, 'nodejs_external_memory_bytes'),
       packets: total(s.text, 'netscore_packets_total'),
       windows: total(s.text, 'netscore_windows_scored_total'),
       anomalies: total(s.text, 'netscore_anomalies_total'),
       generation: total(s.text, 'netscore_model_generation'),
     };
+    if (s.ms > 100) {
+      slow++;
+      if (samples.length > 0 && sample.generation !== samples.at(-1).generation) slowAtRetrain++;
+    }
     samples.push(sample);
     if (min >= nextMinute || min >= minutes) {
       console.log(row(sample));
@@ -95,4 +107,5 @@ console.log(`throughput: ${(end.packets / 1e6).toFixed(1)} M packets in ${(secon
 console.log(`RSS after warm-up: ${(Math.min(...steady.map((s) => s.rss)) / MB).toFixed(1)} to ${(Math.max(...steady.map((s) => s.rss)) / MB).toFixed(1)} MB, slope ${rssSlope.toFixed(3)} MB/min (target < 1)`);
 console.log(`heap after warm-up: ${(Math.min(...steady.map((s) => s.heap)) / MB).toFixed(1)} to ${(Math.max(...steady.map((s) => s.heap)) / MB).toFixed(1)} MB, slope ${heapSlope.toFixed(3)} MB/min`);
 console.log(`scrapes: ${latencies.length} answered, ${failed} failed; latency p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target < 100)`);
+console.log(`scrapes over 100 ms: ${slow}, ${slowAtRetrain} of them while the model was retrained (${end.generation} models in the run)`);
 console.log(`anomaly log: ${lines} lines for ${end.anomalies} anomalies at the last scrape (more may follow it); exit status after SIGTERM ${status}`);

@@ -49,10 +49,13 @@ describe('the anomaly log loses nothing silently', () => {
     const logFile = path.join(dir, `${signal}.jsonl`);
     // 20 times real time: 12 s of replay, stopped after the first anomalies, while later ones are still buffered.
     const ns = start(['replay', attacks, '--replay.speed=20', `--model.file=${model}`, `--anomaly.log-file=${logFile}`, '--summary']);
-    const until = Date.now() + 30_000;
-    while (anomalyLogs(ns.stderr()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    expect(anomalyLogs(ns.stderr())).toBeGreaterThan(0);
-    ns.child.kill(signal);
+    try {
+      const until = Date.now() + 30_000;
+      while (anomalyLogs(ns.stderr()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(anomalyLogs(ns.stderr())).toBeGreaterThan(0);
+    } finally {
+      ns.child.kill(signal);
+    }
     expect(await ns.exit).toBe(status);
     const raised = anomalyLogs(ns.stderr());
     expect(logLines(logFile)).toHaveLength(raised);

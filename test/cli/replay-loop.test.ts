@@ -19,16 +19,19 @@ describe('replay --replay.loop', () => {
     await openCaptureFile(file).run((v) => (last = Math.max(last, v.tsSec)));
     const port = await freePort();
     const ns = start(['replay', '--replay.loop=0', '--replay.speed=100', '--log.level=error', `--web.listen-address=127.0.0.1:${port}`, file]);
-    await waitFor(`http://127.0.0.1:${port}/healthz`);
-    let text = '';
-    for (const until = Date.now() + 30_000; total(text, 'netscore_packets_total') < 10 * 12 && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 100));
-      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`);
+      let text = '';
+      for (const until = Date.now() + 30_000; total(text, 'netscore_packets_total') < 10 * 12 && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      }
+      expect(total(text, 'netscore_packets_total')).toBeGreaterThanOrEqual(10 * 12);
+      // Ten passes, each shifted by at least a second: packet time moved on instead of starting over.
+      expect(sample(text, 'netscore_last_packet_timestamp_seconds')).toBeGreaterThanOrEqual(last + 9);
+    } finally {
+      ns.child.kill('SIGTERM');
     }
-    expect(total(text, 'netscore_packets_total')).toBeGreaterThanOrEqual(10 * 12);
-    // Ten passes, each shifted by at least a second: packet time moved on instead of starting over.
-    expect(sample(text, 'netscore_last_packet_timestamp_seconds')).toBeGreaterThanOrEqual(last + 9);
-    ns.child.kill('SIGTERM');
     expect(await ns.exit).toBe(143);
   });
 });

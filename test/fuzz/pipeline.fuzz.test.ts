@@ -120,7 +120,7 @@ describe('hostile packets through the whole pipeline', () => {
       const growth = heapEnd - heapCheckpoint;
       const errors = [...tally.values()].reduce((a, b) => a + b, 0);
       console.log(
-        `fuzz seed ${SEED}: ${MUTATIONS} mutants in ${seconds.toFixed(1)} s (${Math.round(MUTATIONS / seconds)}/s); ` +
+        `fuzz seed ${SEED}: ${MUTATIONS} mutants of ${seeds.length} corpus packets in ${seconds.toFixed(1)} s (${Math.round(MUTATIONS / seconds)}/s); ` +
           `${errors} decode errors under ${tally.size} layer/reason pairs; ${expectations} certain outcomes checked; ` +
           `${total(text, 'netscore_flows_total')} flows, ${sample(text, 'netscore_flow_evictions_total', { reason: 'table_full' })} evicted for room; ` +
           `${total(text, 'netscore_windows_scored_total')} host-windows scored, ${lines.length} anomalies, model generation ${sample(text, 'netscore_model_generation')}; ` +
