@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,7 +10,7 @@ import { OPTIONS, resolveOptions } from '../../src/cli/options.js';
 import { replayFiles } from '../../src/cli/replay.js';
 import { StageError } from '../../src/pipeline/stage-error.js';
 import { synthCapture, trainedModel } from './captures.js';
-import { runCli, sample, start, total } from './spawn.js';
+import { freePort, runCli, sample, start, total, waitFor } from './spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-nothing-lost-'));
 let model = '';
@@ -137,4 +138,42 @@ describe('a stage that throws stops netscore loudly', () => {
     expect(sample(text, 'netscore_stage_failures_total', { stage: 'scoring' })).toBe(1);
     for (const stage of ['decode', 'flows', 'features']) expect(sample(text, 'netscore_stage_failures_total', { stage })).toBe(0);
   });
+});
+
+const root = process.getuid?.() === 0;
+const built = existsSync(path.resolve(import.meta.dirname, '..', '..', 'build', 'Release', 'netscore_pcap.node'));
+
+describe.skipIf(!root || !built)('a stage that throws stops `run` (live capture on lo, as root)', () => {
+  it('logs it once, flushes the anomaly log, closes the server and exits 1', async () => {
+    const web = await freePort();
+    const target = await freePort();
+    const logFile = path.join(dir, 'run.jsonl');
+    const ns = start([
+      'run', '--capture.interface=lo', `--capture.filter=udp port ${target}`, `--web.listen-address=127.0.0.1:${web}`,
+      `--model.file=${model}`, '--window=1s', '--scores-out=/dev/full', `--anomaly.log-file=${logFile}`,
+    ]);
+    let exited = false;
+    void ns.exit.then(() => (exited = true));
+    // 250 loopback sources, a row each per 1 s window: the CSV buffer reaches the full device within seconds.
+    const sockets = await Promise.all(
+      Array.from({ length: 250 }, (_, i) => new Promise<ReturnType<typeof createSocket>>((resolve) => {
+        const s = createSocket('udp4');
+        s.bind(0, `127.0.0.${i + 2}`, () => resolve(s));
+      })),
+    );
+    try {
+      await waitFor(`http://127.0.0.1:${web}/healthz`);
+      for (const until = Date.now() + 60_000; !exited && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+        for (const s of sockets) s.send(Buffer.alloc(32), target, '127.0.0.1');
+      }
+    } finally {
+      for (const s of sockets) s.close();
+      ns.child.kill('SIGKILL');
+    }
+    expect(await ns.exit).toBe(1);
+    const errors = ns.stderr().split('\n').filter((l) => l.includes('level=error'));
+    expect(errors).toEqual([expect.stringMatching(/msg="pipeline stage failed; stopped" stage=scoring packet=\d+ packet_time=\S+Z .*err="scores output \/dev\/full: ENOSPC: /)]);
+    expect(logLines(logFile)).toHaveLength(anomalyLogs(ns.stderr()));
+    await expect(fetch(`http://127.0.0.1:${web}/healthz`)).rejects.toThrow();
+  }, 90_000);
 });
