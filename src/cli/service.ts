@@ -6,12 +6,14 @@ import { escapeHtml, type LandingSection } from '../http/landing.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
 import { scoringCollector } from '../metrics/scoring-collector.js';
+import { stateCollector } from '../metrics/state-collector.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
 import { pipelineConfig } from './pipeline-config.js';
+import { StateKeeper } from './state-keeper.js';
 
 /** Default and largest `limit` of /api/anomalies. */
 const API_LIMIT = { default: 100, max: 1000 } as const;
@@ -28,7 +30,7 @@ export interface Service {
   api: Record<string, (q: Record<string, unknown>) => unknown>;
   /** Landing-page sections. */
   sections: () => LandingSection[];
-  /** Flushes and closes the anomaly log and the scores CSV. */
+  /** Saves the model state and flushes and closes the anomaly log and the scores CSV. */
   close(): Promise<void>;
 }
 
@@ -45,6 +47,9 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     anomalyLog?.append(a);
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
+  const stateDir = o['model.state-dir'] as string | undefined;
+  const state = stateDir ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
+  if (state) scoring.onScores(() => state.afterWindow());
   const scoresPath = o['scores-out'] as string | undefined;
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
   if (scores) {
@@ -57,8 +62,9 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     scoring,
     maxHosts: o['hosts.max'] as number,
     logLinesLost: () => anomalyLog?.linesLost ?? 0,
+    state,
   };
-  const registry = createRegistry(ctx, [...CORE_COLLECTORS, scoringCollector as Collector<typeof ctx>]);
+  const registry = createRegistry(ctx, [...CORE_COLLECTORS, scoringCollector, stateCollector] as Collector<typeof ctx>[]);
   return {
     pipeline,
     scoring,
@@ -71,6 +77,7 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     },
     sections: () => landingSections(captures(pipeline), scoring),
     close: async () => {
+      await state?.close();
       await anomalyLog?.close();
       await scores?.close();
     },
