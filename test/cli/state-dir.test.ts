@@ -60,4 +60,14 @@ describe('--model.state-dir', () => {
     // A fresh state was written at the end of the run.
     expect((await stat(join(state, 'reservoir.bin'))).size).toBeGreaterThan(7);
   });
+
+  it('logs a state directory it cannot write, naming it, and still finishes the replay', async () => {
+    const state = join(capture, 'state');
+    const r = await replay(state, 'unwritable');
+    expect(r.code).toBe(0);
+    const errors = r.logs.filter((l) => l.msg === 'cannot save model state');
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]).toMatchObject({ dir: state });
+    expect(errors[0].err).toMatch(/ENOTDIR|not a directory/);
+  });
 });
