@@ -55,13 +55,14 @@ describe('--web.listen-address through the CLI', () => {
     expect(r).toMatchObject({ code: 1, stderr: `netscore: web config ${path}: tls_server_config.cert_file: cannot read ${join(dir, 'a.crt')}: ENOENT\n` });
   });
 
-  it('serves on IPv4 and IPv6 loopback at once, from flags or NETSCORE_WEB_LISTEN_ADDRESS', async () => {
+  it('serves on IPv4 and IPv6 loopback at once, from flags (either form, before the files too) or NETSCORE_WEB_LISTEN_ADDRESS', async () => {
     const [a, b] = [await freePort(), await freePort()];
     for (const [args, env] of [
-      [[`--web.listen-address=127.0.0.1:${a}`, `--web.listen-address=[::1]:${b}`], {}],
-      [[], { NETSCORE_WEB_LISTEN_ADDRESS: `127.0.0.1:${a},[::1]:${b}` }],
+      [[`--web.listen-address=127.0.0.1:${a}`, `--web.listen-address=[::1]:${b}`, fixture], {}],
+      [['--web.listen-address', `127.0.0.1:${a}`, '--web.listen-address', `[::1]:${b}`, fixture], {}],
+      [[fixture], { NETSCORE_WEB_LISTEN_ADDRESS: `127.0.0.1:${a},[::1]:${b}` }],
     ] as const) {
-      const ns = start(['replay', fixture, '--replay.speed=0.001', ...args], env);
+      const ns = start(['replay', '--replay.speed=0.001', ...args], env);
       try {
         for (const url of [`http://127.0.0.1:${a}/healthz`, `http://[::1]:${b}/healthz`]) {
           expect(await waitFor(() => get(url).then((r) => r.body), { timeoutMs: 15_000, what: url })).toBe('ok\n');

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -191,6 +192,18 @@ describe('basic auth and headers', () => {
       const text = await metrics(url, { auth: alice });
       expect(sample(text, 'netscore_http_requests_total', { handler: '/api/anomalies', code: '401' })).toBe(2);
       expect(sample(text, 'netscore_web_config_last_reload_successful')).toBe(1);
+    });
+  });
+
+  it('exposes the HTTP and web config families in a form promtool check metrics accepts', async () => {
+    await withServed({ 'web.config.file': webConfig(users) }, async ({ urls: [url] }) => {
+      await get(`${url}/nosuch`);
+      const text = await metrics(url, { auth: alice });
+      for (const family of ['netscore_http_requests_total', 'netscore_http_connections_dropped_total', 'netscore_web_config_last_reload_successful', 'netscore_web_config_last_reload_success_timestamp_seconds', 'netscore_web_config_reloads_total']) {
+        expect(text).toContain(`# TYPE ${family} `);
+      }
+      const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
     });
   });
 
