@@ -96,6 +96,9 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   auth_excluded_paths: 'is not supported by netscore (only /healthz is served without authentication)',
 };
 
+/** Highest bcrypt cost accepted: one check at 16 takes seconds, and checks run one at a time. */
+const MAX_BCRYPT_COST = 16;
+
 /** A bcrypt hash: $2a$, $2b$ or $2y$, two-digit cost, 22 characters of salt and 31 of hash. */
 const BCRYPT_HASH = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
@@ -135,7 +138,7 @@ function readUsers(v: Validator, raw: unknown): Map<string, string> {
     const m = BCRYPT_HASH.exec(hash);
     if (!m) throw v.error(field, 'not a bcrypt hash ($2a$, $2b$ or $2y$, e.g. from htpasswd -nBC 10 "" | tr -d \':\\n\')');
     const cost = Number(m[1]);
-    if (cost < 4 || cost > 31) throw v.error(field, `bcrypt cost ${cost} is outside 4..31`);
+    if (cost < 4 || cost > MAX_BCRYPT_COST) throw v.error(field, `bcrypt cost ${cost} is outside 4..${MAX_BCRYPT_COST} (each cost step doubles the time of every check)`);
     users.set(name, hash);
   }
   return users;

@@ -125,6 +125,7 @@ describe('web config file', () => {
     ['verifying clients against the system CAs', `${TLS}  client_auth_type: RequireAndVerifyClientCert\n`, /client_auth_type: RequireAndVerifyClientCert needs client_ca_file/],
     ['min_version above max_version', `${TLS}  min_version: TLS13\n  max_version: TLS12\n`, /min_version: TLS13 is above max_version TLS12$/],
     ['a user name with a colon', `basic_auth_users:\n  "a:b": ${HASH}\n`, /basic_auth_users\.a:b: user names cannot contain ":"/],
+    ['a bcrypt cost above 16', 'basic_auth_users:\n  alice: $2y$17$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi\n', /basic_auth_users\.alice: bcrypt cost 17 is outside 4\.\.16/],
     ['a client CA file without certificates', `${TLS}  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: server.key\n`, /client_ca_file: no PEM certificate found$/],
   ])('rejects %s, which promtool lets through', (_what, text, message) => {
     const path = file(text);
