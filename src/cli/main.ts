@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   let cli: Argv = yargs(argv)
     .scriptName('netscore')
     .usage('$0 [command] [options]\n\nCapture-and-score Prometheus exporter for network traffic.')
-    .parserConfiguration({ 'dot-notation': false, 'camel-case-expansion': false })
+    .parserConfiguration({ 'dot-notation': false, 'camel-case-expansion': false, 'greedy-arrays': false })
     .strict()
     .version(VERSION)
     .help()

@@ -27,7 +27,11 @@ export interface OptionSpec {
 
 /** Every option netscore knows, in help order. Adding an option is one line here. */
 export const OPTIONS: readonly OptionSpec[] = [
-  { group: 'Web', name: 'web.listen-address', kind: 'string', describe: 'Address to serve metrics on, host:port, :port or [ipv6]:port (default :10811 for run; replay serves only when given).' },
+  { group: 'Web', name: 'web.listen-address', kind: 'list', describe: 'Address to serve metrics on, host:port, :port or [ipv6]:port; repeat for several (default :10811 for run; replay serves only when given).' },
+  { group: 'Web', name: 'web.config.file', kind: 'string', describe: 'Web config file (exporter-toolkit format: TLS, basic auth, headers), re-read when it changes; see docs/security.md.' },
+  { group: 'Web', name: 'web.read-timeout', kind: 'duration', describe: 'Most time to receive an HTTP request (headers included) or finish a TLS handshake; a connection silent for twice as long is closed.', default: 10, min: 0.1, max: 3600 },
+  { group: 'Web', name: 'web.max-connections', kind: 'int', describe: 'Most open HTTP connections per listen address; more are closed at once.', default: 512, min: 1, max: 65_535 },
+  { group: 'Web', name: 'web.max-header-size', kind: 'bytes', describe: 'Largest HTTP request line plus headers accepted; larger requests get 431.', default: 8192, min: 1024, max: 1024 * 1024 },
   { group: 'Web', name: 'web.telemetry-path', kind: 'string', describe: 'Path under which to expose metrics.', default: '/metrics' },
   { group: 'Logging', name: 'log.level', kind: 'string', describe: 'Only log messages with the given severity or above.', default: 'info', choices: ['debug', 'info', 'warn', 'error'] },
   { group: 'Logging', name: 'log.format', kind: 'string', describe: 'Output format of log messages.', default: 'logfmt', choices: ['logfmt', 'json'] },

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
-import { serve } from './serve.js';
+import { listenAddresses, serve } from './serve.js';
 import { createService } from './service.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
 
@@ -35,8 +35,8 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
     p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
   );
   const { pipeline, registry } = service;
-  const address = o['web.listen-address'] as string | undefined;
-  const close = address ? await serve(address, o, registry, log, service) : undefined;
+  const addresses = listenAddresses(o);
+  const close = addresses.length > 0 ? await serve(addresses, o, registry, log, service) : undefined;
   const errors = await feedFiles(files, pipeline, o['replay.speed'] as number);
   pipeline.finish();
   running = false;

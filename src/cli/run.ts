@@ -4,7 +4,7 @@ import { CaptureSupervisor } from '../source/capture-supervisor.js';
 import { defaultInterface } from '../source/live-interfaces.js';
 import { LiveSource } from '../source/live-source.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
-import { serve } from './serve.js';
+import { listenAddresses, serve } from './serve.js';
 import { createService } from './service.js';
 
 /** Default listen address of `run`, netscore's port. */
@@ -36,7 +36,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   });
   const service = await createService(o, log, () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })));
   const { pipeline } = service;
-  const close = await serve((o['web.listen-address'] as string | undefined) ?? DEFAULT_LISTEN, o, service.registry, log, service);
+  const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
   if (o['run-as']) {
     const ids = dropPrivileges(o['run-as'] as string);
     log.info({ user: ids.name, uid: ids.uid }, 'dropped privileges');

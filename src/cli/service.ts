@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, type LandingSection } from '../http/landing.js';
+import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
 import { scoringCollector } from '../metrics/scoring-collector.js';
@@ -15,7 +16,7 @@ import type { OptionValues } from './options.js';
 import { pipelineConfig } from './pipeline-config.js';
 import { StateKeeper } from './state-keeper.js';
 
-/** Default and largest `limit` of /api/anomalies. */
+/** Default and largest `limit` of /api/anomalies (larger values are capped). */
 const API_LIMIT = { default: 100, max: 1000 } as const;
 
 /** A pipeline with its metrics, API, landing page and output files, as `run` and `replay` serve it. */
@@ -70,10 +71,7 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     scoring,
     registry,
     api: {
-      anomalies: (q) => {
-        const n = Number(q.limit ?? API_LIMIT.default);
-        return scoring.ring.recent(Number.isInteger(n) && n > 0 ? Math.min(n, API_LIMIT.max) : API_LIMIT.default);
-      },
+      anomalies: (q) => scoring.ring.recent(parseQuery(q, { limit: { min: 1, ...API_LIMIT } }).limit),
     },
     sections: () => landingSections(captures(pipeline), scoring),
     close: async () => {
