@@ -101,6 +101,6 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
   if (live.includes('log.format')) setLogFormat(log, next['log.format'] as string);
   if (live.includes('log.level')) log.level = next['log.level'] as string;
   for (const name of live) o[name] = next[name];
-  log.info({ changed: live }, 'configuration reloaded');
-  if (restart.length > 0) log.warn({ options: restart }, 'changed options take effect only after a restart');
+  log.info({ changed: live.join(',') }, 'configuration reloaded');
+  if (restart.length > 0) log.warn({ options: restart.join(',') }, 'changed options take effect only after a restart');
 }

@@ -29,10 +29,10 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
-function createPair(): void {
+function createPair(up = true): void {
   ip('link', 'add', IF, 'type', 'veth', 'peer', 'name', PEER);
   ip('link', 'set', PEER, 'up');
-  ip('link', 'set', IF, 'up');
+  if (up) ip('link', 'set', IF, 'up');
 }
 
 /** One Ethernet/IPv4/UDP frame to PORT with a 64-byte payload (106 bytes on the wire). */
@@ -57,8 +57,8 @@ describe.skipIf(skipReason)(`netscore run across an interface outage${skipReason
     spawnSync('ip', ['link', 'del', IF]);
   });
 
-  it('marks the capture down with one log line, reopens it with backoff, and keeps counters monotonic', async () => {
-    createPair();
+  it('starts on a down interface, marks the capture down with one log line, reopens it with backoff, and keeps counters monotonic', async () => {
+    createPair(false);
     const web = await freePort();
     ns = start(['run', `--capture.interface=${IF}`, `--capture.filter=udp port ${PORT}`, `--web.listen-address=127.0.0.1:${web}`, '--log.format=json']);
     await waitForHttp(`http://127.0.0.1:${web}/healthz`);
@@ -83,6 +83,11 @@ describe.skipIf(skipReason)(`netscore run across an interface outage${skipReason
         .map((l) => JSON.parse(l) as { msg: string; interface?: string; err?: string });
     const frame = udpFrame();
 
+    await until((m) => m.up === 0, 'capture down at the start');
+    expect(logs().filter((l) => l.interface === IF)).toEqual([
+      expect.objectContaining({ msg: 'capture down; retrying with backoff', err: `capture on ${IF}: That device is not up` }),
+    ]);
+    ip('link', 'set', IF, 'up');
     await until((m) => m.up === 1, 'capture up');
     send(PEER, frame, 20);
     await until((m) => m.packets === 20 && m.received === 20, '20 packets counted');
