@@ -37,7 +37,13 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     if (warning) log.warn({ interface: iface, warning }, 'capture opened with a warning');
     return s;
   });
-  const service = await createService(o, log, () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })));
+  const service = await createService(
+    o,
+    log,
+    () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })),
+    // `o` follows SIGHUP reloads.
+    () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter'] as string}"` : ''}`,
+  );
   const { pipeline } = service;
   const close = await serve((o['web.listen-address'] as string | undefined) ?? DEFAULT_LISTEN, o, service.registry, log, service);
   if (o['run-as']) {
