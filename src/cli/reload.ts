@@ -1,7 +1,7 @@
 import type { OptionValues } from './options.js';
 
 /** Options SIGHUP applies to a running `netscore run`; any other change needs a restart. */
-export const LIVE_OPTIONS: ReadonlySet<string> = new Set(['log.level', 'log.format', 'capture.filter', 'anomaly.top-k', 'anomaly.hold']);
+const LIVE_OPTIONS: ReadonlySet<string> = new Set(['log.level', 'log.format', 'capture.filter', 'anomaly.top-k', 'anomaly.hold']);
 
 /** Which options differ between the running values and the re-read ones: those SIGHUP applies, and those that need a restart. */
 export function diffOptions(running: OptionValues, next: OptionValues): { live: string[]; restart: string[] } {

@@ -18,7 +18,9 @@ import { waitFor, waitForHttp } from '../support/wait-for.js';
 import { sample, start } from './spawn.js';
 
 const built = existsSync(path.resolve(import.meta.dirname, '..', '..', 'build', 'Release', 'netscore_pcap.node'));
-const skipReason = process.getuid?.() !== 0 ? 'creating veth interfaces needs root' : !built ? 'libpcap addon not built' : '';
+// python3 sends the frames (node-gyp needed it to build the addon anyway).
+const skipReason =
+  process.getuid?.() !== 0 ? 'creating veth interfaces needs root' : !built ? 'libpcap addon not built' : spawnSync('python3', ['-c', '']).status !== 0 ? 'python3 is missing' : '';
 // Interface names are at most 15 bytes; the pid keeps parallel runs apart.
 const IF = `nsrc${process.pid % 100_000}a`;
 const PEER = `nsrc${process.pid % 100_000}b`;
