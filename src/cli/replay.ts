@@ -31,13 +31,17 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
   let running = true;
-  const service = await createService(o, log, (p) =>
-    p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
+  const speed = o['replay.speed'] as number;
+  const service = await createService(
+    o,
+    log,
+    (p) => p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
+    () => `replay of ${files.join(', ')} ${speed > 0 ? `at ${speed}× real time` : 'as fast as possible'}${running ? '' : ', finished'}`,
   );
   const { pipeline, registry } = service;
   const addresses = listenAddresses(o);
   const close = addresses.length > 0 ? await serve(addresses, o, registry, log, service) : undefined;
-  const errors = await feedFiles(files, pipeline, o['replay.speed'] as number);
+  const errors = await feedFiles(files, pipeline, speed);
   pipeline.finish();
   running = false;
   await service.close();

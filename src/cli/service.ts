@@ -35,8 +35,8 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** Builds the pipeline with scoring and everything that reads it. */
-export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[]): Promise<Service> {
+/** Builds the pipeline with scoring and everything that reads it; `source` says on the landing page what is captured. */
+export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[], source: () => string): Promise<Service> {
   const modelFile = o['model.file'] as string | undefined;
   const pipeline = new Pipeline(pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined));
   const scoring = pipeline.scoring as Scoring;
@@ -73,7 +73,7 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     api: {
       anomalies: (q) => scoring.ring.recent(parseQuery(q, { limit: { min: 1, ...API_LIMIT } }).limit),
     },
-    sections: () => landingSections(captures(pipeline), scoring),
+    sections: () => landingSections(source(), captures(pipeline), scoring),
     close: async () => {
       await state?.close();
       await anomalyLog?.close();
@@ -83,7 +83,7 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
 }
 
 /** Capture status, model state and recent anomalies for the landing page. */
-function landingSections(captures: readonly CaptureState[], scoring: Scoring): LandingSection[] {
+function landingSections(source: string, captures: readonly CaptureState[], scoring: Scoring): LandingSection[] {
   const d = scoring.detector;
   const rows = captures
     .map((c) => `<tr><td>${escapeHtml(c.iface)}</td><td class="${c.up ? 'up' : 'down'}">${c.up ? 'up' : 'down'}</td><td>${c.received}</td><td>${c.dropped + c.ifDropped}</td></tr>`)
@@ -96,7 +96,7 @@ function landingSections(captures: readonly CaptureState[], scoring: Scoring): L
     )
     .join('');
   return [
-    { title: 'Capture', html: `<table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` },
+    { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` },
     {
       title: 'Model',
       html: `<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,

@@ -1,3 +1,4 @@
+import { linkState } from './link-state.js';
 import { PacketView } from './packet-view.js';
 import { loadPcapBinding } from './pcap-binding.js';
 import type { PcapHandle, PcapStats } from './pcap-binding.js';
@@ -38,7 +39,7 @@ const PERMISSION =
 export class LiveSource implements PacketSource {
   /** The interface name. */
   readonly name: string;
-  readonly #options: LiveSourceOptions;
+  #options: LiveSourceOptions;
   #handle: PcapHandle | undefined;
   #linktype = 0;
   #warning: string | undefined;
@@ -50,7 +51,7 @@ export class LiveSource implements PacketSource {
   /** Validates the options; nothing is opened until open() or run(). */
   constructor(options: LiveSourceOptions) {
     this.name = options.interface;
-    this.#options = options;
+    this.#options = { ...options };
     const fail = (what: string) => {
       throw new CaptureError(`capture on ${options.interface}: ${what}`);
     };
@@ -156,10 +157,30 @@ export class LiveSource implements PacketSource {
         }
       };
       const onError = (message: string): void => {
-        this.#finish?.(new CaptureError(`capture on ${this.name}: ${message}`));
+        // When the interface goes down or away, the poll may see only a socket
+        // error before libpcap does; say which, in libpcap's words.
+        const state = linkState(this.name);
+        const why = state === 'down' ? 'The interface went down' : state === 'absent' ? 'The interface disappeared' : message;
+        this.#finish?.(new CaptureError(`capture on ${this.name}: ${why}`));
       };
       handle.start(onBatch, onError);
     });
+  }
+
+  /**
+   * Replaces the BPF filter (undefined: none) on the open handle, effective
+   * for the next packet delivered, and for a later open(). A bad filter
+   * throws a CaptureError and leaves the current filter in place.
+   */
+  setFilter(filter: string | undefined): void {
+    if (this.#handle) {
+      try {
+        this.#handle.setFilter(filter ?? '');
+      } catch (err) {
+        throw this.#wrap(err);
+      }
+    }
+    this.#options.filter = filter;
   }
 
   /** Stops a running capture after the packet being delivered; a later run() resolves at once. */
@@ -187,10 +208,15 @@ export class LiveSource implements PacketSource {
     handle.close();
   }
 
-  /** One-line CaptureError from a binding error. */
+  /** One-line CaptureError from a binding error; the binding's `code` stays on `cause`. */
   #wrap(err: unknown): CaptureError {
     const code = (err as { code?: string }).code;
     const message = code === 'PERM_DENIED' || code === 'PROMISC_PERM_DENIED' ? PERMISSION : (err as Error).message;
     return new CaptureError(`capture on ${this.name}: ${message}`, { cause: err });
   }
+}
+
+/** True when `err` is the CaptureError of opening an interface that exists but is down. */
+export function isInterfaceDown(err: unknown): boolean {
+  return err instanceof CaptureError && (err.cause as { code?: string } | undefined)?.code === 'IFACE_NOT_UP';
 }

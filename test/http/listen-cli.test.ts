@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../bundle/prom-harness.js';
-import { freePort, runCli, start } from '../cli/spawn.js';
+import { runCli, start } from '../cli/spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 import { get } from './client.js';
 
 const fixture = resolve(import.meta.dirname, '..', 'fixtures', 'golden', 'tunnel-gre.pcap');

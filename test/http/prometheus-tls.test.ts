@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, PROM_DIR, startPrometheus, stopAll, waitFor, type PrometheusHandle } from '../bundle/prom-harness.js';
-import { start, type Running } from '../cli/spawn.js';
+import { PROM_DIR, startPrometheus, stopAll, type PrometheusHandle } from '../bundle/prom-harness.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
+import { start } from '../cli/spawn.js';
+import type { Running } from '../support/child.js';
 import { get } from './client.js';
 import { makePki } from './pki.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../bundle/prom-harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { sample } from '../cli/spawn.js';
 import { get, type GetOptions } from './client.js';
 import { startServed, type Served } from './harness.js';
