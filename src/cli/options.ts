@@ -63,7 +63,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },
   { group: 'Capture', name: 'capture.buffer-size', kind: 'bytes', describe: 'Kernel capture buffer per interface.', default: 64 * 1024 * 1024, min: 65_536, max: 2 ** 31 - 1 },
   { group: 'Capture', name: 'capture.promiscuous', kind: 'boolean', describe: 'Put the interface in promiscuous mode (needs CAP_NET_ADMIN).', default: true },
-  { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user.' },
+  { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
   { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
   { group: 'Replay', name: 'scores-out', kind: 'string', describe: 'Write one CSV row per scored host-window (window_start,host,score,flagged).' },
   { group: 'Replay', name: 'summary', kind: 'boolean', describe: 'Print a JSON summary to stdout when the replay ends.', default: false },

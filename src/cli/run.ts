@@ -47,8 +47,16 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
   if (o['run-as']) {
-    const ids = dropPrivileges(o['run-as'] as string);
-    log.info({ user: ids.name, uid: ids.uid }, 'dropped privileges');
+    let ids;
+    try {
+      ids = dropPrivileges(o['run-as'] as string);
+    } catch (err) {
+      // Nothing was captured yet; without the listeners the process exits with the error.
+      await close();
+      await service.close();
+      throw err;
+    }
+    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, 'dropped privileges');
   }
   log.info({ interfaces: names }, 'capturing');
 
