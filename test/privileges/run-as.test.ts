@@ -5,7 +5,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, freePort, runCli, sample, start, waitFor } from '../cli/spawn.js';
+import { CLI, runCli, sample, start } from '../cli/spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitForHttp } from '../support/wait-for.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 
@@ -72,7 +74,7 @@ describe.skipIf(skipReason)(title('netscore run --run-as (as root)'), () => {
     try {
       // The switch runs in the same synchronous step as the listener's
       // start, so once /healthz answers it is done.
-      await waitFor(`http://127.0.0.1:${web}/healthz`);
+      await waitForHttp(`http://127.0.0.1:${web}/healthz`);
       const pid = ns.child.pid!;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       expect(field(status, 'Uid')).toBe('65534\t65534\t65534\t65534');
@@ -143,7 +145,7 @@ describe.skipIf(!root || !built || !hasSetpriv)(
       const web = await freePort();
       const ns = startLimited(bounding, ['run', '--capture.interface=lo', '--run-as=nobody', `--web.listen-address=127.0.0.1:${web}`, ...extra]);
       try {
-        await waitFor(`http://127.0.0.1:${web}/healthz`);
+        await waitForHttp(`http://127.0.0.1:${web}/healthz`);
         // setpriv exec()s node, so the pid is netscore's.
         const status = readFileSync(`/proc/${ns.child.pid}/status`, 'utf8');
         expect(field(status, 'Uid')).toBe('65534\t65534\t65534\t65534');
