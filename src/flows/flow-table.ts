@@ -208,29 +208,40 @@ export class FlowTable {
 
   /** Fills kA/kB/kPortA/kPortB in canonical order and sets kSwapped when the packet's source is endpoint B. */
   private key(pkt: DecodedPacket): void {
-    const words = pkt.ipVersion === 4 ? 1 : 4;
-    let sp: number;
-    let dp: number;
+    let sp = 0;
+    let dp = 0;
     const proto = pkt.ipProto;
-    if ((proto === PROTO_ICMP || proto === PROTO_ICMPV6) && pkt.hasL4) {
-      // ICMP flows are keyed by type and identifier; echo request and reply share a key.
-      const t = icmpKeyType(proto, pkt.icmpType);
-      sp = dp = (t << 16) | pkt.icmpId;
-    } else if (pkt.hasL4 && (proto === PROTO_TCP || proto === PROTO_UDP)) {
-      sp = pkt.srcPort;
-      dp = pkt.dstPort;
-    } else {
-      sp = dp = 0;
+    if (pkt.hasL4) {
+      if (proto === PROTO_TCP || proto === PROTO_UDP) {
+        sp = pkt.srcPort;
+        dp = pkt.dstPort;
+      } else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
+        // ICMP flows are keyed by type and identifier; echo request and reply share a key.
+        sp = dp = (icmpKeyType(proto, pkt.icmpType) << 16) | pkt.icmpId;
+      }
     }
-    let cmp = 0;
-    for (let i = 0; i < words && cmp === 0; i++) cmp = pkt.src[i] - pkt.dst[i];
-    if (cmp === 0) cmp = sp - dp;
-    const swap = cmp > 0;
-    const a = swap ? pkt.dst : pkt.src;
-    const b = swap ? pkt.src : pkt.dst;
-    for (let i = 0; i < 4; i++) {
-      this.kA[i] = i < words ? a[i] : 0;
-      this.kB[i] = i < words ? b[i] : 0;
+    const s = pkt.src;
+    const d = pkt.dst;
+    const kA = this.kA;
+    const kB = this.kB;
+    let swap: boolean;
+    if (pkt.ipVersion === 4) {
+      const s0 = s[0];
+      const d0 = d[0];
+      swap = s0 > d0 || (s0 === d0 && sp > dp);
+      kA[0] = swap ? d0 : s0;
+      kB[0] = swap ? s0 : d0;
+      kA[1] = kA[2] = kA[3] = kB[1] = kB[2] = kB[3] = 0;
+    } else {
+      let cmp = 0;
+      for (let i = 0; i < 4 && cmp === 0; i++) cmp = s[i] - d[i];
+      swap = cmp > 0 || (cmp === 0 && sp > dp);
+      const a = swap ? d : s;
+      const b = swap ? s : d;
+      for (let i = 0; i < 4; i++) {
+        kA[i] = a[i];
+        kB[i] = b[i];
+      }
     }
     this.kPortA = swap ? dp : sp;
     this.kPortB = swap ? sp : dp;
@@ -238,10 +249,16 @@ export class FlowTable {
   }
 
   private hashKey(version: number, proto: number): number {
+    const kA = this.kA;
+    const kB = this.kB;
     let h = Math.imul(version * 256 + proto, 0x9e3779b1);
-    for (let i = 0; i < 4; i++) {
-      h = Math.imul(h ^ this.kA[i], 0x85ebca6b);
-      h = Math.imul(h ^ this.kB[i], 0xc2b2ae35);
+    h = Math.imul(h ^ kA[0], 0x85ebca6b);
+    h = Math.imul(h ^ kB[0], 0xc2b2ae35);
+    if (version !== 4) {
+      for (let i = 1; i < 4; i++) {
+        h = Math.imul(h ^ kA[i], 0x85ebca6b);
+        h = Math.imul(h ^ kB[i], 0xc2b2ae35);
+      }
     }
     h = Math.imul(h ^ this.kPortA, 0x27d4eb2f);
     h = Math.imul(h ^ this.kPortB, 0x165667b1);
@@ -279,8 +296,9 @@ export class FlowTable {
     u[o + O_META] = version | (proto << 8) | ((this.kSwapped ? 0 : 1) << 16);
     u[o + O_HASH] = h;
     const d = s * D;
-    this.f64.fill(0, d + F_FWD_PACKETS, d + F_REV_BYTES + 1);
-    this.f64[d + F_FIRST] = this.f64[d + F_LAST] = ts;
+    const f64 = this.f64;
+    f64[d + F_FWD_PACKETS] = f64[d + F_REV_PACKETS] = f64[d + F_FWD_BYTES] = f64[d + F_REV_BYTES] = 0;
+    f64[d + F_FIRST] = f64[d + F_LAST] = ts;
     const b = h & this.mask;
     this.i32[o + O_CHAIN] = this.buckets[b];
     this.buckets[b] = s;
