@@ -56,7 +56,12 @@ export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
 /** Flow end reasons, also the `reason` label values of the evictions counter, in reason-id order. */
 export const END_REASONS: readonly FlowEndReason[] = ['idle', 'active', 'tcp_end', 'evicted', 'flush'];
 
-const REASON_INDEX = { idle: 0, active: 1, tcp_end: 2, evicted: 3, flush: 4 } as const;
+// END_REASONS indices; the packet path passes these rather than the strings.
+const END_IDLE = 0;
+const END_ACTIVE = 1;
+const END_TCP = 2;
+const END_EVICTED = 3;
+const END_FLUSH = 4;
 
 // Timeout classes; each has its own LRU list so the oldest flow of a class is always at its head.
 const CLASS_TCP = 0;
@@ -154,7 +159,7 @@ export class FlowTable {
     const f64 = this.f64;
     let slot = this.find(h, pkt.ipVersion, pkt.ipProto);
     if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.timeouts.active) {
-      this.end(slot, 'active');
+      this.end(slot, END_ACTIVE);
       slot = -1;
     }
     const isNew = slot < 0;
@@ -194,7 +199,7 @@ export class FlowTable {
     for (let c = 0; c < CLASSES; c++) {
       const limit = now - this.classTimeout[c];
       for (let s = this.head[c]; s >= 0 && this.f64[s * D + F_LAST] <= limit; s = this.head[c]) {
-        this.end(s, c === CLASS_TCP_CLOSED ? 'tcp_end' : 'idle');
+        this.end(s, c === CLASS_TCP_CLOSED ? END_TCP : END_IDLE);
       }
     }
   }
@@ -202,7 +207,7 @@ export class FlowTable {
   /** Ends every flow in the table (end of a replay or shutdown). */
   flush(): void {
     for (let c = 0; c < CLASSES; c++) {
-      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, 'flush');
+      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, END_FLUSH);
     }
   }
 
@@ -283,7 +288,7 @@ export class FlowTable {
   }
 
   private insert(h: number, version: number, proto: number, ts: number): number {
-    if (this.freeTop === 0) this.end(this.oldest(), 'evicted');
+    if (this.freeTop === 0) this.end(this.oldest(), END_EVICTED);
     const s = this.free[--this.freeTop];
     const o = s * W;
     const u = this.u32;
@@ -344,8 +349,8 @@ export class FlowTable {
     else this.tail[c] = p;
   }
 
-  /** Removes `slot` from the table and hands its record to the sink. */
-  private end(slot: number, reason: FlowEndReason): void {
+  /** Removes `slot` from the table and hands its record to the sink; `reason` is an END_REASONS index. */
+  private end(slot: number, reason: number): void {
     const record = this.record(slot, reason);
     this.unlink(slot);
     const i32 = this.i32;
@@ -359,11 +364,11 @@ export class FlowTable {
     }
     this.free[this.freeTop++] = slot;
     this.active--;
-    this.ended[REASON_INDEX[reason]]++;
+    this.ended[reason]++;
     this.sink.flowEnded(record);
   }
 
-  private record(slot: number, reason: FlowEndReason): FlowRecord {
+  private record(slot: number, reason: number): FlowRecord {
     const o = slot * W;
     const d = slot * D;
     const u = this.u32;
@@ -390,7 +395,7 @@ export class FlowTable {
       first: this.f64[d + F_FIRST],
       last: this.f64[d + F_LAST],
       flags: meta >>> 24,
-      reason,
+      reason: END_REASONS[reason],
     };
   }
 }
