@@ -6,6 +6,11 @@
 // ratios. netscore's fixed start-up cost (module loading, pipeline construction) is
 // measured on a capture of a few packets and reported apart, next to the packet rate
 // inside the process (`--summary`'s elapsed_seconds).
+//
+// Env: BENCH_SECONDS        seconds of synth traffic (default 10800: about 1.9 M packets)
+//      BENCH_RUNS           alternating runs of each tool (default 5)
+//      BENCH_BASELINE_DIST  another build's dist/ (e.g. of the previous commit) to time in the
+//                           same runs, for before/after tables
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +26,7 @@ const tiny = path.join(dir, 'tiny.pcap');
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
 const cli = path.join(dist, 'cli', 'main.js');
+const baseline = process.env.BENCH_BASELINE_DIST ? path.join(path.resolve(process.env.BENCH_BASELINE_DIST), 'cli', 'main.js') : undefined;
 const { writeSynth } = await import(path.join(dist, 'synth', 'synth.js'));
 
 try {
@@ -30,15 +36,17 @@ try {
   console.log(`capture: netscore synth, ${seconds} s of traffic, ${packets.toLocaleString('en-US')} packets, ${(bytes / 2 ** 20).toFixed(0)} MiB; ${runs} alternating runs each (medians)`);
   console.log(`load average before: ${load()}`);
 
-  const replayArgs = (f) => [cli, 'replay', '--log.level=error', '--flow.max=200000', '--summary', f];
+  const replayArgs = (f, main = cli) => [main, 'replay', '--log.level=error', '--flow.max=200000', '--summary', f];
   const ns = [];
   const td = [];
   const inside = [];
+  const base = [];
   for (let i = 0; i < runs; i++) {
     const r = runCommand(process.execPath, replayArgs(file));
     ns.push(r.seconds);
     inside.push(JSON.parse(r.stdout).elapsed_seconds);
     td.push(timeCommand('tcpdump', ['-r', file, '-w', '/dev/null'], 1)[0]);
+    if (baseline) base.push(runCommand(process.execPath, replayArgs(file, baseline)).seconds);
   }
   const startup = median(timeCommand(process.execPath, replayArgs(tiny), runs));
 
@@ -48,6 +56,10 @@ try {
   console.log(`ratio netscore/tcpdump (median of ${runs} pairs): ${median(ns.map((s, i) => td[i] / s)).toFixed(2)}x`);
   console.log(`${'netscore start-up and exit'.padEnd(44)} ${startup.toFixed(3).padStart(8)} s (replay of ${small.packets} packets)`);
   console.log(row('netscore inside the process (--summary)', median(inside)));
+  if (baseline) {
+    console.log(row(`baseline ${path.relative(process.cwd(), baseline) || baseline}`, median(base)));
+    console.log(`ratio baseline/tcpdump (median of ${runs} pairs): ${median(base.map((s, i) => td[i] / s)).toFixed(2)}x`);
+  }
   console.log(`load average after: ${load()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -102,7 +102,7 @@ export class FlowTable {
   lastNew = false;
 
   readonly capacity: number;
-  private readonly timeouts: FlowTimeouts;
+  private readonly activeTimeout: number;
   private readonly classTimeout: Float64Array;
   private readonly sink: FlowSink;
 
@@ -131,7 +131,7 @@ export class FlowTable {
   constructor(capacity: number, timeouts: FlowTimeouts, sink: FlowSink) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
-    this.timeouts = timeouts;
+    this.activeTimeout = timeouts.active;
     this.sink = sink;
     this.classTimeout = Float64Array.of(timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.icmp, timeouts.other);
     const records = new ArrayBuffer(capacity * RECORD_BYTES);
@@ -158,7 +158,7 @@ export class FlowTable {
     const h = this.hashKey(pkt.ipVersion, pkt.ipProto);
     const f64 = this.f64;
     let slot = this.find(h, pkt.ipVersion, pkt.ipProto);
-    if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.timeouts.active) {
+    if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.activeTimeout) {
       this.end(slot, END_ACTIVE);
       slot = -1;
     }
