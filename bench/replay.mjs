@@ -3,22 +3,23 @@
 // same run. The capture is `netscore synth` traffic (realistic packet sizes and flow
 // mix, all attacks injected). Runs alternate between the two tools so that load from
 // other jobs on the machine hits both alike; the ratio is the median of the per-pair
-// ratios. netscore's fixed start-up cost (module loading, pipeline construction) is
-// measured on a capture of a few packets and reported apart, next to the packet rate
-// inside the process (`--summary`'s elapsed_seconds).
+// ratios. Wall time and CPU time (user + system, all threads) are both reported: on
+// a shared machine CPU time is the steadier measure of one-core throughput.
+// netscore's fixed start-up cost (module loading, pipeline construction) is measured
+// on a capture of a few packets and reported apart, next to the packet rate inside
+// the process (`--summary`'s elapsed_seconds).
 //
 // Env: BENCH_SECONDS        seconds of synth traffic (default 10800: about 1.9 M packets)
 //      BENCH_RUNS           alternating runs of each tool (default 5)
 //      BENCH_BASELINE_DIST  another build's dist/ (e.g. of the previous commit) to time in the
 //                           same runs, for before/after tables
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { median, runCommand, timeCommand } from './stats.mjs';
+import { median, runCommand } from './stats.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3 * 3600);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-mkdirSync(tmpdir(), { recursive: true });
 // A private directory: several benchmarks may run at once on a shared machine.
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-bench-replay-'));
 const file = path.join(dir, `replay-${seconds}.pcap`);
@@ -39,27 +40,38 @@ try {
   const replayArgs = (f, main = cli) => [main, 'replay', '--log.level=error', '--flow.max=200000', '--summary', f];
   const ns = [];
   const td = [];
-  const inside = [];
   const base = [];
+  const inside = [];
   for (let i = 0; i < runs; i++) {
     const r = runCommand(process.execPath, replayArgs(file));
-    ns.push(r.seconds);
+    ns.push(r);
     inside.push(JSON.parse(r.stdout).elapsed_seconds);
-    td.push(timeCommand('tcpdump', ['-r', file, '-w', '/dev/null'], 1)[0]);
-    if (baseline) base.push(runCommand(process.execPath, replayArgs(file, baseline)).seconds);
+    td.push(runCommand('tcpdump', ['-r', file, '-w', '/dev/null']));
+    if (baseline) base.push(runCommand(process.execPath, replayArgs(file, baseline)));
   }
-  const startup = median(timeCommand(process.execPath, replayArgs(tiny), runs));
+  const startup = Array.from({ length: runs }, () => runCommand(process.execPath, replayArgs(tiny)));
 
-  const row = (name, secs, n = packets) => `${name.padEnd(44)} ${secs.toFixed(3).padStart(8)} s ${(n / secs / 1e6).toFixed(2).padStart(7)} M packets/s`;
-  console.log(row('netscore replay (whole process)', median(ns)));
-  console.log(row('tcpdump -r FILE -w /dev/null', median(td)));
-  console.log(`ratio netscore/tcpdump (median of ${runs} pairs): ${median(ns.map((s, i) => td[i] / s)).toFixed(2)}x`);
-  console.log(`${'netscore start-up and exit'.padEnd(44)} ${startup.toFixed(3).padStart(8)} s (replay of ${small.packets} packets)`);
-  console.log(row('netscore inside the process (--summary)', median(inside)));
+  const rate = (secs) => `${(packets / secs / 1e6).toFixed(2).padStart(5)} M/s`;
+  const row = (name, rs) => {
+    const wall = median(rs.map((r) => r.seconds));
+    const cpu = median(rs.map((r) => r.cpu));
+    return `${name.padEnd(34)} ${wall.toFixed(3).padStart(7)} s ${rate(wall)}   ${cpu.toFixed(3).padStart(7)} s ${rate(cpu)}`;
+  };
+  // Pairs of runs made back to back see similar load, so their ratios are steadier than ratios of medians.
+  const ratio = (a, b, key) => median(a.map((r, i) => b[i][key] / r[key])).toFixed(2);
+  console.log(`${''.padEnd(34)} ${'wall'.padStart(9)} ${'packets/s'.padStart(9)}   ${'CPU'.padStart(9)} ${'packets/s'.padStart(9)}`);
+  console.log(row('netscore replay (whole process)', ns));
+  console.log(row('tcpdump -r FILE -w /dev/null', td));
+  console.log(`ratio netscore/tcpdump (median of ${runs} pairs): wall ${ratio(ns, td, 'seconds')}x, CPU ${ratio(ns, td, 'cpu')}x`);
   if (baseline) {
-    console.log(row(`baseline ${path.relative(process.cwd(), baseline) || baseline}`, median(base)));
-    console.log(`ratio baseline/tcpdump (median of ${runs} pairs): ${median(base.map((s, i) => td[i] / s)).toFixed(2)}x`);
+    console.log(row(`baseline (${path.basename(path.dirname(path.dirname(baseline)))})`, base));
+    console.log(`ratio baseline/tcpdump (median of ${runs} pairs): wall ${ratio(base, td, 'seconds')}x, CPU ${ratio(base, td, 'cpu')}x`);
+    console.log(`speed-up over the baseline (median of ${runs} pairs): wall ${ratio(ns, base, 'seconds')}x, CPU ${ratio(ns, base, 'cpu')}x`);
   }
+  const fixed = median(startup.map((r) => r.seconds));
+  console.log(`netscore start-up and exit: ${fixed.toFixed(3)} s wall, ${median(startup.map((r) => r.cpu)).toFixed(3)} s CPU (replay of ${small.packets} packets)`);
+  const inner = median(inside);
+  console.log(`netscore inside the process (--summary elapsed_seconds): ${inner.toFixed(3)} s, ${rate(inner)}`);
   console.log(`load average after: ${load()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
