@@ -17,6 +17,9 @@
 //      BENCH_SECONDS  seconds of traffic per rate: packets sent = rate × seconds (default 5)
 //      BENCH_TOPSPEED_PACKETS  packets sent at --topspeed (default 2000000)
 //      BENCH_NETSCORE_ARGS     extra `netscore run` flags, space-separated (e.g. --capture.buffer-size=1048576)
+//      BENCH_REPEAT   runs of each rate (default 1); with more, a drop-free tally per rate is printed
+//      BENCH_PPS_MULTI         packets tcpreplay sends per timing interval (default 10): fewer, longer
+//                     sleeps let the sender hold high rates while the captures load the same cores
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -31,6 +34,10 @@ for (const r of rates) if (r !== 'topspeed' && !(Number.isInteger(r) && r > 0)) 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const topspeedPackets = Number(process.env.BENCH_TOPSPEED_PACKETS ?? 2_000_000);
 const extraArgs = (process.env.BENCH_NETSCORE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const ppsMulti = Number(process.env.BENCH_PPS_MULTI ?? 10);
+const repeat = Number(process.env.BENCH_REPEAT ?? 1);
+if (!(Number.isInteger(repeat) && repeat > 0)) throw new Error(`bad BENCH_REPEAT: ${process.env.BENCH_REPEAT}`);
+if (!(Number.isInteger(ppsMulti) && ppsMulti > 0)) throw new Error(`bad BENCH_PPS_MULTI: ${process.env.BENCH_PPS_MULTI}`);
 // All synth traffic has a 10.0.0.0/8 end (checked with tshark -z conv,ip); the rest is belt and braces.
 const filter = 'net 10.0.0.0/8 or net 198.51.100.0/24 or net 203.0.113.0/24 or net 192.0.2.0/24';
 const iface = 'lo';
@@ -167,8 +174,8 @@ async function runRate(rate) {
     const before = await scrape(port);
     const cpuBefore = { ns: cpuSeconds(ns.child.pid), td: cpuSeconds(td.child.pid) };
 
-    const speed = rate === 'topspeed' ? '--topspeed' : `--pps=${rate}`;
-    const tr = spawnSync('tcpreplay', ['-i', iface, speed, `--limit=${packets}`, '--loop=0', file],
+    const speed = rate === 'topspeed' ? ['--topspeed'] : [`--pps=${rate}`, `--pps-multi=${ppsMulti}`];
+    const tr = spawnSync('tcpreplay', ['-i', iface, ...speed, `--limit=${packets}`, '--loop=0', file],
       { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (tr.status !== 0) throw new Error(`tcpreplay exited ${tr.status}: ${tr.stderr}${tr.stdout}`);
     const replay = parseTcpreplay(tr.stdout);
@@ -212,7 +219,7 @@ const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join(
 console.log(line(header));
 
 const results = [];
-for (const rate of rates) {
+for (const rate of rates.flatMap((r) => Array(repeat).fill(r))) {
   const r = await runRate(rate);
   results.push(r);
   const { ns, td } = r;
@@ -248,6 +255,14 @@ const best = (key) => {
 };
 console.log('µs/pkt = CPU time (user + system) the process used from just before sending to the end of the drain, per packet it delivered or captured');
 console.log(`accounts = received == ${copies}×sent and delivered <= sent <= delivered + dropped{kernel} (tcpdump: captured for delivered); dropped{interface} is the interface's own rx drops, outside it`);
+if (repeat > 1) {
+  for (const rate of rates) {
+    const rs = results.filter((r) => r.rate === rate);
+    const count = (key) => rs.filter((r) => r[key]).length;
+    const pps = rs.map((r) => r.pps);
+    console.log(`${rate === 'topspeed' ? 'topspeed' : fmt(rate)}: drop-free runs netscore ${count('nsDropFree')}/${rs.length}, tcpdump ${count('tdDropFree')}/${rs.length} (actual ${fmt(Math.min(...pps))} to ${fmt(Math.max(...pps))} pps)`);
+  }
+}
 console.log(`drop-free: netscore ${best('nsDropFree')}`);
 console.log(`drop-free: tcpdump  ${best('tdDropFree')}`);
 const bad = results.filter((r) => !r.nsExitOk).length;
