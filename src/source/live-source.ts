@@ -1,4 +1,5 @@
 import { linkState } from './link-state.js';
+import { Counter32 } from './counter32.js';
 import { PacketView } from './packet-view.js';
 import { loadPcapBinding } from './pcap-binding.js';
 import type { PcapHandle, PcapStats } from './pcap-binding.js';
@@ -26,6 +27,9 @@ export interface LiveSourceOptions {
 /** Capture counters of one interface. */
 export type CaptureStats = PcapStats;
 
+/** How often a running capture reads its counters: more than once per 2^32 packets (over 4 minutes even at 15 M packets/s), so every wrap is seen. */
+const STATS_POLL_MS = 60_000;
+
 /** Bytes of the per-record header in the batch buffer (4 × u32). */
 const RECORD_HEADER = 16;
 
@@ -45,6 +49,7 @@ export class LiveSource implements PacketSource {
   #warning: string | undefined;
   #stopped = false;
   #last: CaptureStats = { received: 0, dropped: 0, ifDropped: 0 };
+  readonly #wide = { received: new Counter32(), dropped: new Counter32(), ifDropped: new Counter32() };
   /** Settles the promise of the current run(); undefined when not running. */
   #finish: ((error?: Error) => void) | undefined;
 
@@ -130,8 +135,16 @@ export class LiveSource implements PacketSource {
     view.iface = this.name;
 
     return new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        try {
+          this.stats();
+        } catch {
+          // A vanished interface fails the capture itself, which reports it.
+        }
+      }, STATS_POLL_MS).unref();
       this.#finish = (error) => {
         this.#finish = undefined;
+        clearInterval(poll);
         this.close();
         if (error) reject(error);
         else resolve();
@@ -189,9 +202,9 @@ export class LiveSource implements PacketSource {
     if (this.#finish) this.#finish();
   }
 
-  /** Kernel counters; after the handle is closed, the last values read. */
+  /** Kernel counters (widened past libpcap's 32 bits); after the handle is closed, the last values read. */
   stats(): CaptureStats {
-    if (this.#handle) this.#last = this.#handle.stats();
+    if (this.#handle) this.#read(this.#handle);
     return { ...this.#last };
   }
 
@@ -200,12 +213,18 @@ export class LiveSource implements PacketSource {
     const handle = this.#handle;
     if (!handle) return;
     try {
-      this.#last = handle.stats();
+      this.#read(handle);
     } catch {
       // The interface may be gone; the previous counters stay.
     }
     this.#handle = undefined;
     handle.close();
+  }
+
+  #read(handle: PcapHandle): void {
+    const raw = handle.stats();
+    const w = this.#wide;
+    this.#last = { received: w.received.read(raw.received), dropped: w.dropped.read(raw.dropped), ifDropped: w.ifDropped.read(raw.ifDropped) };
   }
 
   /** One-line CaptureError from a binding error; the binding's `code` stays on `cause`. */
