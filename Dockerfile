@@ -57,7 +57,9 @@ LABEL org.opencontainers.image.title="netscore" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.revision="${NETSCORE_REVISION}"
 
-# "node" (uid 1000) comes with the base image.
+# "node" (uid 1000) comes with the base image. /var/lib/netscore holds the
+# model state (--model.state-dir), on a volume in docker-compose.yml.
+RUN mkdir -p /var/lib/netscore && chown node:node /var/lib/netscore
 USER node
 EXPOSE 10811
 

@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/pcap-handle.cc",
+        "native/privileges.cc",
         "native/find-devs.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

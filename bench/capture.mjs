@@ -17,8 +17,11 @@
 //      BENCH_SECONDS  seconds of traffic per rate: packets sent = rate × seconds (default 5)
 //      BENCH_TOPSPEED_PACKETS  packets sent at --topspeed (default 2000000)
 //      BENCH_NETSCORE_ARGS     extra `netscore run` flags, space-separated (e.g. --capture.buffer-size=1048576)
+//      BENCH_REPEAT   runs of each rate (default 1); with more, a drop-free tally per rate is printed
+//      BENCH_PPS_MULTI         packets tcpreplay sends per timing interval (default 10): fewer, longer
+//                     sleeps let the sender hold high rates while the captures load the same cores
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +34,10 @@ for (const r of rates) if (r !== 'topspeed' && !(Number.isInteger(r) && r > 0)) 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const topspeedPackets = Number(process.env.BENCH_TOPSPEED_PACKETS ?? 2_000_000);
 const extraArgs = (process.env.BENCH_NETSCORE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const ppsMulti = Number(process.env.BENCH_PPS_MULTI ?? 10);
+const repeat = Number(process.env.BENCH_REPEAT ?? 1);
+if (!(Number.isInteger(repeat) && repeat > 0)) throw new Error(`bad BENCH_REPEAT: ${process.env.BENCH_REPEAT}`);
+if (!(Number.isInteger(ppsMulti) && ppsMulti > 0)) throw new Error(`bad BENCH_PPS_MULTI: ${process.env.BENCH_PPS_MULTI}`);
 // All synth traffic has a 10.0.0.0/8 end (checked with tshark -z conv,ip); the rest is belt and braces.
 const filter = 'net 10.0.0.0/8 or net 198.51.100.0/24 or net 203.0.113.0/24 or net 192.0.2.0/24';
 const iface = 'lo';
@@ -51,6 +58,14 @@ if (!existsSync(file)) {
   const r = spawnSync(process.execPath, [cli, 'synth', '--seed', '1', '--duration', '600', '--attacks', 'scan,synflood,udpflood', '--log.level=error', '-o', file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`netscore synth exited ${r.status}: ${r.stderr}`);
 }
+
+/** CPU seconds (user + system) a running process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** USER_HZ: /proc reports CPU times in these ticks (100 on every Linux this runs on). */
+const CLOCK_TICKS = 100;
 
 /** A free TCP port on 127.0.0.1. */
 function freePort() {
@@ -157,9 +172,10 @@ async function runRate(rate) {
     }, 15000, 'tcpdump');
     await sleep(300);
     const before = await scrape(port);
+    const cpuBefore = { ns: cpuSeconds(ns.child.pid), td: cpuSeconds(td.child.pid) };
 
-    const speed = rate === 'topspeed' ? '--topspeed' : `--pps=${rate}`;
-    const tr = spawnSync('tcpreplay', ['-i', iface, speed, `--limit=${packets}`, '--loop=0', file],
+    const speed = rate === 'topspeed' ? ['--topspeed'] : [`--pps=${rate}`, `--pps-multi=${ppsMulti}`];
+    const tr = spawnSync('tcpreplay', ['-i', iface, ...speed, `--limit=${packets}`, '--loop=0', file],
       { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (tr.status !== 0) throw new Error(`tcpreplay exited ${tr.status}: ${tr.stderr}${tr.stdout}`);
     const replay = parseTcpreplay(tr.stdout);
@@ -174,6 +190,8 @@ async function runRate(rate) {
       m = next;
       if (same) break;
     }
+    // CPU spent on this rate's traffic (start-up and shutdown excluded), per delivered packet.
+    const cpu = { ns: cpuSeconds(ns.child.pid) - cpuBefore.ns, td: cpuSeconds(td.child.pid) - cpuBefore.td };
     const nsExit = await stop(ns, 'SIGTERM');
     const tdExit = await stop(td, 'SIGINT');
     const t = parseTcpdump(td.out.stderr);
@@ -182,7 +200,7 @@ async function runRate(rate) {
       rate, packets, ...replay,
       ns: { received: d('received'), delivered: d('delivered'), kernel: d('kernel'), ifdrop: d('ifdrop'), before },
       nsExit, nsStderr: ns.out.stderr.trim(),
-      td: t, tdExit,
+      td: t, tdExit, cpu,
     };
   } finally {
     if (ns.child.exitCode === null && ns.child.signalCode === null) ns.child.kill('SIGKILL');
@@ -193,13 +211,15 @@ async function runRate(rate) {
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');
 console.log(`capture: ${file}; filter "${filter}" on ${iface}; ${seconds} s of traffic per rate (${fmt(topspeedPackets)} packets at topspeed)`);
 console.log(`netscore run ${extraArgs.length ? extraArgs.join(' ') : 'defaults (snaplen 256, 64 MiB buffer)'}; tcpdump -s 256 (its default buffer, 2 MiB)`);
-const header = ['rate', 'actual pps', 'sent', 'ns recv', 'ns deliv', 'ns drop k+if', 'ns accts', 'ns exit', 'td capt', 'td drop', 'td accts'];
-const widths = [10, 11, 10, 10, 10, 13, 9, 8, 10, 10, 9];
+const header = ['rate', 'actual pps', 'sent', 'ns recv', 'ns deliv', 'ns drop k+if', 'ns accts', 'ns exit', 'ns µs/pkt', 'td capt', 'td drop', 'td accts', 'td µs/pkt'];
+const widths = [10, 11, 10, 10, 10, 13, 9, 8, 10, 10, 10, 9, 10];
+/** CPU microseconds per packet the process handled. */
+const perPacket = (seconds, packets) => (packets > 0 ? ((seconds * 1e6) / packets).toFixed(2) : '?');
 const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join(' ');
 console.log(line(header));
 
 const results = [];
-for (const rate of rates) {
+for (const rate of rates.flatMap((r) => Array(repeat).fill(r))) {
   const r = await runRate(rate);
   results.push(r);
   const { ns, td } = r;
@@ -213,8 +233,8 @@ for (const rate of rates) {
   const exit = r.nsExit.killed ? 'KILLED' : r.nsExit.code ?? r.nsExit.signal;
   console.log(line([
     rate === 'topspeed' ? 'topspeed' : fmt(rate), fmt(r.pps), fmt(r.sent),
-    fmt(ns.received), fmt(ns.delivered), `${fmt(ns.kernel)}+${fmt(ns.ifdrop)}`, r.nsExact ? 'yes' : 'NO', exit,
-    fmt(td.captured), fmt(td.dropped), r.tdExact ? 'yes' : 'NO',
+    fmt(ns.received), fmt(ns.delivered), `${fmt(ns.kernel)}+${fmt(ns.ifdrop)}`, r.nsExact ? 'yes' : 'NO', exit, perPacket(r.cpu.ns, ns.delivered),
+    fmt(td.captured), fmt(td.dropped), r.tdExact ? 'yes' : 'NO', perPacket(r.cpu.td, td.captured),
   ]));
   if (!r.nsExitOk) console.log(`  netscore did not exit 0 on SIGTERM: ${JSON.stringify(r.nsExit)} ${r.nsStderr.slice(0, 500)}`);
   if (ns.before.received || ns.before.delivered) console.log(`  note: netscore counted ${ns.before.received} packets before sending (subtracted)`);
@@ -233,7 +253,16 @@ const best = (key) => {
   const top = ok.reduce((a, b) => (b.pps > a.pps ? b : a));
   return `${clean.length ? `every rate up to ${name(clean.at(-1))}` : 'not the lowest rate'}; highest actual drop-free ${fmt(top.pps)} pps`;
 };
+console.log('µs/pkt = CPU time (user + system) the process used from just before sending to the end of the drain, per packet it delivered or captured');
 console.log(`accounts = received == ${copies}×sent and delivered <= sent <= delivered + dropped{kernel} (tcpdump: captured for delivered); dropped{interface} is the interface's own rx drops, outside it`);
+if (repeat > 1) {
+  for (const rate of rates) {
+    const rs = results.filter((r) => r.rate === rate);
+    const count = (key) => rs.filter((r) => r[key]).length;
+    const pps = rs.map((r) => r.pps);
+    console.log(`${rate === 'topspeed' ? 'topspeed' : fmt(rate)}: drop-free runs netscore ${count('nsDropFree')}/${rs.length}, tcpdump ${count('tdDropFree')}/${rs.length} (actual ${fmt(Math.min(...pps))} to ${fmt(Math.max(...pps))} pps)`);
+  }
+}
 console.log(`drop-free: netscore ${best('nsDropFree')}`);
 console.log(`drop-free: tcpdump  ${best('tdDropFree')}`);
 const bad = results.filter((r) => !r.nsExitOk).length;

@@ -8,15 +8,26 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** bash's `times` line for its children: user and system time as "0m1.234s 0m0.321s". */
+const CHILD_TIMES = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/;
+
+/**
+ * Runs a command once (under bash, whose `times` builtin reports the CPU time
+ * the command used); returns its wall seconds, CPU seconds (user + system, all
+ * threads) and stdout. Throws when it fails.
+ */
+export function runCommand(cmd, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('bash', ['-c', '"$@"; s=$?; times >&2; exit $s', 'bash', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.split('\n')[0]}`);
+  const m = CHILD_TIMES.exec(r.stderr);
+  if (!m) throw new Error(`no CPU times for ${cmd}: ${r.stderr.slice(-200)}`);
+  const cpu = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+  return { seconds, cpu, stdout: r.stdout };
+}
+
 /** Runs a command `runs` times; returns wall seconds of each run. Throws when it fails. */
 export function timeCommand(cmd, args, runs) {
-  const out = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
-    const secs = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.split('\n')[0]}`);
-    out.push(secs);
-  }
-  return out;
+  return Array.from({ length: runs }, () => runCommand(cmd, args).seconds);
 }

@@ -90,6 +90,25 @@ function timeseries({ title, description, targets, unit = 'short', w = 12, h = 8
   };
 }
 
+/** A third-width time series of a usage per instance with its limit drawn dashed; used and limit are [expr, legend suffix]. */
+function usedAndLimit({ title, description, used, limit }) {
+  return timeseries({
+    title,
+    description,
+    targets: [target(used[0], `{{instance}} ${used[1]}`), target(limit[0], `{{instance}} ${limit[1]}`, 'B')],
+    w: 8,
+    overrides: [
+      {
+        matcher: { id: 'byRegexp', options: `.* ${limit[1]}` },
+        properties: [
+          { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+          { id: 'custom.fillOpacity', value: 0 },
+        ],
+      },
+    ],
+  });
+}
+
 function stat({ title, description, targets, unit = 'short', w = 4, h = 4, mappings = [], thresholds, textMode = 'auto', colorMode = 'value', decimals }) {
   const defaults = {
     unit,
@@ -347,23 +366,11 @@ function traffic() {
   );
   panels.push(row('Flows'));
   panels.push(
-    timeseries({
+    usedAndLimit({
       title: 'Active flows',
       description: 'Flows currently held in the flow table, and the table capacity (dashed). At capacity the least recently seen flow is evicted (reason table_full).',
-      targets: [
-        target(`sum by (instance) (netscore_flows_active{${I}})`, '{{instance}} active'),
-        target(`sum by (instance) (netscore_flows_max{${I}})`, '{{instance}} capacity', 'B'),
-      ],
-      w: 8,
-      overrides: [
-        {
-          matcher: { id: 'byRegexp', options: '.* capacity' },
-          properties: [
-            { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-            { id: 'custom.fillOpacity', value: 0 },
-          ],
-        },
-      ],
+      used: [`sum by (instance) (netscore_flows_active{${I}})`, 'active'],
+      limit: [`sum by (instance) (netscore_flows_max{${I}})`, 'capacity'],
     }),
     timeseries({
       title: 'New flows/s by protocol',
@@ -613,23 +620,11 @@ function anomalies() {
       targets: [target(`sum by (instance) (rate(netscore_windows_scored_total{${I}}[$__rate_interval]))`, '{{instance}}')],
       w: 8,
     }),
-    timeseries({
+    usedAndLimit({
       title: 'Hosts tracked',
       description: 'Source hosts with a feature window, and the host limit (dashed). At the limit new hosts are left untracked and are not scored (NetscoreHostTableSaturated).',
-      targets: [
-        target(`sum by (instance) (netscore_hosts_tracked{${I}})`, '{{instance}} tracked'),
-        target(`sum by (instance) (netscore_hosts_max{${I}})`, '{{instance}} limit', 'B'),
-      ],
-      w: 8,
-      overrides: [
-        {
-          matcher: { id: 'byRegexp', options: '.* limit' },
-          properties: [
-            { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-            { id: 'custom.fillOpacity', value: 0 },
-          ],
-        },
-      ],
+      used: [`sum by (instance) (netscore_hosts_tracked{${I}})`, 'tracked'],
+      limit: [`sum by (instance) (netscore_hosts_max{${I}})`, 'limit'],
     }),
     timeseries({
       title: 'Untracked hosts/s',

@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include "pcap-handle.h"
+#include "privileges.h"
 
 namespace {
 
@@ -13,6 +14,7 @@ Napi::Value LibVersion(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("PcapHandle", PcapHandle::Init(env));
   exports.Set("libVersion", Napi::Function::New<LibVersion>(env, "libVersion"));
+  RegisterPrivileges(env, exports);
   return exports;
 }
 

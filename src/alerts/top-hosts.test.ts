@@ -83,6 +83,19 @@ describe('TopHosts', () => {
     expect(hosts(top)).toEqual(['new']);
   });
 
+  it('configure() shrinks to the strongest 4×k candidates and applies the new hold time', () => {
+    const top = new TopHosts(2, 300);
+    for (let i = 1; i <= 8; i++) top.observe(anomaly(`10.0.0.${i}`, 0.6 + i * 0.04, 1000));
+    top.configure(1, 50);
+    expect(top.size).toBe(4);
+    expect(hosts(top)).toEqual(['10.0.0.8']);
+    top.expire(1059);
+    expect(top.size).toBe(4);
+    top.expire(1060);
+    expect(top.size).toBe(0);
+    expect(() => top.configure(0, 1)).toThrow(RangeError);
+  });
+
   it('rejects a k that is not a positive integer', () => {
     expect(() => new TopHosts(0)).toThrow(RangeError);
     expect(() => new TopHosts(1.5)).toThrow(RangeError);

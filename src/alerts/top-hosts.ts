@@ -25,19 +25,39 @@ const CANDIDATES_PER_ENTRY = 4;
  */
 export class TopHosts {
   private readonly byHost = new Map<string, Anomaly>();
-  private readonly capacity: number;
+  private entriesReported = 0;
+  private hold = 0;
 
   /**
    * @param k number of entries reported
    * @param holdSeconds how long after its window ends an anomaly keeps its host listed
    */
-  constructor(
-    readonly k = 10,
-    readonly holdSeconds = 300,
-  ) {
+  constructor(k = 10, holdSeconds = 300) {
+    this.configure(k, holdSeconds);
+  }
+
+  /** Number of entries reported. */
+  get k(): number {
+    return this.entriesReported;
+  }
+
+  /** How long after its window ends an anomaly keeps its host listed, in seconds. */
+  get holdSeconds(): number {
+    return this.hold;
+  }
+
+  /** Changes k and the hold time; a smaller k evicts the weakest candidates beyond 4×k. */
+  configure(k: number, holdSeconds: number): void {
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`top hosts k must be a positive integer, got ${k}`);
     if (!(holdSeconds >= 0)) throw new RangeError(`top hosts holdSeconds must be non-negative, got ${holdSeconds}`);
-    this.capacity = CANDIDATES_PER_ENTRY * k;
+    this.entriesReported = k;
+    this.hold = holdSeconds;
+    while (this.byHost.size > this.capacity) this.byHost.delete(this.weakest().host);
+  }
+
+  /** Most candidate hosts kept. */
+  private get capacity(): number {
+    return CANDIDATES_PER_ENTRY * this.entriesReported;
   }
 
   /** Number of candidate hosts held (at most 4×k). */

@@ -17,8 +17,20 @@ function quote(s: string): string {
   return /^[^\s"=]+$/.test(s) ? s : JSON.stringify(s);
 }
 
+/** The output format of each logger createLogger made, switchable by setLogFormat. */
+const formats = new WeakMap<Logger, { format: string }>();
+
 /** Creates the stderr logger for `--log.level` and `--log.format`. */
 export function createLogger(level: string, format: string, stream: NodeJS.WritableStream = process.stderr): Logger {
-  const write = format === 'json' ? (line: string) => stream.write(line) : (line: string) => stream.write(toLogfmt(line));
-  return pino({ level, base: undefined, formatters: { level: (_label, number) => ({ level: number }) } }, { write });
+  const current = { format };
+  const write = (line: string) => stream.write(current.format === 'json' ? line : toLogfmt(line));
+  const log = pino({ level, base: undefined, formatters: { level: (_label, number) => ({ level: number }) } }, { write });
+  formats.set(log, current);
+  return log;
+}
+
+/** Switches a logger made by createLogger to `format` (logfmt or json) from its next line on. */
+export function setLogFormat(log: Logger, format: string): void {
+  const current = formats.get(log);
+  if (current) current.format = format;
 }

@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   let cli: Argv = yargs(argv)
     .scriptName('netscore')
     .usage('$0 [command] [options]\n\nCapture-and-score Prometheus exporter for network traffic.')
-    .parserConfiguration({ 'dot-notation': false, 'camel-case-expansion': false })
+    .parserConfiguration({ 'dot-notation': false, 'camel-case-expansion': false, 'greedy-arrays': false })
     .strict()
     .version(VERSION)
     .help()
@@ -35,7 +35,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpOnFail(false)
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      // yargs reports a missing positional before an unknown flag that swallowed it as its value.
+      const unknown = err ? undefined : unknownFlag(argv, knownOptions(argv));
+      throw err ?? new UsageError(unknown ? `Unknown argument: ${unknown}` : msg);
     });
   for (const spec of OPTIONS) cli = cli.option(spec.name, yargsOption(spec));
   for (const cmd of COMMANDS) {
@@ -53,6 +55,29 @@ export async function main(argv: string[]): Promise<number> {
     return err instanceof UsageError || err instanceof OptionError ? 2 : 1;
   }
   return status;
+}
+
+/** Names of the options declared on a yargs instance (getOptions is untyped but public). */
+function declared(y: Argv): string[] {
+  return Object.keys((y as unknown as { getOptions: () => { key: Record<string, unknown> } }).getOptions().key);
+}
+
+/** Option names valid for the command named in argv: the global ones and the command's own. */
+function knownOptions(argv: string[]): Set<string> {
+  const name = argv.find((t) => !t.startsWith('-'));
+  const cmd = COMMANDS.find((c) => [c.usage].flat().some((u) => u.split(' ')[0] === name));
+  return new Set(['help', 'version', ...OPTIONS.map((o) => o.name), ...(cmd?.builder ? declared(cmd.builder(yargs([]))) : [])]);
+}
+
+/** The first `--flag` of argv that is not a known option (`--no-flag` negates a known one), if any. */
+function unknownFlag(argv: string[], known: Set<string>): string | undefined {
+  for (const token of argv) {
+    if (token === '--') break;
+    if (!token.startsWith('--')) continue;
+    const name = token.slice(2).split('=')[0];
+    if (!known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3)))) return name;
+  }
+  return undefined;
 }
 
 /** The first line of an error's message; never a stack trace. */

@@ -27,7 +27,11 @@ export interface OptionSpec {
 
 /** Every option netscore knows, in help order. Adding an option is one line here. */
 export const OPTIONS: readonly OptionSpec[] = [
-  { group: 'Web', name: 'web.listen-address', kind: 'string', describe: 'Address to serve metrics on, host:port, :port or [ipv6]:port (default :10811 for run; replay serves only when given).' },
+  { group: 'Web', name: 'web.listen-address', kind: 'list', describe: 'Address to serve metrics on, host:port, :port or [ipv6]:port; repeat for several (default :10811 for run; replay serves only when given).' },
+  { group: 'Web', name: 'web.config.file', kind: 'string', describe: 'Web config file (exporter-toolkit format: TLS, basic auth, headers), re-read when it changes; see docs/security.md.' },
+  { group: 'Web', name: 'web.read-timeout', kind: 'duration', describe: 'Most time to receive an HTTP request (headers included) or finish a TLS handshake; a connection silent for twice as long is closed.', default: 10, min: 0.1, max: 3600 },
+  { group: 'Web', name: 'web.max-connections', kind: 'int', describe: 'Most open HTTP connections per listen address; more are closed at once.', default: 512, min: 1, max: 65_535 },
+  { group: 'Web', name: 'web.max-header-size', kind: 'bytes', describe: 'Largest HTTP request line plus headers accepted; larger requests get 431.', default: 8192, min: 1024, max: 1024 * 1024 },
   { group: 'Web', name: 'web.telemetry-path', kind: 'string', describe: 'Path under which to expose metrics.', default: '/metrics' },
   { group: 'Logging', name: 'log.level', kind: 'string', describe: 'Only log messages with the given severity or above.', default: 'info', choices: ['debug', 'info', 'warn', 'error'] },
   { group: 'Logging', name: 'log.format', kind: 'string', describe: 'Output format of log messages.', default: 'logfmt', choices: ['logfmt', 'json'] },
@@ -43,6 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Scoring', name: 'window', kind: 'duration', describe: 'Length of the per-host feature windows that are scored.', default: 10, min: 1, max: 3600 },
   { group: 'Scoring', name: 'hosts.max', kind: 'int', describe: 'Most source hosts tracked per window; the least active beyond it are counted, not tracked.', default: 10_000, min: 1, max: 1_000_000 },
   { group: 'Scoring', name: 'model.file', kind: 'string', describe: 'Model trained by `netscore train`; without it netscore learns online.' },
+  { group: 'Scoring', name: 'model.state-dir', kind: 'string', describe: 'Directory where the online model and its training reservoir are kept across restarts, so a restart does not warm up again.' },
   { group: 'Scoring', name: 'model.warmup', kind: 'duration', describe: 'Traffic time to learn from before the first online model.', default: 600, min: 1 },
   { group: 'Scoring', name: 'model.retrain-interval', kind: 'duration', describe: 'Traffic time between online retrains on recent unflagged windows.', default: 3600, min: 1 },
   { group: 'Scoring', name: 'model.reservoir-size', kind: 'int', describe: 'Unflagged host-windows kept for retraining.', default: 20_000, min: 64, max: 10_000_000 },
@@ -58,7 +63,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },
   { group: 'Capture', name: 'capture.buffer-size', kind: 'bytes', describe: 'Kernel capture buffer per interface.', default: 64 * 1024 * 1024, min: 65_536, max: 2 ** 31 - 1 },
   { group: 'Capture', name: 'capture.promiscuous', kind: 'boolean', describe: 'Put the interface in promiscuous mode (needs CAP_NET_ADMIN).', default: true },
-  { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user.' },
+  { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
   { group: 'Replay', name: 'replay.loop', kind: 'int', describe: 'Replay the files this many times, each pass shifted in time to follow the one before (as tcpreplay --loop); 0 repeats until stopped.', default: 1, min: 0 },
   { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
   { group: 'Replay', name: 'scores-out', kind: 'string', describe: 'Write one CSV row per scored host-window (window_start,host,score,flagged).' },

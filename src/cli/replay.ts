@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
-import { serve } from './serve.js';
+import { listenAddresses, serve } from './serve.js';
 import { createService } from './service.js';
 import { reportStageFailure } from './stage-failure.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
@@ -44,12 +44,16 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
   let running = true;
-  const service = await createService(o, log, (p) =>
-    p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
+  const speed = o['replay.speed'] as number;
+  const service = await createService(
+    o,
+    log,
+    (p) => p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
+    () => `replay of ${files.join(', ')} ${speed > 0 ? `at ${speed}× real time` : 'as fast as possible'}${running ? '' : ', finished'}`,
   );
   const { pipeline, registry } = service;
-  const address = o['web.listen-address'] as string | undefined;
-  const close = address ? await serve(address, o, registry, log, service) : undefined;
+  const addresses = listenAddresses(o);
+  const close = addresses.length > 0 ? await serve(addresses, o, registry, log, service) : undefined;
   const interrupt = new AbortController();
   let signal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -61,7 +65,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let errors: string[] = [];
   let failure: unknown;
   try {
-    errors = await feedFiles(files, pipeline, o['replay.speed'] as number, { signal: interrupt.signal, loops: o['replay.loop'] as number });
+    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number });
     pipeline.finish();
   } catch (err) {
     failure = err;

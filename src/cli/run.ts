@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import { dropPrivileges } from '../privileges/drop.js';
 import { CaptureSupervisor } from '../source/capture-supervisor.js';
 import { defaultInterface } from '../source/live-interfaces.js';
-import { LiveSource } from '../source/live-source.js';
+import { setLogFormat } from './logger.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
-import { serve } from './serve.js';
-import { createService } from './service.js';
+import { diffOptions } from './reload.js';
+import { listenAddresses, serve } from './serve.js';
+import { createService, type Service } from './service.js';
 import { reportStageFailure } from './stage-failure.js';
 
 /** Default listen address of `run`, netscore's port. */
@@ -14,33 +15,49 @@ export const DEFAULT_LISTEN = ':10811';
 /**
  * `netscore run`: captures live until SIGINT or SIGTERM. Capture handles are
  * opened first (as root), then the HTTP server binds, then privileges are
- * dropped when --run-as is given. `flags` are the command-line values, kept when SIGHUP re-reads the config.
+ * dropped when --run-as is given. SIGHUP re-reads the config file, keeping
+ * `flags` (the command-line values) on top of it.
  */
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   const names = (o['capture.interface'] as string[] | undefined)?.length ? (o['capture.interface'] as string[]) : [defaultInterface()];
-  const make = (iface: string) => () =>
-    new LiveSource({
-      interface: iface,
-      filter: o['capture.filter'] as string | undefined,
-      snaplen: o['capture.snaplen'] as number,
-      bufferSize: o['capture.buffer-size'] as number,
-      promiscuous: o['capture.promiscuous'] as boolean,
-    });
   const supervisors = names.map((iface) => {
-    const first = make(iface)();
-    first.open();
-    if (first.warning) log.warn({ interface: iface, warning: first.warning }, 'capture opened with a warning');
-    return new CaptureSupervisor(first, make(iface), {
-      down: (i, message) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
-      up: (i) => log.info({ interface: i }, 'capture up again'),
-    });
+    const s = new CaptureSupervisor(
+      {
+        interface: iface,
+        filter: o['capture.filter'] as string | undefined,
+        snaplen: o['capture.snaplen'] as number,
+        bufferSize: o['capture.buffer-size'] as number,
+        promiscuous: o['capture.promiscuous'] as boolean,
+      },
+      {
+        down: (i, message) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
+        up: (i) => log.info({ interface: i }, 'capture up again'),
+      },
+    );
+    const warning = s.open();
+    if (warning) log.warn({ interface: iface, warning }, 'capture opened with a warning');
+    return s;
   });
-  const service = await createService(o, log, () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })));
+  const service = await createService(
+    o,
+    log,
+    () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })),
+    // `o` follows SIGHUP reloads.
+    () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter'] as string}"` : ''}`,
+  );
   const { pipeline } = service;
-  const close = await serve((o['web.listen-address'] as string | undefined) ?? DEFAULT_LISTEN, o, service.registry, log, service);
+  const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
   if (o['run-as']) {
-    const ids = dropPrivileges(o['run-as'] as string);
-    log.info({ user: ids.name, uid: ids.uid }, 'dropped privileges');
+    let ids;
+    try {
+      ids = dropPrivileges(o['run-as'] as string);
+    } catch (err) {
+      // Nothing was captured yet; without the listeners the process exits with the error.
+      await close();
+      await service.close();
+      throw err;
+    }
+    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, 'dropped privileges');
   }
   log.info({ interfaces: names }, 'capturing');
 
@@ -64,15 +81,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   const stopped = new Promise<string>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
   });
-  const onHup = () => {
-    try {
-      const next = resolveOptions(OPTIONS, flags, process.env);
-      log.level = next['log.level'] as string;
-      log.info('configuration reloaded; capture and table settings apply at the next start');
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'configuration reload failed; keeping the running configuration');
-    }
-  };
+  const onHup = () => reload(flags, o, supervisors, service, log);
   process.on('SIGHUP', onHup);
   const runs = Promise.all(supervisors.map((s) => s.run(pipeline.sink).catch(fail)));
   const signal = await Promise.race([stopped, failed, runs.then(() => 'done')]);
@@ -97,4 +106,43 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     await close();
   }
   return failure === undefined ? 0 : reportStageFailure(log, failure);
+}
+
+/**
+ * SIGHUP: re-reads the config file and applies what can change while
+ * running (see LIVE_OPTIONS) to `o` and the running parts. A config that
+ * does not parse, or a filter libpcap rejects, changes nothing; either way
+ * one line is logged, plus one naming the changed options that need a restart.
+ */
+function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: readonly CaptureSupervisor[], service: Service, log: Logger): void {
+  const failed = (err: unknown) => log.error({ err: (err as Error).message }, 'configuration reload failed; keeping the running configuration');
+  let next: OptionValues;
+  try {
+    next = resolveOptions(OPTIONS, flags, process.env);
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  const { live, restart } = diffOptions(o, next);
+  if (live.includes('capture.filter')) {
+    const filter = next['capture.filter'] as string | undefined;
+    const done: CaptureSupervisor[] = [];
+    try {
+      for (const s of supervisors) {
+        s.setFilter(filter);
+        done.push(s);
+      }
+    } catch (err) {
+      // The running filter compiled before, so putting it back cannot fail.
+      for (const s of done) s.setFilter(o['capture.filter'] as string | undefined);
+      failed(err);
+      return;
+    }
+  }
+  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
+  if (live.includes('log.format')) setLogFormat(log, next['log.format'] as string);
+  if (live.includes('log.level')) log.level = next['log.level'] as string;
+  for (const name of live) o[name] = next[name];
+  log.info({ changed: live.join(',') }, 'configuration reloaded');
+  if (restart.length > 0) log.warn({ options: restart.join(',') }, 'changed options take effect only after a restart');
 }

@@ -1,27 +1,87 @@
+import type { Server as HttpsServer } from 'node:https';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { HttpStats } from '../http/http-stats.js';
 import type { LandingSection } from '../http/landing.js';
 import { parseListenAddress } from '../http/listen-address.js';
 import { createApp, listen } from '../http/server.js';
-import type { OptionValues } from './options.js';
+import { applyTls } from '../http/tls-settings.js';
+import { WebConfigWatcher } from '../http/web-config-watcher.js';
+import { webFamilies } from '../http/web-metrics.js';
+import { OptionError, type OptionValues } from './options.js';
 
-/** Starts the HTTP server on `address`; resolves to a function that closes it. */
+/** The `--web.listen-address` values, or `fallback` when none was given. */
+export function listenAddresses(o: OptionValues, fallback?: string): string[] {
+  const given = (o['web.listen-address'] as string[] | undefined) ?? [];
+  return given.length > 0 ? given : fallback ? [fallback] : [];
+}
+
+/**
+ * Starts the HTTP server on every address, with the `--web.config.file`
+ * settings (TLS, basic auth, headers; re-read when the file changes) and the
+ * `--web.*` limits; resolves to a function that closes it. Throws a one-line
+ * Error when the web config is unusable or an address cannot be bound, after
+ * closing whatever it had opened.
+ */
 export async function serve(
-  address: string,
+  addresses: readonly string[],
   o: OptionValues,
   registry: Registry,
   log: Logger,
   extra: { sections?: () => LandingSection[]; api?: Record<string, (q: Record<string, unknown>) => unknown> } = {},
 ): Promise<() => Promise<void>> {
-  const parsed = parseListenAddress(address);
-  const app = createApp({ registry, telemetryPath: o['web.telemetry-path'] as string, ...extra });
-  const server: Server = await listen(app, parsed, address);
-  const bound = server.address();
-  log.info({ address: typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : address }, 'listening');
-  return () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const parsed = addresses.map((a) => {
+    try {
+      return parseListenAddress(a);
+    } catch (err) {
+      throw new OptionError((err as Error).message, { cause: err });
+    }
+  });
+  const configFile = o['web.config.file'] as string | undefined;
+  const watcher = configFile ? await WebConfigWatcher.start(configFile, log) : undefined;
+  const stats = new HttpStats();
+  for (const family of webFamilies(stats, watcher)) family.register(registry);
+  const app = createApp({
+    registry,
+    telemetryPath: o['web.telemetry-path'] as string,
+    ...extra,
+    access: () => (watcher ? { headers: watcher.current.config.headers, auth: watcher.current.auth } : { headers: {} }),
+    stats,
+    onError: (err) => log.error({ err: err.message }, 'HTTP handler failed'),
+  });
+  const limits = {
+    readTimeoutMs: (o['web.read-timeout'] as number) * 1000,
+    maxConnections: o['web.max-connections'] as number,
+    maxHeaderSize: o['web.max-header-size'] as number,
+  };
+  const tls = () => watcher?.current.config.tls;
+  const servers: Server[] = [];
+  const close = async () => {
+    watcher?.close();
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
+  };
+  try {
+    for (const [i, address] of parsed.entries()) {
+      const server = await listen(app, address, addresses[i], limits, stats, tls);
+      servers.push(server);
+      const bound = server.address();
+      log.info({ address: typeof bound === 'object' && bound ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` : addresses[i], tls: Boolean(tls()) }, 'listening');
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  watcher?.onChange((next) => {
+    if (next.config.tls) for (const s of servers) applyTls(s as HttpsServer, next.config.tls);
+  });
+  return close;
 }

@@ -3,17 +3,20 @@ import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, type LandingSection } from '../http/landing.js';
+import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
 import { scoringCollector } from '../metrics/scoring-collector.js';
+import { stateCollector } from '../metrics/state-collector.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
 import { pipelineConfig } from './pipeline-config.js';
+import { StateKeeper } from './state-keeper.js';
 
-/** Default and largest `limit` of /api/anomalies. */
+/** Default and largest `limit` of /api/anomalies (larger values are capped). */
 const API_LIMIT = { default: 100, max: 1000 } as const;
 
 /** A pipeline with its metrics, API, landing page and output files, as `run` and `replay` serve it. */
@@ -28,12 +31,12 @@ export interface Service {
   api: Record<string, (q: Record<string, unknown>) => unknown>;
   /** Landing-page sections. */
   sections: () => LandingSection[];
-  /** Flushes and closes the anomaly log and the scores CSV. */
+  /** Saves the model state and flushes and closes the anomaly log and the scores CSV. */
   close(): Promise<void>;
 }
 
-/** Builds the pipeline with scoring and everything that reads it. */
-export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[]): Promise<Service> {
+/** Builds the pipeline with scoring and everything that reads it; `source` says on the landing page what is captured. */
+export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[], source: () => string): Promise<Service> {
   const modelFile = o['model.file'] as string | undefined;
   const pipeline = new Pipeline(pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined));
   const scoring = pipeline.scoring as Scoring;
@@ -45,6 +48,9 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     anomalyLog?.append(a);
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
+  const stateDir = o['model.state-dir'] as string | undefined;
+  const state = stateDir ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
+  if (state) scoring.onScores(() => state.afterWindow());
   const scoresPath = o['scores-out'] as string | undefined;
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
   if (scores) {
@@ -57,20 +63,19 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     scoring,
     maxHosts: o['hosts.max'] as number,
     logLinesLost: () => anomalyLog?.linesLost ?? 0,
+    state,
   };
-  const registry = createRegistry(ctx, [...CORE_COLLECTORS, scoringCollector as Collector<typeof ctx>]);
+  const registry = createRegistry(ctx, [...CORE_COLLECTORS, scoringCollector, stateCollector] as Collector<typeof ctx>[]);
   return {
     pipeline,
     scoring,
     registry,
     api: {
-      anomalies: (q) => {
-        const n = Number(q.limit ?? API_LIMIT.default);
-        return scoring.ring.recent(Number.isInteger(n) && n > 0 ? Math.min(n, API_LIMIT.max) : API_LIMIT.default);
-      },
+      anomalies: (q) => scoring.ring.recent(parseQuery(q, { limit: { min: 1, ...API_LIMIT } }).limit),
     },
-    sections: () => landingSections(captures(pipeline), scoring),
+    sections: () => landingSections(source(), captures(pipeline), scoring),
     close: async () => {
+      await state?.close();
       await anomalyLog?.close();
       await scores?.close();
     },
@@ -78,7 +83,7 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
 }
 
 /** Capture status, model state and recent anomalies for the landing page. */
-function landingSections(captures: readonly CaptureState[], scoring: Scoring): LandingSection[] {
+function landingSections(source: string, captures: readonly CaptureState[], scoring: Scoring): LandingSection[] {
   const d = scoring.detector;
   const rows = captures
     .map((c) => `<tr><td>${escapeHtml(c.iface)}</td><td class="${c.up ? 'up' : 'down'}">${c.up ? 'up' : 'down'}</td><td>${c.received}</td><td>${c.dropped + c.ifDropped}</td></tr>`)
@@ -91,7 +96,7 @@ function landingSections(captures: readonly CaptureState[], scoring: Scoring): L
     )
     .join('');
   return [
-    { title: 'Capture', html: `<table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` },
+    { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` },
     {
       title: 'Model',
       html: `<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,

@@ -1,3 +1,6 @@
+/** 2^-r for every register value (ranks never exceed 33), so estimates need no Math.pow. */
+const INVERSE_POWERS = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
+
 /**
  * A bank of small HyperLogLog sketches (Flajolet et al. 2007) for distinct
  * counts, one per slot, in one preallocated register array. Relative standard
@@ -37,7 +40,7 @@ export class HllBank {
     let zeros = 0;
     for (let i = 0; i < this.m; i++) {
       const r = this.registers[base + i];
-      sum += 2 ** -r;
+      sum += INVERSE_POWERS[r];
       if (r === 0) zeros++;
     }
     const raw = this.alphaMM / sum;

@@ -217,9 +217,10 @@ export class HostWindows {
 
   /** Called when a flow leaves the table (durations, handshake completion, RST). */
   flowEnded(flow: FlowRecord): void {
-    const version = parseIpWords(flow.src, this.key.subarray(1, 5));
+    const version = parseIpWords(flow.src, addressScratch);
     if (version === 0) return;
     this.key[0] = version;
+    setAddress(this.key, 1, version, addressScratch);
     const h = this.hosts.find(this.key);
     if (h < 0) return;
     this.acc[h * N_ACC + DUR_SUM] += Math.max(0, flow.last - flow.first);
@@ -459,6 +460,8 @@ function setAddress(key: Uint32Array, at: number, version: number, words: Uint32
 }
 
 const scratch = new Uint32Array(HOST_KEY);
+/** Address words of an ended flow's initiator (a subarray per flow would allocate). */
+const addressScratch = new Uint32Array(4);
 
 /** Hash of an address as a host key, for hosts that have no table entry. */
 function hashAddress(version: number, words: Uint32Array): number {

@@ -6,14 +6,24 @@
 export function parseIpWords(text: string, out: Uint32Array): number {
   out.fill(0, 0, 4);
   if (!text.includes(':')) {
-    const parts = text.split('.');
-    if (parts.length !== 4) return 0;
+    // Dotted quad: four parts of 1-3 digits, each at most 255 (a char-code scan: this runs once per ended flow).
     let w = 0;
-    for (const part of parts) {
-      const v = /^\d{1,3}$/.test(part) ? Number(part) : 256;
-      if (v > 255) return 0;
-      w = w * 256 + v;
+    let part = 0;
+    let digits = 0;
+    let parts = 0;
+    for (let i = 0; i <= text.length; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+      if (c >= 0x30 && c <= 0x39) {
+        part = part * 10 + c - 0x30;
+        if (++digits > 3) return 0;
+      } else if (c === 0x2e && digits > 0 && part <= 255 && ++parts <= 4) {
+        w = w * 256 + part;
+        part = digits = 0;
+      } else {
+        return 0;
+      }
     }
+    if (parts !== 4) return 0;
     out[0] = w;
     return 4;
   }

@@ -20,6 +20,8 @@ export class WordTable {
   private readonly free: Int32Array;
   private freeTop = 0;
   private count = 0;
+  /** One past the highest entry id handed out since the last clear. */
+  private issued = 0;
 
   /** @param capacity maximum entries; @param width words per key. */
   constructor(capacity: number, width: number) {
@@ -35,7 +37,9 @@ export class WordTable {
     this.hashes = new Uint32Array(capacity);
     this.bucketOf = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
-    this.clear();
+    this.buckets.fill(-1);
+    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
+    this.freeTop = capacity;
   }
 
   /** Number of entries. */
@@ -45,11 +49,15 @@ export class WordTable {
 
   /** Removes every entry. */
   clear(): void {
-    this.buckets.fill(-1);
+    // Only ids below `issued` were ever in a bucket or pushed back on the free
+    // stack, so only their buckets and the stack's top `issued` slots need resetting
+    // (a stale bucketOf of a removed id points at a bucket that is cleared anyway).
+    for (let e = 0; e < this.issued; e++) this.buckets[this.bucketOf[e]] = -1;
     // Pop order hands out ids 0, 1, 2, ... after a clear.
-    for (let i = 0; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
+    for (let i = this.capacity - this.issued; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
     this.freeTop = this.capacity;
     this.count = 0;
+    this.issued = 0;
   }
 
   /** Entry id of the key at key[at..at+width), or -1. */
@@ -66,6 +74,7 @@ export class WordTable {
   insert(key: Uint32Array, at = 0): number {
     if (this.freeTop === 0) return -1;
     const e = this.free[--this.freeTop];
+    if (e >= this.issued) this.issued = e + 1;
     const h = hashWords(key, at, this.width);
     let b = h & this.mask;
     while (this.buckets[b] >= 0) b = (b + 1) & this.mask;

@@ -56,7 +56,12 @@ export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
 /** Flow end reasons, also the `reason` label values of the evictions counter, in reason-id order. */
 export const END_REASONS: readonly FlowEndReason[] = ['idle', 'active', 'tcp_end', 'evicted', 'flush'];
 
-const REASON_INDEX = { idle: 0, active: 1, tcp_end: 2, evicted: 3, flush: 4 } as const;
+// END_REASONS indices; the packet path passes these rather than the strings.
+const END_IDLE = 0;
+const END_ACTIVE = 1;
+const END_TCP = 2;
+const END_EVICTED = 3;
+const END_FLUSH = 4;
 
 // Timeout classes; each has its own LRU list so the oldest flow of a class is always at its head.
 const CLASS_TCP = 0;
@@ -97,7 +102,7 @@ export class FlowTable {
   lastNew = false;
 
   readonly capacity: number;
-  private readonly timeouts: FlowTimeouts;
+  private readonly activeTimeout: number;
   private readonly classTimeout: Float64Array;
   private readonly sink: FlowSink;
 
@@ -126,7 +131,7 @@ export class FlowTable {
   constructor(capacity: number, timeouts: FlowTimeouts, sink: FlowSink) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
-    this.timeouts = timeouts;
+    this.activeTimeout = timeouts.active;
     this.sink = sink;
     this.classTimeout = Float64Array.of(timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.icmp, timeouts.other);
     const records = new ArrayBuffer(capacity * RECORD_BYTES);
@@ -153,8 +158,8 @@ export class FlowTable {
     const h = this.hashKey(pkt.ipVersion, pkt.ipProto);
     const f64 = this.f64;
     let slot = this.find(h, pkt.ipVersion, pkt.ipProto);
-    if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.timeouts.active) {
-      this.end(slot, 'active');
+    if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.activeTimeout) {
+      this.end(slot, END_ACTIVE);
       slot = -1;
     }
     const isNew = slot < 0;
@@ -194,7 +199,7 @@ export class FlowTable {
     for (let c = 0; c < CLASSES; c++) {
       const limit = now - this.classTimeout[c];
       for (let s = this.head[c]; s >= 0 && this.f64[s * D + F_LAST] <= limit; s = this.head[c]) {
-        this.end(s, c === CLASS_TCP_CLOSED ? 'tcp_end' : 'idle');
+        this.end(s, c === CLASS_TCP_CLOSED ? END_TCP : END_IDLE);
       }
     }
   }
@@ -202,35 +207,46 @@ export class FlowTable {
   /** Ends every flow in the table (end of a replay or shutdown). */
   flush(): void {
     for (let c = 0; c < CLASSES; c++) {
-      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, 'flush');
+      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, END_FLUSH);
     }
   }
 
   /** Fills kA/kB/kPortA/kPortB in canonical order and sets kSwapped when the packet's source is endpoint B. */
   private key(pkt: DecodedPacket): void {
-    const words = pkt.ipVersion === 4 ? 1 : 4;
-    let sp: number;
-    let dp: number;
+    let sp = 0;
+    let dp = 0;
     const proto = pkt.ipProto;
-    if ((proto === PROTO_ICMP || proto === PROTO_ICMPV6) && pkt.hasL4) {
-      // ICMP flows are keyed by type and identifier; echo request and reply share a key.
-      const t = icmpKeyType(proto, pkt.icmpType);
-      sp = dp = (t << 16) | pkt.icmpId;
-    } else if (pkt.hasL4 && (proto === PROTO_TCP || proto === PROTO_UDP)) {
-      sp = pkt.srcPort;
-      dp = pkt.dstPort;
-    } else {
-      sp = dp = 0;
+    if (pkt.hasL4) {
+      if (proto === PROTO_TCP || proto === PROTO_UDP) {
+        sp = pkt.srcPort;
+        dp = pkt.dstPort;
+      } else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
+        // ICMP flows are keyed by type and identifier; echo request and reply share a key.
+        sp = dp = (icmpKeyType(proto, pkt.icmpType) << 16) | pkt.icmpId;
+      }
     }
-    let cmp = 0;
-    for (let i = 0; i < words && cmp === 0; i++) cmp = pkt.src[i] - pkt.dst[i];
-    if (cmp === 0) cmp = sp - dp;
-    const swap = cmp > 0;
-    const a = swap ? pkt.dst : pkt.src;
-    const b = swap ? pkt.src : pkt.dst;
-    for (let i = 0; i < 4; i++) {
-      this.kA[i] = i < words ? a[i] : 0;
-      this.kB[i] = i < words ? b[i] : 0;
+    const s = pkt.src;
+    const d = pkt.dst;
+    const kA = this.kA;
+    const kB = this.kB;
+    let swap: boolean;
+    if (pkt.ipVersion === 4) {
+      const s0 = s[0];
+      const d0 = d[0];
+      swap = s0 > d0 || (s0 === d0 && sp > dp);
+      kA[0] = swap ? d0 : s0;
+      kB[0] = swap ? s0 : d0;
+      kA[1] = kA[2] = kA[3] = kB[1] = kB[2] = kB[3] = 0;
+    } else {
+      let cmp = 0;
+      for (let i = 0; i < 4 && cmp === 0; i++) cmp = s[i] - d[i];
+      swap = cmp > 0 || (cmp === 0 && sp > dp);
+      const a = swap ? d : s;
+      const b = swap ? s : d;
+      for (let i = 0; i < 4; i++) {
+        kA[i] = a[i];
+        kB[i] = b[i];
+      }
     }
     this.kPortA = swap ? dp : sp;
     this.kPortB = swap ? sp : dp;
@@ -238,10 +254,16 @@ export class FlowTable {
   }
 
   private hashKey(version: number, proto: number): number {
+    const kA = this.kA;
+    const kB = this.kB;
     let h = Math.imul(version * 256 + proto, 0x9e3779b1);
-    for (let i = 0; i < 4; i++) {
-      h = Math.imul(h ^ this.kA[i], 0x85ebca6b);
-      h = Math.imul(h ^ this.kB[i], 0xc2b2ae35);
+    h = Math.imul(h ^ kA[0], 0x85ebca6b);
+    h = Math.imul(h ^ kB[0], 0xc2b2ae35);
+    if (version !== 4) {
+      for (let i = 1; i < 4; i++) {
+        h = Math.imul(h ^ kA[i], 0x85ebca6b);
+        h = Math.imul(h ^ kB[i], 0xc2b2ae35);
+      }
     }
     h = Math.imul(h ^ this.kPortA, 0x27d4eb2f);
     h = Math.imul(h ^ this.kPortB, 0x165667b1);
@@ -266,7 +288,7 @@ export class FlowTable {
   }
 
   private insert(h: number, version: number, proto: number, ts: number): number {
-    if (this.freeTop === 0) this.end(this.oldest(), 'evicted');
+    if (this.freeTop === 0) this.end(this.oldest(), END_EVICTED);
     const s = this.free[--this.freeTop];
     const o = s * W;
     const u = this.u32;
@@ -279,8 +301,9 @@ export class FlowTable {
     u[o + O_META] = version | (proto << 8) | ((this.kSwapped ? 0 : 1) << 16);
     u[o + O_HASH] = h;
     const d = s * D;
-    this.f64.fill(0, d + F_FWD_PACKETS, d + F_REV_BYTES + 1);
-    this.f64[d + F_FIRST] = this.f64[d + F_LAST] = ts;
+    const f64 = this.f64;
+    f64[d + F_FWD_PACKETS] = f64[d + F_REV_PACKETS] = f64[d + F_FWD_BYTES] = f64[d + F_REV_BYTES] = 0;
+    f64[d + F_FIRST] = f64[d + F_LAST] = ts;
     const b = h & this.mask;
     this.i32[o + O_CHAIN] = this.buckets[b];
     this.buckets[b] = s;
@@ -326,8 +349,8 @@ export class FlowTable {
     else this.tail[c] = p;
   }
 
-  /** Removes `slot` from the table and hands its record to the sink. */
-  private end(slot: number, reason: FlowEndReason): void {
+  /** Removes `slot` from the table and hands its record to the sink; `reason` is an END_REASONS index. */
+  private end(slot: number, reason: number): void {
     const record = this.record(slot, reason);
     this.unlink(slot);
     const i32 = this.i32;
@@ -341,11 +364,11 @@ export class FlowTable {
     }
     this.free[this.freeTop++] = slot;
     this.active--;
-    this.ended[REASON_INDEX[reason]]++;
+    this.ended[reason]++;
     this.sink.flowEnded(record);
   }
 
-  private record(slot: number, reason: FlowEndReason): FlowRecord {
+  private record(slot: number, reason: number): FlowRecord {
     const o = slot * W;
     const d = slot * D;
     const u = this.u32;
@@ -372,7 +395,7 @@ export class FlowTable {
       first: this.f64[d + F_FIRST],
       last: this.f64[d + F_LAST],
       flags: meta >>> 24,
-      reason,
+      reason: END_REASONS[reason],
     };
   }
 }

@@ -26,7 +26,7 @@ export function landingPage(version: string, links: readonly LandingLink[], sect
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
 <title>netscore</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}.down{color:#b00}.up{color:#070}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}td:not(:last-child){white-space:nowrap}.down{color:#b00}.up{color:#070}</style>
 </head><body><h1>netscore</h1><p>Network traffic capture-and-score exporter, version ${escapeHtml(version)}.</p>
 <ul>${items}</ul>${body}</body></html>
 `;

@@ -45,6 +45,20 @@ export interface DetectorOptions extends ThresholdOptions {
   topFeatures?: number;
 }
 
+/** What a restart needs to carry on without a new warm-up: model, generation and training reservoir. */
+export interface DetectorSnapshot {
+  /** The current model (undefined while warming). */
+  readonly model: DetectorModel | undefined;
+  /** Models used so far. */
+  readonly generation: number;
+  /** Packet time of the first window seen (NaN before one). */
+  readonly firstSeen: number;
+  /** Reservoir rows, row-major, each the transformed vector then the raw values. */
+  readonly reservoir: Float64Array;
+  /** Rows offered to the reservoir since its last aging. */
+  readonly offered: number;
+}
+
 /** Lifecycle state: collecting warm-up rows, or scoring with a model. */
 export type DetectorState = 'warming' | 'scoring';
 
@@ -121,6 +135,29 @@ export class Detector {
   /** The current model, for saving (undefined while warming). */
   get model(): DetectorModel | undefined {
     return this.current;
+  }
+
+  /** The state to save for a restart; the reservoir is a copy. */
+  snapshot(): DetectorSnapshot {
+    return {
+      model: this.current,
+      generation: this.generationCount,
+      firstSeen: this.firstSeen,
+      reservoir: this.reservoir.rows().slice(),
+      offered: this.reservoir.offered,
+    };
+  }
+
+  /** Carries on from a saved snapshot, replacing the model, generation and reservoir. */
+  restore(s: DetectorSnapshot): void {
+    if (s.reservoir.length % (2 * N_FEATURES) !== 0) throw new RangeError(`saved reservoir rows are not ${2 * N_FEATURES} values wide`);
+    if (s.model !== undefined && s.model.forest.params.nFeatures !== N_FEATURES) {
+      throw new RangeError(`saved model has ${s.model.forest.params.nFeatures} features, the schema has ${N_FEATURES}`);
+    }
+    this.reservoir.restore(s.reservoir, s.offered);
+    this.current = s.model;
+    this.generationCount = s.generation;
+    this.firstSeen = s.firstSeen;
   }
 
   /**

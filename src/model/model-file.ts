@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { IsolationForest } from './iforest.js';
 import type { IsolationForestParams } from './iforest.js';
 import type { IsolationTree } from './iforest-tree.js';
@@ -62,10 +61,7 @@ function quote(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/**
- * Writes the model atomically: a temporary file beside `path` is written and
- * fsynced, then renamed over `path`, so readers see the old or the new file.
- */
+/** Writes the model atomically (see writeFileAtomic), so readers see the old or the new file. */
 export async function saveModel(path: string, model: IsolationForest, meta: ModelMeta): Promise<void> {
   if (meta.schema.length !== model.params.nFeatures) {
     throw new Error(`${path}: schema has ${meta.schema.length} names but the model has ${model.params.nFeatures} features`);
@@ -81,23 +77,11 @@ export async function saveModel(path: string, model: IsolationForest, meta: Mode
     baseline: meta.baseline,
     trees: model.trees.map((tree) => Object.fromEntries(TREE_FIELDS.map(([name]) => [name, encode(tree[name])]))),
   };
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(`${JSON.stringify(doc)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomic(path, `${JSON.stringify(doc)}\n`);
   } catch (error) {
-    await unlink(tmp).catch(() => undefined);
     throw new Error(`${path}: cannot write model: ${(error as Error).message}`, { cause: error });
   }
-  // Persist the rename itself; a directory that cannot be fsynced is left to the OS.
-  const dir = await open(dirname(path), 'r').catch(() => undefined);
-  if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close());
 }
 
 /** Thrown for a file whose content is wrong; the message is one line without the path. */

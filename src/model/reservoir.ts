@@ -50,4 +50,22 @@ export class Reservoir {
   age(): void {
     this.seen = this.count;
   }
+
+  /** Rows offered since the start or the last age(), which sets the replacement rate. */
+  get offered(): number {
+    return this.seen;
+  }
+
+  /**
+   * Replaces the content with saved rows (row-major, as rows() returns them)
+   * and the saved offered count. A sample larger than the capacity keeps its
+   * first rows, which is still a uniform sample since slots fill at random.
+   */
+  restore(rows: Float64Array, offered: number): void {
+    if (rows.length % this.width !== 0) throw new RangeError(`saved reservoir has ${rows.length} values, not whole rows of ${this.width}`);
+    const count = Math.min(rows.length / this.width, this.capacity);
+    this.data.set(rows.subarray(0, count * this.width));
+    this.count = count;
+    this.seen = Math.max(count, Number.isSafeInteger(offered) ? offered : 0);
+  }
 }

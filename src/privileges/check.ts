@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-/** CAP_NET_ADMIN bit in the capability sets (linux/capability.h). */
-const CAP_NET_ADMIN = 12n;
-/** CAP_NET_RAW bit in the capability sets (linux/capability.h). */
-const CAP_NET_RAW = 13n;
+import { capabilitySet, captureCapabilityNames, readOwnStatus } from './credentials.js';
 
 /** The effective capabilities packet capture depends on. */
 export interface CaptureCapabilities {
@@ -15,10 +10,10 @@ export interface CaptureCapabilities {
 
 /** Reads the CapEff line of a /proc/<pid>/status text; undefined when absent. */
 export function parseCapEff(status: string): CaptureCapabilities | undefined {
-  const match = /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(status);
-  if (!match) return undefined;
-  const eff = BigInt(`0x${match[1]}`);
-  return { netRaw: ((eff >> CAP_NET_RAW) & 1n) === 1n, netAdmin: ((eff >> CAP_NET_ADMIN) & 1n) === 1n };
+  const eff = capabilitySet(status, 'CapEff');
+  if (eff === undefined) return undefined;
+  const held = captureCapabilityNames(eff);
+  return { netRaw: held.includes('CAP_NET_RAW'), netAdmin: held.includes('CAP_NET_ADMIN') };
 }
 
 /**
@@ -26,20 +21,11 @@ export function parseCapEff(status: string): CaptureCapabilities | undefined {
  * ["CAP_NET_RAW"]; empty when all are there or when they cannot be read
  * (not Linux), where opening the interface will tell.
  */
-export function missingCaptureCapabilities(promiscuous: boolean, status = readStatus()): string[] {
+export function missingCaptureCapabilities(promiscuous: boolean, status = readOwnStatus()): string[] {
   const caps = parseCapEff(status);
   if (!caps) return [];
   const missing: string[] = [];
   if (!caps.netRaw) missing.push('CAP_NET_RAW');
   if (promiscuous && !caps.netAdmin) missing.push('CAP_NET_ADMIN');
   return missing;
-}
-
-/** /proc/self/status, or '' where there is none. */
-function readStatus(): string {
-  try {
-    return readFileSync('/proc/self/status', 'utf8');
-  } catch {
-    return '';
-  }
 }

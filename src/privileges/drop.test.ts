@@ -1,5 +1,6 @@
 // Switching user changes the whole process, so it is tested in a child
-// process (src/source/live-process.test.ts); these cases leave ids alone.
+// process (src/source/live-process.test.ts, test/privileges/); these cases
+// leave ids alone.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { dropPrivileges } from './drop.js';

@@ -1,32 +1,58 @@
+import { loadPcapBinding } from '../source/pcap-binding.js';
+import { CaptureError } from '../source/source.js';
+import { CAPTURE_CAPABILITIES, CAPTURE_MASK, capabilitySet, captureCapabilityNames, readOwnStatus, readThreadStatuses } from './credentials.js';
 import { lookupUser } from './lookup-user.js';
 import type { UserIds } from './lookup-user.js';
 import { PrivilegeError } from './privilege-error.js';
+import { verifyCredentials } from './verify-credentials.js';
 
 /** Node has process.initgroups on POSIX, but @types/node no longer declares it. */
 type PosixProcess = NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };
+
+/** native/privileges.cc: switches user keeping the capabilities numbered in `keep`. */
+type SwitchUser = (name: string, uid: number, gid: number, keep: number[]) => void;
+
+/** The user a process switched to, and the capture capabilities it holds afterwards. */
+export interface DroppedPrivileges extends UserIds {
+  /** Effective capture capabilities after the switch, e.g. ["CAP_NET_RAW", "CAP_NET_ADMIN"]. */
+  capabilities: string[];
+}
 
 /**
  * Switches the whole process to `user` (name or uid): supplementary groups,
  * then gid, then uid, so that no step needs privileges the previous one
  * dropped. Meant to run after every capture handle was opened as root: open
- * handles keep working, while the kernel clears all capabilities on the
- * switch away from uid 0. Verifies the result, including that root cannot be
- * regained. A no-op when the process already runs as that user.
+ * handles keep working. On Linux with the addon, CAP_NET_RAW and CAP_NET_ADMIN
+ * (those of them the process holds) stay permitted and effective so that a
+ * failed capture can be reopened; every other capability leaves the bounding
+ * set too, and no_new_privs is set (native/privileges.cc). Verifies the
+ * result, including that root cannot be regained. A no-op when the process
+ * already runs as that user.
  */
-export function dropPrivileges(user: string): UserIds {
+export function dropPrivileges(user: string): DroppedPrivileges {
   const target = lookupUser(user);
   const { geteuid, getuid, getegid, getgid, initgroups, setgid, setuid } = process as PosixProcess;
   if (!geteuid || !getuid || !getegid || !getgid || !initgroups || !setgid || !setuid) {
     throw new PrivilegeError('switching user is not supported on this platform');
   }
-  if (geteuid() === target.uid && getuid() === target.uid) return target;
+  const held = () => ({ ...target, capabilities: captureCapabilityNames(capabilitySet(readOwnStatus(), 'CapEff') ?? 0n) });
+  if (geteuid() === target.uid && getuid() === target.uid) return held();
   if (geteuid() !== 0) {
     throw new PrivilegeError(`cannot switch to user ${target.name}: not running as root`);
   }
+  const switchUser = nativeSwitchUser();
+  // Only what the process holds can be kept: --capture.promiscuous=false runs with CAP_NET_RAW alone.
+  const keep = (capabilitySet(readOwnStatus(), 'CapPrm') ?? CAPTURE_MASK) & CAPTURE_MASK;
+  const keepBits = CAPTURE_CAPABILITIES.filter(([, bit]) => ((keep >> BigInt(bit)) & 1n) === 1n).map(([, bit]) => bit);
   try {
-    initgroups(target.name, target.gid);
-    setgid(target.gid);
-    setuid(target.uid);
+    if (switchUser) {
+      switchUser(target.name, target.uid, target.gid, keepBits);
+    } else {
+      // Without the addon the kernel clears every capability; moot for `run`, which cannot capture without it.
+      initgroups(target.name, target.gid);
+      setgid(target.gid);
+      setuid(target.uid);
+    }
   } catch (err) {
     throw new PrivilegeError(`cannot switch to user ${target.name}: ${(err as Error).message}`, { cause: err });
   }
@@ -40,7 +66,18 @@ export function dropPrivileges(user: string): UserIds {
   if (target.uid !== 0 && canRegainRoot(setuid)) {
     throw new PrivilegeError(`switching to user ${target.name} failed: root can still be regained`);
   }
-  return target;
+  if (switchUser && target.uid !== 0) verifyCredentials(target, keep, readOwnStatus(), readThreadStatuses());
+  return held();
+}
+
+/** switchUser of the addon; undefined where the addon is not built or not on Linux. */
+function nativeSwitchUser(): SwitchUser | undefined {
+  try {
+    return (loadPcapBinding() as { switchUser?: SwitchUser }).switchUser;
+  } catch (err) {
+    if (err instanceof CaptureError) return undefined;
+    throw err;
+  }
 }
 
 /** True when setuid(0) succeeds, i.e. the drop did not stick. */

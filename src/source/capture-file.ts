@@ -98,16 +98,28 @@ export class CaptureFileSource implements PacketSource {
     }
   }
 
-  /** Reads the file into one reused buffer; returns false if stopped early. */
+  /**
+   * Reads the file into two reused buffers: the next chunk is read (on the
+   * thread pool) while the parser works through the current one, so the
+   * packet path does not wait for I/O. Returns false if stopped early.
+   */
   private async runPlain(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
-    const buf = new Uint8Array(this.chunkSize);
+    const bufs = [new Uint8Array(this.chunkSize), new Uint8Array(this.chunkSize)];
     let position = 0;
-    for (;;) {
-      const { bytesRead } = await this.read(fh, buf, position);
-      if (bytesRead === 0) return true;
-      position += bytesRead;
-      this.bytesRead = position;
-      if (!(await this.deliver(parser, buf.subarray(0, bytesRead)))) return false;
+    let next = this.read(fh, bufs[0], position);
+    try {
+      for (let i = 0; ; i ^= 1) {
+        const { bytesRead } = await next;
+        if (bytesRead === 0) return true;
+        position += bytesRead;
+        // The parser never holds on to a drained chunk (a straddling record is copied), so the other buffer is free.
+        next = this.read(fh, bufs[i ^ 1], position);
+        this.bytesRead = position;
+        if (!(await this.deliver(parser, bufs[i].subarray(0, bytesRead)))) return false;
+      }
+    } finally {
+      // The file is closed next; let the read ahead finish first (its outcome no longer matters).
+      await next.catch(() => undefined);
     }
   }
 

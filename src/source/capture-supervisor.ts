@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CaptureStats, LiveSource } from './live-source.js';
+import { isInterfaceDown, LiveSource, type CaptureStats, type LiveSourceOptions } from './live-source.js';
 import { CaptureError, type PacketSink } from './source.js';
 
 /** Backoff between reopen attempts, in milliseconds: doubles from the first to the last. */
@@ -19,61 +19,95 @@ export interface SupervisorEvents {
  * back or `stop()` is called. Counters stay monotonic across reopens.
  */
 export class CaptureSupervisor {
+  /** Interface name. */
+  readonly iface: string;
   /** Whether the capture is currently delivering packets. */
   up = false;
-  private source: LiveSource;
+  private options: LiveSourceOptions;
+  /** The open source; undefined during an outage. */
+  private source: LiveSource | undefined;
   private stopped = false;
+  /** Counters of the sources that have failed and been closed. */
   private readonly base: CaptureStats = { received: 0, dropped: 0, ifDropped: 0 };
   private readonly wake = new AbortController();
 
-  /** @param make opens a new source for the interface (the first one is already open) */
+  /** Nothing is opened until open(), which also validates the options. */
   constructor(
-    first: LiveSource,
-    private readonly make: () => LiveSource,
+    options: LiveSourceOptions,
     private readonly events: SupervisorEvents,
   ) {
-    this.source = first;
+    this.iface = options.interface;
+    this.options = { ...options };
   }
 
-  /** Interface name. */
-  get iface(): string {
-    return this.source.name;
+  /**
+   * Opens the interface (call it before dropping privileges); resolves to
+   * libpcap's activation warning, if any. A missing interface, bad filter or
+   * missing permission throws a CaptureError; an interface that exists but is
+   * down starts an outage instead (reported with `down`, retried by run()).
+   */
+  open(): string | undefined {
+    const source = new LiveSource(this.options);
+    try {
+      source.open();
+    } catch (err) {
+      if (!isInterfaceDown(err)) throw err;
+      this.events.down(this.iface, (err as Error).message);
+      return undefined;
+    }
+    this.source = source;
+    return source.warning;
   }
 
   /** Cumulative counters over every handle opened so far. */
   stats(): CaptureStats {
-    const s = this.source.stats();
+    const s = this.source?.stats() ?? { received: 0, dropped: 0, ifDropped: 0 };
     return { received: this.base.received + s.received, dropped: this.base.dropped + s.dropped, ifDropped: this.base.ifDropped + s.ifDropped };
+  }
+
+  /**
+   * Replaces the BPF filter (undefined: none) on the open handle and for
+   * later reopens. A bad filter throws a CaptureError and changes nothing.
+   */
+  setFilter(filter: string | undefined): void {
+    this.source?.setFilter(filter);
+    this.options = { ...this.options, filter };
   }
 
   /** Captures into `sink` until stop(); resolves then. Never rejects on capture failures. */
   async run(sink: PacketSink): Promise<void> {
     let delay: number = BACKOFF_MS.first;
-    let outage = false;
     while (!this.stopped) {
-      try {
-        if (outage) {
-          this.source = this.make();
-          this.source.open();
-          outage = false;
-          delay = BACKOFF_MS.first;
-          this.events.up(this.iface);
+      if (this.source === undefined) {
+        await sleep(delay, undefined, { signal: this.wake.signal }).catch(() => undefined);
+        if (this.stopped) break;
+        delay = Math.min(delay * 2, BACKOFF_MS.max);
+        const source = new LiveSource(this.options);
+        try {
+          source.open();
+        } catch (err) {
+          // Still gone or down: the outage was reported once already.
+          if (!(err instanceof CaptureError)) throw err;
+          continue;
         }
+        this.source = source;
+        delay = BACKOFF_MS.first;
+        this.events.up(this.iface);
+      }
+      try {
         this.up = true;
         await this.source.run(sink);
         this.up = false;
       } catch (err) {
         this.up = false;
         if (!(err instanceof CaptureError)) throw err;
+        // run() has closed the handle, so these are its final counters.
         const s = this.source.stats();
         this.base.received += s.received;
         this.base.dropped += s.dropped;
         this.base.ifDropped += s.ifDropped;
-        this.source.close();
-        if (!outage) this.events.down(this.iface, err.message);
-        outage = true;
-        await sleep(delay, undefined, { signal: this.wake.signal }).catch(() => undefined);
-        delay = Math.min(delay * 2, BACKOFF_MS.max);
+        this.source = undefined;
+        this.events.down(this.iface, err.message);
       }
     }
   }
@@ -82,6 +116,6 @@ export class CaptureSupervisor {
   stop(): void {
     this.stopped = true;
     this.wake.abort();
-    this.source.stop();
+    this.source?.stop();
   }
 }

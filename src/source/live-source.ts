@@ -1,3 +1,5 @@
+import { linkState } from './link-state.js';
+import { Counter32 } from './counter32.js';
 import { PacketView } from './packet-view.js';
 import { loadPcapBinding } from './pcap-binding.js';
 import type { PcapHandle, PcapStats } from './pcap-binding.js';
@@ -25,6 +27,9 @@ export interface LiveSourceOptions {
 /** Capture counters of one interface. */
 export type CaptureStats = PcapStats;
 
+/** How often a running capture reads its counters: more than once per 2^32 packets (over 4 minutes even at 15 M packets/s), so every wrap is seen. */
+const STATS_POLL_MS = 60_000;
+
 /** Bytes of the per-record header in the batch buffer (4 × u32). */
 const RECORD_HEADER = 16;
 
@@ -38,19 +43,20 @@ const PERMISSION =
 export class LiveSource implements PacketSource {
   /** The interface name. */
   readonly name: string;
-  readonly #options: LiveSourceOptions;
+  #options: LiveSourceOptions;
   #handle: PcapHandle | undefined;
   #linktype = 0;
   #warning: string | undefined;
   #stopped = false;
   #last: CaptureStats = { received: 0, dropped: 0, ifDropped: 0 };
+  readonly #wide = { received: new Counter32(), dropped: new Counter32(), ifDropped: new Counter32() };
   /** Settles the promise of the current run(); undefined when not running. */
   #finish: ((error?: Error) => void) | undefined;
 
   /** Validates the options; nothing is opened until open() or run(). */
   constructor(options: LiveSourceOptions) {
     this.name = options.interface;
-    this.#options = options;
+    this.#options = { ...options };
     const fail = (what: string) => {
       throw new CaptureError(`capture on ${options.interface}: ${what}`);
     };
@@ -129,8 +135,16 @@ export class LiveSource implements PacketSource {
     view.iface = this.name;
 
     return new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        try {
+          this.stats();
+        } catch {
+          // A vanished interface fails the capture itself, which reports it.
+        }
+      }, STATS_POLL_MS).unref();
       this.#finish = (error) => {
         this.#finish = undefined;
+        clearInterval(poll);
         this.close();
         if (error) reject(error);
         else resolve();
@@ -156,10 +170,30 @@ export class LiveSource implements PacketSource {
         }
       };
       const onError = (message: string): void => {
-        this.#finish?.(new CaptureError(`capture on ${this.name}: ${message}`));
+        // When the interface goes down or away, the poll may see only a socket
+        // error before libpcap does; say which, in libpcap's words.
+        const state = linkState(this.name);
+        const why = state === 'down' ? 'The interface went down' : state === 'absent' ? 'The interface disappeared' : message;
+        this.#finish?.(new CaptureError(`capture on ${this.name}: ${why}`));
       };
       handle.start(onBatch, onError);
     });
+  }
+
+  /**
+   * Replaces the BPF filter (undefined: none) on the open handle, effective
+   * for the next packet delivered, and for a later open(). A bad filter
+   * throws a CaptureError and leaves the current filter in place.
+   */
+  setFilter(filter: string | undefined): void {
+    if (this.#handle) {
+      try {
+        this.#handle.setFilter(filter ?? '');
+      } catch (err) {
+        throw this.#wrap(err);
+      }
+    }
+    this.#options.filter = filter;
   }
 
   /** Stops a running capture after the packet being delivered; a later run() resolves at once. */
@@ -168,9 +202,9 @@ export class LiveSource implements PacketSource {
     if (this.#finish) this.#finish();
   }
 
-  /** Kernel counters; after the handle is closed, the last values read. */
+  /** Kernel counters (widened past libpcap's 32 bits); after the handle is closed, the last values read. */
   stats(): CaptureStats {
-    if (this.#handle) this.#last = this.#handle.stats();
+    if (this.#handle) this.#read(this.#handle);
     return { ...this.#last };
   }
 
@@ -179,7 +213,7 @@ export class LiveSource implements PacketSource {
     const handle = this.#handle;
     if (!handle) return;
     try {
-      this.#last = handle.stats();
+      this.#read(handle);
     } catch {
       // The interface may be gone; the previous counters stay.
     }
@@ -187,10 +221,21 @@ export class LiveSource implements PacketSource {
     handle.close();
   }
 
-  /** One-line CaptureError from a binding error. */
+  #read(handle: PcapHandle): void {
+    const raw = handle.stats();
+    const w = this.#wide;
+    this.#last = { received: w.received.read(raw.received), dropped: w.dropped.read(raw.dropped), ifDropped: w.ifDropped.read(raw.ifDropped) };
+  }
+
+  /** One-line CaptureError from a binding error; the binding's `code` stays on `cause`. */
   #wrap(err: unknown): CaptureError {
     const code = (err as { code?: string }).code;
     const message = code === 'PERM_DENIED' || code === 'PROMISC_PERM_DENIED' ? PERMISSION : (err as Error).message;
     return new CaptureError(`capture on ${this.name}: ${message}`, { cause: err });
   }
+}
+
+/** True when `err` is the CaptureError of opening an interface that exists but is down. */
+export function isInterfaceDown(err: unknown): boolean {
+  return err instanceof CaptureError && (err.cause as { code?: string } | undefined)?.code === 'IFACE_NOT_UP';
 }

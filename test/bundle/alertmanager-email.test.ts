@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
-import { startAlertmanager, stopAll, waitFor, type AlertmanagerHandle } from './prom-harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { startAlertmanager, stopAll, type AlertmanagerHandle } from './prom-harness.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const critical = {

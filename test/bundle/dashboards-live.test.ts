@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startPrometheus, stopAll, waitFor, type PrometheusHandle } from './prom-harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { REPO_ROOT, startPrometheus, stopAll, type PrometheusHandle } from './prom-harness.js';
 import { startReplay, synthesize, trainBenignModel, type NetscoreReplay } from './netscore-proc.js';
 
 type Json = Record<string, any>;

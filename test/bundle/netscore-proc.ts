@@ -3,12 +3,12 @@
  * attacks and replay it through the real netscore CLI (dist/cli/main.js,
  * built with `npm run build`) serving metrics on a free port.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, REPO_ROOT, waitFor } from './prom-harness.js';
-
-export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+import { CLI, start } from '../cli/spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** One injected attack of a synth labels file. */
 export interface SynthAttack {
@@ -33,40 +33,30 @@ export function synthesize(dir: string, { duration = '900', attacks = 'all', see
 export interface NetscoreReplay {
   /** 127.0.0.1:port, the scrape target. */
   address: string;
+  /** Resolves to the exit status when the replay has ended (or was stopped). */
+  exit: Promise<number | null>;
   logs(): string;
   stop(): Promise<void>;
 }
 
 /** Starts `netscore replay FILE --replay.speed=SPEED --web.listen-address=127.0.0.1:PORT` and waits for /metrics. */
 export async function startReplay(pcap: string | string[], speed: number, extraArgs: string[] = []): Promise<NetscoreReplay> {
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'replay', ...[pcap].flat(), `--replay.speed=${speed}`, `--web.listen-address=${address}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-100_000)));
-  child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-100_000)));
-  let exited = false;
-  const done = new Promise<void>((res) => child.on('exit', () => {
-    exited = true;
-    res();
-  }));
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await done;
-    clearTimeout(t);
-  };
+  const address = `127.0.0.1:${await freePort()}`;
+  const ns = start(['replay', ...[pcap].flat(), `--replay.speed=${speed}`, `--web.listen-address=${address}`, ...extraArgs]);
+  const logs = () => ns.stdout() + ns.stderr();
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`netscore exited: ${out}`);
-      return (await fetch(`http://${address}/metrics`)).ok;
-    }, { timeoutMs: 20_000, what: 'netscore /metrics' });
+    await waitFor(
+      async () => {
+        if (!ns.running) throw new Error(`netscore exited: ${logs()}`);
+        return (await fetch(`http://${address}/metrics`)).ok;
+      },
+      { timeoutMs: 20_000, what: 'netscore /metrics' },
+    );
   } catch (err) {
-    await stop();
+    await ns.stop();
     throw err;
   }
-  return { address, logs: () => out, stop };
+  return { address, exit: ns.exit, logs, stop: () => ns.stop() };
 }
 
 /** Trains a model on a benign synth capture (seed 100) with `netscore train`; returns the model path. */

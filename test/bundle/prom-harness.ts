@@ -9,20 +9,21 @@
  *   await stopAll(prom, am);
  *
  * Prometheus: the shipped prometheus/prometheus.yml with scrape and evaluation
- * interval 1s, a single job "netscore" scraping `target`, the shipped rule
+ * interval 1s, a single job "netscore" scraping `target` (one or more), the shipped rule
  * files (absolute paths) and `--rules.alert.resend-delay=1s`.
  * Alertmanager: the shipped prometheus/alertmanager.yml with
  * global.smtp_smarthost = 127.0.0.1:<smtpPort> and the shipped templates.
  * Both listen on 127.0.0.1 on a free port and keep their data in a temp dir
  * that stop() removes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startProcess, type Running } from '../support/child.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** Repository root (two levels above test/bundle). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,98 +34,15 @@ export const PROM_DIR = join(REPO_ROOT, 'prometheus');
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 
-/** A free TCP port on 127.0.0.1 (free when checked; bind soon after). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') {
-        srv.close();
-        rej(new Error('no port'));
-        return;
-      }
-      srv.close(() => res(addr.port));
-    });
-  });
-}
+/** Output of a server process, both streams. */
+const logsOf = (p: Running) => p.stdout() + p.stderr();
 
-/** Polls `fn` until it returns a value other than undefined/false/null; rejects after timeoutMs. */
-export async function waitFor<T>(
-  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  { timeoutMs = 30_000, intervalMs = 250, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== null && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) {
-      const why = lastErr instanceof Error ? ` (last error: ${lastErr.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** A running child process with captured output. */
-class Proc {
-  private out = '';
-  private exited: Promise<number | null>;
-  private done = false;
-
-  constructor(
-    readonly name: string,
-    readonly child: ChildProcess,
-  ) {
-    const keep = (b: Buffer) => {
-      this.out += b.toString();
-      if (this.out.length > 200_000) this.out = this.out.slice(-100_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((res) => {
-      child.on('exit', (code) => {
-        this.done = true;
-        res(code);
-      });
-      child.on('error', (err) => {
-        this.out += `\nspawn error: ${err.message}`;
-        this.done = true;
-        res(null);
-      });
-    });
-  }
-
-  get running(): boolean {
-    return !this.done;
-  }
-
-  logs(): string {
-    return this.out;
-  }
-
-  async stop(): Promise<void> {
-    if (this.done) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-async function startAndWaitReady(name: string, bin: string, args: string[], readyUrl: string, timeoutMs: number): Promise<Proc> {
-  const proc = new Proc(name, spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+async function startAndWaitReady(name: string, bin: string, args: string[], readyUrl: string, timeoutMs: number): Promise<Running> {
+  const proc = startProcess(bin, args);
   try {
     await waitFor(
       async () => {
-        if (!proc.running) throw new Error(`${name} exited:\n${proc.logs()}`);
+        if (!proc.running) throw new Error(`${name} exited:\n${logsOf(proc)}`);
         const r = await fetch(readyUrl);
         return r.ok;
       },
@@ -132,7 +50,7 @@ async function startAndWaitReady(name: string, bin: string, args: string[], read
     );
   } catch (err) {
     await proc.stop();
-    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${proc.logs()}`);
+    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${logsOf(proc)}`);
   }
   return proc;
 }
@@ -182,8 +100,8 @@ export interface PrometheusHandle {
 
 /** Options of startPrometheus. */
 export interface StartPrometheusOptions {
-  /** host:port of the netscore exporter to scrape as job "netscore". */
-  target: string;
+  /** host:port of the netscore exporter(s) to scrape as job "netscore". */
+  target: string | readonly string[];
   /** host:port of an Alertmanager; without it, no alerting section. */
   alertmanager?: string;
   /** Scrape and evaluation interval (default 1s). */
@@ -204,7 +122,7 @@ export async function prometheusTestConfig(opts: Pick<StartPrometheusOptions, 't
   cfg.rule_files = (cfg.rule_files as string[]).map((f) => (isAbsolute(f) ? f : join(PROM_DIR, f)));
   const job = (cfg.scrape_configs as Record<string, any>[]).find((j) => j.job_name === 'netscore');
   if (!job) throw new Error('prometheus.yml has no job "netscore"');
-  cfg.scrape_configs = [{ ...job, static_configs: [{ targets: [opts.target] }] }];
+  cfg.scrape_configs = [{ ...job, static_configs: [{ targets: [opts.target].flat() }] }];
   if (opts.alertmanager) {
     cfg.alerting = { alertmanagers: [{ static_configs: [{ targets: [opts.alertmanager] }] }] };
   } else {
@@ -221,7 +139,7 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
   const configPath = join(dir, 'prometheus.yml');
   await writeFile(configPath, stringifyYaml(await prometheusTestConfig(opts)));
   const url = `http://127.0.0.1:${port}`;
-  let proc: Proc;
+  let proc: Running;
   try {
     proc = await startAndWaitReady(
       'prometheus',
@@ -276,7 +194,7 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
     async targets() {
       return (await api<{ activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] }>('targets')).activeTargets;
     },
-    logs: () => proc.logs(),
+    logs: () => logsOf(proc),
     async stop() {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });
@@ -335,7 +253,7 @@ export async function startAlertmanager(opts: StartAlertmanagerOptions): Promise
   const configPath = join(dir, 'alertmanager.yml');
   await writeFile(configPath, stringifyYaml(await alertmanagerTestConfig(opts)));
   const url = `http://127.0.0.1:${port}`;
-  let proc: Proc;
+  let proc: Running;
   try {
     proc = await startAndWaitReady(
       'alertmanager',
@@ -370,7 +288,7 @@ export async function startAlertmanager(opts: StartAlertmanagerOptions): Promise
       const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       if (!r.ok) throw new Error(`alertmanager post: HTTP ${r.status} ${await r.text()}`);
     },
-    logs: () => proc.logs(),
+    logs: () => logsOf(proc),
     async stop() {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });

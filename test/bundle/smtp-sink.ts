@@ -5,7 +5,7 @@
  */
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { waitFor } from './prom-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** A running sink. */
 export interface SmtpSink {

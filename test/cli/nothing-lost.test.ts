@@ -10,7 +10,9 @@ import { OPTIONS, resolveOptions } from '../../src/cli/options.js';
 import { replayFiles } from '../../src/cli/replay.js';
 import { StageError } from '../../src/pipeline/stage-error.js';
 import { synthCapture, trainedModel } from './captures.js';
-import { freePort, runCli, sample, start, total, waitFor } from './spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitForHttp } from '../support/wait-for.js';
+import { runCli, sample, start, total } from './spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-nothing-lost-'));
 let model = '';
@@ -162,7 +164,7 @@ describe.skipIf(!root || !built)('a stage that throws stops `run` (live capture 
       })),
     );
     try {
-      await waitFor(`http://127.0.0.1:${web}/healthz`);
+      await waitForHttp(`http://127.0.0.1:${web}/healthz`);
       for (const until = Date.now() + 60_000; !exited && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
         for (const s of sockets) s.send(Buffer.alloc(32), target, '127.0.0.1');
       }

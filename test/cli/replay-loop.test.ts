@@ -2,7 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../src/source/capture-file.js';
 import { PCAPS } from '../oracle/manifest.js';
-import { freePort, runCli, sample, start, total, waitFor } from './spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitForHttp } from '../support/wait-for.js';
+import { runCli, sample, start, total } from './spawn.js';
 
 // MANIFEST.csv: 12 packets, 10707 bytes, all outer IPv4/UDP (VXLAN).
 const file = path.join(PCAPS, 'decode', 'tunnel-vxlan-http.pcap');
@@ -20,7 +22,7 @@ describe('replay --replay.loop', () => {
     const port = await freePort();
     const ns = start(['replay', '--replay.loop=0', '--replay.speed=100', '--log.level=error', `--web.listen-address=127.0.0.1:${port}`, file]);
     try {
-      await waitFor(`http://127.0.0.1:${port}/healthz`);
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`);
       let text = '';
       for (const until = Date.now() + 30_000; total(text, 'netscore_packets_total') < 10 * 12 && Date.now() < until; ) {
         await new Promise((r) => setTimeout(r, 100));

@@ -27,6 +27,10 @@ describe('netscore replay (process)', () => {
     [['replay', '/nonexistent/x.pcap'], 1, /^netscore: \/nonexistent\/x\.pcap: .+\n$/],
     [['replay', '--flow.max=lots', 'x.pcap'], 2, /^netscore: invalid value for --flow\.max: "lots" \(want an integer\)\n$/],
     [['replay', '--bogus-flag=1', 'x.pcap'], 2, /^netscore: Unknown argument: bogus-flag\n$/],
+    // The unknown flag swallows the file as its value; the flag is still what gets named.
+    [['replay', '--bogus-flag', 'x.pcap'], 2, /^netscore: Unknown argument: bogus-flag\n$/],
+    [['train', '--model.out', 'm.json', '--bogus-flag', 'x.pcap'], 2, /^netscore: Unknown argument: bogus-flag\n$/],
+    [['train', '--model.out', 'm.json'], 2, /^netscore: Not enough non-option arguments/],
     [['replay', '--log.format=xml', 'x.pcap'], 2, /^netscore: invalid value for --log\.format: "xml" \(want one of logfmt, json\)\n$/],
   ])('%j fails with one line and exit %i', async (args, status, message) => {
     const { code, stderr } = await runCli(args as string[]);

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, freePort, runCli, sample, start, waitFor } from './spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitForHttp } from '../support/wait-for.js';
+import { CLI, runCli, sample, start } from './spawn.js';
 
 const root = process.getuid?.() === 0;
 const built = existsSync(path.resolve(import.meta.dirname, '..', '..', 'build', 'Release', 'netscore_pcap.node'));
@@ -26,7 +28,7 @@ describe.skipIf(!root || !built)('netscore run (live capture on lo, as root)', (
       'run', '--capture.interface=lo', `--capture.filter=udp port ${target}`, `--web.listen-address=127.0.0.1:${web}`,
       `--anomaly.log-file=${logFile}`, '--log.level=error',
     ]);
-    await waitFor(`http://127.0.0.1:${web}/healthz`);
+    await waitForHttp(`http://127.0.0.1:${web}/healthz`);
     await sendUdp(target, 50, 100);
     await new Promise((r) => setTimeout(r, 800));
     const text = await (await fetch(`http://127.0.0.1:${web}/metrics`)).text();
@@ -46,7 +48,7 @@ describe.skipIf(!root || !built)('netscore run (live capture on lo, as root)', (
   it('drops to --run-as after opening the capture', async () => {
     const web = await freePort();
     const ns = start(['run', '--capture.interface=lo', '--run-as=nobody', `--web.listen-address=127.0.0.1:${web}`, '--log.level=error']);
-    await waitFor(`http://127.0.0.1:${web}/healthz`);
+    await waitForHttp(`http://127.0.0.1:${web}/healthz`);
     const status = readFileSync(`/proc/${ns.child.pid}/status`, 'utf8');
     // Uid: real, effective, saved, filesystem.
     expect(status).toMatch(/^Uid:\s+65534\s+65534\s+65534\s+65534$/m);

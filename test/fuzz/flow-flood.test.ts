@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSpoofedFlood } from '../../src/synth/spoofed-flood.js';
 import { trainedModel } from '../cli/captures.js';
-import { freePort, sample, samples, start, total, waitFor } from '../cli/spawn.js';
+import { sample, samples, start, total } from '../cli/spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitForHttp } from '../support/wait-for.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-flood-'));
 const flood = path.join(dir, 'flood.pcap');
@@ -32,7 +34,7 @@ describe('a flow flood (spoofed SYNs, a distinct 5-tuple each)', () => {
       'replay', flood, '--summary', '--log.level=warn', `--web.listen-address=127.0.0.1:${port}`, `--model.file=${model}`, `--anomaly.log-file=${log}`,
       `--flow.max=${CAPS.flows}`, `--hosts.max=${CAPS.hosts}`, `--anomaly.top-k=${CAPS.topK}`,
     ]);
-    await waitFor(`http://127.0.0.1:${port}/healthz`);
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`);
     let exited = false;
     void ns.exit.then(() => (exited = true));
     const during: { ms: number; text: string }[] = [];

@@ -7,8 +7,11 @@ import { samples } from '../cli/spawn.js';
 /** The pipeline with scoring, metrics and outputs exactly as `netscore replay` builds it, from command-line style flags. */
 export async function service(flags: Record<string, unknown> = {}): Promise<Service> {
   const o = resolveOptions(OPTIONS, flags, {});
-  return createService(o, pino({ level: 'silent' }), (p) =>
-    p.traffic.interfaces.map((c) => ({ iface: c.name, up: true, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
+  return createService(
+    o,
+    pino({ level: 'silent' }),
+    (p) => p.traffic.interfaces.map((c) => ({ iface: c.name, up: true, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
+    () => 'fuzz',
   );
 }
 
