@@ -22,10 +22,11 @@ const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Err
 function call(msg: { op: 'hash' | 'compare'; password: string; hash?: string; cost?: number }): Promise<unknown> {
   if (!worker) {
     const w = new Worker(SOURCE, { eval: true, workerData: createRequire(import.meta.url).resolve('bcryptjs') });
-    w.unref();
     w.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
       const p = pending.get(id);
       pending.delete(id);
+      // Idle, the worker must not keep netscore alive (a 'message' listener refs it); busy, it must, or an awaited answer never comes.
+      if (pending.size === 0) w.unref();
       if (error === undefined) p?.resolve(result);
       else p?.reject(new Error(`bcrypt: ${error}`));
     });
@@ -39,6 +40,7 @@ function call(msg: { op: 'hash' | 'compare'; password: string; hash?: string; co
     worker = w;
   }
   const id = nextId++;
+  worker.ref();
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker!.postMessage({ id, ...msg });
