@@ -3,7 +3,7 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { Detector } from './detector.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 const W = 10;
 

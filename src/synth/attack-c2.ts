@@ -1,6 +1,6 @@
 import type { PlannedAttack } from './attack-plan.js';
 import { EphemeralPorts } from './ephemeral-ports.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { TcpConn } from './tcp-conn.js';
 import { SEC, rttTo } from './timing.js';
@@ -14,7 +14,7 @@ export const EXFIL_RATE = 200_000;
  * C2 beacon: every BEACON_PERIOD (±5%) a fresh HTTPS connection to the C2
  * address with a small resumed-TLS exchange (check-in, usually empty tasking).
  */
-export function* beacon(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* beacon(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const ports = new EphemeralPorts(rng.fork());
   const c2 = a.victims[0];
   let t = a.start;
@@ -35,7 +35,7 @@ export function* beacon(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
  * Exfiltration: one HTTPS connection that uploads EXFIL_RATE bytes/s for the
  * whole slot (minus set-up and close), answered only by ACKs and a tiny reply.
  */
-export function* exfil(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* exfil(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const dest = a.victims[0];
   const c = new TcpConn(s, rng, a.attacker, dest, new EphemeralPorts(rng).take(), 443, rttTo(dest), EXFIL_RATE, a.start);
   yield* c.open();

@@ -1,6 +1,6 @@
 import { ip4, ipText } from './addr.js';
 import { NET, SERVERS, clientIp } from './network.js';
-import { Rng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { SEC } from './timing.js';
 import { ATTACK_TYPES } from './types.js';
 import type { AttackLabel, AttackType } from './types.js';
@@ -61,7 +61,7 @@ const DESCRIPTIONS: Record<AttackType, string> = {
  * benign traffic, shrunk proportionally when the run is too short.
  */
 export function planAttacks(input: PlanInput): PlannedAttack[] {
-  const rng = new Rng(input.seed ^ 0x5eed1abe);
+  const rng = new Prng(input.seed ^ 0x5eed1abe);
   // A fixed order, so the plan does not depend on the order attacks were requested in.
   const types = ATTACK_TYPES.filter((t) => input.attacks.includes(t));
   const t0 = input.start * SEC;
@@ -73,7 +73,7 @@ export function planAttacks(input: PlanInput): PlannedAttack[] {
   const avail = total - warm - tail;
   const scale = need > 0 ? Math.min(1, avail / need) : 1;
   // Spare time is spread over the gaps with random weights.
-  const weights = serial.map(() => rng.float() + 0.2);
+  const weights = serial.map(() => rng.nextFloat() + 0.2);
   const wsum = weights.reduce((a, b) => a + b, 0);
   const spare = Math.max(0, avail - need * scale);
   const internal = rng.shuffle(attackerPool(input.hosts));
@@ -112,7 +112,7 @@ export function isDownloader(i: number): boolean {
   return i % 5 === 1;
 }
 
-function place(rng: Rng, type: AttackType, start: number, end: number, takeClient: () => number, outside: (net: 100 | 113) => number): PlannedAttack {
+function place(rng: Prng, type: AttackType, start: number, end: number, takeClient: () => number, outside: (net: 100 | 113) => number): PlannedAttack {
   let attacker: number;
   let victims: number[];
   switch (type) {
