@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '7-26' },
     train: { type: 'string', default: '100,102' },
     'train-seconds': { type: 'string', default: '3600' },
-    duration: { type: 'string', default: '600' },
+    duration: { type: 'string', default: '1800' },
     real: { type: 'string' },
     'train-real': { type: 'string' },
     json: { type: 'string' },

@@ -61,6 +61,7 @@ export class Detector {
   private readonly reservoir: Reservoir;
   private readonly row: Float64Array;
   private readonly z = new Float64Array(N_FEATURES);
+  private readonly excess = new Float64Array(N_FEATURES);
   private current: DetectorModel | undefined;
   private firstSeen = NaN;
   private generationCount = 0;
@@ -186,7 +187,8 @@ export class Detector {
   private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {
     const at = i * N_FEATURES;
     zScores(model.baseline, batch.vectors, at, this.z);
-    const category = categorize(batch.raw, at, this.z, this.opts.windowSeconds);
+    rangeExcess(model.baseline, batch.vectors, at, this.excess);
+    const category = categorize(batch.raw, at, this.z, this.excess, this.opts.windowSeconds);
     this.onAnomaly({
       window_start: batch.start,
       window_end: batch.end,

@@ -13,6 +13,8 @@ export interface PlannedAttack {
   /** First and last instants the attack may send at, µs since the epoch. */
   start: number;
   end: number;
+  /** Beacon only: largest share of the period a check-in may come early (0 = strictly periodic). */
+  jitter: number;
 }
 
 /** Resolved options the plan depends on. */
@@ -33,7 +35,8 @@ const SCAN_VICTIMS = 2;
 
 /** Length in seconds each attack gets in a 10-minute run; shorter runs shrink them proportionally. */
 const BASE_SECONDS: Record<Exclude<AttackType, 'beacon'>, number> = {
-  scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 1,
+  // The probes plus time for the last answers; a longer slot would label quiet time as scanning.
+  scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 0.2,
   slowscan: 180,
   synflood: 30,
   udpflood: 30,
@@ -41,6 +44,8 @@ const BASE_SECONDS: Record<Exclude<AttackType, 'beacon'>, number> = {
   bruteforce: 90,
   exfil: 120,
 };
+/** Largest beacon jitter: Cobalt Strike's jitter setting makes each sleep up to this share of the period shorter. */
+export const MAX_BEACON_JITTER = 0.3;
 /** Quiet time between consecutive attacks at full scale, in seconds. */
 const GAP_SECONDS = 10;
 
@@ -51,7 +56,7 @@ const DESCRIPTIONS: Record<AttackType, string> = {
   udpflood: 'UDP flood at ~3000 datagrams/s to random ports, answered by rate-limited ICMP port unreachable',
   dnstunnel: 'DNS tunnel (iodine/dnscat-like): TXT queries with long base32 labels under one domain at a steady rate, some NXDOMAIN',
   bruteforce: 'SSH password brute force: several short connections per second to port 22, each failing authentication',
-  beacon: 'C2 beacon: small HTTPS exchange with one external address every 30 s (+-5% jitter) for the whole run',
+  beacon: 'C2 beacon: small HTTPS exchange with one external address every 30 s for the whole run',
   exfil: 'data exfiltration: a browsing-only host uploads a large volume over HTTPS to an external address',
 };
 
@@ -146,6 +151,8 @@ function place(rng: Prng, type: AttackType, start: number, end: number, takeClie
       victims = [outside(100)];
       break;
   }
+  // Each beacon gets its own jitter, as tools and operators differ.
+  const jitter = type === 'beacon' ? Math.round(rng.range(0, MAX_BEACON_JITTER) * 100) / 100 : 0;
   const label: AttackLabel = {
     id: '',
     type,
@@ -153,7 +160,7 @@ function place(rng: Prng, type: AttackType, start: number, end: number, takeClie
     victim_ips: victims.map(ipText),
     start_ts: start / SEC,
     end_ts: end / SEC,
-    description: DESCRIPTIONS[type],
+    description: type === 'beacon' ? `${DESCRIPTIONS.beacon}, each sleep up to ${Math.round(jitter * 100)} % shorter (jitter)` : DESCRIPTIONS[type],
   };
-  return { label, attacker, victims, start, end };
+  return { label, attacker, victims, start, end, jitter };
 }

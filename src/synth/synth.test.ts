@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BEACON_JITTER } from './attack-plan.js';
 import { ATTACK_TYPES, synthLabels, synthPackets, writeSynth } from './synth.js';
 import type { SynthLabels, SynthOptions } from './synth.js';
 
@@ -152,7 +153,12 @@ describe('writeSynth checked with tshark', () => {
         case 'beacon': {
           const times = syns.map((r) => Number(r[0]));
           expect(times.length).toBeGreaterThanOrEqual(3);
-          for (let i = 1; i < times.length; i++) expect(Math.abs(times[i] - times[i - 1] - 30)).toBeLessThan(1.6);
+          // Every sleep is the 30 s period less at most MAX_BEACON_JITTER of it.
+          const gaps = times.slice(1).map((t, i) => t - times[i]);
+          for (const g of gaps) {
+            expect(g).toBeGreaterThan(30 * (1 - MAX_BEACON_JITTER) - 0.5);
+            expect(g).toBeLessThan(30.5);
+          }
           break;
         }
         case 'exfil': {
