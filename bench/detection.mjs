@@ -3,8 +3,8 @@
 // (recall per attack type, benign FPR, AUC, per-seed spread), and lists the
 // anomalies it raises on the real captures of ../shared/pcaps.
 // Needs `npm run build` first (imports dist/).
-// Usage: node bench/detection.mjs [--seeds 7-26] [--train 100,102] [--train-seconds 3600]
-//        [--duration 600] [--real DIR] [--train-real DIR] [--json FILE]
+// Usage: node bench/detection.mjs [--seeds 7-26] [--train SEEDS --train-seconds 3600]
+//        [--duration 1800] [--real DIR] [--train-real DIR] [--json FILE]
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,16 +17,14 @@ if (!existsSync(join(dist, 'pipeline', 'pipeline.js'))) {
   process.exit(1);
 }
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { Pipeline } = await load('pipeline/pipeline.js');
-const { synthPackets, synthLabels, ATTACK_TYPES } = await load('synth/synth.js');
+const { synthLabels, ATTACK_TYPES } = await load('synth/synth.js');
 const { evaluate } = await load('eval/evaluate.js');
-const { openCaptureFile } = await load('source/capture-file.js');
-const { PacketView } = await load('source/packet-view.js');
+const { BENIGN_TRAINING, trainModel, scoreRun } = await load('eval/scenario.js');
 
 const { values: args } = parseArgs({
   options: {
     seeds: { type: 'string', default: '7-26' },
-    train: { type: 'string', default: '100,102' },
+    train: { type: 'string' },
     'train-seconds': { type: 'string', default: '3600' },
     duration: { type: 'string', default: '1800' },
     real: { type: 'string' },
@@ -43,39 +41,6 @@ function seedList(text) {
   });
 }
 
-const WINDOW = 10;
-
-function newPipeline(model, warmupSeconds = 600) {
-  return new Pipeline({
-    flowMax: 200_000,
-    maxDepth: 128,
-    timeouts: { tcp: 300, tcpClosed: 5, udp: 60, icmp: 30, other: 60, active: 1800 },
-    scoring: { windowSeconds: WINDOW, maxHosts: 10_000, detector: { warmupSeconds, seed: 1 }, model, ringSize: 16, topK: 10, holdSeconds: 300 },
-  });
-}
-
-function feedSynth(pipeline, opts) {
-  const v = new PacketView();
-  v.linktype = 1;
-  v.iface = 'synth';
-  for (const p of synthPackets(opts)) {
-    v.data = p.frame;
-    v.offset = 0;
-    v.caplen = v.wirelen = p.frame.length;
-    v.tsSec = p.tsSec;
-    v.tsNsec = p.tsNsec;
-    pipeline.sink(v);
-  }
-}
-
-async function feedFile(pipeline, path) {
-  try {
-    await openCaptureFile(path).run(pipeline.sink);
-  } catch (err) {
-    console.error(`${path}: ${err.message}`);
-  }
-}
-
 function realFiles(dir) {
   return readdirSync(dir)
     .filter((f) => /\.pcap(ng)?$/.test(f))
@@ -83,40 +48,16 @@ function realFiles(dir) {
     .map((f) => join(dir, f));
 }
 
-async function train() {
-  const p = newPipeline(undefined, Infinity);
-  for (const seed of seedList(args.train)) feedSynth(p, { seed, duration: Number(args['train-seconds']), attacks: [], start: 1_600_000_000 + seed * 10_000 });
-  if (args['train-real']) for (const f of realFiles(args['train-real'])) await feedFile(p, f);
-  p.finish();
-  const d = p.scoring.detector;
-  d.fit(p.traffic.lastTimestamp);
-  return d.model;
-}
-
-/** Scores with `model`; returns the scored rows (with categories) and the anomalies. */
-function collector(pipeline) {
-  const rows = [];
-  const index = new Map();
-  const anomalies = [];
-  pipeline.scoring.onScores((batch, scores, threshold) => {
-    batch.hosts.forEach((host, i) => {
-      const row = { windowStart: batch.start, host, score: scores[i], flagged: scores[i] > threshold };
-      rows.push(row);
-      index.set(`${batch.start} ${host}`, row);
-    });
-  });
-  pipeline.scoring.onAnomaly((a) => anomalies.push(a));
-  return () => {
-    for (const a of anomalies) {
-      const r = index.get(`${a.window_start} ${a.host}`);
-      if (r) r.category = a.category;
-    }
-    return { rows, anomalies };
-  };
+/** The documented benign training runs (or --train seeds), then the benign captures if asked. */
+function trainingSources() {
+  const synth = args.train
+    ? seedList(args.train).map((seed, i) => ({ seed, duration: Number(args['train-seconds']), attacks: [], start: 1_600_000_000 + i * 100_000 }))
+    : BENIGN_TRAINING;
+  return args['train-real'] ? [...synth, ...realFiles(args['train-real'])] : synth;
 }
 
 const t0 = performance.now();
-const model = await train();
+const model = await trainModel(trainingSources());
 console.log(`model: ${model.samples} training windows, threshold ${model.threshold.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
 const seeds = seedList(args.seeds);
@@ -125,12 +66,7 @@ const total = { windows: {}, detected: {}, categories: {} };
 const pooled = { pos: [], neg: [] };
 for (const seed of seeds) {
   const opts = { seed, duration: Number(args.duration), attacks: [...ATTACK_TYPES] };
-  const p = newPipeline(model);
-  const done = collector(p);
-  feedSynth(p, opts);
-  p.finish();
-  const { rows } = done();
-  const report = evaluate(rows, synthLabels(opts));
+  const report = evaluate((await scoreRun(model, opts)).rows, synthLabels(opts));
   perSeed.push({ seed, report });
   for (const [type, r] of Object.entries(report.perType)) {
     total.windows[type] = (total.windows[type] ?? 0) + r.windows;
@@ -166,13 +102,8 @@ if (args.real) {
   console.log('\n| capture | host-windows | anomalies by category |\n|---|---|---|');
   for (const sub of ['attacks', 'benign']) {
     for (const f of realFiles(join(args.real, sub))) {
-      const p = newPipeline(model);
-      let windows = 0;
-      p.scoring.onScores((b) => (windows += b.hosts.length));
-      const done = collector(p);
-      await feedFile(p, f);
-      p.finish();
-      const { anomalies } = done();
+      const { rows, anomalies } = await scoreRun(model, f);
+      const windows = rows.length;
       const counts = {};
       for (const a of anomalies) {
         const k = `${a.category}${a.severity === 'critical' ? '!' : ''}`;

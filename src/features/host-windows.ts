@@ -38,38 +38,38 @@ export interface HostWindowsOptions {
 // Per-host accumulators (indices into acc[host * N_ACC + k]).
 const FLOWS = 0;
 const ATTEMPTS = 1;
-const COMPLETED = 2;
-const RST = 3;
-const PKTS_SENT = 4;
-const PKTS_RECV = 5;
-const BYTES_SENT = 6;
-const BYTES_RECV = 7;
-const SMALL = 8;
-const DUR_SUM = 9;
-const DUR_N = 10;
-const UDP = 11;
-const ICMP = 12;
-const DNS_Q = 13;
-const QLEN_SUM = 14;
-const ENTROPY_SUM = 15;
-const DNS_R = 16;
-const NXDOMAIN = 17;
-const REGULARITY = 18;
-const INBOUND = 19;
-const DNS_NAMED = 20;
-const PUBLIC_BYTES = 21;
-const PUBLIC_REGULARITY = 22;
-const EXPECTING = 23;
-const FAILED = 24;
-const UNREACHABLE = 25;
-const ODD = 26;
-const UDP_PKTS = 27;
-const ICMP_PAYLOAD = 28;
-const SECOND = 29;
-const SECOND_PKTS = 30;
-const PEAK = 31;
-const REPEATS = 32;
-const ECHOES = 33;
+const RST = 2;
+const PKTS_SENT = 3;
+const PKTS_RECV = 4;
+const BYTES_SENT = 5;
+const BYTES_RECV = 6;
+const SMALL = 7;
+const DUR_SUM = 8;
+const DUR_N = 9;
+const UDP = 10;
+const ICMP = 11;
+const DNS_Q = 12;
+const QLEN_SUM = 13;
+const ENTROPY_SUM = 14;
+const DNS_R = 15;
+const NXDOMAIN = 16;
+const REGULARITY = 17;
+const INBOUND = 18;
+const DNS_NAMED = 19;
+const PUBLIC_BYTES = 20;
+const PUBLIC_REGULARITY = 21;
+const EXPECTING = 22;
+const FAILED = 23;
+const UNREACHABLE = 24;
+const ODD = 25;
+const UDP_PKTS = 26;
+const ICMP_PAYLOAD = 27;
+const SECOND = 28;
+const SECOND_PKTS = 29;
+const PEAK = 30;
+const REPEATS = 31;
+const ECHOES = 32;
+const LATE = 33;
 const N_ACC = 34;
 
 // Per-flow bits: the flow started in flowWindow and expects an answer; it got one; it is a TCP attempt answered by RST.
@@ -106,6 +106,16 @@ const MIN_FAN_IN = 32;
 const PUBLIC_MIN_EPISODES = 5;
 const PUBLIC_MAX_PERIOD = 120;
 const PUBLIC_MIN_REGULARITY = 0.8;
+/**
+ * Seconds before a window closes from which a new flow's answer may fall into
+ * the next window (a DNS answer from upstream, a SYN-ACK across the world):
+ * such flows are judged when the next window closes, with that window.
+ */
+const ANSWER_GRACE = 1;
+/** Unanswered flows in the last ANSWER_GRACE seconds that are a burst (a page load's lookups and connections are fewer). */
+const LATE_BURST = 8;
+/** Most flows carried into the next window for judging; beyond it they are judged at once. */
+const MAX_CARRIED = 1 << 16;
 /** Longest TCP session (s) counted by repeated_sessions: login attempts are short. */
 const SHORT_SESSION = 30;
 const HOST_KEY = 5;
@@ -138,9 +148,15 @@ export class HostWindows {
   private readonly flowBits: Uint8Array;
   /** Protocol/port word of the flow's destination service. */
   private readonly flowService: Uint32Array;
+  /** Start of the flow, seconds after its window's start. */
+  private readonly flowOffset: Float32Array;
   /** Slots of the flows started this window that expect an answer; a slot may repeat when reused, which distinct counts absorb. */
   private readonly expectSlots: Int32Array;
   private expectCount = 0;
+  /** Flows of the previous window left to be judged with this one, and their hosts' keys. */
+  private readonly carriedSlots: Int32Array;
+  private readonly carriedKeys: Uint32Array;
+  private carriedCount = 0;
   private readonly regularity: Regularity;
   private readonly sessions: RepeatedSessions;
   private readonly key = new Uint32Array(SERVICE_KEY);
@@ -173,7 +189,11 @@ export class HostWindows {
     this.flowWindow = new Int32Array(opts.maxFlows).fill(-1);
     this.flowBits = new Uint8Array(opts.maxFlows);
     this.flowService = new Uint32Array(opts.maxFlows);
+    this.flowOffset = new Float32Array(opts.maxFlows);
     this.expectSlots = new Int32Array(opts.maxFlows);
+    const carried = Math.min(opts.maxFlows, MAX_CARRIED);
+    this.carriedSlots = new Int32Array(carried);
+    this.carriedKeys = new Uint32Array(carried * HOST_KEY);
     const pairs = Math.max(1024, opts.maxHosts * 4);
     this.regularity = new Regularity(pairs, PAIR_KEY);
     this.sessions = new RepeatedSessions(pairs, SERVICE_KEY);
@@ -266,7 +286,7 @@ export class HostWindows {
     key[0] = version;
     if (isShortSession(flow) && parseIpWords(flow.dst, key.subarray(5, 9)) === version) {
       key[9] = (6 << 16) | flow.dstPort;
-      this.sessions.ended(key, 0, flow.last, flow.fwdBytes + flow.revBytes);
+      this.sessions.ended(key, 0, flow.first, flow.last, flow.fwdBytes + flow.revBytes);
     }
     const h = this.hosts.find(key);
     if (h < 0) return;
@@ -347,6 +367,7 @@ export class HostWindows {
       acc[a + EXPECTING]++;
       this.flowBits[flowSlot] = BIT_EXPECT | (proto === 6 ? BIT_TCP : 0);
       this.flowWindow[flowSlot] = this.windowIndex;
+      this.flowOffset[flowSlot] = ts - this.start;
       this.flowService[flowSlot] = portWord;
       // Flows beyond maxFlows in one window go unjudged, so failed counts are then lower bounds.
       if (this.expectCount < this.expectSlots.length) this.expectSlots[this.expectCount++] = flowSlot;
@@ -357,7 +378,8 @@ export class HostWindows {
   /** A responder's packet answers its flow's first packet: a SYN-ACK for a TCP attempt (RST is a refusal), anything for other protocols. */
   private answered(pkt: DecodedPacket, a: number, flowSlot: number): void {
     const bits = this.flowBits[flowSlot];
-    if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[flowSlot] !== this.windowIndex) return;
+    // Flows of the previous window still unjudged were carried over; answers to judged ones are too late.
+    if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[flowSlot] < this.windowIndex - 1) return;
     if ((bits & BIT_TCP) === 0) {
       this.flowBits[flowSlot] = bits | BIT_ANSWERED;
       return;
@@ -365,7 +387,6 @@ export class HostWindows {
     if (!pkt.hasL4) return;
     const flags = pkt.tcpFlags;
     if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) {
-      this.acc[a + COMPLETED]++;
       this.flowBits[flowSlot] = bits | BIT_ANSWERED;
     } else if ((flags & TCP_RST) !== 0 && (bits & BIT_RST) === 0) {
       this.acc[a + RST]++;
@@ -420,23 +441,54 @@ export class HostWindows {
   }
 
   /**
-   * Counts every flow of this window that expected an answer and got none
-   * (failure is decided when the window closes) and adds its destination
-   * service to its host's failed ports. A slot reused by a later flow has
+   * Counts every flow that expected an answer and got none, and adds its
+   * destination service to its host's failed ports. Failure is decided when
+   * the window closes. A flow started in its last ANSWER_GRACE seconds by a
+   * host with no other failure in the window and no burst of such flows (a
+   * DNS query whose answer is on its way) is carried into the next window
+   * instead, and judged and counted with it, for its host's row there. A slot reused by a later flow has
    * fresh bits, window and host stamp, so only the slot's current flow counts.
    */
   private countFailures(): void {
-    for (let i = 0; i < this.expectCount; i++) {
-      const s = this.expectSlots[i];
-      const h = this.flowHost[s];
-      if ((this.flowBits[s] & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) continue;
-      if (h < 0 || this.flowStamp[s] !== this.hostStamp[h]) continue;
-      // Judged once: a slot listed twice in a window is the same flow.
-      this.flowBits[s] |= BIT_ANSWERED;
-      this.acc[h * N_ACC + FAILED]++;
-      this.failedPorts.add(h, mix32(this.flowService[s] ^ 0x27d4eb2f));
+    const acc = this.acc;
+    for (let i = 0; i < this.carriedCount; i++) {
+      const s = this.carriedSlots[i];
+      if ((this.flowBits[s] & BIT_EXPECT) === 0 || this.flowWindow[s] !== this.windowIndex - 1) continue;
+      const h = this.hosts.find(this.carriedKeys, i * HOST_KEY);
+      if (h < 0) continue;
+      acc[h * N_ACC + EXPECTING]++;
+      if ((this.flowBits[s] & BIT_ANSWERED) === 0) this.fail(h, s);
+    }
+    this.carriedCount = 0;
+    // Flows started early enough are judged now; late ones too when their host already failed this
+    // window or left a burst of them unanswered (more of the same: a scan or flood across the boundary).
+    const late = this.windowSeconds - Math.min(ANSWER_GRACE, this.windowSeconds / 2);
+    for (let pass = 0; pass < 3; pass++) {
+      for (let i = 0; i < this.expectCount; i++) {
+        const s = this.expectSlots[i];
+        const h = this.flowHost[s];
+        if ((this.flowBits[s] & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) continue;
+        if (h < 0 || this.flowStamp[s] !== this.hostStamp[h] || (this.flowOffset[s] >= late) !== (pass > 0)) continue;
+        const a = h * N_ACC;
+        if (pass === 1) {
+          acc[a + LATE]++;
+        } else if (pass === 2 && acc[a + FAILED] === 0 && acc[a + LATE] < LATE_BURST && this.carriedCount < this.carriedSlots.length) {
+          acc[a + EXPECTING]--;
+          this.carriedKeys.set(this.hosts.keys.subarray(h * HOST_KEY, (h + 1) * HOST_KEY), this.carriedCount * HOST_KEY);
+          this.carriedSlots[this.carriedCount++] = s;
+        } else if (pass !== 1) {
+          this.fail(h, s);
+        }
+      }
     }
     this.expectCount = 0;
+  }
+
+  /** Counts slot s's flow as failed for host h; a flow is judged once, even when its slot is listed twice. */
+  private fail(h: number, s: number): void {
+    this.flowBits[s] |= BIT_ANSWERED;
+    this.acc[h * N_ACC + FAILED]++;
+    this.failedPorts.add(h, mix32(this.flowService[s] ^ 0x27d4eb2f));
   }
 
   private emit(end: number): void {
@@ -507,7 +559,8 @@ export class HostWindows {
       services,
       flows / Math.max(1, services),
       expecting > 0 ? failed / expecting : 0,
-      attempts > 0 ? acc[a + RST] / attempts : 0,
+      // A refusal of an attempt carried from the previous window counts in this one.
+      attempts > 0 ? Math.min(1, acc[a + RST] / attempts) : 0,
       failed,
       distinct(this.failedPorts, failed),
       acc[a + UNREACHABLE],

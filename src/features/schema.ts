@@ -47,7 +47,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'nxdomain_share', description: 'Share of DNS responses to the host with rcode NXDOMAIN', transform: 'identity' },
   { name: 'connection_regularity', description: '1 - coefficient of variation of gaps between connection episodes to one destination (max over destinations, kept across windows; DNS, NTP and ICMP polls excluded)', transform: 'identity' },
   { name: 'public_regularity', description: 'connection_regularity over public (globally routable) destinations contacted at most two minutes apart, from the fifth episode on, when at least 0.8 (else 0): periodic contact with an outside address, as a C2 beacon keeps', transform: 'identity' },
-  { name: 'repeated_sessions', description: 'Short completed TCP sessions of about the same size to one service (max over services), decaying with a two-minute time constant: the shape of a login brute force', transform: 'log1p' },
+  { name: 'repeated_sessions', description: 'Short completed TCP sessions to one service that start right after the previous one and have about its size (max over services; a count decaying with a five-minute time constant): the shape of a login brute force', transform: 'log1p' },
   { name: 'out_in_ratio', description: '(bytes sent + 1) / (bytes received + 1)', transform: 'log1p' },
   { name: 'inbound_sources', description: 'Distinct initiators of flows to the host (HyperLogLog estimate; fan-in of floods)', transform: 'log1p' },
 ];
