@@ -25,7 +25,7 @@ class Driver {
     this.hw = new HostWindows({ windowSeconds, maxHosts, maxFlows: 4096 }, (b) => this.batches.push(b));
   }
 
-  send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array; icmp?: [number, number] } = {}): void {
+  send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array; icmp?: [number, number]; slot?: number } = {}): void {
     const p = this.pkt;
     p.ipVersion = 4;
     p.src[0] = src;
@@ -46,7 +46,8 @@ class Driver {
     let flow = this.slots.get(fwd) ?? this.slots.get(rev);
     const isNew = flow === undefined;
     if (flow === undefined) {
-      flow = { slot: this.slots.size, initiator: src };
+      // A flow table reuses the slot of an ended flow; opts.slot plays that.
+      flow = { slot: opts.slot ?? this.slots.size, initiator: src };
       this.slots.set(fwd, flow);
     }
     this.hw.packet(p, data, opts.len ?? 60 + payload.length, ts, flow.slot, flow.initiator !== src, isNew);
@@ -231,6 +232,21 @@ describe('HostWindows', () => {
     expect(a.every((r) => r.public_regularity === 0)).toBe(true);
   });
 
+  it('starts windows over when time goes back, as when a second capture is replayed', () => {
+    const d = new Driver();
+    d.send(5003, A, B, 17, 1, 2);
+    d.send(5012, A, B, 17, 1, 2);
+    // The next file starts an hour earlier.
+    d.send(1404, A, B, 17, 1, 3);
+    d.send(1405, A, B, 17, 1, 3);
+    d.hw.flush();
+    expect(d.batches.map((b) => [b.start, d.rows(b).get('10.0.0.1')!.packets_sent])).toEqual([
+      [5000, 1],
+      [5010, 1],
+      [1400, 2],
+    ]);
+  });
+
   it('aligns windows to multiples of the window length and skips empty ones', () => {
     const d = new Driver();
     d.send(1003.2, A, B, 17, 1, 2);
@@ -295,6 +311,36 @@ describe('HostWindows', () => {
     expect(a.failed_share).toBeCloseTo(4 / 5, 10);
     expect(a.failed_ports).toBe(4);
     expect(a.rst_share).toBe(0);
+  });
+
+  it('judges a flow whose slot is taken by a new flow before the window closes: it ended unanswered', () => {
+    const d = new Driver();
+    // Three probes, one every 3 s, each in the slot the previous one left when it ended.
+    for (let i = 0; i < 3; i++) d.send(900 + 3 * i, A, SERVER, 6, 40000 + i, 22 + i, { flags: SYN, slot: 4000 });
+    d.hw.advance(910);
+    const a = d.rows().get('10.0.0.1')!;
+    expect(a.flows_started).toBe(3);
+    expect(a.failed_flows).toBe(3);
+    expect(a.failed_ports).toBe(3);
+    expect(a.failed_share).toBe(1);
+  });
+
+  it('judges a flow started just before the window closes with the next window, unless its host is failing already', () => {
+    const d = new Driver();
+    // A probe host: one early unanswered probe, then a late one. A client: a DNS query 0.2 s
+    // before the close, answered 50 ms into the next window.
+    d.send(1002, B, SERVER, 6, 40000, 22, { flags: SYN });
+    d.send(1009.8, A, RESOLVER, 17, 5000, 53, { payload: DNS_QUERY });
+    d.send(1009.9, B, SERVER, 6, 40001, 23, { flags: SYN });
+    d.send(1010.05, RESOLVER, A, 17, 53, 5000, { payload: DNS_OK });
+    d.send(1012, A, SERVER, 6, 40002, 443, { flags: SYN });
+    d.send(1012.01, SERVER, A, 6, 443, 40002, { flags: SYN | ACK });
+    d.hw.advance(1020);
+    const [first, second] = [d.rows(d.batches[0]), d.rows(d.batches[1])];
+    expect(first.get('10.0.0.1')).toMatchObject({ failed_flows: 0, failed_share: 0 });
+    expect(first.get('10.0.0.2')).toMatchObject({ failed_flows: 2, failed_share: 1 });
+    // The carried query counts with the next window, answered: two flows expected answers and got them.
+    expect(second.get('10.0.0.1')).toMatchObject({ failed_flows: 0, failed_share: 0 });
   });
 
   it('credits ICMP unreachables to the host whose packet they answer, not to their sender', () => {

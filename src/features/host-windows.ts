@@ -214,6 +214,8 @@ export class HostWindows {
     if (pkt.ipVersion === 0) return;
     if (Number.isNaN(this.start)) this.start = this.alignedStart(ts);
     else if (ts >= this.start + this.windowSeconds) this.advance(ts);
+    else if (ts < this.start - this.windowSeconds) this.restart(ts);
+    if (newFlow) this.settle(flowSlot);
     const proto = pkt.ipProto;
     const icmp = (proto === 1 || proto === 58) && pkt.hasL4;
     // An ICMP error answers a packet of the host it is sent to; it is that host's evidence, not the sender's activity.
@@ -309,6 +311,16 @@ export class HostWindows {
   flush(): void {
     if (Number.isNaN(this.start)) return;
     this.emit(this.start + this.windowSeconds);
+  }
+
+  /**
+   * Time went back by more than a window (the next of several capture files
+   * replayed into one pipeline): the current window is emitted and windows
+   * start over from `ts`, rather than piling the earlier traffic into it.
+   */
+  private restart(ts: number): void {
+    this.emit(this.start + this.windowSeconds);
+    this.start = this.alignedStart(ts);
   }
 
   private alignedStart(ts: number): number {
@@ -482,6 +494,17 @@ export class HostWindows {
       }
     }
     this.expectCount = 0;
+  }
+
+  /**
+   * A new flow takes slot s, so the slot's previous flow has ended: if it
+   * started this window and was still waiting for an answer, none can come
+   * any more, and it failed. (One carried from the previous window is lost.)
+   */
+  private settle(s: number): void {
+    if ((this.flowBits[s] & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) return;
+    const h = this.flowHost[s];
+    if (h >= 0 && this.flowStamp[s] === this.hostStamp[h]) this.fail(h, s);
   }
 
   /** Counts slot s's flow as failed for host h; a flow is judged once, even when its slot is listed twice. */

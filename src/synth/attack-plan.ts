@@ -36,7 +36,7 @@ const SCAN_VICTIMS = 2;
 /** Length in seconds each attack gets in a 10-minute run; shorter runs shrink them proportionally. */
 const BASE_SECONDS: Record<Exclude<AttackType, 'beacon'>, number> = {
   // The probes plus time for the last answers; a longer slot would label quiet time as scanning.
-  scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 0.2,
+  scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 0.05,
   slowscan: 180,
   synflood: 30,
   udpflood: 30,
