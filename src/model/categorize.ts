@@ -8,7 +8,6 @@ const F = {
   services: featureIndex('dst_services'),
   perService: featureIndex('flows_per_service'),
   failed: featureIndex('failed_share'),
-  rst: featureIndex('rst_share'),
   failedFlows: featureIndex('failed_flows'),
   failedPorts: featureIndex('failed_ports'),
   unreachable: featureIndex('unreachables_received'),
@@ -50,7 +49,7 @@ const FLOOD_FLOWS_PER_SERVICE = 3;
 const FLOOD_PACKETS_PER_SERVICE = 10;
 /** Mean echo payload above every ordinary ping (Windows 32, Linux and macOS 56 bytes): the pings carry data. */
 const TUNNEL_ECHO_PAYLOAD = 100;
-/** Identical short sessions to one service within about two minutes that make a login brute force. */
+/** Back-to-back sessions of one size to one service (a count decaying over minutes) that make a login brute force. */
 const BRUTE_FORCE_REPEATS = 5;
 
 /**
