@@ -47,7 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Scoring', name: 'window', kind: 'duration', describe: 'Length of the per-host feature windows that are scored.', default: 10, min: 1, max: 3600 },
   { group: 'Scoring', name: 'hosts.max', kind: 'int', describe: 'Most source hosts tracked per window; the least active beyond it are counted, not tracked.', default: 10_000, min: 1, max: 1_000_000 },
   { group: 'Scoring', name: 'model.file', kind: 'string', describe: 'Model trained by `netscore train`; without it netscore learns online.' },
-  { group: 'Scoring', name: 'model.state-dir', kind: 'string', describe: 'Directory where the online model and its training reservoir are kept across restarts, so a restart does not warm up again.' },
+  { group: 'Scoring', name: 'model.state-dir', kind: 'string', describe: 'Directory where the online model and its training reservoir are kept across restarts, so a restart does not warm up again (not with --model.file, which is never retrained).' },
   { group: 'Scoring', name: 'model.warmup', kind: 'duration', describe: 'Traffic time to learn from before the first online model.', default: 600, min: 1 },
   { group: 'Scoring', name: 'model.retrain-interval', kind: 'duration', describe: 'Traffic time between online retrains on recent unflagged windows.', default: 3600, min: 1 },
   { group: 'Scoring', name: 'model.reservoir-size', kind: 'int', describe: 'Unflagged host-windows kept for retraining.', default: 20_000, min: 64, max: 10_000_000 },

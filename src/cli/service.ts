@@ -49,7 +49,9 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
   const stateDir = o['model.state-dir'] as string | undefined;
-  const state = stateDir ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
+  // A loaded model is fixed (never refitted), so there is no online state to keep.
+  if (stateDir && modelFile) log.warn({ dir: stateDir, model: modelFile }, '--model.state-dir is ignored with --model.file: a loaded model is never retrained');
+  const state = stateDir && !modelFile ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
   if (state) scoring.onScores(() => state.afterWindow());
   const scoresPath = o['scores-out'] as string | undefined;
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
