@@ -111,7 +111,7 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
       return;
     }
   }
-  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
+  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring?.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
   if (live.includes('log.format')) setLogFormat(log, next['log.format'] as string);
   if (live.includes('log.level')) log.level = next['log.level'] as string;
   for (const name of live) o[name] = next[name];
