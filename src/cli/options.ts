@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { parseDuration } from '../util/duration.js';
+
+/** Loads the YAML parser on first use: most runs read no config file. */
+const require = createRequire(import.meta.url);
 
 /** How an option's text is turned into a value. */
 export type OptionKind = 'string' | 'int' | 'number' | 'duration' | 'bytes' | 'boolean' | 'list';
@@ -152,7 +155,7 @@ function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, 
 export function readConfigFile(path: string, specs: readonly OptionSpec[]): OptionValues {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    doc = (require('yaml') as typeof import('yaml')).parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ? (err as NodeJS.ErrnoException).code : (err as Error).message.split('\n')[0];
     throw new OptionError(`config file ${path}: ${why}`, { cause: err });

@@ -5,7 +5,8 @@ import { defaultInterface } from '../source/live-interfaces.js';
 import { setLogFormat } from './logger.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { diffOptions } from './reload.js';
-import { listenAddresses, serve } from './serve.js';
+import { listenAddresses } from './listen-addresses.js';
+import { serve } from './serve.js';
 import { createService, type Service } from './service.js';
 
 /** Default listen address of `run`, netscore's port. */
