@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseDuration } from '../util/duration.js';
 
-/** Loads the YAML parser on first use: most runs read no config file. */
+/** A CommonJS require, so that the YAML parser is loaded only when a config file is read (most runs read none). */
 const require = createRequire(import.meta.url);
 
 /** How an option's text is turned into a value. */

@@ -43,7 +43,7 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
     attacks: attackList(args.attacks as string | undefined),
     hosts: positiveInt('hosts', args.hosts as string | undefined, 20),
   };
-  // The generator is loaded only when it runs: every other command declares these flags too.
+  // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
   const { writeSynth } = await import('../synth/synth.js');
   let result;
   try {
