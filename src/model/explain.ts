@@ -1,5 +1,6 @@
 import { FEATURES } from '../features/schema.js';
 import type { FeatureContribution } from './anomaly.js';
+import { selectMedian } from './select.js';
 
 /** Per-feature training statistics that anomalies are explained against. */
 export interface Baseline {
@@ -28,8 +29,7 @@ export function minScale(f: number): number {
 /** Median of column f of a row-major n×width array. */
 function columnMedian(rows: Float64Array, n: number, width: number, f: number, scratch: Float64Array): number {
   for (let i = 0; i < n; i++) scratch[i] = rows[i * width + f];
-  const s = scratch.subarray(0, n).sort();
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  return selectMedian(scratch, n);
 }
 
 /** Median of the values of column f above `floor` (NaN when there are none). */
