@@ -77,6 +77,7 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
   const stateDir = o['model.state-dir'] as string | undefined;
+  const modelFile = o['model.file'] as string | undefined;
   // A loaded model is fixed (never refitted), so there is no online state to keep.
   if (stateDir && modelFile) log.warn({ dir: stateDir, model: modelFile }, '--model.state-dir is ignored with --model.file: a loaded model is never retrained');
   const state = stateDir && !modelFile ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;

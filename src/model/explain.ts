@@ -36,9 +36,7 @@ function columnMedian(rows: Float64Array, n: number, width: number, f: number, s
 function activeMedian(rows: Float64Array, n: number, width: number, f: number, floor: number, scratch: Float64Array): number {
   let m = 0;
   for (let i = 0; i < n; i++) if (rows[i * width + f] > floor) scratch[m++] = rows[i * width + f];
-  if (m === 0) return NaN;
-  const s = scratch.subarray(0, m).sort();
-  return m % 2 === 1 ? s[(m - 1) / 2] : (s[m / 2 - 1] + s[m / 2]) / 2;
+  return m === 0 ? NaN : selectMedian(scratch, m);
 }
 
 /** Fits a Baseline from n training rows (row-major, nFeatures wide) of transformed and raw values. */

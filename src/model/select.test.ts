@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { selectMedian } from './select.js';
 
 /** The median as a sort finds it: the oracle. */
