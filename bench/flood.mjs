@@ -66,7 +66,9 @@ const seriesOf = (name) => last.split('\n').filter((l) => l.startsWith(`${name}{
 
 console.log(`flood: ${packets.toLocaleString('en-US')} spoofed SYNs (distinct 5-tuples) over ${seconds} s of packet time, to ${victim}:80`);
 console.log(`replay: ${wall.toFixed(1)} s wall, ${Math.round(packets / wall).toLocaleString('en-US')} packets/s`);
-console.log(`scrapes while processing: ${during.length}, latency p50 ${quantile(during, 0.5).toFixed(1)} ms, p99 ${quantile(during, 0.99).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms`);
+console.log(
+  `scrapes while processing: ${during.length}, latency p50 ${quantile(during, 0.5).toFixed(1)} ms, p99 ${quantile(during, 0.99).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms; ${during.filter((ms) => ms > 100).length} over 100 ms`,
+);
 console.log(`flow table: peak ${peak.flows.toLocaleString('en-US')} active of ${total(last, 'netscore_flows_max').toLocaleString('en-US')}; evicted for room ${total(last, 'netscore_flow_evictions_total', { reason: 'table_full' }).toLocaleString('en-US')} (last scrape)`);
 console.log(`host table: peak ${peak.hosts.toLocaleString('en-US')} tracked of ${total(last, 'netscore_hosts_max').toLocaleString('en-US')}; untracked ${total(last, 'netscore_hosts_untracked_total').toLocaleString('en-US')} (last scrape)`);
 console.log(`label sets: netscore_top_host_anomaly_score ${seriesOf('netscore_top_host_anomaly_score')} series, netscore_anomalies_total ${seriesOf('netscore_anomalies_total')}, exposition ${last.split('\n').length} lines`);

@@ -18,7 +18,7 @@ if (!existsSync(join(dist, 'iforest.js'))) {
   process.exit(1);
 }
 const { IsolationForest } = await import(pathToFileURL(join(dist, 'iforest.js')).href);
-const { Prng } = await import(pathToFileURL(join(dist, 'prng.js')).href);
+const { Prng } = await import(pathToFileURL(join(dist, '..', 'util', 'prng.js')).href);
 
 const { values: args } = parseArgs({
   options: { reps: { type: 'string', default: '3' }, train: { type: 'string', default: '50000' }, score: { type: 'string', default: '200000' } },

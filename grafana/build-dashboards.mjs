@@ -576,7 +576,7 @@ function anomalies() {
     }),
     timeseries({
       title: 'Anomalies/min by category',
-      description: 'Host windows flagged per minute, by category inferred from the dominating features: scan, flood, dns-tunnel, brute-force, beacon, exfiltration, other.',
+      description: 'Host windows flagged per minute, by category inferred from the dominating features: scan, flood, dns-tunnel, tunnel (ICMP), brute-force, beacon, exfiltration, other.',
       targets: [target(`sum by (category) (rate(netscore_anomalies_total{${I}}[$__rate_interval])) * 60`, '{{category}}')],
       unit: 'short',
       bars: true,

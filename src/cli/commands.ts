@@ -1,7 +1,6 @@
 import type { Command } from './command.js';
 import { interfaces } from './interfaces.js';
 import { replay } from './replay.js';
-import { run } from './run.js';
 import { synth, synthBuilder } from './synth.js';
 import { evalBuilder, evalCommand } from './eval.js';
 import { train, trainBuilder } from './train.js';
@@ -11,7 +10,8 @@ export const COMMANDS: readonly Command[] = [
   {
     usage: ['run', '$0'],
     describe: 'Capture live traffic and serve metrics (the default command).',
-    run: (args, o, log) => run(args, o, log),
+    // Live capture (native addon, privileges, HTTP) is loaded only when it runs.
+    run: async (args, o, log) => (await import('./run.js')).run(args, o, log),
   },
   {
     usage: 'replay <files..>',

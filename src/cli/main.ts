@@ -9,15 +9,15 @@ import { OPTIONS, OptionError, resolveOptions, type OptionSpec } from './options
 /** A usage problem yargs found (unknown flag, missing argument); exit status 2. */
 class UsageError extends Error {}
 
-function yargsOption(spec: OptionSpec) {
+/** The yargs declaration of `spec`; hidden unless `help` (see main). */
+function yargsOption(spec: OptionSpec, help: boolean) {
   const shown = spec.default === undefined ? '' : ` [default: ${spec.kind === 'duration' ? `${spec.default}s` : String(spec.default)}]`;
   return {
     // Values are validated by resolveOptions, so yargs keeps them as text and names no type errors itself.
     type: spec.kind === 'boolean' ? ('boolean' as const) : spec.kind === 'list' ? ('array' as const) : ('string' as const),
-    describe: `${spec.describe}${spec.choices ? ` (${spec.choices.join('|')})` : ''}${shown}`,
-    group: `${spec.group}:`,
     global: true,
     requiresArg: spec.kind !== 'boolean' && spec.kind !== 'list',
+    ...(help ? { describe: `${spec.describe}${spec.choices ? ` (${spec.choices.join('|')})` : ''}${shown}`, group: `${spec.group}:` } : { hidden: true }),
   };
 }
 
@@ -39,12 +39,20 @@ export async function main(argv: string[]): Promise<number> {
       const unknown = err ? undefined : unknownFlag(argv, knownOptions(argv));
       throw err ?? new UsageError(unknown ? `Unknown argument: ${unknown}` : msg);
     });
-  for (const spec of OPTIONS) cli = cli.option(spec.name, yargsOption(spec));
+  // yargs lays out the whole help text (~0.1 s) after starting any command but the default one; options and
+  // commands are described to it only when --help will show that text.
+  const help = argv.some((a) => a === '--help' || a === '-h');
+  for (const spec of OPTIONS) cli = cli.option(spec.name, yargsOption(spec, help));
   for (const cmd of COMMANDS) {
-    cli = cli.command(cmd.usage, cmd.describe, (y) => cmd.builder?.(y) ?? y, async (args) => {
-      const o = resolveOptions(OPTIONS, args as Record<string, unknown>, process.env);
-      const log = createLogger(o['log.level'] as string, o['log.format'] as string);
-      status = await cmd.run(args as Record<string, unknown>, o, log);
+    cli = cli.command({
+      command: cmd.usage,
+      describe: help ? cmd.describe : false,
+      builder: (y) => cmd.builder?.(y) ?? y,
+      handler: async (args) => {
+        const o = resolveOptions(OPTIONS, args as Record<string, unknown>, process.env);
+        const log = createLogger(o['log.level'] as string, o['log.format'] as string);
+        status = await cmd.run(args as Record<string, unknown>, o, log);
+      },
     });
   }
   cli = cli.demandCommand(1, 'a command is required: see --help');

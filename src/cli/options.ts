@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { parseDuration } from '../util/duration.js';
+
+/** A CommonJS require, so that the YAML parser is loaded only when a config file is read (most runs read none). */
+const require = createRequire(import.meta.url);
 
 /** How an option's text is turned into a value. */
 export type OptionKind = 'string' | 'int' | 'number' | 'duration' | 'bytes' | 'boolean' | 'list';
@@ -44,10 +47,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Flows', name: 'flow.timeout.other', kind: 'duration', describe: 'Idle timeout of flows of other IP protocols.', default: 60, min: 0.001 },
   { group: 'Flows', name: 'flow.timeout.active', kind: 'duration', describe: 'Age after which a busy flow is ended and restarted.', default: 1800, min: 0.001 },
   { group: 'Decoding', name: 'decode.max-depth', kind: 'int', describe: 'Maximum nesting of tags, labels, extension headers and tunnels before a packet is counted as too deep.', default: 128, min: 1, max: 1024 },
+  { group: 'Scoring', name: 'scoring', kind: 'boolean', describe: 'Score hosts: per-host window features, the model and anomalies; --no-scoring exports traffic and flow metrics only and ignores the other Scoring and Anomalies options and --scores-out.', default: true },
   { group: 'Scoring', name: 'window', kind: 'duration', describe: 'Length of the per-host feature windows that are scored.', default: 10, min: 1, max: 3600 },
   { group: 'Scoring', name: 'hosts.max', kind: 'int', describe: 'Most source hosts tracked per window; the least active beyond it are counted, not tracked.', default: 10_000, min: 1, max: 1_000_000 },
   { group: 'Scoring', name: 'model.file', kind: 'string', describe: 'Model trained by `netscore train`; without it netscore learns online.' },
-  { group: 'Scoring', name: 'model.state-dir', kind: 'string', describe: 'Directory where the online model and its training reservoir are kept across restarts, so a restart does not warm up again.' },
+  { group: 'Scoring', name: 'model.state-dir', kind: 'string', describe: 'Directory where the online model and its training reservoir are kept across restarts, so a restart does not warm up again (not with --model.file, which is never retrained).' },
   { group: 'Scoring', name: 'model.warmup', kind: 'duration', describe: 'Traffic time to learn from before the first online model.', default: 600, min: 1 },
   { group: 'Scoring', name: 'model.retrain-interval', kind: 'duration', describe: 'Traffic time between online retrains on recent unflagged windows.', default: 3600, min: 1 },
   { group: 'Scoring', name: 'model.reservoir-size', kind: 'int', describe: 'Unflagged host-windows kept for retraining.', default: 20_000, min: 64, max: 10_000_000 },
@@ -152,7 +156,7 @@ function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, 
 export function readConfigFile(path: string, specs: readonly OptionSpec[]): OptionValues {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    doc = (require('yaml') as typeof import('yaml')).parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ? (err as NodeJS.ErrnoException).code : (err as Error).message.split('\n')[0];
     throw new OptionError(`config file ${path}: ${why}`, { cause: err });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
-import { listenAddresses, serve } from './serve.js';
+import { listenAddresses } from './listen-addresses.js';
 import { createService } from './service.js';
 import { reportStageFailure } from './stage-failure.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
@@ -53,7 +53,8 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   );
   const { pipeline, registry } = service;
   const addresses = listenAddresses(o);
-  const close = addresses.length > 0 ? await serve(addresses, o, registry, log, service) : undefined;
+  // The HTTP stack (express, web config) is loaded only to serve.
+  const close = addresses.length > 0 ? await (await import('./serve.js')).serve(addresses, o, registry, log, service) : undefined;
   const interrupt = new AbortController();
   let signal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {

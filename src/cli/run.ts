@@ -5,7 +5,8 @@ import { defaultInterface } from '../source/live-interfaces.js';
 import { setLogFormat } from './logger.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { diffOptions } from './reload.js';
-import { listenAddresses, serve } from './serve.js';
+import { listenAddresses } from './listen-addresses.js';
+import { serve } from './serve.js';
 import { createService, type Service } from './service.js';
 import { reportStageFailure } from './stage-failure.js';
 
@@ -139,7 +140,7 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
       return;
     }
   }
-  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
+  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring?.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
   if (live.includes('log.format')) setLogFormat(log, next['log.format'] as string);
   if (live.includes('log.level')) log.level = next['log.level'] as string;
   for (const name of live) o[name] = next[name];

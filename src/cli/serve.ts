@@ -11,12 +11,6 @@ import { WebConfigWatcher } from '../http/web-config-watcher.js';
 import { webFamilies } from '../http/web-metrics.js';
 import { OptionError, type OptionValues } from './options.js';
 
-/** The `--web.listen-address` values, or `fallback` when none was given. */
-export function listenAddresses(o: OptionValues, fallback?: string): string[] {
-  const given = (o['web.listen-address'] as string[] | undefined) ?? [];
-  return given.length > 0 ? given : fallback ? [fallback] : [];
-}
-
 /**
  * Starts the HTTP server on every address, with the `--web.config.file`
  * settings (TLS, basic auth, headers; re-read when the file changes) and the

@@ -5,9 +5,9 @@ import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, type LandingSection } from '../http/landing.js';
 import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
-import { createRegistry, CORE_COLLECTORS, type Collector } from '../metrics/registry.js';
-import { scoringCollector } from '../metrics/scoring-collector.js';
-import { stateCollector } from '../metrics/state-collector.js';
+import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
+import { scoringCollector, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
+import { stateCollector, type StateView } from '../metrics/state-collector.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { Pipeline } from '../pipeline/pipeline.js';
@@ -23,8 +23,8 @@ const API_LIMIT = { default: 100, max: 1000 } as const;
 export interface Service {
   /** The pipeline. */
   pipeline: Pipeline;
-  /** The scoring stages. */
-  scoring: Scoring;
+  /** The scoring stages; undefined with --no-scoring. */
+  scoring: Scoring | undefined;
   /** Registry with every collector. */
   registry: Registry;
   /** JSON API routes. */
@@ -35,11 +35,39 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** Builds the pipeline with scoring and everything that reads it; `source` says on the landing page what is captured. */
+/** What the landing page shows instead of the model and anomalies with --no-scoring. */
+const SCORING_OFF: LandingSection = { title: 'Model', html: '<p>Scoring is off (<code>--no-scoring</code>): traffic and flows are counted, hosts are not scored.</p>' };
+
+/**
+ * Builds the pipeline and everything that reads it; `source` says on the
+ * landing page what is captured. With --no-scoring the pipeline only counts
+ * traffic and flows: the scoring options are not read, the scoring metric
+ * families are absent and /api/anomalies answers an empty list.
+ */
 export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[], source: () => string): Promise<Service> {
   const modelFile = o['model.file'] as string | undefined;
-  const pipeline = new Pipeline(pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined));
-  const scoring = pipeline.scoring as Scoring;
+  const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
+  const scoring = pipeline.scoring;
+  const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
+  const base = pipeline.metricsContext(() => captures(pipeline));
+  const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
+  return {
+    pipeline,
+    scoring,
+    registry,
+    api: {
+      anomalies: (q) => {
+        const { limit } = parseQuery(q, { limit: { min: 1, ...API_LIMIT } });
+        return scoring ? scoring.ring.recent(limit) : [];
+      },
+    },
+    sections: () => [captureSection(source(), captures(pipeline)), ...(scoring ? scoringSections(scoring) : [SCORING_OFF])],
+    close: async () => outputs?.close(),
+  };
+}
+
+/** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
+async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { state?: StateView }; close(): Promise<void> }> {
   const logFile = o['anomaly.log-file'] as string | undefined;
   const anomalyLog = logFile
     ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'] as number, onError: (msg) => log.error({ file: logFile }, msg) })
@@ -49,7 +77,10 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
   const stateDir = o['model.state-dir'] as string | undefined;
-  const state = stateDir ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
+  const modelFile = o['model.file'] as string | undefined;
+  // A loaded model is fixed (never refitted), so there is no online state to keep.
+  if (stateDir && modelFile) log.warn({ dir: stateDir, model: modelFile }, '--model.state-dir is ignored with --model.file: a loaded model is never retrained');
+  const state = stateDir && !modelFile ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
   if (state) scoring.onScores(() => state.afterWindow());
   const scoresPath = o['scores-out'] as string | undefined;
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
@@ -58,22 +89,8 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
       for (let i = 0; i < batch.hosts.length; i++) scores.append(batch.start, batch.hosts[i], s[i], s[i] > threshold);
     });
   }
-  const ctx = {
-    ...pipeline.metricsContext(() => captures(pipeline)),
-    scoring,
-    maxHosts: o['hosts.max'] as number,
-    logLinesLost: () => anomalyLog?.linesLost ?? 0,
-    state,
-  };
-  const registry = createRegistry(ctx, [...CORE_COLLECTORS, scoringCollector, stateCollector] as Collector<typeof ctx>[]);
   return {
-    pipeline,
-    scoring,
-    registry,
-    api: {
-      anomalies: (q) => scoring.ring.recent(parseQuery(q, { limit: { min: 1, ...API_LIMIT } }).limit),
-    },
-    sections: () => landingSections(source(), captures(pipeline), scoring),
+    ctx: { scoring, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
       await anomalyLog?.close();
@@ -82,12 +99,17 @@ export async function createService(o: OptionValues, log: Logger, captures: (p: 
   };
 }
 
-/** Capture status, model state and recent anomalies for the landing page. */
-function landingSections(source: string, captures: readonly CaptureState[], scoring: Scoring): LandingSection[] {
-  const d = scoring.detector;
+/** Capture status for the landing page. */
+function captureSection(source: string, captures: readonly CaptureState[]): LandingSection {
   const rows = captures
     .map((c) => `<tr><td>${escapeHtml(c.iface)}</td><td class="${c.up ? 'up' : 'down'}">${c.up ? 'up' : 'down'}</td><td>${c.received}</td><td>${c.dropped + c.ifDropped}</td></tr>`)
     .join('');
+  return { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` };
+}
+
+/** Model state and recent anomalies for the landing page. */
+function scoringSections(scoring: Scoring): LandingSection[] {
+  const d = scoring.detector;
   const anomalies = scoring.ring
     .recent(10)
     .map(
@@ -96,7 +118,6 @@ function landingSections(source: string, captures: readonly CaptureState[], scor
     )
     .join('');
   return [
-    { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` },
     {
       title: 'Model',
       html: `<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,

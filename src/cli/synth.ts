@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Argv } from 'yargs';
-import { ATTACK_TYPES, writeSynth, type AttackType } from '../synth/synth.js';
+import { ATTACK_TYPES, type AttackType } from '../synth/types.js';
 import { parseDuration } from '../util/duration.js';
 import { OptionError } from './options.js';
 
@@ -43,6 +43,8 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
     attacks: attackList(args.attacks as string | undefined),
     hosts: positiveInt('hosts', args.hosts as string | undefined, 20),
   };
+  // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
+  const { writeSynth } = await import('../synth/synth.js');
   let result;
   try {
     result = await writeSynth(opts, args.output as string, args.labels as string | undefined);

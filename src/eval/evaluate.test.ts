@@ -36,11 +36,13 @@ describe('evaluate', () => {
     expect(r.auc).toBeCloseTo(11 / 12, 12);
   });
 
-  it('treats a window that ends exactly at the attack start as benign', () => {
+  it('treats windows that only touch an attack at an instant as benign, but not an instantaneous attack', () => {
     const r = evaluate([row(95, '10.0.0.9', 0.5, false), row(125, '10.0.0.9', 0.5, false)], labels);
-    // [95,105) does not reach 105; [125,135) starts at end_ts 125 and overlaps it.
-    expect(r.benignWindows).toBe(1);
-    expect(r.perType.scan.windows).toBe(1);
+    // [95,105) ends as the scan starts at 105; [125,135) starts as it ends at 125.
+    expect(r.benignWindows).toBe(2);
+    expect(r.perType.scan.windows).toBe(0);
+    const instant = { evaluation: { window_s: 10 }, attacks: [{ id: 'a', type: 'scan', attacker_ip: '10.0.0.9', victim_ips: [], start_ts: 130, end_ts: 130 }] };
+    expect(evaluate([row(130, '10.0.0.9', 0.5, false), row(120, '10.0.0.9', 0.5, false)], instant).perType.scan.windows).toBe(1);
   });
 
   it('reports NaN recall for an attack type without scored windows and formats it', () => {

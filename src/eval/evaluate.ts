@@ -49,7 +49,8 @@ export interface EvalLabels {
 /**
  * Evaluates scored host-windows against labels. A pair is an attack pair of
  * type T when its host is the attacker of a T attack and its window
- * [start, start + window_s) overlaps the attack's [start_ts, end_ts]; a
+ * [start, start + window_s) shares time with the attack's [start_ts, end_ts]
+ * (touching at the attack's last instant is not enough); a
  * victim's pairs during an attack are counted apart and left out of the
  * benign set; every other pair is benign. Windows in which an attacker sent
  * nothing have no row, so recall is over scored attack windows.
@@ -57,7 +58,8 @@ export interface EvalLabels {
 export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): EvalReport {
   const w = labels.evaluation.window_s;
   if (!(w > 0)) throw new RangeError(`labels evaluation.window_s must be positive, got ${w}`);
-  const overlaps = (start: number, a: { start_ts: number; end_ts: number }) => start <= a.end_ts && start + w > a.start_ts;
+  // The window [start, start + w) and the attack share a stretch of time (an attack that ends as the window opens is not in it).
+  const overlaps = (start: number, a: { start_ts: number; end_ts: number }) => start + w > a.start_ts && (start < a.end_ts || (start <= a.end_ts && a.start_ts === a.end_ts));
   const perType: Record<string, TypeResult> = {};
   for (const a of labels.attacks) perType[a.type] ??= { windows: 0, detected: 0, recall: NaN, categories: {} };
   const positives: number[] = [];

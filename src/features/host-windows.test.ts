@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodedPacket } from '../decode/decoded-packet.js';
-import type { FlowRecord } from '../flows/flow-record.js';
+import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { HostWindows } from './host-windows.js';
 import type { WindowBatch } from './host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from './schema.js';
@@ -25,7 +25,7 @@ class Driver {
     this.hw = new HostWindows({ windowSeconds, maxHosts, maxFlows: 4096 }, (b) => this.batches.push(b));
   }
 
-  send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array } = {}): void {
+  send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array; icmp?: [number, number]; slot?: number } = {}): void {
     const p = this.pkt;
     p.ipVersion = 4;
     p.src[0] = src;
@@ -35,6 +35,7 @@ class Driver {
     p.srcPort = sport;
     p.dstPort = dport;
     p.tcpFlags = opts.flags ?? 0;
+    [p.icmpType, p.icmpCode] = opts.icmp ?? [0, 0];
     const payload = opts.payload ?? new Uint8Array(0);
     const data = new Uint8Array(42 + payload.length);
     data.set(payload, 42);
@@ -45,7 +46,8 @@ class Driver {
     let flow = this.slots.get(fwd) ?? this.slots.get(rev);
     const isNew = flow === undefined;
     if (flow === undefined) {
-      flow = { slot: this.slots.size, initiator: src };
+      // A flow table reuses the slot of an ended flow; opts.slot plays that.
+      flow = { slot: opts.slot ?? this.slots.size, initiator: src };
       this.slots.set(fwd, flow);
     }
     this.hw.packet(p, data, opts.len ?? 60 + payload.length, ts, flow.slot, flow.initiator !== src, isNew);
@@ -82,7 +84,7 @@ describe('HostWindows', () => {
     const a = d.rows().get('10.0.0.1')!;
     expect(a.flows_started).toBe(1);
     expect(a.dst_addresses).toBe(1);
-    expect(a.failed_handshake_share).toBe(0);
+    expect(a.failed_share).toBe(0);
     expect(a.rst_share).toBe(0);
     expect(a.packets_sent).toBe(3);
     expect(a.packets_received).toBe(2);
@@ -113,7 +115,7 @@ describe('HostWindows', () => {
     expect(a.dst_addresses).toBe(1);
     expect(a.dst_ports).toBeGreaterThan(85);
     expect(a.dst_ports).toBeLessThanOrEqual(100);
-    expect(a.failed_handshake_share).toBe(1);
+    expect(a.failed_share).toBe(1);
     expect(a.rst_share).toBeCloseTo(0.5, 10);
     expect(a.flows_per_service).toBeGreaterThanOrEqual(1);
     expect(a.flows_per_service).toBeLessThan(1.2);
@@ -134,9 +136,9 @@ describe('HostWindows', () => {
     }
     d.hw.advance(310);
     const rows = d.rows();
-    expect(rows.get('10.0.0.1')!.failed_attempts).toBe(4);
+    expect(rows.get('10.0.0.1')!.failed_flows).toBe(4);
     expect(rows.get('10.0.0.1')!.failed_ports).toBe(1);
-    expect(rows.get('10.0.0.2')!.failed_attempts).toBe(5);
+    expect(rows.get('10.0.0.2')!.failed_flows).toBe(5);
     expect(rows.get('10.0.0.2')!.failed_ports).toBe(5);
   });
 
@@ -192,22 +194,57 @@ describe('HostWindows', () => {
     expect(regularity.slice(9).every((r) => r > 0.95)).toBe(true);
   });
 
-  it('reports public regularity only for outside destinations and from the sixth check-in', () => {
+  it('reports public regularity only for outside destinations contacted periodically, from the fifth check-in', () => {
     const d = new Driver();
-    // A beacon to a public address and an equally periodic poll of an internal server, every 30 s.
-    for (let t = 1000; t < 1300; t += 30) {
+    // Every 30 s: a beacon to a public address and an equally periodic poll of an internal server.
+    // Every 150 s: a public poll that is periodic but slower than two minutes (a captive-portal check).
+    for (let t = 1000; t < 1900; t += 30) {
       d.send(t + 10, A, SERVER, 6, 41000 + t, 443, { flags: SYN });
       d.send(t + 10, B, ip(10, 0, 1, 9), 6, 41000 + t, 9100, { flags: SYN });
+      if (t % 150 === 100) d.send(t + 10, ip(10, 0, 0, 3), ip(138, 197, 232, 69), 6, 41000 + t, 80, { flags: SYN });
     }
     d.hw.flush();
-    const a = d.batches.map((b) => d.rows(b).get('10.0.0.1')!);
-    const b = d.batches.map((b) => d.rows(b).get('10.0.0.2')!);
+    const rows = (host: string) => d.batches.map((b) => d.rows(b).get(host)).filter((r) => r !== undefined);
+    const a = rows('10.0.0.1');
     // Hosts only get rows in windows with traffic: one per check-in, so row k holds the (k+1)th check-in.
-    expect(d.batches).toHaveLength(10);
-    expect(a.slice(0, 5).every((r) => r.public_regularity === 0)).toBe(true);
-    expect(a.slice(5).every((r) => r.public_regularity > 0.95)).toBe(true);
-    expect(b.slice(3).every((r) => r.connection_regularity > 0.95)).toBe(true);
-    expect(b.every((r) => r.public_regularity === 0)).toBe(true);
+    expect(a).toHaveLength(30);
+    expect(a.slice(0, 4).every((r) => r.public_regularity === 0)).toBe(true);
+    expect(a.slice(4).every((r) => r.public_regularity > 0.95)).toBe(true);
+    expect(rows('10.0.0.2').slice(3).every((r) => r.connection_regularity > 0.95)).toBe(true);
+    expect(rows('10.0.0.2').every((r) => r.public_regularity === 0)).toBe(true);
+    const slow = rows('10.0.0.3');
+    expect(slow.length).toBeGreaterThanOrEqual(6);
+    expect(slow.slice(3).every((r) => r.connection_regularity > 0.95 && r.public_regularity === 0)).toBe(true);
+  });
+
+  it('reports no public regularity for contact that is only roughly periodic', () => {
+    const d = new Driver();
+    // Gaps of 20, 40, 25, 35, 30, ... s: 1 - CV about 0.7, as chance revisits of one site reach.
+    const gaps = [20, 40, 25, 35, 30, 20, 40, 25, 35];
+    let t = 1000;
+    for (const g of gaps) {
+      d.send(t, A, SERVER, 6, 41000 + t, 443, { flags: SYN });
+      t += g;
+    }
+    d.hw.flush();
+    const a = d.batches.map((b) => d.rows(b).get('10.0.0.1')).filter((r) => r !== undefined);
+    expect(Math.max(...a.map((r) => r.connection_regularity))).toBeGreaterThan(0.6);
+    expect(a.every((r) => r.public_regularity === 0)).toBe(true);
+  });
+
+  it('starts windows over when time goes back, as when a second capture is replayed', () => {
+    const d = new Driver();
+    d.send(5003, A, B, 17, 1, 2);
+    d.send(5012, A, B, 17, 1, 2);
+    // The next file starts an hour earlier.
+    d.send(1404, A, B, 17, 1, 3);
+    d.send(1405, A, B, 17, 1, 3);
+    d.hw.flush();
+    expect(d.batches.map((b) => [b.start, d.rows(b).get('10.0.0.1')!.packets_sent])).toEqual([
+      [5000, 1],
+      [5010, 1],
+      [1400, 2],
+    ]);
   });
 
   it('aligns windows to multiples of the window length and skips empty ones', () => {
@@ -252,5 +289,139 @@ describe('HostWindows', () => {
     d.hw.flush();
     expect(d.rows().get('10.0.0.1')?.dns_queries).toBe(1);
     expect(d.rows().get('10.0.0.1')?.dns_name_length).toBe(0);
+  });
+
+  it('judges flows of any protocol by whether they were answered in their window', () => {
+    const d = new Driver();
+    const V = ip(10, 0, 1, 7);
+    // UDP probes: two unanswered, one answered; a datagram from a well-known port to an ephemeral one is a reply and expects nothing.
+    d.send(500, A, V, 17, 40000, 161, {});
+    d.send(500.1, A, V, 17, 40000, 162, {});
+    d.send(500.2, A, V, 17, 40001, 53, {});
+    d.send(500.21, V, A, 17, 53, 40001, {});
+    d.send(500.3, A, V, 17, 123, 40002, {});
+    // An unanswered ping and a probe of another IP protocol (GRE); multicast never fails.
+    d.send(500.4, A, V, 1, 7, 7, { icmp: [8, 0] });
+    d.send(500.5, A, V, 47, 0, 0, {});
+    d.send(500.6, A, ip(224, 0, 0, 251), 17, 5353, 5353, {});
+    d.hw.advance(510);
+    const a = d.rows().get('10.0.0.1')!;
+    expect(a.flows_started).toBe(7);
+    expect(a.failed_flows).toBe(4);
+    expect(a.failed_share).toBeCloseTo(4 / 5, 10);
+    expect(a.failed_ports).toBe(4);
+    expect(a.rst_share).toBe(0);
+  });
+
+  it('judges a flow whose slot is taken by a new flow before the window closes: it ended unanswered', () => {
+    const d = new Driver();
+    // Three probes, one every 3 s, each in the slot the previous one left when it ended.
+    for (let i = 0; i < 3; i++) d.send(900 + 3 * i, A, SERVER, 6, 40000 + i, 22 + i, { flags: SYN, slot: 4000 });
+    d.hw.advance(910);
+    const a = d.rows().get('10.0.0.1')!;
+    expect(a.flows_started).toBe(3);
+    expect(a.failed_flows).toBe(3);
+    expect(a.failed_ports).toBe(3);
+    expect(a.failed_share).toBe(1);
+  });
+
+  it('judges a flow started just before the window closes with the next window, unless its host is failing already', () => {
+    const d = new Driver();
+    // A probe host: one early unanswered probe, then a late one. A client: a DNS query 0.2 s
+    // before the close, answered 50 ms into the next window.
+    d.send(1002, B, SERVER, 6, 40000, 22, { flags: SYN });
+    d.send(1009.8, A, RESOLVER, 17, 5000, 53, { payload: DNS_QUERY });
+    d.send(1009.9, B, SERVER, 6, 40001, 23, { flags: SYN });
+    d.send(1010.05, RESOLVER, A, 17, 53, 5000, { payload: DNS_OK });
+    d.send(1012, A, SERVER, 6, 40002, 443, { flags: SYN });
+    d.send(1012.01, SERVER, A, 6, 443, 40002, { flags: SYN | ACK });
+    d.hw.advance(1020);
+    const [first, second] = [d.rows(d.batches[0]), d.rows(d.batches[1])];
+    expect(first.get('10.0.0.1')).toMatchObject({ failed_flows: 0, failed_share: 0 });
+    expect(first.get('10.0.0.2')).toMatchObject({ failed_flows: 2, failed_share: 1 });
+    // The carried query counts with the next window, answered: two flows expected answers and got them.
+    expect(second.get('10.0.0.1')).toMatchObject({ failed_flows: 0, failed_share: 0 });
+  });
+
+  it('credits ICMP unreachables to the host whose packet they answer, not to their sender', () => {
+    const d = new Driver();
+    const V = ip(10, 0, 1, 7);
+    for (let port = 1; port <= 20; port++) {
+      d.send(600 + port * 0.01, A, V, 17, 50000, port, {});
+      // Port unreachable (type 3 code 3), keyed by the flow table as the victim's own ICMP flow.
+      d.send(600 + port * 0.01 + 0.001, V, A, 1, 3, 0, { icmp: [3, 3] });
+    }
+    // A time-exceeded from a router is an error too, and counts for nobody.
+    d.send(601, ip(10, 0, 0, 254), A, 1, 11, 0, { icmp: [11, 0] });
+    d.hw.advance(610);
+    const rows = d.rows();
+    expect(rows.get('10.0.0.1')!.unreachables_received).toBe(20);
+    expect(rows.get('10.0.0.1')!.failed_flows).toBe(20);
+    expect(rows.has('10.0.1.7')).toBe(false);
+    expect(rows.has('10.0.0.254')).toBe(false);
+  });
+
+  it('counts packets with headers only probes use', () => {
+    const d = new Driver();
+    const FIN = 0x01;
+    const PSH = 0x08;
+    const URG = 0x20;
+    const ECE = 0x40;
+    const CWR = 0x80;
+    // Ordinary: SYN, ECN SYN, RST, FIN+ACK, a ping and its reply.
+    d.send(700, A, SERVER, 6, 40000, 443, { flags: SYN });
+    d.send(700.1, A, SERVER, 6, 40001, 443, { flags: SYN | ECE | CWR });
+    d.send(700.2, A, SERVER, 6, 40002, 443, { flags: RST });
+    d.send(700.3, A, SERVER, 6, 40000, 443, { flags: FIN | ACK });
+    d.send(700.4, A, SERVER, 1, 9, 9, { icmp: [8, 0] });
+    // Probes: NULL, FIN, Xmas, SYN+FIN, an echo request with code 9, a timestamp request.
+    for (const [i, flags] of [0, FIN, FIN | PSH | URG, SYN | FIN].entries()) d.send(701 + i * 0.1, B, SERVER, 6, 50000, 1000 + i, { flags });
+    d.send(702, B, SERVER, 1, 7, 7, { icmp: [8, 9] });
+    d.send(702.1, B, SERVER, 1, 8, 8, { icmp: [13, 0] });
+    d.hw.advance(710);
+    expect(d.rows().get('10.0.0.1')!.odd_packets).toBe(0);
+    expect(d.rows().get('10.0.0.2')!.odd_packets).toBe(6);
+  });
+
+  it('measures the peak packet rate within one second, and the mean payload of pings', () => {
+    const d = new Driver();
+    // 200 SYNs within 0.2 s, after a slow trickle.
+    for (let i = 0; i < 5; i++) d.send(800 + i, A, SERVER, 6, 30000 + i, 443, { flags: SYN });
+    for (let i = 0; i < 200; i++) d.send(806.1 + i * 0.001, A, SERVER, 6, 31000 + i, 443, { flags: SYN });
+    // Pings: 56-byte requests and replies, then one 1000-byte request with its reply.
+    for (let i = 0; i < 3; i++) {
+      d.send(801 + i, B, SERVER, 1, 5, 5, { icmp: [8, 0], payload: new Uint8Array(56) });
+      d.send(801.01 + i, SERVER, B, 1, 5, 5, { icmp: [0, 0], payload: new Uint8Array(56) });
+    }
+    d.send(805, B, SERVER, 1, 5, 5, { icmp: [8, 0], payload: new Uint8Array(1000) });
+    d.send(805.01, SERVER, B, 1, 5, 5, { icmp: [0, 0], payload: new Uint8Array(1000) });
+    d.hw.advance(810);
+    expect(d.rows().get('10.0.0.1')!.peak_packet_rate).toBe(200);
+    expect(d.rows().get('10.0.0.1')!.packets_sent).toBe(205);
+    expect(d.rows().get('10.0.0.2')!.icmp_echo_payload).toBeCloseTo((6 * 56 + 2 * 1000) / 8, 10);
+    expect(d.rows().get('10.0.0.2')!.icmp_packets).toBe(4);
+  });
+
+  it('counts repeated short sessions of one size to one service across windows, not varied ones', () => {
+    const d = new Driver();
+    const session = (src: string, dst: string, port: number, first: number, bytes: number): FlowRecord => ({
+      ipVersion: 4, src, dst, proto: 6, srcPort: 40000, dstPort: port, fwdPackets: 12, fwdBytes: bytes / 2, revPackets: 10, revBytes: bytes / 2,
+      first, last: first + 3, flags: FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.FIN, reason: 'tcp_end',
+    });
+    // A guesser: a 7.4 kB session to port 22 every 6 s for a minute; a browser: sessions of varied size to one web server.
+    for (let i = 0; i < 10; i++) {
+      const t = 900 + i * 6;
+      d.send(t, A, B, 6, 40000 + i, 22, { flags: SYN });
+      d.send(t, ip(10, 0, 0, 3), SERVER, 6, 40000 + i, 443, { flags: SYN });
+      d.hw.flowEnded(session('10.0.0.1', '10.0.0.2', 22, t, 7400 + (i % 3) * 150));
+      d.hw.flowEnded(session('10.0.0.3', '93.184.216.34', 443, t, 2000 * 2 ** i));
+    }
+    d.send(975, A, B, 6, 41000, 80, { flags: SYN });
+    d.hw.advance(980);
+    const repeats = (host: string) => d.batches.map((b) => d.rows(b).get(host)?.repeated_sessions ?? 0);
+    // Nine sessions repeat the first one's size; the count decays slowly (two-minute time constant).
+    expect(Math.max(...repeats('10.0.0.1'))).toBeGreaterThan(7);
+    expect(repeats('10.0.0.1').at(-1)).toBeGreaterThan(6);
+    expect(Math.max(...repeats('10.0.0.3'))).toBe(0);
   });
 });

@@ -112,7 +112,9 @@ export class FlowTable {
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly free: Int32Array;
-  private freeTop: number;
+  private freeTop = 0;
+  /** Slots from here up have never held a flow; they are handed out after the freed ones, so a large table costs nothing until it fills. */
+  private fresh = 0;
   private readonly buckets: Int32Array;
   private readonly mask: number;
   private readonly head = new Int32Array(CLASSES).fill(-1);
@@ -139,8 +141,6 @@ export class FlowTable {
     this.i32 = new Int32Array(records);
     this.f64 = new Float64Array(records);
     this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeTop = capacity;
     let size = 1;
     while (size < capacity * 2) size *= 2;
     this.buckets = new Int32Array(size).fill(-1);
@@ -288,8 +288,8 @@ export class FlowTable {
   }
 
   private insert(h: number, version: number, proto: number, ts: number): number {
-    if (this.freeTop === 0) this.end(this.oldest(), END_EVICTED);
-    const s = this.free[--this.freeTop];
+    if (this.freeTop === 0 && this.fresh === this.capacity) this.end(this.oldest(), END_EVICTED);
+    const s = this.freeTop > 0 ? this.free[--this.freeTop] : this.fresh++;
     const o = s * W;
     const u = this.u32;
     for (let i = 0; i < 4; i++) {

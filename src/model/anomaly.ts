@@ -1,5 +1,5 @@
 /** Categories an anomaly is assigned from the features that dominate it. */
-export const CATEGORIES = ['scan', 'flood', 'dns-tunnel', 'brute-force', 'beacon', 'exfiltration', 'other'] as const;
+export const CATEGORIES = ['scan', 'flood', 'dns-tunnel', 'tunnel', 'brute-force', 'beacon', 'exfiltration', 'other'] as const;
 
 /** One of CATEGORIES. */
 export type AnomalyCategory = (typeof CATEGORIES)[number];

@@ -3,7 +3,7 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { Detector } from './detector.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 const W = 10;
 
@@ -23,7 +23,7 @@ function benign(rng: Prng): Record<string, number> {
     dst_services: services,
     flows_per_service: flows / services,
     // Real clients occasionally fail or get reset; a feature constant in training could never split.
-    failed_handshake_share: rng.nextInt(20) === 0 ? 1 / flows : 0,
+    failed_share: rng.nextInt(20) === 0 ? 1 / flows : 0,
     rst_share: rng.nextInt(30) === 0 ? 1 / flows : 0,
     packets_sent: sent,
     packets_received: recv,
@@ -40,7 +40,7 @@ function benign(rng: Prng): Record<string, number> {
   };
 }
 
-const SCAN = { flows_started: 2000, dst_addresses: 2, dst_ports: 1000, dst_services: 2000, flows_per_service: 1, failed_handshake_share: 1, rst_share: 1, packets_sent: 2000, packets_received: 2000, bytes_sent: 132_000, bytes_received: 120_000, mean_packet_size: 66, small_packet_share: 1, out_in_ratio: 1.1 };
+const SCAN = { flows_started: 2000, dst_addresses: 2, dst_ports: 1000, dst_services: 2000, flows_per_service: 1, failed_share: 1, rst_share: 1, failed_flows: 2000, failed_ports: 1000, packets_sent: 2000, peak_packet_rate: 2000, packets_received: 2000, bytes_sent: 132_000, bytes_received: 120_000, mean_packet_size: 66, small_packet_share: 1, out_in_ratio: 1.1 };
 
 function batch(start: number, rows: Record<string, number>[]): WindowBatch {
   const raw = new Float64Array(rows.length * N_FEATURES);
@@ -93,9 +93,10 @@ describe('Detector', () => {
     expect(a.category).toBe('scan');
     expect([a.window_start, a.window_end, a.model_generation]).toEqual([t, t + W, 1]);
     expect(a.top_features.length).toBeGreaterThan(0);
-    const ports = a.top_features.find((f) => f.feature === 'dst_ports');
-    expect(ports?.value).toBe(1000);
-    expect(ports?.median).toBeLessThanOrEqual(2);
+    // Explained by features of the scan (2000 unanswered probes to 1000 ports), against the benign medians.
+    expect(a.top_features.every((f) => f.value === (SCAN as Record<string, number>)[f.feature])).toBe(true);
+    const failed = a.top_features.find((f) => f.feature === 'failed_flows');
+    expect(failed).toEqual({ feature: 'failed_flows', value: 2000, median: 0 });
   });
 
   it('retrains on unflagged rows only, so a repeated attack does not become normal', () => {
@@ -128,13 +129,17 @@ describe('Detector', () => {
     expect(anomalies.at(-1)!.model_generation).toBe(det.generation);
   });
 
-  it('scores at once with a given model', () => {
+  it('scores at once with a given model, and never replaces it', () => {
     const rng = new Prng(4);
     const trainer = new Detector({ windowSeconds: W, warmupSeconds: 100 }, () => {});
     for (let t = 0; t < 100; t += W) trainer.process(benignBatch(rng, t));
-    const det = new Detector({ windowSeconds: W }, () => {}, trainer.model);
+    const model = trainer.model!;
+    const det = new Detector({ windowSeconds: W, retrainIntervalSeconds: 100 }, () => {}, model);
     expect(det.state).toBe('scoring');
     expect(det.generation).toBe(1);
-    expect(det.process(benignBatch(rng, 5000))).toHaveLength(20);
+    // Far past the retrain interval from its training time, with plenty of rows: still the same model.
+    for (let t = 0; t < 1000; t += W) expect(det.process(benignBatch(rng, 5000 + t))).toHaveLength(20);
+    expect(det.model).toBe(model);
+    expect(det.generation).toBe(1);
   });
 });

@@ -63,8 +63,9 @@ export interface DetectorSnapshot {
 export type DetectorState = 'warming' | 'scoring';
 
 /**
- * Scores host-window batches and owns the model lifecycle. With a given model
- * it scores at once; otherwise it warms up on the first warmupSeconds of
+ * Scores host-window batches and owns the model lifecycle. A given model
+ * (trained offline on a chosen baseline) scores at once and is never
+ * replaced. Otherwise the detector warms up on the first warmupSeconds of
  * packet time, fits, then scores and refits every retrainIntervalSeconds on a
  * reservoir of recent rows that were not flagged, so attacks never become
  * the baseline.
@@ -74,9 +75,12 @@ export class Detector {
   private readonly reservoir: Reservoir;
   private readonly row: Float64Array;
   private readonly z = new Float64Array(N_FEATURES);
+  private readonly excess = new Float64Array(N_FEATURES);
   private current: DetectorModel | undefined;
   private firstSeen = NaN;
   private generationCount = 0;
+  /** False for a loaded model: it was fitted on a chosen baseline, which a reservoir of live rows must not replace. */
+  private readonly online: boolean;
 
   /** @param onAnomaly receives each flagged host-window; @param model a loaded model to score with at once. */
   constructor(
@@ -101,6 +105,7 @@ export class Detector {
     // Reservoir rows hold the transformed vector followed by the raw values.
     this.reservoir = new Reservoir(this.opts.reservoirSize, 2 * N_FEATURES, this.opts.seed);
     this.row = new Float64Array(2 * N_FEATURES);
+    this.online = model === undefined;
     if (model !== undefined) {
       this.current = model;
       this.generationCount = 1;
@@ -174,7 +179,7 @@ export class Detector {
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
       this.fit(batch.end);
       offer = false;
-    } else if (batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
+    } else if (this.online && batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
       this.fit(batch.end);
     }
     const model = this.current as DetectorModel;
@@ -182,7 +187,7 @@ export class Detector {
     for (let i = 0; i < n; i++) {
       scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * N_FEATURES));
       if (scores[i] > model.threshold) this.report(batch, i, scores[i], model);
-      else if (offer) this.offer(batch, i);
+      else if (offer && this.online) this.offer(batch, i);
     }
     return scores;
   }
@@ -219,7 +224,8 @@ export class Detector {
   private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {
     const at = i * N_FEATURES;
     zScores(model.baseline, batch.vectors, at, this.z);
-    const category = categorize(batch.raw, at, this.z, this.opts.windowSeconds);
+    rangeExcess(model.baseline, batch.vectors, at, this.excess);
+    const category = categorize(batch.raw, at, this.z, this.excess, this.opts.windowSeconds);
     this.onAnomaly({
       window_start: batch.start,
       window_end: batch.end,

@@ -25,7 +25,7 @@ describe('explanations', () => {
   });
 
   it('floors shares at a tenth and counts at ln 2', () => {
-    expect(minScale(FEATURE_NAMES.indexOf('failed_handshake_share'))).toBe(0.1);
+    expect(minScale(FEATURE_NAMES.indexOf('failed_share'))).toBe(0.1);
     expect(minScale(FEATURE_NAMES.indexOf('flows_started'))).toBe(Math.LN2);
   });
 
@@ -49,10 +49,23 @@ describe('explanations', () => {
     expect(out[0]).toBeCloseTo(1, 10);
   });
 
-  it('blends the excess into the score: unchanged at 0, halving the gap to 1 per scale', () => {
+  it('spreads a mostly-zero feature by its active part, not by the gap between zero and active', () => {
+    // failed_share (a share, floor 0.1): 90 windows at 0, eleven active at 0.5..1.0 in steps of 0.05.
+    const f = FEATURE_NAMES.indexOf('failed_share');
+    const width = f + 1;
+    const m = 101;
+    const v = new Float64Array(m * width);
+    for (let i = 90; i < m; i++) v[i * width + f] = 0.5 + (i - 90) * 0.05;
+    const b = fitBaseline(v, v, m, width);
+    expect(b.median[f]).toBe(0);
+    // Active values 0.5..1.0 around their median 0.75: MAD 0.15. (Half the standard deviation of all 101 would be 0.12.)
+    expect(b.scale[f]).toBeCloseTo(1.4826 * 0.15, 10);
+  });
+
+  it('blends the excess into the score: unchanged at 0, halving the gap to 1 per half scale', () => {
     expect(blendScore(0.6, 0)).toBe(0.6);
-    expect(blendScore(0.6, 1)).toBeCloseTo(0.8, 12);
-    expect(blendScore(0.6, 2)).toBeCloseTo(0.9, 12);
-    expect(blendScore(0.6, 50)).toBeLessThan(1);
+    expect(blendScore(0.6, 0.5)).toBeCloseTo(0.8, 12);
+    expect(blendScore(0.6, 1)).toBeCloseTo(0.9, 12);
+    expect(blendScore(0.6, 20)).toBeLessThan(1);
   });
 });

@@ -1,5 +1,6 @@
 import { FEATURES } from '../features/schema.js';
 import type { FeatureContribution } from './anomaly.js';
+import { selectMedian } from './select.js';
 
 /** Per-feature training statistics that anomalies are explained against. */
 export interface Baseline {
@@ -28,8 +29,14 @@ export function minScale(f: number): number {
 /** Median of column f of a row-major n×width array. */
 function columnMedian(rows: Float64Array, n: number, width: number, f: number, scratch: Float64Array): number {
   for (let i = 0; i < n; i++) scratch[i] = rows[i * width + f];
-  const s = scratch.subarray(0, n).sort();
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  return selectMedian(scratch, n);
+}
+
+/** Median of the values of column f above `floor` (NaN when there are none). */
+function activeMedian(rows: Float64Array, n: number, width: number, f: number, floor: number, scratch: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (rows[i * width + f] > floor) scratch[m++] = rows[i * width + f];
+  return m === 0 ? NaN : selectMedian(scratch, m);
 }
 
 /** Fits a Baseline from n training rows (row-major, nFeatures wide) of transformed and raw values. */
@@ -41,23 +48,25 @@ export function fitBaseline(vectors: Float64Array, raw: Float64Array, n: number,
   const low = new Float64Array(nFeatures).fill(Infinity);
   const high = new Float64Array(nFeatures).fill(-Infinity);
   const scratch = new Float64Array(n);
-  const dev = new Float64Array(n * nFeatures);
+  const dev = new Float64Array(n);
   for (let f = 0; f < nFeatures; f++) {
     median[f] = columnMedian(vectors, n, nFeatures, f, scratch);
     rawMedian[f] = columnMedian(raw, n, nFeatures, f, scratch);
-    let sum = 0;
-    let sumSq = 0;
     for (let i = 0; i < n; i++) {
       const v = vectors[i * nFeatures + f];
-      dev[i * nFeatures + f] = Math.abs(v - median[f]);
-      sum += v;
-      sumSq += v * v;
       if (v < low[f]) low[f] = v;
       if (v > high[f]) high[f] = v;
     }
-    const std = Math.sqrt(Math.max(0, sumSq / n - (sum / n) ** 2));
-    const mad = columnMedian(dev, n, nFeatures, f, scratch);
-    scale[f] = Math.max(1.4826 * mad, 0.5 * std, minScale(f));
+    // A feature whose median sits on its floor (a count that is mostly 0) spreads in its active part only.
+    let m = 0;
+    const centre = median[f] === low[f] ? activeMedian(vectors, n, nFeatures, f, low[f], scratch) : median[f];
+    for (let i = 0; i < n; i++) {
+      const v = vectors[i * nFeatures + f];
+      if (median[f] === low[f] && v === low[f]) continue;
+      dev[m++] = Math.abs(v - centre);
+    }
+    const mad = m > 0 ? columnMedian(dev, m, 1, 0, scratch) : 0;
+    scale[f] = Math.max(1.4826 * mad, minScale(f));
   }
   return { median, scale, rawMedian, low, high };
 }
@@ -86,7 +95,7 @@ export function rangeExcess(baseline: Baseline, vectors: Float64Array, at: numbe
 }
 
 /** Robust scales beyond the training range that halve a score's distance to 1. */
-export const EXCESS_HALVING = 1;
+export const EXCESS_HALVING = 0.5;
 
 /**
  * Blends the forest score with the range excess: 1 - (1 - score)·2^(-excess/EXCESS_HALVING).

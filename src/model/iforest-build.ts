@@ -1,5 +1,5 @@
 import type { IsolationTree } from './iforest-tree.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 
 /**
  * Grows one isolation tree on the rows listed in `sample` (indices into the

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IsolationForest } from './iforest.js';
 import { averagePathLength } from './iforest-path.js';
 import type { IsolationTree } from './iforest-tree.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 /** Standard normal draw (Box-Muller) from a seeded generator. */
 function gaussian(rng: Prng): number {

@@ -2,7 +2,7 @@ import { buildTree } from './iforest-build.js';
 import { averagePathLength } from './iforest-path.js';
 import { checkTree } from './iforest-tree.js';
 import type { IsolationTree } from './iforest-tree.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 /** Hyper-parameters a forest was grown with; enough to interpret its trees. */
 export interface IsolationForestParams {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolationForest } from './iforest.js';
 import { loadModel, saveModel } from './model-file.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 const SCHEMA = ['bytes_out', 'packets_out', 'dst_ports', 'dns_queries'];
 const TREE_FIELDS = ['feature', 'threshold', 'left', 'right', 'size'];

@@ -1,4 +1,4 @@
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 /**
  * Fixed-size uniform sample of a stream of equal-width rows (Vitter's

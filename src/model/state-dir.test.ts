@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WindowBatch } from '../features/host-windows.js';
 import { N_FEATURES, transformRows } from '../features/schema.js';
 import { Detector, type DetectorOptions } from './detector.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { loadDetectorState, saveDetectorState, setStateAside, STATE_FILES } from './state-dir.js';
 
 const OPTS: DetectorOptions = { windowSeconds: 10, warmupSeconds: 100, retrainIntervalSeconds: 1000, reservoirSize: 500 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { alertThreshold, quantile } from './threshold.js';
 
 /** Scores with an exponential upper tail: 0.4 + Exp(mean 0.02), capped below 1. */

@@ -1,6 +1,6 @@
 import type { PlannedAttack } from './attack-plan.js';
 import { EphemeralPorts } from './ephemeral-ports.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { sshSetup } from './ssh-session.js';
 import { TcpConn } from './tcp-conn.js';
@@ -14,7 +14,7 @@ const CONN_BUDGET = 5 * SEC;
  * ~0.3 s on average; each completes the SSH setup, tries three passwords that
  * fail after sshd's short delay, and is closed by the attacker.
  */
-export function* bruteForce(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* bruteForce(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const ports = new EphemeralPorts(rng.fork());
   let t = a.start;
   while (t < a.end - CONN_BUDGET) {
@@ -24,7 +24,7 @@ export function* bruteForce(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
   }
 }
 
-function* guess(s: Scheduler, rng: Rng, a: PlannedAttack, sport: number, start: number): Actor {
+function* guess(s: Scheduler, rng: Prng, a: PlannedAttack, sport: number, start: number): Actor {
   const victim = a.victims[0];
   const c = new TcpConn(s, rng, a.attacker, victim, sport, 22, Math.max(rttTo(a.attacker), rttTo(victim)), 10e6, start);
   yield* sshSetup(c, rng, 'SSH-2.0-libssh_0.9.6\r\n');

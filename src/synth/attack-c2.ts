@@ -1,20 +1,21 @@
 import type { PlannedAttack } from './attack-plan.js';
 import { EphemeralPorts } from './ephemeral-ports.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { TcpConn } from './tcp-conn.js';
 import { SEC, rttTo } from './timing.js';
 
-/** Beacon period; each check-in is jittered by up to ±5%. */
+/** Beacon period; each sleep is shortened by up to the attack's jitter share (Cobalt Strike style). */
 export const BEACON_PERIOD = 30 * SEC;
 /** Upload rate of the exfiltration, bytes/s (1.6 Mbit/s: 24 MB in two minutes). */
 export const EXFIL_RATE = 200_000;
 
 /**
- * C2 beacon: every BEACON_PERIOD (±5%) a fresh HTTPS connection to the C2
- * address with a small resumed-TLS exchange (check-in, usually empty tasking).
+ * C2 beacon: every BEACON_PERIOD less a random share of up to a.jitter, a
+ * fresh HTTPS connection to the C2 address with a small resumed-TLS exchange
+ * (check-in, usually empty tasking).
  */
-export function* beacon(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* beacon(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const ports = new EphemeralPorts(rng.fork());
   const c2 = a.victims[0];
   let t = a.start;
@@ -27,7 +28,7 @@ export function* beacon(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
     c.t += rng.int(20_000, 60_000);
     yield* c.send(1, rng.int(90, 260));
     yield* c.close(0);
-    t += Math.round(BEACON_PERIOD * rng.range(0.95, 1.05));
+    t += Math.round(BEACON_PERIOD * (1 - rng.range(0, a.jitter)));
   }
 }
 
@@ -35,7 +36,7 @@ export function* beacon(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
  * Exfiltration: one HTTPS connection that uploads EXFIL_RATE bytes/s for the
  * whole slot (minus set-up and close), answered only by ACKs and a tiny reply.
  */
-export function* exfil(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* exfil(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const dest = a.victims[0];
   const c = new TcpConn(s, rng, a.attacker, dest, new EphemeralPorts(rng).take(), 443, rttTo(dest), EXFIL_RATE, a.start);
   yield* c.open();

@@ -1,16 +1,16 @@
 import type { PlannedAttack } from './attack-plan.js';
 import { NXDOMAIN, QTYPE, txtRdata } from './dns-wire.js';
 import { dnsExchange } from './dns-exchange.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { SEC } from './timing.js';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-function randomText(rng: Rng, alphabet: string, len: number): string {
+function randomText(rng: Prng, alphabet: string, len: number): string {
   let out = '';
-  for (let i = 0; i < len; i++) out += alphabet[rng.u32() & (alphabet.length - 1)];
+  for (let i = 0; i < len; i++) out += alphabet[rng.nextUint32() & (alphabet.length - 1)];
   return out;
 }
 
@@ -20,7 +20,7 @@ function randomText(rng: Rng, alphabet: string, len: number): string {
  * in labels of up to 63 under one domain; TXT answers carry base64 data and
  * about one in ten comes back NXDOMAIN.
  */
-export function* dnsTunnel(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* dnsTunnel(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const domain = `${randomText(rng, BASE32.slice(0, 26), 2)}.${randomText(rng, BASE32.slice(0, 26), 6)}.net`;
   const sport = rng.int(32768, 60999);
   let seq = rng.int(0, 4095);

@@ -1,6 +1,6 @@
 import type { PlannedAttack } from './attack-plan.js';
 import { ACK, SYN } from './frame-builder.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { at } from './scheduler.js';
 import { SEC, rttTo } from './timing.js';
@@ -16,7 +16,7 @@ export const FLOOD_RATE = 3000;
  * ports and sequence numbers; the victim answers about a third with SYN-ACK
  * (the rest are dropped once its backlog is full) and no handshake completes.
  */
-export function* synFlood(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* synFlood(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const fb = s.fb;
   const victim = a.victims[0];
   const rtt = rttTo(a.attacker);
@@ -24,10 +24,10 @@ export function* synFlood(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
   while (t < a.end - rtt - 1000) {
     yield Math.round(t);
     const sport = rng.int(1024, 65535);
-    const seq = rng.u32();
+    const seq = rng.nextUint32();
     fb.tcp(a.attacker, victim, sport, 80, SYN, seq, 0, 512, 0);
     if (rng.chance(0.35)) {
-      const isn = rng.u32();
+      const isn = rng.nextUint32();
       s.spawn(at(s.now + 40 + rng.int(0, 200), () => fb.tcp(victim, a.attacker, 80, sport, SYN | ACK, isn, (seq + 1) >>> 0, 64240, 0)));
     }
     t += rng.exp(SEC / FLOOD_RATE);
@@ -48,7 +48,7 @@ const FLOOD_DATA = new Uint8Array(64).fill(0x58);
  * answers about once a second with ICMP port unreachable (Linux rate limit)
  * quoting the offending datagram.
  */
-export function* udpFlood(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* udpFlood(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const fb = s.fb;
   const victim = a.victims[0];
   let t = a.start;

@@ -1,6 +1,6 @@
 import { ip4, ipText } from './addr.js';
 import { NET, SERVERS, clientIp } from './network.js';
-import { Rng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { SEC } from './timing.js';
 import { ATTACK_TYPES } from './types.js';
 import type { AttackLabel, AttackType } from './types.js';
@@ -13,6 +13,8 @@ export interface PlannedAttack {
   /** First and last instants the attack may send at, µs since the epoch. */
   start: number;
   end: number;
+  /** Beacon only: largest share of the period a check-in may come early (0 = strictly periodic). */
+  jitter: number;
 }
 
 /** Resolved options the plan depends on. */
@@ -33,7 +35,8 @@ const SCAN_VICTIMS = 2;
 
 /** Length in seconds each attack gets in a 10-minute run; shorter runs shrink them proportionally. */
 const BASE_SECONDS: Record<Exclude<AttackType, 'beacon'>, number> = {
-  scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 1,
+  // The probes plus time for the last answers; a longer slot would label quiet time as scanning.
+  scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 0.05,
   slowscan: 180,
   synflood: 30,
   udpflood: 30,
@@ -41,6 +44,8 @@ const BASE_SECONDS: Record<Exclude<AttackType, 'beacon'>, number> = {
   bruteforce: 90,
   exfil: 120,
 };
+/** Largest beacon jitter: Cobalt Strike's jitter setting makes each sleep up to this share of the period shorter. */
+export const MAX_BEACON_JITTER = 0.3;
 /** Quiet time between consecutive attacks at full scale, in seconds. */
 const GAP_SECONDS = 10;
 
@@ -51,7 +56,7 @@ const DESCRIPTIONS: Record<AttackType, string> = {
   udpflood: 'UDP flood at ~3000 datagrams/s to random ports, answered by rate-limited ICMP port unreachable',
   dnstunnel: 'DNS tunnel (iodine/dnscat-like): TXT queries with long base32 labels under one domain at a steady rate, some NXDOMAIN',
   bruteforce: 'SSH password brute force: several short connections per second to port 22, each failing authentication',
-  beacon: 'C2 beacon: small HTTPS exchange with one external address every 30 s (+-5% jitter) for the whole run',
+  beacon: 'C2 beacon: small HTTPS exchange with one external address every 30 s for the whole run',
   exfil: 'data exfiltration: a browsing-only host uploads a large volume over HTTPS to an external address',
 };
 
@@ -61,7 +66,7 @@ const DESCRIPTIONS: Record<AttackType, string> = {
  * benign traffic, shrunk proportionally when the run is too short.
  */
 export function planAttacks(input: PlanInput): PlannedAttack[] {
-  const rng = new Rng(input.seed ^ 0x5eed1abe);
+  const rng = new Prng(input.seed ^ 0x5eed1abe);
   // A fixed order, so the plan does not depend on the order attacks were requested in.
   const types = ATTACK_TYPES.filter((t) => input.attacks.includes(t));
   const t0 = input.start * SEC;
@@ -73,7 +78,7 @@ export function planAttacks(input: PlanInput): PlannedAttack[] {
   const avail = total - warm - tail;
   const scale = need > 0 ? Math.min(1, avail / need) : 1;
   // Spare time is spread over the gaps with random weights.
-  const weights = serial.map(() => rng.float() + 0.2);
+  const weights = serial.map(() => rng.nextFloat() + 0.2);
   const wsum = weights.reduce((a, b) => a + b, 0);
   const spare = Math.max(0, avail - need * scale);
   const internal = rng.shuffle(attackerPool(input.hosts));
@@ -112,7 +117,7 @@ export function isDownloader(i: number): boolean {
   return i % 5 === 1;
 }
 
-function place(rng: Rng, type: AttackType, start: number, end: number, takeClient: () => number, outside: (net: 100 | 113) => number): PlannedAttack {
+function place(rng: Prng, type: AttackType, start: number, end: number, takeClient: () => number, outside: (net: 100 | 113) => number): PlannedAttack {
   let attacker: number;
   let victims: number[];
   switch (type) {
@@ -146,6 +151,8 @@ function place(rng: Rng, type: AttackType, start: number, end: number, takeClien
       victims = [outside(100)];
       break;
   }
+  // Each beacon gets its own jitter, as tools and operators differ.
+  const jitter = type === 'beacon' ? Math.round(rng.range(0, MAX_BEACON_JITTER) * 100) / 100 : 0;
   const label: AttackLabel = {
     id: '',
     type,
@@ -153,7 +160,7 @@ function place(rng: Rng, type: AttackType, start: number, end: number, takeClien
     victim_ips: victims.map(ipText),
     start_ts: start / SEC,
     end_ts: end / SEC,
-    description: DESCRIPTIONS[type],
+    description: type === 'beacon' ? `${DESCRIPTIONS.beacon}, each sleep up to ${Math.round(jitter * 100)} % shorter (jitter)` : DESCRIPTIONS[type],
   };
-  return { label, attacker, victims, start, end };
+  return { label, attacker, victims, start, end, jitter };
 }

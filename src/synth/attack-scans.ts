@@ -2,7 +2,7 @@ import type { PlannedAttack } from './attack-plan.js';
 import { SCAN_PORTS, SCAN_RATE } from './attack-plan.js';
 import { ACK, RST, SYN } from './frame-builder.js';
 import { SERVERS, openPorts } from './network.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { at } from './scheduler.js';
 import { SEC, rttTo } from './timing.js';
@@ -15,7 +15,7 @@ const COMMON_PORTS = [21, 22, 23, 25, 53, 80, 110, 111, 135, 139, 143, 443, 445,
  * victims interleaved, one source port, at SCAN_RATE probes/s (faster when the
  * plan squeezed the slot).
  */
-export function* fastScan(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* fastScan(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   const ports = rng.shuffle(Array.from({ length: 1024 }, (_, i) => i + 1).concat(COMMON_PORTS.filter((p) => p > 1024))).slice(0, SCAN_PORTS);
   for (const p of a.victims.flatMap((v) => openPorts(v))) if (!ports.includes(p)) ports[rng.int(0, ports.length - 1)] = p;
   const probes = rng.shuffle(a.victims.flatMap((v) => ports.map((p) => [v, p] as const)));
@@ -30,7 +30,7 @@ export function* fastScan(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
 }
 
 /** Slow SYN scan: one probe every 1-3 s to a random victim and common port, for the whole slot. */
-export function* slowScan(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
+export function* slowScan(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   let t = a.start;
   while (t < a.end - 10_000) {
     yield t;
@@ -44,15 +44,15 @@ export function* slowScan(s: Scheduler, rng: Rng, a: PlannedAttack): Actor {
  * scanner's RST) for an open port, RST-ACK for a closed one, nothing when
  * the address has no host.
  */
-function probe(s: Scheduler, rng: Rng, attacker: number, victim: number, sport: number, port: number): void {
+function probe(s: Scheduler, rng: Prng, attacker: number, victim: number, sport: number, port: number): void {
   const fb = s.fb;
-  const seq = rng.u32();
+  const seq = rng.nextUint32();
   fb.tcp(attacker, victim, sport, port, SYN, seq, 0, 1024, 0);
   if (!SERVERS.includes(victim)) return;
   const back = s.now + Math.max(rttTo(attacker), rttTo(victim)) + rng.int(5, 60);
   const ack = (seq + 1) >>> 0;
   if (openPorts(victim).includes(port)) {
-    const isn = rng.u32();
+    const isn = rng.nextUint32();
     s.spawn(at(back, () => fb.tcp(victim, attacker, port, sport, SYN | ACK, isn, ack, 64240, 0)));
     s.spawn(at(back + rng.int(20, 80), () => fb.tcp(attacker, victim, sport, port, RST, ack, 0, 0, 0)));
   } else {

@@ -4,7 +4,7 @@ import { EphemeralPorts } from './ephemeral-ports.js';
 import { SCRAPE_INTERVAL, deadTarget, pingTarget, scrapeTarget } from './monitoring.js';
 import { NET, SERVERS, clientIp } from './network.js';
 import { ntpClient } from './ntp-client.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Scheduler } from './scheduler.js';
 import { sshInteractive } from './ssh-session.js';
 import { SEC } from './timing.js';
@@ -20,7 +20,7 @@ const BACKUP_BYTES_PER_SECOND = 20_000;
  * scrapes every server (one exporter is down and refuses) and pings a few;
  * the file server backs up to the backup server; outsiders visit the web server.
  */
-export function startBenign(s: Scheduler, rng: Rng, hosts: number, durationS: number): void {
+export function startBenign(s: Scheduler, rng: Prng, hosts: number, durationS: number): void {
   for (let i = 0; i < hosts; i++) {
     const ip = clientIp(i);
     const ports = new EphemeralPorts(rng.fork());

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { sshSetup } from './ssh-session.js';
 import { TcpConn } from './tcp-conn.js';
@@ -8,7 +8,7 @@ import { SEC, rttTo } from './timing.js';
  * Nightly-style backup: rsync over SSH from `source` to `target`, pushing
  * `bytes` at `rate` bytes/s in 256 KiB writes with small replies now and then.
  */
-export function* backupUpload(s: Scheduler, rng: Rng, source: number, target: number, sport: number, bytes: number, rate: number, start: number): Actor {
+export function* backupUpload(s: Scheduler, rng: Prng, source: number, target: number, sport: number, bytes: number, rate: number, start: number): Actor {
   const c = new TcpConn(s, rng, source, target, sport, 22, rttTo(target), rate, start);
   yield* sshSetup(c, rng, 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n');
   yield* c.send(0, 96);

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 
 /** Linux's default ephemeral range, net.ipv4.ip_local_port_range. */
 const LOW = 32768;
@@ -9,7 +9,7 @@ export class EphemeralPorts {
   private next: number;
 
   /** Starts at a random point of the range. */
-  constructor(private readonly rng: Rng) {
+  constructor(private readonly rng: Prng) {
     this.next = rng.int(LOW, HIGH);
   }
 

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { TcpConn } from './tcp-conn.js';
 import { SEC, rttTo } from './timing.js';
@@ -20,7 +20,7 @@ export interface HttpsPlan {
  * response per object with short gaps, an idle keep-alive, then a FIN (usually
  * from the client).
  */
-export function* httpsConn(s: Scheduler, rng: Rng, p: HttpsPlan): Actor {
+export function* httpsConn(s: Scheduler, rng: Prng, p: HttpsPlan): Actor {
   const c = new TcpConn(s, rng, p.client, p.server, p.sport, 443, Math.max(rttTo(p.client), rttTo(p.server)), p.rate, p.start);
   yield* c.open();
   yield* c.send(0, rng.int(250, 580));

@@ -1,5 +1,5 @@
 import { ipText } from './addr.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { TcpConn } from './tcp-conn.js';
 import { SEC, rttTo } from './timing.js';
@@ -11,7 +11,7 @@ const ascii = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.cha
  * GET /metrics every `interval` µs at a fixed phase (as Prometheus spreads
  * targets), with a few ms of jitter; bodies of slowly varying size.
  */
-export function* scrapeTarget(s: Scheduler, rng: Rng, monitor: number, target: number, port: number, interval: number, sport: number): Actor {
+export function* scrapeTarget(s: Scheduler, rng: Prng, monitor: number, target: number, port: number, interval: number, sport: number): Actor {
   const base = rng.int(9000, 40_000);
   let t = s.now + Math.round(rng.range(0, interval));
   const c = new TcpConn(s, rng, monitor, target, sport, port, rttTo(target), 50e6, t);
@@ -33,7 +33,7 @@ export function* scrapeTarget(s: Scheduler, rng: Rng, monitor: number, target: n
 }
 
 /** A scrape target that is down: every interval a SYN answered by RST. */
-export function* deadTarget(s: Scheduler, rng: Rng, monitor: number, target: number, port: number, interval: number, firstPort: number): Actor {
+export function* deadTarget(s: Scheduler, rng: Prng, monitor: number, target: number, port: number, interval: number, firstPort: number): Actor {
   let t = s.now + Math.round(rng.range(0, interval));
   let sport = firstPort;
   for (;;) {
@@ -45,7 +45,7 @@ export function* deadTarget(s: Scheduler, rng: Rng, monitor: number, target: num
 }
 
 /** Blackbox-exporter ICMP probe: echo request and reply every `interval` µs. */
-export function* pingTarget(s: Scheduler, rng: Rng, monitor: number, target: number, interval: number): Actor {
+export function* pingTarget(s: Scheduler, rng: Prng, monitor: number, target: number, interval: number): Actor {
   const data = ascii('Prometheus Blackbox Exporter');
   const id = rng.int(1, 65535);
   let t = s.now + Math.round(rng.range(0, interval));

@@ -1,5 +1,5 @@
 import { ntpPacket } from './ntp-wire.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { SEC, rttTo } from './timing.js';
 
@@ -7,7 +7,7 @@ import { SEC, rttTo } from './timing.js';
  * A host keeping time with an NTP server (UDP 123): a poll every 2^poll
  * seconds (chrony's fixed interval once settled) with sub-second jitter.
  */
-export function* ntpClient(s: Scheduler, rng: Rng, client: number, server: number, poll: number, stratum: number): Actor {
+export function* ntpClient(s: Scheduler, rng: Prng, client: number, server: number, poll: number, stratum: number): Actor {
   const interval = 2 ** poll * SEC;
   let t = s.now + Math.round(rng.range(0, interval));
   const sport = rng.chance(0.5) ? 123 : rng.int(32768, 60999);

@@ -1,4 +1,4 @@
-import { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 
 /** Bytes in the pool; payloads are slices of it, so it must exceed the largest payload. */
 const POOL_BYTES = 1 << 20;
@@ -16,9 +16,9 @@ export class PayloadPool {
   private cursor = 0;
 
   /** Fills the pool from `rng`. */
-  constructor(rng: Rng) {
+  constructor(rng: Prng) {
     const view = new DataView(this.bytes.buffer);
-    for (let i = 0; i < POOL_BYTES; i += 4) view.setUint32(i, rng.u32());
+    for (let i = 0; i < POOL_BYTES; i += 4) view.setUint32(i, rng.nextUint32());
     for (let w = 0; w < POOL_BYTES / 2; w++) {
       this.wordSum[w + 1] = this.wordSum[w] + ((this.bytes[2 * w] << 8) | this.bytes[2 * w + 1]);
     }

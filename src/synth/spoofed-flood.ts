@@ -1,7 +1,7 @@
 import { FrameBuilder, SYN } from './frame-builder.js';
 import { PayloadPool } from './payload-pool.js';
 import { PcapWriter } from './pcap-writer.js';
-import { Rng } from './prng.js';
+import { Prng } from '../util/prng.js';
 
 /** Options of `writeSpoofedFlood`. */
 export interface SpoofedFloodOptions {
@@ -30,7 +30,7 @@ const FIRST_OCTETS = Array.from({ length: 223 }, (_, i) => i + 1).filter((o) => 
  */
 export async function writeSpoofedFlood(path: string, o: SpoofedFloodOptions): Promise<{ packets: number; bytes: number }> {
   if (!Number.isInteger(o.packets) || o.packets < 1 || o.packets > 1 << 24) throw new RangeError(`packets must be an integer from 1 to 2^24, got ${o.packets}`);
-  const rng = new Rng(o.seed);
+  const rng = new Prng(o.seed);
   const fb = new FrameBuilder(new PayloadPool(rng));
   const w = await PcapWriter.create(path);
   try {
@@ -39,7 +39,7 @@ export async function writeSpoofedFlood(path: string, o: SpoofedFloodOptions): P
       // The low 24 bits are a bijection of i (odd multiplier mod 2^24), so no two packets share a source.
       const low = Math.imul(i, 0x9e3779) & 0xffffff;
       const src = ((FIRST_OCTETS[rng.int(0, FIRST_OCTETS.length - 1)] << 24) | low) >>> 0;
-      fb.tcp(src, o.victim, rng.int(1024, 65535), o.port, SYN, rng.u32(), 0, 512, 0);
+      fb.tcp(src, o.victim, rng.int(1024, 65535), o.port, SYN, rng.nextUint32(), 0, 512, 0);
       const us = startUs + Math.floor((i * o.seconds * 1e6) / o.packets);
       if (w.add(Math.floor(us / 1e6), us % 1e6, fb.buf.subarray(0, fb.len))) await w.flush();
     }

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import type { Steps } from './tcp-conn.js';
 import { TcpConn } from './tcp-conn.js';
@@ -12,7 +12,7 @@ const SERVER_BANNER = ascii('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n');
  * SSH connection setup up to the first authentication attempt: identification
  * strings, KEXINITs, ECDH init/reply, NEWKEYS (sizes of OpenSSH 9).
  */
-export function* sshSetup(c: TcpConn, rng: Rng, clientBanner: string): Steps {
+export function* sshSetup(c: TcpConn, rng: Prng, clientBanner: string): Steps {
   yield* c.open();
   c.t += rng.int(1000, 4000);
   yield* c.send(1, SERVER_BANNER.length, SERVER_BANNER);
@@ -31,7 +31,7 @@ export function* sshSetup(c: TcpConn, rng: Rng, clientBanner: string): Steps {
  * packet, echoed by the server), command output of heavy-tailed size, and
  * idle periods, until the end of the run.
  */
-export function* sshInteractive(s: Scheduler, rng: Rng, client: number, server: number, sport: number, start: number): Actor {
+export function* sshInteractive(s: Scheduler, rng: Prng, client: number, server: number, sport: number, start: number): Actor {
   const c = new TcpConn(s, rng, client, server, sport, 22, rttTo(server), 20e6, start);
   yield* sshSetup(c, rng, 'SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\r\n');
   yield* c.send(0, rng.int(80, 140));

@@ -11,7 +11,7 @@ import { FrameBuilder } from './frame-builder.js';
 import { MAX_CLIENTS } from './network.js';
 import { PayloadPool } from './payload-pool.js';
 import { PcapWriter } from './pcap-writer.js';
-import { Rng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import type { Actor } from './scheduler.js';
 import { Scheduler } from './scheduler.js';
 import { SEC } from './timing.js';
@@ -51,7 +51,7 @@ export function synthLabels(opts: SynthOptions): SynthLabels {
   return { evaluation: { window_s: 10 }, attacks: planAttacks(resolve(opts)).map((a) => a.label) };
 }
 
-const ATTACKS: Record<AttackType, (s: Scheduler, rng: Rng, a: PlannedAttack) => Actor> = {
+const ATTACKS: Record<AttackType, (s: Scheduler, rng: Prng, a: PlannedAttack) => Actor> = {
   scan: fastScan,
   slowscan: slowScan,
   synflood: synFlood,
@@ -68,7 +68,7 @@ const ATTACKS: Record<AttackType, (s: Scheduler, rng: Rng, a: PlannedAttack) => 
  */
 export function* synthPackets(opts: SynthOptions): Generator<SynthPacket, void, void> {
   const input = resolve(opts);
-  const rng = new Rng(input.seed);
+  const rng = new Prng(input.seed);
   const fb = new FrameBuilder(new PayloadPool(rng.fork()));
   const t0 = input.start * SEC;
   const s = new Scheduler(fb, t0, t0 + input.duration * SEC);

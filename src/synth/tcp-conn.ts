@@ -1,5 +1,5 @@
 import { ACK, FIN, MSS, PSH, RST, SYN } from './frame-builder.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Scheduler } from './scheduler.js';
 
 /** Generator type of the connection steps: yields wake times in µs. */
@@ -29,7 +29,7 @@ export class TcpConn {
    */
   constructor(
     private readonly s: Scheduler,
-    rng: Rng,
+    rng: Prng,
     readonly client: number,
     readonly server: number,
     readonly cport: number,
@@ -39,7 +39,7 @@ export class TcpConn {
     start: number,
   ) {
     this.t = start;
-    this.seq = [rng.u32(), rng.u32()];
+    this.seq = [rng.nextUint32(), rng.nextUint32()];
   }
 
   /** Three-way handshake: SYN, SYN-ACK, ACK. */

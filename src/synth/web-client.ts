@@ -3,7 +3,7 @@ import { NXDOMAIN, QTYPE } from './dns-wire.js';
 import { dnsExchange } from './dns-exchange.js';
 import { httpsConn } from './https-conn.js';
 import { MIRRORS, NET, NX_NAMES, SITES, publicIp } from './network.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { TcpConn } from './tcp-conn.js';
 import { SEC, rttTo } from './timing.js';
@@ -20,7 +20,7 @@ export interface WebHabits {
  * often AAAA), then opens several parallel HTTPS connections per host. Rarely
  * a name does not exist (NXDOMAIN) or an intranet port refuses the connection.
  */
-export function* webClient(s: Scheduler, rng: Rng, client: number, ports: EphemeralPorts, habits: WebHabits): Actor {
+export function* webClient(s: Scheduler, rng: Prng, client: number, ports: EphemeralPorts, habits: WebHabits): Actor {
   const expiry = new Map<string, number>();
   let t = s.now + Math.round(rng.range(0, 20 * SEC));
   for (;;) {
@@ -65,12 +65,12 @@ export function* webClient(s: Scheduler, rng: Rng, client: number, ports: Epheme
 }
 
 /** Host names of one page: the site and a random subset of its asset hosts. */
-function pageHosts(rng: Rng): string[] {
+function pageHosts(rng: Prng): string[] {
   const site = rng.pick(SITES);
   return [site.host, ...site.assets.filter(() => rng.chance(0.7))];
 }
 
-function* lookup(s: Scheduler, rng: Rng, client: number, ports: EphemeralPorts, name: string, qtype: number, t: number, nx: boolean) {
+function* lookup(s: Scheduler, rng: Prng, client: number, ports: EphemeralPorts, name: string, qtype: number, t: number, nx: boolean) {
   const ip = publicIp(name);
   const ttl = rng.int(60, 3600);
   const answers = nx

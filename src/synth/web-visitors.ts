@@ -1,12 +1,12 @@
 import { EphemeralPorts } from './ephemeral-ports.js';
 import { httpsConn } from './https-conn.js';
 import { publicIp } from './network.js';
-import type { Rng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
 import { SEC } from './timing.js';
 
 /** Outside visitors of the site's public web server: Poisson arrivals, a few objects per visit. */
-export function* webVisitors(s: Scheduler, rng: Rng, server: number, perSecond: number): Actor {
+export function* webVisitors(s: Scheduler, rng: Prng, server: number, perSecond: number): Actor {
   const visitors = Array.from({ length: 40 }, (_, i) => publicIp(`visitor-${i}.example`));
   const ports = visitors.map(() => new EphemeralPorts(rng.fork()));
   let t = s.now;

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ip4 } from '../../src/synth/addr.js';
 import { FrameBuilder } from '../../src/synth/frame-builder.js';
 import { PayloadPool } from '../../src/synth/payload-pool.js';
-import { Rng } from '../../src/synth/prng.js';
+import { Prng } from '../../src/util/prng.js';
 import type { Running } from '../support/child.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor, waitForHttp } from '../support/wait-for.js';
@@ -39,7 +39,7 @@ function createPair(up = true): void {
 
 /** One Ethernet/IPv4/UDP frame to PORT with a 64-byte payload (106 bytes on the wire). */
 function udpFrame(): Buffer {
-  const fb = new FrameBuilder(new PayloadPool(new Rng(1)));
+  const fb = new FrameBuilder(new PayloadPool(new Prng(1)));
   fb.udp(ip4(10, 99, 0, 1), ip4(10, 99, 0, 2), 40_000, PORT, 64);
   return Buffer.from(fb.buf.subarray(0, fb.len));
 }

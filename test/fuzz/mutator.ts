@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Decoder } from '../../src/decode/decoder.js';
 import { openCaptureFile } from '../../src/source/capture-file.js';
-import { Rng } from '../../src/synth/prng.js';
+import { Prng } from '../../src/util/prng.js';
 import { ET, Stack, type LengthField } from './stack.js';
 
 /** One packet of the seed corpus. */
@@ -120,7 +120,7 @@ function u16(b: Uint8Array, at: number): number {
 
 /** Builds mutant number `index` of the run seeded `seed`; the same pair always gives the same bytes. */
 export function mutate(seeds: readonly Seed[], seed: number, index: number): Mutant {
-  const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ index) >>> 0);
+  const rng = new Prng((Math.imul(seed, 0x9e3779b1) ^ index) >>> 0);
   const s = seeds[rng.int(0, seeds.length - 1)];
   const m: Mutant = { bytes: s.bytes, linktype: s.linktype, wirelen: s.wirelen, skew: 0, ops: [] };
   let fields = s.fields;
@@ -151,13 +151,13 @@ export function mutate(seeds: readonly Seed[], seed: number, index: number): Mut
     } else if (op < 90) splice(rng, m, seeds[rng.int(0, seeds.length - 1)]);
     else if (op < 95) lieAboutLength(rng, m);
     else if (op < 98) (m.linktype = rng.pick(LINKTYPES)), m.ops.push(`linktype(${m.linktype})`);
-    else (m.skew = rng.pick([-30, -1, 1, 30]) * rng.float()), m.ops.push(`skew(${m.skew.toFixed(3)})`);
+    else (m.skew = rng.pick([-30, -1, 1, 30]) * rng.nextFloat()), m.ops.push(`skew(${m.skew.toFixed(3)})`);
   }
   return m;
 }
 
 /** Wraps `stack` in 1 to `max` random layers; returns their names, innermost first. */
-export function randomStack(rng: Rng, stack: Stack, max: number): string[] {
+export function randomStack(rng: Prng, stack: Stack, max: number): string[] {
   const names: string[] = [];
   const layers = rng.int(1, max);
   for (let i = 0; i < layers; i++) {
@@ -172,7 +172,7 @@ export function randomStack(rng: Rng, stack: Stack, max: number): string[] {
 }
 
 /** Wrappers any bytes take, then MPLS (IP or labels inside), then IP-in-IP (IP inside). */
-const WRAPPERS: [string, (s: Stack, rng: Rng) => void][] = [
+const WRAPPERS: [string, (s: Stack, rng: Prng) => void][] = [
   ['vlan', (s, rng) => s.vlan(rng.int(1, 3))],
   ['gre', (s) => s.gre()],
   ['vxlan', (s) => s.vxlan()],
@@ -182,28 +182,28 @@ const WRAPPERS: [string, (s: Stack, rng: Rng) => void][] = [
   ['ip-in-ip', (s, rng) => s.ipInIp(rng.chance(0.5) ? 4 : 6)],
 ];
 
-function flipBits(rng: Rng, m: Mutant): void {
+function flipBits(rng: Prng, m: Mutant): void {
   if (m.bytes.length === 0) return;
   const n = rng.int(1, 8);
   for (let i = 0; i < n; i++) m.bytes[rng.int(0, m.bytes.length - 1)] ^= 1 << rng.int(0, 7);
   m.ops.push(`flip(${n})`);
 }
 
-function setBytes(rng: Rng, m: Mutant): void {
+function setBytes(rng: Prng, m: Mutant): void {
   if (m.bytes.length === 0) return;
   const n = rng.int(1, 4);
   for (let i = 0; i < n; i++) m.bytes[rng.int(0, m.bytes.length - 1)] = rng.pick([0, 0xff, rng.int(0, 255)]);
   m.ops.push(`bytes(${n})`);
 }
 
-function truncate(rng: Rng, m: Mutant): void {
+function truncate(rng: Prng, m: Mutant): void {
   const keep = rng.int(0, m.bytes.length);
   m.bytes = m.bytes.slice(0, keep);
   m.ops.push(`truncate(${keep})`);
 }
 
 /** Replaces the tail of the packet from a random point with the tail of another seed. */
-function splice(rng: Rng, m: Mutant, other: Seed): void {
+function splice(rng: Prng, m: Mutant, other: Seed): void {
   const at = rng.int(0, m.bytes.length);
   const from = rng.int(0, other.bytes.length);
   const out = new Uint8Array(at + other.bytes.length - from);
@@ -214,7 +214,7 @@ function splice(rng: Rng, m: Mutant, other: Seed): void {
 }
 
 /** A wire length the capture header claims: 0, below the captured bytes, or up to 4 GiB. */
-function lieAboutLength(rng: Rng, m: Mutant): void {
+function lieAboutLength(rng: Prng, m: Mutant): void {
   m.wirelen = rng.pick([0, rng.int(0, m.bytes.length), m.bytes.length + rng.int(1, 65536), 0xffffffff]);
   m.ops.push(`wirelen(${m.wirelen})`);
 }
@@ -224,7 +224,7 @@ function lieAboutLength(rng: Rng, m: Mutant): void {
  * value makes certain (`layer/reason`), if any, for a packet that decoded
  * cleanly and has no other damage.
  */
-function setLength(rng: Rng, m: Mutant, f: LengthField): string | undefined {
+function setLength(rng: Prng, m: Mutant, f: LengthField): string | undefined {
   const at = m.bytes.length - f.fromEnd;
   const width = f.width;
   if (at < 0 || at + (width === 'u16' ? 2 : 1) > m.bytes.length) return undefined;

@@ -48,12 +48,13 @@ describe('hostile packets through the whole pipeline', () => {
       const flowMax = 2000;
       const svc = await service({
         'flow.max': String(flowMax),
-        'hosts.max': '1000',
+        'hosts.max': '100',
         'model.warmup': '30s',
         'model.retrain-interval': '120s',
         'anomaly.log-file': logFile,
       });
       const { pipeline, scoring } = svc;
+      if (scoring === undefined) throw new Error('the service was built without scoring');
       // The decoder overwrites one result object; this is it, read after each packet.
       const p = pipeline.decoder.decode(new Uint8Array(0), 0, 0, 1);
       const view = new PacketView();

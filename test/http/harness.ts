@@ -5,7 +5,8 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/cli/logger.js';
 import { OPTIONS, resolveOptions } from '../../src/cli/options.js';
-import { listenAddresses, serve } from '../../src/cli/serve.js';
+import { listenAddresses } from '../../src/cli/listen-addresses.js';
+import { serve } from '../../src/cli/serve.js';
 import { createService, type Service } from '../../src/cli/service.js';
 
 /** A serving netscore. */

@@ -69,7 +69,7 @@ function anomaly(i: number): Anomaly {
 describe('HTTP limits', () => {
   it('bounds /api/anomalies?limit=: capped at 1000, bad values and unknown parameters get a one-line 400', async () => {
     await withServed({ 'anomaly.ring-size': '2000' }, async ({ urls: [url], service }) => {
-      for (let i = 0; i < 1500; i++) service.scoring.ring.push(anomaly(i));
+      for (let i = 0; i < 1500; i++) service.scoring!.ring.push(anomaly(i));
       const list = async (q: string) => JSON.parse((await get(`${url}/api/anomalies${q}`)).body) as Anomaly[];
       expect(await list('')).toHaveLength(100);
       expect((await list('?limit=3')).map((a) => a.window_start)).toEqual([1499, 1498, 1497]);

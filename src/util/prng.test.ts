@@ -80,4 +80,34 @@ describe('Prng', () => {
     expect(() => rng.nextInt(2.5)).toThrow(RangeError);
     expect(() => rng.nextInt(2 ** 32 + 1)).toThrow(RangeError);
   });
+
+  it('draws the distributions the traffic generator uses', () => {
+    const rng = new Prng(9);
+    const n = 20_000;
+    const ints = Array.from({ length: n }, () => rng.int(3, 5));
+    expect(new Set(ints)).toEqual(new Set([3, 4, 5]));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // Standard errors: exp(10) 0.07, uniform[2,4) 0.004; lognormal median by its share below.
+    expect(mean(Array.from({ length: n }, () => rng.exp(10)))).toBeCloseTo(10, 0);
+    expect(mean(Array.from({ length: n }, () => rng.range(2, 4)))).toBeCloseTo(3, 1);
+    const below = Array.from({ length: n }, () => rng.lognormal(100, 1)).filter((x) => x < 100).length / n;
+    expect(Math.abs(below - 0.5)).toBeLessThan(0.02);
+    const pareto = Array.from({ length: n }, () => rng.pareto(20, 1.5, 900));
+    expect(Math.min(...pareto)).toBeGreaterThanOrEqual(20);
+    expect(Math.max(...pareto)).toBeLessThanOrEqual(900);
+    expect(Array.from({ length: n }, () => rng.chance(0.25)).filter(Boolean).length / n).toBeCloseTo(0.25, 1);
+  });
+
+  it('shuffles a copy into a permutation, and forks independent generators', () => {
+    const rng = new Prng(4);
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const shuffled = rng.shuffle(items);
+    expect(shuffled).not.toEqual(items);
+    expect([...shuffled].sort((a, b) => a - b)).toEqual(items);
+    expect(items[0]).toBe(0);
+    const a = new Prng(4).fork();
+    const b = new Prng(4).fork();
+    expect(a.nextUint32()).toBe(b.nextUint32());
+    expect(rng.fork().nextUint32()).not.toBe(rng.fork().nextUint32());
+  });
 });

@@ -14,8 +14,10 @@ function rotl(x: number, k: number): number {
 }
 
 /**
- * Seeded xoshiro128** generator (Blackman and Vigna). The same seed always
- * yields the same sequence on every platform, which makes models reproducible.
+ * Seeded xoshiro128** generator (Blackman and Vigna), the one PRNG of the
+ * project: forests, reservoirs and the synthetic traffic generator. The same
+ * seed always yields the same sequence on every platform, which makes models
+ * and synthetic captures reproducible.
  */
 export class Prng {
   private a: number;
@@ -69,5 +71,59 @@ export class Prng {
     let r = this.nextUint32();
     while (r >= limit) r = this.nextUint32();
     return r % n;
+  }
+
+  /** Uniform float in [lo, hi). */
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.nextFloat();
+  }
+
+  /** Uniform integer in [lo, hi], both inclusive. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.nextFloat() * (hi - lo + 1));
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.nextFloat() < p;
+  }
+
+  /** One element of a non-empty array. */
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.nextFloat() * items.length)];
+  }
+
+  /** Exponential variate with the given mean. */
+  exp(mean: number): number {
+    return -mean * Math.log(1 - this.nextFloat());
+  }
+
+  /** Pareto variate (heavy tail) with minimum xm and shape alpha, capped at cap. */
+  pareto(xm: number, alpha: number, cap: number): number {
+    return Math.min(cap, xm / Math.pow(1 - this.nextFloat(), 1 / alpha));
+  }
+
+  /** Log-normal variate with the given median and log-space sigma (Box-Muller). */
+  lognormal(median: number, sigma: number): number {
+    const u = 1 - this.nextFloat();
+    const v = this.nextFloat();
+    return median * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+  }
+
+  /** An independent generator seeded from this one's next output. */
+  fork(): Prng {
+    return new Prng(this.nextUint32());
+  }
+
+  /** Fisher-Yates shuffle of a copy of items. */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.nextFloat() * (i + 1));
+      const tmp = out[i];
+      out[i] = out[j];
+      out[j] = tmp;
+    }
+    return out;
   }
 }
