@@ -188,7 +188,7 @@ export class AnomalyLog {
       if (st !== undefined && st.dev === this.dev && st.ino === this.ino) return;
       this.closeFd();
     }
-    const fd = openSync(this.path, 'a', 0o644);
+    const fd = openSync(this.path, 'a', 0o640);
     try {
       const st = fstatSync(fd);
       this.dev = st.dev;

@@ -60,6 +60,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Anomalies', name: 'anomaly.log-file', kind: 'string', describe: 'Append one JSON line per anomaly to this file (rotated by size).' },
   { group: 'Anomalies', name: 'anomaly.log-max-size', kind: 'bytes', describe: 'Size at which the anomaly log is rotated (5 rotated files are kept).', default: 100 * 1024 * 1024, min: 4096 },
   { group: 'Anomalies', name: 'anomaly.ring-size', kind: 'int', describe: 'Recent anomalies kept for /api/anomalies and the landing page.', default: 1000, min: 1, max: 1_000_000 },
+  { group: 'Anomalies', name: 'anomaly.max-per-window', kind: 'int', describe: 'Most anomalies reported per window, highest scores first; the rest are counted in netscore_anomalies_suppressed_total.', default: 100, min: 1, max: 1_000_000 },
   { group: 'Anomalies', name: 'anomaly.top-k', kind: 'int', describe: 'Hosts in the netscore_top_host_anomaly_score gauge.', default: 10, min: 1, max: 1000 },
   { group: 'Anomalies', name: 'anomaly.hold', kind: 'duration', describe: 'How long a flagged host stays in the top-k gauge.', default: 300, min: 1 },
   { group: 'Capture', name: 'capture.interface', kind: 'list', describe: 'Interface to capture on; repeat or comma-separate for several, "any" for all (default: the interface of the default route).' },

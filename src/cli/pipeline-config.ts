@@ -24,6 +24,7 @@ export function pipelineConfig(o: OptionValues, model?: DetectorModel): Pipeline
         reservoirSize: o['model.reservoir-size'] as number,
         seed: o['model.seed'] as number,
         falseAlarmRate: o['model.false-alarm-rate'] as number | undefined,
+        maxAnomaliesPerWindow: o['anomaly.max-per-window'] as number,
       },
       model,
       ringSize: o['anomaly.ring-size'] as number,

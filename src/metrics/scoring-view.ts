@@ -20,7 +20,7 @@ export interface ScoringView {
   /** Feature names in featureStats order. */
   readonly featureNames: readonly string[];
   /** Model lifecycle. */
-  readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold'>;
+  readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold' | 'suppressed'>;
   /** Host tracking. */
   readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts'>;
   /** Top anomalous hosts. */

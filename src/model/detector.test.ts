@@ -99,6 +99,23 @@ describe('Detector', () => {
     expect(failed).toEqual({ feature: 'failed_flows', value: 2000, median: 0 });
   });
 
+  it('reports at most maxAnomaliesPerWindow anomalies per window, the highest scores, and counts the rest', () => {
+    const rng = new Prng(3);
+    const anomalies: Anomaly[] = [];
+    const det = new Detector({ windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9, maxAnomaliesPerWindow: 3 }, (a) => anomalies.push(a));
+    let t = 0;
+    for (; t < 610; t += W) det.process(benignBatch(rng, t));
+    anomalies.length = 0;
+    // Eight scans of growing size among twelve normal hosts.
+    const rows = Array.from({ length: 20 }, (_, i) => (i < 8 ? { ...SCAN, flows_started: 500 * (i + 1), failed_flows: 500 * (i + 1) } : benign(rng)));
+    const scores = det.process(batch(t, rows))!;
+    const flagged = Array.from(scores.keys()).filter((i) => scores[i] > det.threshold);
+    expect(flagged.length).toBeGreaterThanOrEqual(8);
+    const worst = [...flagged].sort((a, b) => scores[b] - scores[a]).slice(0, 3);
+    expect(anomalies.map((a) => a.host)).toEqual(worst.map((i) => `10.0.0.${i + 1}`));
+    expect(det.suppressed).toBe(flagged.length - 3);
+  });
+
   it('retrains on unflagged rows only, so a repeated attack does not become normal', () => {
     const rng = new Prng(3);
     const anomalies: Anomaly[] = [];

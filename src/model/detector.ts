@@ -43,6 +43,8 @@ export interface DetectorOptions extends ThresholdOptions {
   seed?: number;
   /** Top features reported per anomaly (default 5). */
   topFeatures?: number;
+  /** Most anomalies reported per window, the highest scores first; the rest are only counted (default 100). */
+  maxAnomaliesPerWindow?: number;
 }
 
 /** What a restart needs to carry on without a new warm-up: model, generation and training reservoir. */
@@ -79,6 +81,7 @@ export class Detector {
   private current: DetectorModel | undefined;
   private firstSeen = NaN;
   private generationCount = 0;
+  private suppressedCount = 0;
   /** False for a loaded model: it was fitted on a chosen baseline, which a reservoir of live rows must not replace. */
   private readonly online: boolean;
 
@@ -97,6 +100,7 @@ export class Detector {
       sampleSize: 256,
       seed: 1,
       topFeatures: 5,
+      maxAnomaliesPerWindow: 100,
       ...opts,
     };
     if (model !== undefined && model.forest.params.nFeatures !== N_FEATURES) {
@@ -125,6 +129,11 @@ export class Detector {
   /** Packet time of the last fit (NaN before one, or for a loaded model without it). */
   get lastTrainedAt(): number {
     return this.current?.trainedAt ?? NaN;
+  }
+
+  /** Host-windows above the threshold that were not reported because their window reached maxAnomaliesPerWindow. */
+  get suppressed(): number {
+    return this.suppressedCount;
   }
 
   /** Rows the current model was trained on (0 while warming). */
@@ -184,11 +193,20 @@ export class Detector {
     }
     const model = this.current as DetectorModel;
     const scores = model.forest.scoreMany(batch.vectors, n);
+    const flagged: number[] = [];
     for (let i = 0; i < n; i++) {
       scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * N_FEATURES));
-      if (scores[i] > model.threshold) this.report(batch, i, scores[i], model);
+      if (scores[i] > model.threshold) flagged.push(i);
       else if (offer && this.online) this.offer(batch, i);
     }
+    // A flood of spoofed sources can flag thousands of rows at once: explain and report only the worst.
+    const max = this.opts.maxAnomaliesPerWindow;
+    if (flagged.length > max) {
+      flagged.sort((a, b) => scores[b] - scores[a]);
+      this.suppressedCount += flagged.length - max;
+      flagged.length = max;
+    }
+    for (const i of flagged) this.report(batch, i, scores[i], model);
     return scores;
   }
 
