@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pcapFileHeader } from '../synth/pcap-writer.js';
 import { openCaptureFile } from './capture-file.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'netscore-capture-memory-'));
@@ -16,12 +17,7 @@ const PER_BLOCK = Math.floor((4 << 20) / RECORD);
 
 /** Pcap header followed by `blocks` copies of a 4 MiB run of 60-byte records. */
 function* capture(blocks: number): Generator<Buffer> {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
+  const head = Buffer.from(pcapFileHeader());
   yield head;
   const block = Buffer.alloc(PER_BLOCK * RECORD);
   for (let i = 0; i < PER_BLOCK; i++) {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptureFile, type CaptureFileOptions } from './capture-file.js';
 import { CaptureError, CaptureFileError } from './source.js';
+import { pcapFileHeader } from '../synth/pcap-writer.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = path.resolve(repoRoot, '..', 'shared', 'pcaps');
@@ -25,12 +26,7 @@ async function records(file: string, opts?: CaptureFileOptions): Promise<string[
 
 /** A little-endian microsecond pcap (linktype 1) with one 4-byte packet per timestamp in seconds. */
 function pcapAt(times: number[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
+  const head = Buffer.from(pcapFileHeader());
   const recs = times.map((t) => {
     const r = Buffer.alloc(20);
     r.writeUInt32LE(Math.floor(t), 0);

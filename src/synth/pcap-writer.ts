@@ -6,6 +6,18 @@ const LINKTYPE_ETHERNET = 1;
 /** Bytes buffered before a write to the file. */
 const CHUNK = 1 << 22;
 
+/** The 24-byte header of a classic little-endian microsecond pcap file (version 2.4). */
+export function pcapFileHeader(snaplen = 65535, linktype = LINKTYPE_ETHERNET): Uint8Array {
+  const head = new Uint8Array(24);
+  const v = new DataView(head.buffer);
+  v.setUint32(0, 0xa1b2c3d4, true);
+  v.setUint16(4, 2, true);
+  v.setUint16(6, 4, true);
+  v.setUint32(16, snaplen, true);
+  v.setUint32(20, linktype, true);
+  return head;
+}
+
 /**
  * Streams a classic little-endian microsecond pcap file. Records go into a
  * fixed buffer that is written out when full, so file size is unbounded while
@@ -31,14 +43,7 @@ export class PcapWriter {
       throw new Error(`cannot create ${path}`, { cause: err });
     }
     const w = new PcapWriter(fh, path, snaplen);
-    const v = w.view;
-    v.setUint32(0, 0xa1b2c3d4, true);
-    v.setUint16(4, 2, true);
-    v.setUint16(6, 4, true);
-    v.setInt32(8, 0, true);
-    v.setUint32(12, 0, true);
-    v.setUint32(16, snaplen, true);
-    v.setUint32(20, LINKTYPE_ETHERNET, true);
+    w.buf.set(pcapFileHeader(snaplen));
     w.used = 24;
     w.bytes = 24;
     return w;

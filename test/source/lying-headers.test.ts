@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../src/source/capture-file.js';
+import { pcapFileHeader } from '../../src/synth/pcap-writer.js';
 import { runCli } from '../cli/spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-lying-'));
@@ -14,15 +15,7 @@ const MAX_RECORD = 256 * 1024 * 1024;
 const FRAME = new Uint8Array(60).fill(0xab);
 
 /** Classic little-endian pcap file header with this snaplen (LINKTYPE_ETHERNET). */
-function pcapHeader(snaplen: number): Buffer {
-  const b = Buffer.alloc(24);
-  b.writeUInt32LE(0xa1b2c3d4, 0);
-  b.writeUInt16LE(2, 4);
-  b.writeUInt16LE(4, 6);
-  b.writeUInt32LE(snaplen, 16);
-  b.writeUInt32LE(1, 20);
-  return b;
-}
+const pcapHeader = (snaplen: number) => Buffer.from(pcapFileHeader(snaplen));
 
 /** A pcap record header claiming `caplen` bytes, followed by `data` (which may be shorter: the lie). */
 function pcapRecord(caplen: number, data: Uint8Array = FRAME): Buffer {
