@@ -50,6 +50,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
     log,
     (p) => p.traffic.interfaces.map((c) => ({ iface: c.name, up: running, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
     () => `replay of ${files.join(', ')} ${speed > 0 ? `at ${speed}× real time` : 'as fast as possible'}${running ? '' : ', finished'}`,
+    speed > 0,
   );
   const { pipeline, registry } = service;
   const addresses = listenAddresses(o);

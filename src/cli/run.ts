@@ -45,6 +45,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })),
     // `o` follows SIGHUP reloads.
     () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter'] as string}"` : ''}`,
+    true,
   );
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);

@@ -10,6 +10,7 @@ import { scoringCollector, type ScoringMetricsContext } from '../metrics/scoring
 import { stateCollector, type StateView } from '../metrics/state-collector.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
+import { workerFitter } from '../model/worker-fitter.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
@@ -42,12 +43,24 @@ const SCORING_OFF: LandingSection = { title: 'Model', html: '<p>Scoring is off (
  * Builds the pipeline and everything that reads it; `source` says on the
  * landing page what is captured. With --no-scoring the pipeline only counts
  * traffic and flows: the scoring options are not read, the scoring metric
- * families are absent and /api/anomalies answers an empty list.
+ * families are absent and /api/anomalies answers an empty list. With `paced`
+ * input (live capture, paced replay) the model is refitted on a worker
+ * thread, so that a fit never holds up packets or scrapes; otherwise fits
+ * run in line, and a replay scores the same every time.
  */
-export async function createService(o: OptionValues, log: Logger, captures: (p: Pipeline) => readonly CaptureState[], source: () => string): Promise<Service> {
+export async function createService(
+  o: OptionValues,
+  log: Logger,
+  captures: (p: Pipeline) => readonly CaptureState[],
+  source: () => string,
+  paced: boolean,
+): Promise<Service> {
   const modelFile = o['model.file'] as string | undefined;
   const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
   const scoring = pipeline.scoring;
+  if (scoring && paced) {
+    scoring.detector.fitInBackground(workerFitter(), (err) => log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'));
+  }
   const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
   const base = pipeline.metricsContext(() => captures(pipeline));
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
-import { Detector } from './detector.js';
+import { Detector, type DetectorModel } from './detector.js';
+import { workerFitter, type Fitter } from './worker-fitter.js';
 import { Prng } from '../util/prng.js';
 
 const W = 10;
@@ -158,5 +159,98 @@ describe('Detector', () => {
     for (let t = 0; t < 1000; t += W) expect(det.process(benignBatch(rng, 5000 + t))).toHaveLength(20);
     expect(det.model).toBe(model);
     expect(det.generation).toBe(1);
+  });
+});
+
+describe('Detector with a background fitter', () => {
+  /** The worker-thread fitter, with each fit's promise kept so that a test can wait for it. */
+  function recordingFitter(): { fitter: Fitter; fits: Promise<DetectorModel>[] } {
+    const real = workerFitter();
+    const fits: Promise<DetectorModel>[] = [];
+    return {
+      fits,
+      fitter: (job) => {
+        const p = real(job);
+        fits.push(p);
+        return p;
+      },
+    };
+  }
+  /** Lets the detector's handler of a finished fit run. */
+  const settled = async (p: Promise<unknown> | undefined) => {
+    await p;
+    await new Promise((r) => setImmediate(r));
+  };
+
+  it('keeps warming until the worker has fitted, then scores with the model an in-line fit gives', async () => {
+    const opts = { windowSeconds: W, warmupSeconds: 300, retrainIntervalSeconds: 1e9 };
+    const inline = new Detector(opts, () => {});
+    const background = new Detector(opts, () => {});
+    const { fitter, fits } = recordingFitter();
+    background.fitInBackground(fitter, (err) => expect.fail(err.message));
+    const rng = new Prng(5);
+    let t = 0;
+    for (; t < 300; t += W) {
+      const b = benignBatch(rng, t);
+      const expected = inline.process(b);
+      expect(background.process(b)).toBeNull();
+      if (expected !== null) break;
+    }
+    expect(inline.state).toBe('scoring');
+    expect(background.state).toBe('warming');
+    expect(fits).toHaveLength(1);
+    await settled(fits[0]);
+    expect(background.state).toBe('scoring');
+    expect(background.generation).toBe(1);
+    expect(background.threshold).toBe(inline.threshold);
+    expect(background.model!.baseline).toEqual(inline.model!.baseline);
+    const b = benignBatch(rng, t + W);
+    expect(background.process(b)).toEqual(inline.process(b));
+  });
+
+  it('scores with the old model while a refit runs, and swaps the new one in when it is ready', async () => {
+    const det = new Detector({ windowSeconds: W, warmupSeconds: 100, retrainIntervalSeconds: 100 }, () => {});
+    const { fitter, fits } = recordingFitter();
+    det.fitInBackground(fitter, (err) => expect.fail(err.message));
+    const rng = new Prng(6);
+    let t = 0;
+    for (; det.state === 'warming'; t += W) {
+      det.process(benignBatch(rng, t));
+      await settled(fits.at(-1));
+    }
+    const first = det.model!;
+    // Windows ending before the retrain interval is up start no fit.
+    for (; t + W < first.trainedAt + 100; t += W) det.process(benignBatch(rng, t));
+    expect(fits).toHaveLength(1);
+    // This window's end makes the refit due: it starts, and this window and the next are scored by the old model.
+    expect(det.process(benignBatch(rng, t))).toHaveLength(20);
+    expect(det.process(benignBatch(rng, t + W))).toHaveLength(20);
+    expect(fits).toHaveLength(2);
+    expect(det.model).toBe(first);
+    await settled(fits[1]);
+    expect(det.generation).toBe(2);
+    expect(det.model).not.toBe(first);
+    expect(det.lastTrainedAt).toBe(t + W);
+  });
+
+  it('reports a failed fit once, then fits in line', async () => {
+    const errors: string[] = [];
+    const det = new Detector({ windowSeconds: W, warmupSeconds: 100 }, () => {});
+    let calls = 0;
+    det.fitInBackground(
+      () => {
+        calls++;
+        return Promise.reject(new Error('worker gone'));
+      },
+      (err) => errors.push(err.message),
+    );
+    const rng = new Prng(7);
+    let t = 0;
+    for (; t < 100; t += W) expect(det.process(benignBatch(rng, t))).toBeNull();
+    await settled(undefined);
+    expect(errors).toEqual(['worker gone']);
+    expect(det.process(benignBatch(rng, t))).toHaveLength(20);
+    expect(det.generation).toBe(1);
+    expect(calls).toBe(1);
   });
 });

@@ -2,12 +2,13 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { categorize, severityOf } from './categorize.js';
-import { blendScore, fitBaseline, rangeExcess, topFeatures, zScores } from './explain.js';
+import { blendScore, rangeExcess, topFeatures, zScores } from './explain.js';
 import type { Baseline } from './explain.js';
-import { IsolationForest } from './iforest.js';
+import { fitModel, type FitJob } from './fit-model.js';
+import type { IsolationForest } from './iforest.js';
 import { Reservoir } from './reservoir.js';
-import { alertThreshold } from './threshold.js';
 import type { ThresholdOptions } from './threshold.js';
+import type { Fitter } from './worker-fitter.js';
 
 /** A trained detector model: forest, alert threshold and the baseline anomalies are explained against. */
 export interface DetectorModel {
@@ -84,6 +85,14 @@ export class Detector {
   private suppressedCount = 0;
   /** False for a loaded model: it was fitted on a chosen baseline, which a reservoir of live rows must not replace. */
   private readonly online: boolean;
+  private background: { fitter: Fitter; onError: (err: Error) => void } | undefined;
+  private fitting = false;
+  /**
+   * Training rows of the fit in progress, allocated once at the reservoir's
+   * capacity and shared with a worker thread rather than copied to it. Only
+   * one fit runs at a time, and job() writes them only when none is running.
+   */
+  private jobRows: { vectors: Float64Array; raw: Float64Array } | undefined;
 
   /** @param onAnomaly receives each flagged host-window; @param model a loaded model to score with at once. */
   constructor(
@@ -114,6 +123,17 @@ export class Detector {
       this.current = model;
       this.generationCount = 1;
     }
+  }
+
+  /**
+   * Fits from now on with `fitter` (a worker thread) while the current model
+   * keeps scoring; each new model is swapped in when ready. Which window it
+   * first scores then depends on timing, so this suits paced input (live
+   * capture, paced replay), not reproducible batch runs. A failed fit is
+   * reported to onError once, and later fits run synchronously again.
+   */
+  fitInBackground(fitter: Fitter, onError: (err: Error) => void): void {
+    this.background = { fitter, onError };
   }
 
   /** 'warming' until a model exists, then 'scoring'. */
@@ -186,10 +206,15 @@ export class Detector {
     if (this.current === undefined) {
       for (let i = 0; i < n; i++) this.offer(batch, i);
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
+      if (this.background !== undefined) {
+        this.fitBackground(batch.end);
+        return null;
+      }
       this.fit(batch.end);
       offer = false;
     } else if (this.online && batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
-      this.fit(batch.end);
+      if (this.background !== undefined) this.fitBackground(batch.end);
+      else this.fit(batch.end);
     }
     const model = this.current as DetectorModel;
     const scores = model.forest.scoreMany(batch.vectors, n);
@@ -219,24 +244,60 @@ export class Detector {
 
   /** Fits a new model on the reservoir at packet time `now` (also how `netscore train` ends). */
   fit(now: number): void {
+    this.install(fitModel(this.job(now)));
+  }
+
+  /** Starts a fit on the background fitter unless one is running; the model is installed when it is done. */
+  private fitBackground(now: number): void {
+    if (this.fitting || this.background === undefined) return;
+    const { fitter, onError } = this.background;
+    this.fitting = true;
+    fitter(this.job(now)).then(
+      (model) => {
+        this.fitting = false;
+        this.install(model);
+      },
+      (err: Error) => {
+        this.fitting = false;
+        this.background = undefined;
+        onError(err);
+      },
+    );
+  }
+
+  /** The reservoir's rows and the fit settings at packet time `now`, as a job on copies of the rows; ages the reservoir. */
+  private job(now: number): FitJob {
     if (this.reservoir.size < this.opts.minTrainingRows) {
       throw new RangeError(`training needs at least ${this.opts.minTrainingRows} host-windows, got ${this.reservoir.size}`);
     }
     const rows = this.reservoir.rows();
     const n = this.reservoir.size;
-    const vectors = new Float64Array(n * N_FEATURES);
-    const raw = new Float64Array(n * N_FEATURES);
+    const capacity = this.opts.reservoirSize * N_FEATURES * Float64Array.BYTES_PER_ELEMENT;
+    this.jobRows ??= { vectors: new Float64Array(new SharedArrayBuffer(capacity)), raw: new Float64Array(new SharedArrayBuffer(capacity)) };
+    const vectors = this.jobRows.vectors.subarray(0, n * N_FEATURES);
+    const raw = this.jobRows.raw.subarray(0, n * N_FEATURES);
     for (let i = 0; i < n; i++) {
       vectors.set(rows.subarray(i * 2 * N_FEATURES, i * 2 * N_FEATURES + N_FEATURES), i * N_FEATURES);
       raw.set(rows.subarray(i * 2 * N_FEATURES + N_FEATURES, (i + 1) * 2 * N_FEATURES), i * N_FEATURES);
     }
     const o = this.opts;
-    const forest = IsolationForest.fit(vectors, N_FEATURES, { trees: o.trees, sampleSize: o.sampleSize, seed: o.seed + this.generationCount });
-    // Training rows lie inside the training range, so their blended scores are the forest's.
-    const threshold = alertThreshold(forest.scoreMany(vectors, n), { falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400, contamination: o.contamination });
-    this.current = { forest, threshold, baseline: fitBaseline(vectors, raw, n, N_FEATURES), samples: n, trainedAt: now };
-    this.generationCount++;
     this.reservoir.age();
+    return {
+      vectors,
+      raw,
+      rows: n,
+      trees: o.trees,
+      sampleSize: o.sampleSize,
+      seed: o.seed + this.generationCount,
+      falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400,
+      contamination: o.contamination,
+      now,
+    };
+  }
+
+  private install(model: DetectorModel): void {
+    this.current = model;
+    this.generationCount++;
   }
 
   private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {

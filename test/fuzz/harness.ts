@@ -12,6 +12,7 @@ export async function service(flags: Record<string, unknown> = {}): Promise<Serv
     pino({ level: 'silent' }),
     (p) => p.traffic.interfaces.map((c) => ({ iface: c.name, up: true, received: c.packets.reduce((a, b) => a + b, 0), dropped: 0, ifDropped: 0 })),
     () => 'fuzz',
+    false,
   );
 }
 

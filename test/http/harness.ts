@@ -30,7 +30,7 @@ export async function startServed(flags: Record<string, unknown>): Promise<Serve
     },
   });
   const log = createLogger('info', 'json', sink);
-  const service = await createService(o, log, () => [], () => 'nothing (HTTP test harness)');
+  const service = await createService(o, log, () => [], () => 'nothing (HTTP test harness)', false);
   const close = await serve(listenAddresses(o), o, service.registry, log, service);
   const scheme = o['web.config.file'] && records.some((r) => r.msg === 'listening' && r.tls === true) ? 'https' : 'http';
   const urls = records.filter((r) => r.msg === 'listening').map((r) => `${scheme}://${String(r.address)}`);
