@@ -206,15 +206,12 @@ export class Detector {
     if (this.current === undefined) {
       for (let i = 0; i < n; i++) this.offer(batch, i);
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
-      if (this.background !== undefined) {
-        this.fitBackground(batch.end);
-        return null;
-      }
-      this.fit(batch.end);
+      this.refit(batch.end);
+      // A background fit is still running: warming goes on.
+      if (this.current === undefined) return null;
       offer = false;
     } else if (this.online && batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
-      if (this.background !== undefined) this.fitBackground(batch.end);
-      else this.fit(batch.end);
+      this.refit(batch.end);
     }
     const model = this.current as DetectorModel;
     const scores = model.forest.scoreMany(batch.vectors, n);
@@ -247,9 +244,10 @@ export class Detector {
     this.install(fitModel(this.job(now)));
   }
 
-  /** Starts a fit on the background fitter unless one is running; the model is installed when it is done. */
-  private fitBackground(now: number): void {
-    if (this.fitting || this.background === undefined) return;
+  /** Fits in line, or starts a fit on the background fitter unless one is running (its model is installed when done). */
+  private refit(now: number): void {
+    if (this.background === undefined) return this.fit(now);
+    if (this.fitting) return;
     const { fitter, onError } = this.background;
     this.fitting = true;
     fitter(this.job(now)).then(
