@@ -82,6 +82,8 @@ describe('prometheus', () => {
     ['warning anomaly without its for period', /(alert: NetscoreAnomalyWarning\n(?:.*\n)*?\s+for: )2m/, '$10m'],
     ['exporter down without its for period', /(alert: NetscoreExporterDown\n(?:.*\n)*?\s+for: )2m/, '$10m'],
     ['drop ratio threshold at 10%', /capture_drop_ratio:rate5m > 0\.01/, 'capture_drop_ratio:rate5m > 0.1'],
+    ['model-stale alert that ignores whether the model learns online', /netscore_model_online == 1/, 'netscore_model_online >= 0'],
+    ['no-traffic alert that needs the packet series to exist', /\n\s+or on \(job, instance, interface\)\n\s+\(netscore_capture_up == 1 unless[^\n]*/, ''],
   ])('promtool test rules fails for a copy with %s', (_name, re, replacement) => {
     const dir = tmpCopyOfPrometheusDir();
     const file = join(dir, 'rules/netscore-alerts.yml');
