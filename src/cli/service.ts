@@ -17,6 +17,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
 import { pipelineConfig } from './pipeline-config.js';
+import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import { ModelLifecycle } from './model-lifecycle.js';
 import { StateKeeper } from './state-keeper.js';
 
@@ -58,6 +59,7 @@ export async function createService(
   source: () => string,
   paced: boolean,
 ): Promise<Service> {
+  log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
   const modelFile = o['model.file'] as string | undefined;
   const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
   if (model) {
