@@ -8,6 +8,7 @@ import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
 import { scoringCollector, type ModelView, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
 import { stateCollector, type StateView } from '../metrics/state-collector.js';
+import { WindowTiming } from '../metrics/window-timing.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { MODEL_FORMAT } from '../model/model-file.js';
@@ -120,8 +121,10 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
     warmupSeconds: o['model.warmup'] as number,
     retrainIntervalSeconds: o['model.retrain-interval'] as number,
   });
+  const windowTiming = new WindowTiming();
+  scoring.onWindow((_batch, seconds) => windowTiming.observe(seconds));
   return {
-    ctx: { scoring, model, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
+    ctx: { scoring, model, windowTiming, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
       await anomalyLog?.close();

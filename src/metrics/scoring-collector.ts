@@ -1,6 +1,7 @@
 import { CATEGORIES, describeFeatures, SEVERITIES } from '../model/anomaly.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
+import type { WindowTiming } from './window-timing.js';
 
 /** How the model learns, and how far its warm-up has got. */
 export interface ModelView {
@@ -20,6 +21,8 @@ export interface ScoringMetricsContext {
   scoring: ScoringView;
   /** Learning mode and warm-up. */
   model: ModelView;
+  /** Durations of window closes. */
+  windowTiming: WindowTiming;
   /** Host cap per window (--hosts.max). */
   maxHosts: number;
   /** Anomaly-log lines that could not be written. */
@@ -71,6 +74,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     gauge('netscore_model_threshold', 'Score above which a host-window is flagged (0 while warming up).', () =>
       Number.isFinite(s.detector.threshold) ? s.detector.threshold : 0,
     ),
+    ctx.windowTiming.family(),
     new Family('netscore_window_feature', 'Aggregates of each feature over the hosts of the last closed window: median (p50), 99th percentile (p99) and maximum.', 'gauge', () => {
       const out: Sample[] = [];
       s.featureNames.forEach((feature, f) =>

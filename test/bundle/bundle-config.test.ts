@@ -184,7 +184,9 @@ describe('docker-compose', () => {
     expect(Object.keys(c.services).sort()).toEqual(['alertmanager', 'grafana', 'mailpit', 'netscore', 'prometheus']);
     for (const s of Object.values(c.services)) expect(s.network_mode).toBe('host');
     expect(c.services.netscore.cap_add.sort()).toEqual(['NET_ADMIN', 'NET_RAW']);
-    expect(JSON.stringify(c.services.netscore.healthcheck.test)).toContain('http://127.0.0.1:10811/healthz');
+    // The healthcheck and the scrape target follow the listen address (test/bundle/listen-port.test.ts runs them).
+    expect(JSON.stringify(c.services.netscore.healthcheck.test)).toContain('process.env.NETSCORE_WEB_LISTEN_ADDRESS');
+    expect(c.services.prometheus.environment.NETSCORE_WEB_LISTEN_ADDRESS).toBe(c.services.netscore.environment.NETSCORE_WEB_LISTEN_ADDRESS);
     for (const name of ['prometheus', 'alertmanager', 'grafana', 'mailpit']) expect(c.services[name].image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
     expect(c.services.alertmanager.environment.ALERT_EMAIL_TO).toBe('oncall@example.com');
   });
