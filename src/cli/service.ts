@@ -60,7 +60,8 @@ export async function createService(
   source: () => string,
   paced: boolean,
 ): Promise<Service> {
-  log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
+  // A service that runs for a while (live capture, paced replay) says what build it is; a batch replay stays quiet.
+  if (paced) log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
   const modelFile = o['model.file'] as string | undefined;
   const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
   if (model) {

@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('model lifecycle and replay summary in the log', () => {
-  it('logs the version, warm-up progress, warm-up done, each refit and a one-line summary at info', async () => {
+  it('logs warm-up progress, warm-up done, each refit and a one-line summary at info', async () => {
     const [r, json] = await Promise.all([
       runCli(['replay', capture, '--log.format=json', '--model.warmup=120', '--model.retrain-interval=120']),
       runCli(['replay', capture, '--summary', '--log.level=error']),
@@ -43,8 +43,8 @@ describe('model lifecycle and replay summary in the log', () => {
     expect(r.stdout).toBe('');
     const lines = logLines(r.stderr);
     expect(lines.every((l) => l.level === 'info' && typeof l.ts === 'string'), r.stderr).toBe(true);
-    const start = lines.find((l) => l.msg === 'netscore starting');
-    expect(start).toMatchObject({ version: expect.any(String), revision: expect.stringMatching(/^[0-9a-f]{7,40}$/) });
+    // A batch replay does not announce itself; a paced one does (below).
+    expect(lines.filter((l) => l.msg === 'netscore starting')).toEqual([]);
     // 120 s of warm-up, logged at each quarter, then done at generation 1.
     const warming = lines.filter((l) => l.msg === 'model warming up');
     expect(warming.map((l) => l.percent)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
@@ -83,12 +83,15 @@ describe('model lifecycle and replay summary in the log', () => {
 });
 
 describe('replay --replay.hold', () => {
-  it('keeps serving the page and /metrics after a paced replay ends, and exits 0 on SIGTERM', async () => {
+  it('says its version at start, keeps serving the page and /metrics after a paced replay ends, and exits 0 on SIGTERM', async () => {
     const web = await freePort();
     // 600 s of traffic at 600x: one second of replay.
     const ns = start(['replay', capture, '--replay.speed=600', '--replay.hold', `--model.file=${modelFile}`, `--web.listen-address=127.0.0.1:${web}`, '--log.format=json']);
     try {
       await waitFor(() => ns.stderr().includes('--replay.hold'), { timeoutMs: 30_000, what: 'the hold line' });
+      const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      const startLine = logLines(ns.stderr()).find((l) => l.msg === 'netscore starting');
+      expect(startLine).toMatchObject({ version: version.version, revision: expect.stringMatching(/^[0-9a-f]{7,40}$/), built: expect.stringMatching(/^\d{4}-/) });
       await new Promise((r) => setTimeout(r, 1500));
       expect(ns.running).toBe(true);
       const page = await waitForHttp(`http://127.0.0.1:${web}/`);
@@ -97,6 +100,11 @@ describe('replay --replay.hold', () => {
       const json = JSON.parse((await runCli(['replay', capture, '--summary', '--log.level=error'])).stdout) as { packets: number };
       expect(samples(metrics, 'netscore_packets_total').reduce((a, s) => a + s.value, 0)).toBe(json.packets);
       expect(sample(metrics, 'netscore_model_online')).toBe(0);
+      // The build recorded the git revision it was built from.
+      const built = JSON.parse(readFileSync(new URL('../../dist/build-info.json', import.meta.url), 'utf8')) as { revision: string };
+      expect(built.revision).toMatch(/^[0-9a-f]{12}$/);
+      expect(samples(metrics, 'netscore_build_info').map((s) => s.labels.revision)).toEqual([built.revision]);
+      expect(startLine?.revision).toBe(built.revision);
     } finally {
       ns.child.kill('SIGTERM');
     }
