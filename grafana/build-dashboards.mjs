@@ -455,6 +455,20 @@ function traffic() {
       description: 'Packets per second that netscore could not fully decode, by protocol layer and reason (e.g. truncated, bad header length, too deep). Such packets are not scored. A jump usually means a new encapsulation or a short snaplen.',
       targets: [target(`sum by (layer, reason) (rate(netscore_decode_errors_total{${I}}[$__rate_interval]))`, '{{layer}} {{reason}}')],
       unit: 'pps',
+      w: 9,
+    }),
+    stat({
+      title: 'Errors in the time range',
+      description: 'Packets netscore could not decode, pipeline stage failures and anomaly-log lines lost, counted over the selected time range. Every counter exists at zero from start, so a healthy sensor shows 0 rather than "No data".',
+      targets: [
+        target(`sum(increase(netscore_decode_errors_total{${I}}[$__range]))`, 'decode errors', 'A', { instant: true, range: false }),
+        target(`sum(increase(netscore_stage_failures_total{${I}}[$__range]))`, 'stage failures', 'B', { instant: true, range: false }),
+        target(`sum(increase(netscore_anomaly_log_lines_lost_total{${I}}[$__range]))`, 'anomaly log lines lost', 'C', { instant: true, range: false }),
+      ],
+      thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }] },
+      decimals: 0,
+      w: 6,
+      h: 8,
     }),
     timeseries({
       title: 'Tunnelled packets/s by encapsulation',
@@ -462,6 +476,7 @@ function traffic() {
       targets: [target(`sum by (encapsulation) (rate(netscore_tunnel_packets_total{${I}}[$__rate_interval]))`, '{{encapsulation}}')],
       unit: 'pps',
       stack: true,
+      w: 9,
     }),
   );
   panels.push(row('netscore itself'));
