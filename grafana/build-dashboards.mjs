@@ -575,6 +575,16 @@ function anomalies() {
       decimals: 3,
       w: 5,
     }),
+    stat({
+      title: 'Warm-up learnt',
+      description: 'Traffic time an online model has learnt from toward its first fit, of --model.warmup (netscore_model_warmup_learnt_seconds of netscore_model_warmup_seconds); it scores once this reaches the warm-up. 0 for a fixed --model.file model, which needs no warm-up.',
+      targets: [
+        target(`max by (instance) (netscore_model_warmup_learnt_seconds{${I}})`, '{{instance}} learnt', 'A'),
+        target(`max by (instance) (netscore_model_warmup_seconds{${I}})`, '{{instance}} needed', 'B'),
+      ],
+      unit: 's',
+      w: 8,
+    }),
   );
   panels.push(row('Anomalies'));
   panels.push(
