@@ -1,11 +1,13 @@
 /**
  * The fleet configs (prometheus/fleet) and the compose profile "fleet",
  * checked by the real tools: the agent config as the entrypoint writes it and
- * the central config pass promtool, the entrypoint refuses to start without a
- * remote-write URL, and docker-compose wires the two services as documented.
+ * the central config pass promtool, the fleet alert passes its promtool unit
+ * tests (which fail for broken copies), the entrypoint refuses to start
+ * without a remote-write URL, and docker-compose wires the two services as
+ * documented.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,11 +61,38 @@ describe('agent entrypoint and config', () => {
 });
 
 describe('central config', () => {
-  it('promtool check config prometheus/fleet/central.yml loads the bundle\'s two rule files', () => {
+  it('promtool check config prometheus/fleet/central.yml loads the bundle\'s two rule files and the fleet\'s', () => {
     const r = run('promtool', ['check', 'config', 'prometheus/fleet/central.yml']);
     expect(r.status, r.out).toBe(0);
-    expect(r.out).toContain('SUCCESS: 2 rule files found');
-    expect(r.out).toContain('prometheus/rules/netscore-alerts.yml');
+    expect(r.out).toContain('SUCCESS: 3 rule files found');
+    for (const f of ['prometheus/rules/netscore-alerts.yml', 'prometheus/rules/netscore-recording.yml', 'prometheus/fleet/rules/netscore-fleet.yml']) expect(r.out).toContain(f);
+  });
+
+  it('promtool test rules prometheus/fleet/tests/*.yml', () => {
+    const r = run('promtool', ['test', 'rules', 'prometheus/fleet/tests/netscore-fleet.test.yml']);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).not.toContain('FAILED');
+  });
+
+  // Negative controls: the unit tests must catch a rule without its `for:` or without the staleness test.
+  it.each([
+    ['without its for period', /for: 5m/, 'for: 0m'],
+    ['that ignores whether the sensor still sends', /\n\s+unless on \(job, instance\)\n.*\n/, '\n'],
+  ])('promtool test rules fails for a copy of the rule %s', (_name, re, replacement) => {
+    const dir = mkdtempSync(join(tmpdir(), 'netscore-fleet-rules-'));
+    try {
+      cpSync(FLEET_DIR, dir, { recursive: true });
+      const file = join(dir, 'rules/netscore-fleet.yml');
+      const before = readFileSync(file, 'utf8');
+      const after = before.replace(re, replacement);
+      expect(after).not.toBe(before);
+      writeFileSync(file, after);
+      const r = run('promtool', ['test', 'rules', join(dir, 'tests/netscore-fleet.test.yml')]);
+      expect(r.status, r.out).not.toBe(0);
+      expect(r.out).toContain('FAILED');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -96,9 +125,9 @@ describe('docker-compose profile fleet', () => {
     );
     const central = s['prometheus-central'];
     expect(central.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/fleet/central.yml', '--web.enable-remote-write-receiver', '--web.listen-address=127.0.0.1:9090']));
-    // central.yml loads ../rules/*.yml: the rules must be mounted beside the fleet directory.
+    // central.yml loads ../rules/*.yml and rules/*.yml: the bundle's rules beside the fleet directory, the fleet's inside it.
     expect(central.volumes.map((v: string) => v.replace(`${REPO_ROOT}/`, ''))).toEqual(
-      expect.arrayContaining(['prometheus/fleet/central.yml:/etc/prometheus/fleet/central.yml:ro', 'prometheus/rules:/etc/prometheus/rules:ro']),
+      expect.arrayContaining(['prometheus/fleet/central.yml:/etc/prometheus/fleet/central.yml:ro', 'prometheus/fleet/rules:/etc/prometheus/fleet/rules:ro', 'prometheus/rules:/etc/prometheus/rules:ro']),
     );
   });
 });

@@ -9,15 +9,16 @@
  * Oracles: the sensor names and ports the test chose, the synth labels (who
  * attacked), the central Prometheus' answers.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { waitFor } from '../support/wait-for.js';
 import { panelQueries, substitute } from './dashboard-vars.js';
-import { startAgent, startCentral, type AgentHandle } from './fleet-harness.js';
+import { FLEET_DIR, startAgent, startCentral, type AgentHandle } from './fleet-harness.js';
 import { startReplay, synthesize, trainBenignModel, type NetscoreReplay, type SynthAttack } from './netscore-proc.js';
-import { REPO_ROOT, stopAll, type PrometheusHandle } from './prom-harness.js';
+import { PROM_DIR, REPO_ROOT, stopAll, type PrometheusHandle } from './prom-harness.js';
 
 type Json = Record<string, any>;
 const fleet = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana', 'dashboards', 'fleet.json'), 'utf8')) as Json;
@@ -135,4 +136,16 @@ describe('two sensors (netscore + Prometheus agent) remote-writing to a central 
     const alerts = await central.query('count by (instance) (ALERTS{alertname="NetscoreAnomalyCritical",alertstate="firing"})');
     expect(instancesOf(alerts)).toEqual(expected());
   }, WAIT_MS + 10_000);
+
+  it('the central Prometheus evaluates every rule of the bundle and of the fleet without error', async () => {
+    const groups = (await central.api<{ groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] }>('rules')).groups;
+    const shipped = [join(PROM_DIR, 'rules'), join(FLEET_DIR, 'rules')].flatMap((d) =>
+      readdirSync(d).filter((f) => f.endsWith('.yml')).flatMap((f) => (parseYaml(readFileSync(join(d, f), 'utf8')) as { groups: { name: string }[] }).groups.map((g) => g.name)),
+    );
+    expect(shipped).toContain('netscore-fleet');
+    expect(groups.map((g) => g.name).sort()).toEqual(shipped.sort());
+    for (const r of groups.flatMap((g) => g.rules)) expect({ rule: r.name, health: r.health, lastError: r.lastError ?? '' }).toEqual({ rule: r.name, health: 'ok', lastError: '' });
+    // Both sensors send: the fleet's silence alert is quiet.
+    expect((await central.alerts()).filter((a) => a.labels.alertname === 'NetscoreSensorSilent')).toEqual([]);
+  });
 });
