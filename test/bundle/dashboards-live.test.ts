@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
 import { REPO_ROOT, startPrometheus, stopAll, type PrometheusHandle } from './prom-harness.js';
 import { startReplay, synthesize, trainBenignModel, type NetscoreReplay } from './netscore-proc.js';
-import { panelQueries, substitute } from './dashboard-vars.js';
+import { panelQueries, substitute, type TemplateVar } from './dashboard-vars.js';
 
 type Json = Record<string, any>;
 const DASH_DIR = join(REPO_ROOT, 'grafana', 'dashboards');
@@ -55,7 +55,7 @@ describe('dashboards against live data', () => {
   });
 
   it.each(dashboards)('every query of %s returns at least one series', async (_file, d) => {
-    const vars = d.templating.list as Json[];
+    const vars = d.templating.list as TemplateVar[];
     const end = Date.now() / 1000;
     const range = `${Math.max(60, Math.ceil(end - start))}s`;
     // The replay exits when the file ends; evaluate instant (table) queries
@@ -72,7 +72,7 @@ describe('dashboards against live data', () => {
       if (series.length === 0) empty.push(`${q.panel} [${q.refId}]: ${expr}`);
     }
     for (const v of vars.filter((x) => x.type === 'query')) {
-      const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition);
+      const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition ?? '');
       expect(m, v.definition).not.toBeNull();
       const values = await prom.api<string[]>(`label/${m![2]}/values`, { 'match[]': substitute(m![1], vars, range), start: String(start), end: String(end) });
       if (values.length === 0) empty.push(`variable ${v.name}: ${v.definition}`);

@@ -21,8 +21,30 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, out: `${r.stdout}${r.stderr}` };
 }
 
+/** The parts of the agent config the tests read. */
+interface AgentConfig {
+  global: { external_labels: Record<string, string> };
+  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  remote_write: { url: string }[];
+  rule_files?: string[];
+}
+
+/** The parts of a `docker-compose config` service the tests read. */
+interface ComposeService {
+  image: string;
+  network_mode: string;
+  profiles?: string[];
+  entrypoint?: string[];
+  command: string[];
+  environment: Record<string, string>;
+  volumes: string[];
+}
+
 const out = mkdtempSync(join(tmpdir(), 'netscore-fleet-config-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** The agent config the entrypoint wrote. */
+const agentConfig = () => parseYaml(readFileSync(join(out, 'agent.yml'), 'utf8')) as AgentConfig;
 
 /** Runs the entrypoint with `echo` as Prometheus: prints the arguments it would start Prometheus with. */
 const entrypoint = (env: Record<string, string>) =>
@@ -33,9 +55,9 @@ describe('agent entrypoint and config', () => {
     const r = entrypoint({ NETSCORE_SENSOR: `it's "b"`, FLEET_REMOTE_WRITE_URL: 'https://central.example.net:9090/api/v1/write', FLEET_SCRAPE_TARGET: '127.0.0.1:10812' });
     expect(r.status, r.out).toBe(0);
     expect(r.stdout.trim()).toBe(`--config.file=${out}/agent.yml --enable-feature=agent`);
-    const cfg = parseYaml(readFileSync(join(out, 'agent.yml'), 'utf8')) as Record<string, any>;
+    const cfg = agentConfig();
     expect(cfg.global.external_labels).toEqual({ sensor: `it's "b"` });
-    expect(cfg.scrape_configs.map((j: any) => [j.job_name, j.static_configs[0].targets])).toEqual([['netscore', ['127.0.0.1:10812']]]);
+    expect(cfg.scrape_configs.map((j) => [j.job_name, j.static_configs[0].targets])).toEqual([['netscore', ['127.0.0.1:10812']]]);
     expect(cfg.remote_write).toHaveLength(1);
     expect(cfg.remote_write[0].url).toBe('https://central.example.net:9090/api/v1/write');
     expect(cfg.rule_files).toBeUndefined();
@@ -46,7 +68,7 @@ describe('agent entrypoint and config', () => {
   it('names the sensor after the host when NETSCORE_SENSOR is not set, and keeps the shipped target', () => {
     const r = entrypoint({ FLEET_REMOTE_WRITE_URL: 'http://c:9090/api/v1/write' });
     expect(r.status, r.out).toBe(0);
-    const cfg = parseYaml(readFileSync(join(out, 'agent.yml'), 'utf8')) as Record<string, any>;
+    const cfg = agentConfig();
     expect(cfg.global.external_labels.sensor).toBe(run('hostname', []).stdout.trim());
     expect(cfg.scrape_configs[0].static_configs[0].targets).toEqual(['localhost:10811']);
   });
@@ -100,7 +122,7 @@ describe('docker-compose profile fleet', () => {
   const config = () => {
     const r = run('docker-compose', ['--env-file', '.env.example', '-f', 'docker-compose.yml', '--profile', 'fleet', 'config'], { PATH: process.env.PATH, HOME: process.env.HOME, GRAFANA_ADMIN_PASSWORD: 'test-only' });
     expect(r.status, r.out).toBe(0);
-    return (parseYaml(r.stdout) as { services: Record<string, any> }).services;
+    return (parseYaml(r.stdout) as { services: Record<string, ComposeService> }).services;
   };
 
   it('docker-compose --profile fleet config -q passes', () => {
@@ -120,13 +142,13 @@ describe('docker-compose profile fleet', () => {
     expect(agent.entrypoint).toEqual(['/bin/sh', '/etc/netscore/agent-entrypoint.sh']);
     expect(agent.command).toEqual(['--enable-feature=agent', '--storage.agent.path=/prometheus', '--web.listen-address=127.0.0.1:9095']);
     expect(agent.environment).toEqual({ NETSCORE_SENSOR: '', FLEET_REMOTE_WRITE_URL: '', FLEET_SCRAPE_TARGET: 'localhost:10811' });
-    expect(agent.volumes.map((v: string) => v.replace(`${REPO_ROOT}/`, ''))).toEqual(
+    expect(agent.volumes.map((v) => v.replace(`${REPO_ROOT}/`, ''))).toEqual(
       expect.arrayContaining(['prometheus/fleet/agent.yml:/etc/netscore/agent.yml:ro', 'prometheus/fleet/agent-entrypoint.sh:/etc/netscore/agent-entrypoint.sh:ro']),
     );
     const central = s['prometheus-central'];
     expect(central.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/fleet/central.yml', '--web.enable-remote-write-receiver', '--web.listen-address=127.0.0.1:9090']));
     // central.yml loads ../rules/*.yml and rules/*.yml: the bundle's rules beside the fleet directory, the fleet's inside it.
-    expect(central.volumes.map((v: string) => v.replace(`${REPO_ROOT}/`, ''))).toEqual(
+    expect(central.volumes.map((v) => v.replace(`${REPO_ROOT}/`, ''))).toEqual(
       expect.arrayContaining(['prometheus/fleet/central.yml:/etc/prometheus/fleet/central.yml:ro', 'prometheus/fleet/rules:/etc/prometheus/fleet/rules:ro', 'prometheus/rules:/etc/prometheus/rules:ro']),
     );
   });

@@ -26,9 +26,9 @@ function replaceOnce(text: string, from: string, to: string): string {
 }
 
 /** The test copy of central.yml: 1 s intervals, absolute rule paths, no scrape jobs, no Alertmanager. */
-export async function centralTestConfig(): Promise<Record<string, any>> {
-  const cfg = parseYaml(await readFile(join(FLEET_DIR, 'central.yml'), 'utf8')) as Record<string, any>;
-  cfg.global = { ...cfg.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' };
+export async function centralTestConfig(): Promise<Record<string, unknown>> {
+  const cfg = parseYaml(await readFile(join(FLEET_DIR, 'central.yml'), 'utf8')) as Record<string, unknown>;
+  cfg.global = { ...(cfg.global as object), scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' };
   cfg.rule_files = (cfg.rule_files as string[]).map((f) => (isAbsolute(f) ? f : resolve(FLEET_DIR, f)));
   delete cfg.alerting;
   cfg.scrape_configs = [];

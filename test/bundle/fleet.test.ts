@@ -15,13 +15,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { waitFor } from '../support/wait-for.js';
-import { panelQueries, substitute } from './dashboard-vars.js';
+import { panelQueries, substitute, type TemplateVar } from './dashboard-vars.js';
 import { FLEET_DIR, startAgent, startCentral, type AgentHandle } from './fleet-harness.js';
 import { startReplay, synthesize, trainBenignModel, type NetscoreReplay, type SynthAttack } from './netscore-proc.js';
 import { PROM_DIR, REPO_ROOT, stopAll, type PrometheusHandle } from './prom-harness.js';
 
-type Json = Record<string, any>;
-const fleet = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana', 'dashboards', 'fleet.json'), 'utf8')) as Json;
+const fleet = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana', 'dashboards', 'fleet.json'), 'utf8')) as { panels: unknown[]; templating: { list: TemplateVar[] } };
 const SPEED = Number(process.env.NETSCORE_E2E_SPEED ?? 20);
 const WAIT_MS = 45_000;
 
@@ -88,7 +87,7 @@ describe('two sensors (netscore + Prometheus agent) remote-writing to a central 
   }, WAIT_MS + 10_000);
 
   it('every query and variable of the Fleet dashboard returns both sensors', async () => {
-    const vars = fleet.templating.list as Json[];
+    const vars = fleet.templating.list;
     const queries = panelQueries(fleet);
     expect(queries.length).toBeGreaterThan(10);
     /** Queries whose answer does not name exactly the two sensors. */
@@ -102,7 +101,7 @@ describe('two sensors (netscore + Prometheus agent) remote-writing to a central 
         if (JSON.stringify(got) !== JSON.stringify(expected())) out.push(`${q.panel} [${q.refId}] ${JSON.stringify(got)}: ${expr}`);
       }
       for (const v of vars.filter((x) => x.type === 'query')) {
-        const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition);
+        const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition ?? '');
         if (!m) throw new Error(`variable ${v.name}: ${v.definition}`);
         const values = await central.api<string[]>(`label/${m[2]}/values`, { 'match[]': substitute(m[1], vars, range), start: String(start), end: String(end) });
         if (values.length === 0) out.push(`variable ${v.name} has no values: ${v.definition}`);
@@ -111,7 +110,11 @@ describe('two sensors (netscore + Prometheus agent) remote-writing to a central 
       return out;
     };
     let last: string[] = [];
-    await waitFor(async () => (last = await wrong()).length === 0, { timeoutMs: WAIT_MS, intervalMs: 1000, what: 'every Fleet query to name both sensors' }).catch(() => undefined);
+    const settled = async () => {
+      last = await wrong();
+      return last.length === 0;
+    };
+    await waitFor(settled, { timeoutMs: WAIT_MS, intervalMs: 1000, what: 'every Fleet query to name both sensors' }).catch(() => undefined);
     expect(last).toEqual([]);
   }, WAIT_MS + 20_000);
 
