@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDetectorModel } from './detector-file.js';
 import { IsolationForest } from './iforest.js';
 import { loadModel, saveModel } from './model-file.js';
 import { Prng } from '../util/prng.js';
@@ -97,6 +98,32 @@ describe('saveModel / loadModel', () => {
   it('refuses to save a schema that does not match the model', async () => {
     await expect(saveModel(join(dir, 'bad-schema.json'), forest, { schema: ['a'] })).rejects.toThrow(/schema has 1 names but the model has 4 features/);
     await expect(saveModel(join(dir, 'no-such-dir', 'm.json'), forest, { schema: SCHEMA })).rejects.toThrow(/cannot write model/);
+  });
+
+  it('reads a version 1 file, written before model families, to the scores it gave then', async () => {
+    const fixtures = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'model');
+    const path = join(fixtures, 'v1-iforest.json');
+    const doc = JSON.parse(await readFile(path, 'utf8'));
+    expect([doc.format, doc.version]).toEqual(['netscore-iforest', 1]);
+    const expected = JSON.parse(await readFile(join(fixtures, 'v1-iforest-scores.json'), 'utf8'));
+    const rng = new Prng(expected.probeSeed);
+    const rows = Float64Array.from({ length: expected.rows * doc.schema.length }, () => rng.nextFloat() * expected.spread[0] + expected.spread[1]);
+    const { model } = await loadModel(path, doc.schema);
+    expect(model.kind).toBe('iforest');
+    expect(Array.from(model.scoreMany(rows, expected.rows))).toEqual(expected.scores);
+    const detectorModel = await loadDetectorModel(path, doc.schema);
+    expect(detectorModel.threshold).toBe(expected.threshold);
+    expect(Array.from(detectorModel.baseline.median)).toEqual(doc.baseline.median);
+    // Saved again, it is a version 2 file that scores the same.
+    const again = join(dir, 'v1-again.json');
+    await saveModel(again, model, { schema: doc.schema });
+    expect(JSON.parse(await readFile(again, 'utf8')).version).toBe(2);
+    expect(Array.from((await loadModel(again, doc.schema)).model.scoreMany(rows, expected.rows))).toEqual(expected.scores);
+  });
+
+  it('names an unknown model family and the known ones', async () => {
+    expect(await loadError('family.json', edited((d) => (d.family = 'onnx')))).toMatch(/: unknown model family "onnx" \(this build knows iforest\)$/);
+    expect(await loadError('family-type.json', edited((d) => (d.family = 7)))).toMatch(/: family 7 is not a model family's name$/);
   });
 
   it('reports a missing, empty, non-JSON or truncated file', async () => {
