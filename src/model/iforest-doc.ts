@@ -1,5 +1,4 @@
-import type { IsolationForestParams } from './iforest.js';
-import type { IsolationTree } from './iforest-tree.js';
+import type { IsolationForestParams, IsolationTree } from './iforest-tree.js';
 import { check, quote } from './model-doc.js';
 
 /** A forest as JSON data: its parameters and each tree's node arrays as little-endian base64. */

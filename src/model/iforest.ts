@@ -1,25 +1,12 @@
 import { buildTree } from './iforest-build.js';
 import { forestDoc, type ForestDoc } from './iforest-doc.js';
 import { averagePathLength } from './iforest-path.js';
-import { checkTree } from './iforest-tree.js';
-import type { IsolationTree } from './iforest-tree.js';
+import { checkTree, type IsolationForestParams, type IsolationTree } from './iforest-tree.js';
 import { Prng } from '../util/prng.js';
 import type { Scorer } from './types.js';
 
 /** Kind of the Isolation Forest model family. */
 export const IFOREST_KIND = 'iforest';
-
-/** Hyper-parameters a forest was grown with; enough to interpret its trees. */
-export interface IsolationForestParams {
-  /** Features per row. */
-  readonly nFeatures: number;
-  /** Number of trees. */
-  readonly trees: number;
-  /** ψ: rows sub-sampled per tree (already capped at the training set size). */
-  readonly sampleSize: number;
-  /** PRNG seed the forest was grown from. */
-  readonly seed: number;
-}
 
 /** Options for IsolationForest.fit. */
 export interface FitOptions {
