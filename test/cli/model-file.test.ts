@@ -69,6 +69,12 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
     expect(code).toBe(0);
   });
 
+  it('an unknown --model.kind, named with the known families, and exit 2', async () => {
+    const { code, stderr } = await runCli(['replay', '--model.kind=onnx', capture]);
+    expect(stderr).toBe('netscore: invalid value for --model.kind: "onnx" (want one of iforest)\n');
+    expect(code).toBe(2);
+  });
+
   it('a missing file', async () => {
     const file = path.join(dir, 'missing.json');
     const { code, stderr } = await runCli(['replay', `--model.file=${file}`, capture]);
