@@ -20,12 +20,10 @@ const TREE_FIELDS = [
 
 /** Typed array contents as little-endian base64, independent of host byte order. */
 function encode(values: Int32Array | Float64Array): string {
-  const width = values instanceof Float64Array ? 8 : 4;
-  const bytes = Buffer.alloc(values.length * width);
-  for (let i = 0; i < values.length; i++) {
-    if (width === 8) bytes.writeDoubleLE(values[i], i * 8);
-    else bytes.writeInt32LE(values[i], i * 4);
-  }
+  const bytes = Buffer.alloc(values.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (values instanceof Float64Array) for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i], true);
+  else for (let i = 0; i < values.length; i++) view.setInt32(i * 4, values[i], true);
   return bytes.toString('base64');
 }
 
@@ -37,8 +35,15 @@ function decode(text: unknown, type: 'int32' | 'float64', width: number, where: 
   const bytes = Buffer.from(text, 'base64');
   check(bytes.length % width === 0, `${where} has ${bytes.length} bytes, not a multiple of ${width}`);
   const n = bytes.length / width;
-  if (type === 'float64') return Float64Array.from({ length: n }, (_, i) => bytes.readDoubleLE(i * 8));
-  return Int32Array.from({ length: n }, (_, i) => bytes.readInt32LE(i * 4));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (type === 'float64') {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+    return out;
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
+  return out;
 }
 
 /** An integer field of params. */
