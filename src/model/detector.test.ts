@@ -161,6 +161,18 @@ describe('Detector', () => {
     expect(det.model).toBe(model);
     expect(det.generation).toBe(1);
   });
+
+  it('takes its row width from the schema it is given, and its model family by kind', () => {
+    const rng = new Prng(8);
+    const trainer = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 100 }, () => {});
+    for (let t = 0; t < 100; t += W) trainer.process(benignBatch(rng, t));
+    expect(trainer.model!.scorer.kind).toBe('iforest');
+    expect(trainer.model!.scorer.nFeatures).toBe(N_FEATURES);
+    expect(() => new Detector({ schema: FEATURE_NAMES.slice(1), windowSeconds: W }, () => {}, trainer.model)).toThrow(
+      `model has ${N_FEATURES} features, the schema has ${N_FEATURES - 1}`,
+    );
+    expect(() => new Detector({ schema: FEATURE_NAMES, windowSeconds: W, family: 'onnx' }, () => {})).toThrow('unknown model family "onnx" (this build knows iforest)');
+  });
 });
 
 describe('Detector with a background fitter', () => {
