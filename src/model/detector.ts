@@ -241,7 +241,10 @@ export class Detector {
 
   /** Fits in line, or starts a fit on the background fitter unless one is running (its model is installed when done). */
   private refit(now: number): void {
-    if (this.background === undefined) return this.fit(now);
+    if (this.background === undefined) {
+      this.fit(now);
+      return;
+    }
     if (this.fitting) return;
     const { fitter, onError } = this.background;
     this.fitting = true;

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { IFOREST_KIND } from './iforest.js';
 import { modelFamily } from './families.js';
 import { check, ModelDocError, quote } from './model-doc.js';
-import type { Scorer } from './types.js';
+import type { ModelFamily, Scorer } from './types.js';
 
 /** Value of the `format` field identifying a netscore model file. */
 export const MODEL_FORMAT = 'netscore-model';
@@ -83,7 +83,7 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
   check(typeof doc === 'object' && doc !== null && !Array.isArray(doc), 'not a model object');
   const d = doc as Record<string, unknown>;
   const { kind, body } = familyAndBody(d);
-  let family;
+  let family: ModelFamily;
   try {
     family = modelFamily(kind);
   } catch (error) {
