@@ -10,7 +10,7 @@ export interface ThresholdOptions {
 export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
 
 /** Largest threshold derived from the tail: below 1, the largest score of any model family. */
-export const MAX_THRESHOLD = 0.99;
+const MAX_THRESHOLD = 0.99;
 
 /** Quantile q in [0, 1] of ascending-sorted values, with linear interpolation. */
 export function quantile(sorted: Float64Array, q: number): number {
