@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { WindowBatch } from '../features/host-windows.js';
 import type { ModelView } from '../metrics/scoring-collector.js';
-import type { Fitter } from '../model/worker-fitter.js';
+import type { Fitter } from '../model/types.js';
 import type { Scoring } from '../pipeline/scoring.js';
 
 /** Warm-up progress is logged each time it passes another 1/PROGRESS_STEPS of --model.warmup. */

@@ -11,8 +11,6 @@ import { stateCollector, type StateView } from '../metrics/state-collector.js';
 import { WindowTiming } from '../metrics/window-timing.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
-import { MODEL_FORMAT } from '../model/model-file.js';
-import { N_FEATURES } from '../features/schema.js';
 import { workerFitter } from '../model/worker-fitter.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
@@ -66,7 +64,7 @@ export async function createService(
   const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
   if (model) {
     const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
-    log.info({ file: modelFile, family: MODEL_FORMAT, features: N_FEATURES, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
+    log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
   }
   const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, model) : { ...pipelineConfig(o), scoring: undefined });
   const scoring = pipeline.scoring;

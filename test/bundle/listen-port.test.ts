@@ -24,7 +24,7 @@ const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'golden', 'tunnel-gre.pcap')
 
 describe('bundle with netscore on a non-default port', () => {
   let port: number;
-  let compose: { services: Record<string, any> };
+  let compose: { services: Record<string, { environment: Record<string, string>; healthcheck?: { test: string[] } }> };
   let ns: Running;
   let dir: string;
 
@@ -48,7 +48,7 @@ describe('bundle with netscore on a non-default port', () => {
   });
 
   it('runs the healthcheck against the configured port: healthy while netscore serves, unhealthy on another port', () => {
-    const [kind, bin, ...args] = compose.services.netscore.healthcheck.test as string[];
+    const [kind, bin, ...args] = compose.services.netscore.healthcheck?.test ?? [];
     expect([kind, bin]).toEqual(['CMD', 'node']);
     const check = (address: string) =>
       spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH, NETSCORE_WEB_LISTEN_ADDRESS: address } }).status;
@@ -60,7 +60,7 @@ describe('bundle with netscore on a non-default port', () => {
   });
 
   it('starts Prometheus through the entrypoint with the scrape target on the configured port, and scrapes netscore there', async () => {
-    const env = compose.services.prometheus.environment as Record<string, string>;
+    const env = compose.services.prometheus.environment;
     const web = await freePort();
     const prom = startProcess('/bin/sh', [join(PROM_DIR, 'prometheus-entrypoint.sh'), `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${web}`], {
       env: { PATH: process.env.PATH, ...env, NETSCORE_PROM_SRC_DIR: PROM_DIR, NETSCORE_PROM_OUT_DIR: join(dir, 'config'), PROMETHEUS_BIN },
