@@ -45,8 +45,8 @@ export class RowsRun {
   private nRows = 0;
 
   constructor(settings: RowsSettings) {
-    this.windows = new HostWindows({ windowSeconds: settings.windowSeconds, maxHosts: settings.maxHosts, maxFlows: settings.flowMax }, (b) => this.window(b));
-    this.flows = new FlowTable(settings.flowMax, DEFAULT_TIMEOUTS, { flowEnded: (f) => this.windows.flowEnded(f) });
+    this.windows = new HostWindows({ windowSeconds: settings.windowSeconds, maxHosts: settings.maxHosts, flowMax: settings.flowMax }, (b) => this.window(b));
+    this.flows = new FlowTable(settings.flowMax, DEFAULT_TIMEOUTS, this.windows);
   }
 
   /** Accounts one packet. */
