@@ -1,23 +1,6 @@
+import { ICMP_TYPE, ICMPV6_TYPE } from '../decode/icmp.js';
 import { IP_PROTO } from '../decode/ip-protocols.js';
 import { TCP_FLAG } from '../decode/tcp-flags.js';
-
-/** ICMP and ICMPv6 message types the features tell apart (RFC 792, RFC 4443, RFC 4620). */
-export const ICMP_TYPE = {
-  ECHO_REPLY: 0,
-  UNREACHABLE: 3,
-  ECHO_REQUEST: 8,
-  TIMESTAMP: 13,
-  INFORMATION: 15,
-  ADDRESS_MASK: 17,
-} as const;
-
-/** ICMPv6 message types the features tell apart. */
-export const ICMPV6_TYPE = {
-  UNREACHABLE: 1,
-  ECHO_REQUEST: 128,
-  ECHO_REPLY: 129,
-  NODE_INFORMATION: 139,
-} as const;
 
 /** True for ICMP and ICMPv6. */
 export function isIcmp(proto: number): boolean {
@@ -26,7 +9,10 @@ export function isIcmp(proto: number): boolean {
 
 /** ICMP error messages (RFC 792: unreachable, source quench, redirect, time exceeded, parameter problem; RFC 4443 types 1-4). */
 export function isIcmpError(proto: number, type: number): boolean {
-  return proto === IP_PROTO.ICMP ? type === 3 || type === 4 || type === 5 || type === 11 || type === 12 : type >= 1 && type <= 4;
+  if (proto === IP_PROTO.ICMP) {
+    return type === ICMP_TYPE.UNREACHABLE || type === ICMP_TYPE.SOURCE_QUENCH || type === ICMP_TYPE.REDIRECT || type === ICMP_TYPE.TIME_EXCEEDED || type === ICMP_TYPE.PARAMETER_PROBLEM;
+  }
+  return type >= ICMPV6_TYPE.UNREACHABLE && type <= ICMPV6_TYPE.PARAMETER_PROBLEM;
 }
 
 /** A destination-unreachable message. */

@@ -1,4 +1,5 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
+import { ICMP_TYPE, ICMPV6_TYPE } from '../decode/icmp.js';
 import { IP_PROTO } from '../decode/ip-protocols.js';
 import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { END_REASONS, FLOW_FLAG, type FlowRecord, type FlowSink } from './flow-record.js';
@@ -398,6 +399,6 @@ function classOf(proto: number): number {
 
 /** Maps echo replies onto their request type (RFC 792, RFC 4443) so both directions share a flow. */
 function icmpKeyType(proto: number, type: number): number {
-  if (proto === IP_PROTO.ICMP) return type === 0 ? 8 : type;
-  return type === 129 ? 128 : type;
+  if (proto === IP_PROTO.ICMP) return type === ICMP_TYPE.ECHO_REPLY ? ICMP_TYPE.ECHO_REQUEST : type;
+  return type === ICMPV6_TYPE.ECHO_REPLY ? ICMPV6_TYPE.ECHO_REQUEST : type;
 }
