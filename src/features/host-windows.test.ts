@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { fillPacket, HOST, ipv4 } from '../../test/support/hosts.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
+import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { HostWindows } from './host-windows.js';
 import type { WindowBatch } from './host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from './schema.js';
 
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
-const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-const A = ip(10, 0, 0, 1);
-const B = ip(10, 0, 0, 2);
-const SERVER = ip(93, 184, 216, 34);
-const RESOLVER = ip(10, 0, 0, 53);
+const { SYN, RST, ACK } = TCP_FLAG;
+const { A, B, SERVER, RESOLVER } = HOST;
+const ip = ipv4;
 
 /** Drives HostWindows like the pipeline: a toy flow table assigns slots and directions. */
 class Driver {
@@ -26,21 +23,7 @@ class Driver {
   }
 
   send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array; icmp?: [number, number]; slot?: number } = {}): void {
-    const p = this.pkt;
-    p.ipVersion = 4;
-    p.src[0] = src;
-    p.dst[0] = dst;
-    p.ipProto = proto;
-    p.hasL4 = true;
-    p.srcPort = sport;
-    p.dstPort = dport;
-    p.tcpFlags = opts.flags ?? 0;
-    [p.icmpType, p.icmpCode] = opts.icmp ?? [0, 0];
-    const payload = opts.payload ?? new Uint8Array(0);
-    const data = new Uint8Array(42 + payload.length);
-    data.set(payload, 42);
-    p.payloadOffset = 42;
-    p.payloadLength = payload.length;
+    const data = fillPacket(this.pkt, { src, dst, proto, sport, dport, ...opts });
     const fwd = `${proto}:${src}:${sport}>${dst}:${dport}`;
     const rev = `${proto}:${dst}:${dport}>${src}:${sport}`;
     let flow = this.slots.get(fwd) ?? this.slots.get(rev);
@@ -50,7 +33,7 @@ class Driver {
       flow = { slot: opts.slot ?? this.slots.size, initiator: src };
       this.slots.set(fwd, flow);
     }
-    this.hw.packet(p, data, opts.len ?? 60 + payload.length, ts, flow.slot, flow.initiator !== src, isNew);
+    this.hw.packet(this.pkt, data, opts.len ?? 60 + this.pkt.payloadLength, ts, flow.slot, flow.initiator !== src, isNew);
   }
 
   /** Reports the end of the flow in `slot` as the flow table does (a record with the fields given, the rest zero). */

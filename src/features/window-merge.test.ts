@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fillPacket, HOST, type PacketSpec } from '../../test/support/hosts.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
+import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { HostWindows } from './host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from './schema.js';
@@ -7,30 +9,16 @@ import { WindowAccumulator } from './window-accumulator.js';
 import type { WindowBatch } from './window-batch.js';
 import { WindowCloser } from './window-closer.js';
 
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
-const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-const A = ip(10, 0, 0, 1);
-const B = ip(10, 0, 0, 2);
-const C = ip(10, 0, 0, 3);
-const SERVER = ip(93, 184, 216, 34);
-const RESOLVER = ip(10, 0, 0, 53);
+const { SYN, RST, ACK } = TCP_FLAG;
+const { A, B, C, SERVER, RESOLVER } = HOST;
 const WINDOW = 10;
 const OPTS = { windowSeconds: WINDOW, maxHosts: 64, flowMax: 4096 };
 
 /** One packet of a scripted exchange. */
-interface Step {
+interface Step extends PacketSpec {
   ts: number;
-  src: number;
-  dst: number;
-  proto: number;
-  sport: number;
-  dport: number;
-  flags?: number;
+  /** Wire length (default: 60 bytes plus the payload). */
   len?: number;
-  payload?: Uint8Array;
-  icmp?: [number, number];
   /** End the flow right after this packet, as the flow table reports it. */
   end?: boolean;
 }
@@ -88,20 +76,7 @@ function replay(steps: Step[], target: Target): void {
   const flows = new Map<string, { slot: number; initiator: number; first: number; last: number; fwd: number; rev: number; bytes: number; flags: number }>();
   let nextSlot = 0;
   for (const s of steps) {
-    pkt.ipVersion = 4;
-    pkt.src[0] = s.src;
-    pkt.dst[0] = s.dst;
-    pkt.ipProto = s.proto;
-    pkt.hasL4 = true;
-    pkt.srcPort = s.sport;
-    pkt.dstPort = s.dport;
-    pkt.tcpFlags = s.flags ?? 0;
-    [pkt.icmpType, pkt.icmpCode] = s.icmp ?? [0, 0];
-    const payload = s.payload ?? new Uint8Array(0);
-    const data = new Uint8Array(42 + payload.length);
-    data.set(payload, 42);
-    pkt.payloadOffset = 42;
-    pkt.payloadLength = payload.length;
+    const data = fillPacket(pkt, s);
     const fwd = `${s.proto}:${s.src}:${s.sport}>${s.dst}:${s.dport}`;
     const rev = `${s.proto}:${s.dst}:${s.dport}>${s.src}:${s.sport}`;
     const key = flows.has(rev) ? rev : fwd;
@@ -111,7 +86,7 @@ function replay(steps: Step[], target: Target): void {
       f = { slot: nextSlot++, initiator: s.src, first: s.ts, last: s.ts, fwd: 0, rev: 0, bytes: 0, flags: 0 };
       flows.set(key, f);
     }
-    const len = s.len ?? 60 + payload.length;
+    const len = s.len ?? 60 + pkt.payloadLength;
     const reverse = f.initiator !== s.src;
     if (reverse) f.rev++;
     else f.fwd++;
