@@ -81,6 +81,8 @@ export interface PartialWindowOptions {
   windowSeconds: number;
   /** Most hosts per window. */
   maxHosts: number;
+  /** Flow-table size: no more flows than this are carried into a window. */
+  flowMax: number;
 }
 
 /**
@@ -106,17 +108,17 @@ export class PartialWindow {
   /** Distinct hosts not tracked for want of room (one sketch). */
   readonly untracked = new HllBank(1, 10);
   /** Per-host packet counts by second of the window: seconds[entry * secondSlots + slot]. */
-  readonly seconds: Float64Array;
+  readonly seconds: Uint32Array;
   /** Counters per host in `seconds`. */
   readonly secondSlots: number;
   /** Seconds that share one counter (1 unless the window is longer than MAX_SECOND_SLOTS - 1 seconds). */
   readonly secondsPerSlot: number;
   /** Host keys of the flows carried from the previous window and judged at this window's close. */
-  readonly carriedKeys = new Uint32Array(MAX_CARRIED * HOST_KEY);
+  readonly carriedKeys: Uint32Array;
   /** 1 when the carried flow got no answer. */
-  readonly carriedFailed = new Uint8Array(MAX_CARRIED);
+  readonly carriedFailed: Uint8Array;
   /** Protocol/port word of the carried flow's destination service. */
-  readonly carriedServices = new Uint32Array(MAX_CARRIED);
+  readonly carriedServices: Uint32Array;
   /** Carried flows listed. */
   carriedCount = 0;
 
@@ -128,7 +130,11 @@ export class PartialWindow {
     const seconds = Math.ceil(opts.windowSeconds) + 1;
     this.secondsPerSlot = Math.ceil(seconds / MAX_SECOND_SLOTS);
     this.secondSlots = Math.ceil(seconds / this.secondsPerSlot);
-    this.seconds = new Float64Array(opts.maxHosts * this.secondSlots);
+    this.seconds = new Uint32Array(opts.maxHosts * this.secondSlots);
+    const carried = Math.min(opts.flowMax, MAX_CARRIED);
+    this.carriedKeys = new Uint32Array(carried * HOST_KEY);
+    this.carriedFailed = new Uint8Array(carried);
+    this.carriedServices = new Uint32Array(carried);
   }
 
   /** Counter slot of a packet sent in second `second` (a whole epoch second). */
@@ -164,7 +170,7 @@ export class PartialWindow {
 
   /** Adds a carried flow's verdict. */
   addCarried(keys: Uint32Array, at: number, failed: boolean, service: number): void {
-    if (this.carriedCount === MAX_CARRIED) return;
+    if (this.carriedCount === this.carriedFailed.length) return;
     this.carriedKeys.set(keys.subarray(at, at + HOST_KEY), this.carriedCount * HOST_KEY);
     this.carriedFailed[this.carriedCount] = failed ? 1 : 0;
     this.carriedServices[this.carriedCount++] = service;
