@@ -3,7 +3,6 @@ import { IP_PROTO } from '../decode/ip-protocols.js';
 import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { DnsSummary, parseDns } from './dns.js';
-import { HllBank } from './hll.js';
 import { isEcho, isEchoRequest, isGroupAddress, isIcmp, isIcmpError, isOddIcmp, isOddTcp, isPolledByDesign, isUnreachable } from './packet-kinds.js';
 import { COUNTER as C, HOST_KEY, MAX_CARRIED, N_COUNTERS, PartialWindow, SKETCH } from './partial-window.js';
 import { isPublicAddress } from './public-address.js';

@@ -161,6 +161,13 @@ function rows(batch: WindowBatch): Map<string, number[]> {
   return new Map(batch.hosts.map((h, i) => [h, Array.from(batch.raw.subarray(i * N_FEATURES, (i + 1) * N_FEATURES))]));
 }
 
+/** Raw feature values of `host`'s row by feature name; throws when the host has no row. */
+function row(batch: WindowBatch, host: string): Record<string, number> {
+  const values = rows(batch).get(host);
+  if (values === undefined) throw new Error(`no row for ${host}`);
+  return Object.fromEntries(FEATURE_NAMES.map((n, f) => [n, values[f]]));
+}
+
 describe('accumulator and closer', () => {
   it('merges a window accumulated in two accumulators into exactly the single-accumulator rows', () => {
     const single: WindowBatch[] = [];
@@ -174,15 +181,12 @@ describe('accumulator and closer', () => {
       expect(rows(split[w])).toEqual(rows(single[w]));
       expect(Array.from(split[w].vectors)).toEqual(Array.from(single[w].vectors));
     }
-    // The window really was split: both accumulators saw A, and the row covers everything A did.
-    const a = Object.fromEntries(FEATURE_NAMES.map((n, f) => [n, rows(single[0]).get('10.0.0.1')![f]]));
-    expect(a).toMatchObject({ peak_packet_rate: 24, dns_queries: 5, nxdomain_share: 1, failed_flows: 0, mean_flow_duration: 0.375, icmp_echo_payload: 56 });
+    // A's flows alternate between the accumulators (slots are handed out in order), and the row covers everything A did.
+    expect(row(single[0], '10.0.0.1')).toMatchObject({ peak_packet_rate: 24, dns_queries: 5, nxdomain_share: 1, failed_flows: 0, mean_flow_duration: 0.375, icmp_echo_payload: 56 });
     // A's late flows were judged with the next window: one refused, one never answered, and that window's own UDP flow.
-    const next = rows(single[1]).get('10.0.0.1')!;
-    expect([next[FEATURE_NAMES.indexOf('failed_flows')], next[FEATURE_NAMES.indexOf('failed_share')]]).toEqual([3, 3 / 5]);
+    expect(row(single[1], '10.0.0.1')).toMatchObject({ failed_flows: 3, failed_share: 3 / 5 });
     // C failed early, so its late flows failed with their own window.
-    const c = rows(single[0]).get('10.0.0.3')!;
-    expect([c[FEATURE_NAMES.indexOf('failed_flows')], c[FEATURE_NAMES.indexOf('rst_share')]]).toEqual([8, 2 / 8]);
+    expect(row(single[0], '10.0.0.3')).toMatchObject({ failed_flows: 8, rst_share: 2 / 8 });
   });
 
   it('adds per-second packet counts across accumulators, so a burst split between them keeps its peak', () => {
@@ -190,7 +194,7 @@ describe('accumulator and closer', () => {
     const steps: Step[] = [];
     for (let i = 0; i < 40; i++) steps.push({ ts: 200 + i / 64, src: A, dst: SERVER, proto: 17, sport: 1000 + i, dport: 9000 });
     replay(steps, new Shards(4, (b) => split.push(b)));
-    expect(rows(split[0]).get('10.0.0.1')![FEATURE_NAMES.indexOf('peak_packet_rate')]).toBe(40);
+    expect(row(split[0], '10.0.0.1').peak_packet_rate).toBe(40);
   });
 });
 
