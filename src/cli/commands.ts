@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { demo, demoBuilder } from './demo.js';
 import { interfaces } from './interfaces.js';
 import { replay } from './replay.js';
 import { synth, synthBuilder } from './synth.js';
@@ -36,6 +37,12 @@ export const COMMANDS: readonly Command[] = [
     describe: 'Score a labelled capture: recall per attack type, false-positive rate and AUC over host-windows.',
     builder: evalBuilder,
     run: evalCommand,
+  },
+  {
+    usage: 'demo',
+    describe: 'Try netscore without touching your network: synthesise traffic with attacks, train on benign traffic, replay in a loop and serve the page and /metrics.',
+    builder: demoBuilder,
+    run: demo,
   },
   {
     usage: 'interfaces',

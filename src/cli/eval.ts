@@ -46,7 +46,10 @@ export async function evalCommand(args: Record<string, unknown>, o: OptionValues
   const scoring = pipeline.scoring as Scoring;
   const rows: ScoredWindow[] = [];
   const index = new Map<string, ScoredWindow>();
+  const windows = { all: 0, scored: 0 };
+  scoring.onWindow(() => windows.all++);
   scoring.onScores((batch, scores, threshold) => {
+    windows.scored++;
     for (let i = 0; i < batch.hosts.length; i++) {
       const row: ScoredWindow = { windowStart: batch.start, host: batch.hosts[i], score: scores[i], flagged: scores[i] > threshold };
       rows.push(row);
@@ -63,6 +66,13 @@ export async function evalCommand(args: Record<string, unknown>, o: OptionValues
     if (row) row.category = category;
   }
   const report = evaluate(rows, labels);
+  const warmup = windows.all - windows.scored;
+  if (model === undefined && warmup > windows.scored) {
+    log.warn(
+      { windows: windows.all, warmup_windows: warmup, scored_windows: windows.scored, warmup_seconds: o['model.warmup'] },
+      'most windows went to the warm-up of the online model, so the figures cover only the scored ones; train first (--train or --model.file) or lower --model.warmup',
+    );
+  }
   log.debug({ windows: report.windows, mode: trainFiles.length ? 'trained' : modelFile ? 'model file' : 'online' }, 'evaluation finished');
   const text = o.summary ? JSON.stringify(report) : formatReport(report);
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

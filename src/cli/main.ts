@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { VERSION } from '../util/version.js';
+import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import { COMMANDS } from './commands.js';
 import { createLogger } from './logger.js';
 import { OPTIONS, OptionError, resolveOptions, type OptionSpec } from './options.js';
@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 [command] [options]\n\nCapture-and-score Prometheus exporter for network traffic.')
     .parserConfiguration({ 'dot-notation': false, 'camel-case-expansion': false, 'greedy-arrays': false })
     .strict()
-    .version(VERSION)
+    .version(`${VERSION} (revision ${REVISION}, built ${BUILD_DATE})`)
     .help()
     .alias('help', 'h')
     .showHelpOnFail(false)

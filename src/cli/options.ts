@@ -73,6 +73,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
   { group: 'Replay', name: 'replay.loop', kind: 'int', describe: 'Replay the files this many times, each pass shifted in time to follow the one before (as tcpreplay --loop); 0 repeats until stopped.', default: 1, min: 0 },
   { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
+  { group: 'Replay', name: 'replay.hold', kind: 'boolean', describe: 'Keep serving the page and /metrics after the replay ends, until SIGINT or SIGTERM (needs --web.listen-address).', default: false },
   { group: 'Replay', name: 'scores-out', kind: 'string', describe: 'Write one CSV row per scored host-window (window_start,host,score,flagged).' },
   { group: 'Replay', name: 'summary', kind: 'boolean', describe: 'Print a JSON summary to stdout when the replay ends.', default: false },
 ];

@@ -32,6 +32,9 @@ export interface ReplayResult {
 export async function replay(files: string[], o: OptionValues, log: Logger): Promise<number> {
   const { summary, errors, signal, failure } = await replayFiles(files, o, log);
   if (o.summary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (failure === undefined && signal === undefined && errors.length === 0) {
+    log.info({ files: files.length, packets: summary.packets, bytes: summary.bytes, flows: summary.flows, decode_errors: summary.decode_errors, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
+  }
   if (failure !== undefined) return reportStageFailure(log, failure);
   if (signal !== undefined) return 128 + constants.signals[signal];
   return errors.length > 0 ? 1 : 0;
@@ -66,9 +69,19 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   let errors: string[] = [];
   let failure: unknown;
+  let ended = NaN;
   try {
     errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number });
     pipeline.finish();
+    if (o['replay.hold'] && close !== undefined && !interrupt.signal.aborted) {
+      // The summary's elapsed time is the replay's, not the hold's.
+      ended = performance.now();
+      running = false;
+      log.info({}, 'replay ended; still serving until SIGINT or SIGTERM (--replay.hold)');
+      await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
+      // The replay itself was complete: the signal only ends the hold.
+      signal = undefined;
+    }
   } catch (err) {
     failure = err;
   } finally {
@@ -83,7 +96,6 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
       await close?.();
     }
   }
-  const summary = replaySummary(files, pipeline, (performance.now() - started) / 1000);
-  log.debug({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
+  const summary = replaySummary(files, pipeline, ((Number.isNaN(ended) ? performance.now() : ended) - started) / 1000);
   return { summary, errors, registry, signal, failure };
 }

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
-import { escapeHtml, type LandingSection } from '../http/landing.js';
+import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
 import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
-import { scoringCollector, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
+import { scoringCollector, type ModelView, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
 import { stateCollector, type StateView } from '../metrics/state-collector.js';
+import { WindowTiming } from '../metrics/window-timing.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
@@ -15,6 +16,8 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
 import { pipelineConfig } from './pipeline-config.js';
+import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
+import { ModelLifecycle } from './model-lifecycle.js';
 import { StateKeeper } from './state-keeper.js';
 
 /** Default and largest `limit` of /api/anomalies (larger values are capped). */
@@ -55,13 +58,22 @@ export async function createService(
   source: () => string,
   paced: boolean,
 ): Promise<Service> {
+  // A service that runs for a while (live capture, paced replay) says what build it is; a batch replay stays quiet.
+  if (paced) log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
   const modelFile = o['model.file'] as string | undefined;
-  const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
-  const scoring = pipeline.scoring;
-  if (scoring && paced) {
-    scoring.detector.fitInBackground(workerFitter(), (err) => log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'));
+  const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
+  if (model) {
+    const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
+    log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
   }
+  const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, model) : { ...pipelineConfig(o), scoring: undefined });
+  const scoring = pipeline.scoring;
   const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
+  if (scoring && outputs && paced) {
+    scoring.detector.fitInBackground(outputs.ctx.model.timed(workerFitter()), (err) =>
+      log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
+    );
+  }
   const base = pipeline.metricsContext(() => captures(pipeline));
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
   return {
@@ -74,13 +86,13 @@ export async function createService(
         return scoring ? scoring.ring.recent(limit) : [];
       },
     },
-    sections: () => [captureSection(source(), captures(pipeline)), ...(scoring ? scoringSections(scoring) : [SCORING_OFF])],
+    sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
     close: async () => outputs?.close(),
   };
 }
 
 /** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
-async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { state?: StateView }; close(): Promise<void> }> {
+async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { model: ModelLifecycle; state?: StateView }; close(): Promise<void> }> {
   const logFile = o['anomaly.log-file'] as string | undefined;
   const anomalyLog = logFile
     ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'] as number, onError: (msg) => log.error({ file: logFile }, msg) })
@@ -102,8 +114,16 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
       for (let i = 0; i < batch.hosts.length; i++) scores.append(batch.start, batch.hosts[i], s[i], s[i] > threshold);
     });
   }
+  // Made after the state is restored, so that a restored model is not logged as a new one.
+  const model = new ModelLifecycle(scoring, log, {
+    online: modelFile === undefined,
+    warmupSeconds: o['model.warmup'] as number,
+    retrainIntervalSeconds: o['model.retrain-interval'] as number,
+  });
+  const windowTiming = new WindowTiming();
+  scoring.onWindow((_batch, seconds) => windowTiming.observe(seconds));
   return {
-    ctx: { scoring, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
+    ctx: { scoring, model, windowTiming, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
       await anomalyLog?.close();
@@ -121,7 +141,7 @@ function captureSection(source: string, captures: readonly CaptureState[]): Land
 }
 
 /** Model state and recent anomalies for the landing page. */
-function scoringSections(scoring: Scoring): LandingSection[] {
+function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
   const d = scoring.detector;
   const anomalies = scoring.ring
     .recent(10)
@@ -133,7 +153,7 @@ function scoringSections(scoring: Scoring): LandingSection[] {
   return [
     {
       title: 'Model',
-      html: `<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,
+      html: `${d.state === 'warming' ? warmupProgress(model) : ''}<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,
     },
     {
       title: 'Recent anomalies',

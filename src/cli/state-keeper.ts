@@ -68,6 +68,7 @@ export class StateKeeper {
         await saveDetectorState(this.dir, snapshot);
         this.savedGeneration = snapshot.generation;
         this.lastSave = Date.now() / 1000;
+        this.log.info({ dir: this.dir, generation: snapshot.generation, reservoir_rows: snapshot.reservoir.length / (2 * N_FEATURES) }, 'model state saved');
       } catch (error) {
         this.failures++;
         this.log.error({ dir: this.dir, err: (error as Error).message }, 'cannot save model state');
