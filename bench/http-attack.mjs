@@ -62,12 +62,19 @@ function peakRss(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU seconds (user + system) used by `pid` so far. */
+function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 /** Runs `attack(port, stop)` for SECONDS while probing; returns the row of the table. */
 async function scenario(name, args, attack, scrapeHeaders, prepare) {
   const { child, port } = await start(args);
   try {
     const rssBefore = peakRss(child.pid);
     if (prepare) await prepare(port);
+    const cpuBefore = cpuSeconds(child.pid);
     let stopped = false;
     const attacking = attack(port, () => stopped);
     await sleep(500);
@@ -82,6 +89,7 @@ async function scenario(name, args, attack, scrapeHeaders, prepare) {
     }
     stopped = true;
     await attacking;
+    if (process.env.DEBUG) console.log(name, health.map((r) => Math.round(r.ms)).join(" "));
     const ok = health.filter((r) => r.status === 200).map((r) => r.ms);
     return {
       scenario: name,
@@ -89,6 +97,7 @@ async function scenario(name, args, attack, scrapeHeaders, prepare) {
       healthz_p50_ms: Math.round(quantile(ok, 0.5)),
       healthz_max_ms: Math.round(Math.max(...health.map((r) => (r.status === 200 ? r.ms : 5000)))),
       scrapes_200: scrapeHeaders ? `${scrapes.filter((r) => r.status === 200).length}/${scrapes.length}` : '-',
+      server_cpu_s: Number((cpuSeconds(child.pid) - cpuBefore).toFixed(1)),
       rss_before_mb: Math.round(rssBefore),
       rss_peak_mb: Math.round(peakRss(child.pid)),
     };
