@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../cli/spawn.js';
 import { waitFor } from '../support/wait-for.js';
 import { get, type GetOptions } from './client.js';
-import { startServed, type Served } from './harness.js';
+import { withServed } from './harness.js';
 
 let dir: string;
 let n = 0;
@@ -29,15 +29,6 @@ function webConfig(text: string): string {
   const path = join(dir, `web-${n++}.yml`);
   writeFileSync(path, text);
   return path;
-}
-
-async function withServed(flags: Record<string, unknown>, fn: (s: Served) => Promise<void>): Promise<void> {
-  const s = await startServed(flags);
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
 }
 
 /** A raw TCP connection to the server of `url`, from `localAddress` when given. */

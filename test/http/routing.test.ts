@@ -5,7 +5,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/spawn.js';
 import { get } from './client.js';
-import { startServed, type Served } from './harness.js';
+import { startServed, withServed } from './harness.js';
 
 let dir: string;
 beforeAll(() => {
@@ -14,15 +14,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const alice = { user: 'alice', password: 'wonderland' };
-
-async function withServed(flags: Record<string, unknown>, fn: (s: Served) => Promise<void>): Promise<void> {
-  const s = await startServed(flags);
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
-}
 
 describe('routing', () => {
   it('matches paths exactly and case-sensitively', async () => {
