@@ -88,13 +88,14 @@ export class BasicAuth {
       ok = await this.serialized(() => this.compare(creds.password, found?.hash ?? this.dummyHash));
     } finally {
       if (client !== undefined) {
-        const left = this.perClient.get(client)! - 1;
+        const left = (this.perClient.get(client) ?? 1) - 1;
         if (left > 0) this.perClient.set(client, left);
         else this.perClient.delete(client);
       }
     }
     if (!ok || !found) return undefined;
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    const oldest = this.cache.keys().next().value;
+    if (this.cache.size >= CACHE_SIZE && oldest !== undefined) this.cache.delete(oldest);
     this.cache.set(key, { name: found.name, hash: found.hash });
     return { user: found.name };
   }

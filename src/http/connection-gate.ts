@@ -79,7 +79,7 @@ export class ConnectionGate {
       clearTimeout(conn.firstRequest);
       this.conns.delete(key);
       this.open--;
-      const left = this.perClient.get(address)! - 1;
+      const left = (this.perClient.get(address) ?? 1) - 1;
       if (left > 0) this.perClient.set(address, left);
       else this.perClient.delete(address);
     });

@@ -242,7 +242,7 @@ export function listen(app: Handler, address: ListenAddress, label: string, limi
   if (t) {
     server.on('tlsClientError', () => stats.drop('tls_handshake'));
     server.on('secureConnection', (socket: TLSSocket) => {
-      const now = tls!();
+      const now = tls?.();
       if (now && peerRejection(socket, now)) {
         stats.drop('client_certificate');
         socket.destroy();

@@ -18,7 +18,8 @@ export class TrustedClients {
   /** Marks `address` as trusted from now on. */
   mark(address: string): void {
     this.seen.delete(address);
-    if (this.seen.size >= MAX_ADDRESSES) this.seen.delete(this.seen.keys().next().value!);
+    const oldest = this.seen.keys().next().value;
+    if (this.seen.size >= MAX_ADDRESSES && oldest !== undefined) this.seen.delete(oldest);
     this.seen.set(address, this.now());
   }
 
