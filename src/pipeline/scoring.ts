@@ -12,8 +12,8 @@ export interface ScoringConfig {
   windowSeconds: number;
   /** Most hosts tracked per window. */
   maxHosts: number;
-  /** Flow-table capacity (flow slots index per-flow feature state). */
-  maxFlows: number;
+  /** Flow-table size (flow slots index per-flow feature state). */
+  flowMax: number;
   /** Detector settings (the schema is the host-window features', windowSeconds is taken from above). */
   detector: Omit<DetectorOptions, 'schema' | 'windowSeconds'>;
   /** A loaded model to score with from the first window. */
@@ -63,7 +63,7 @@ export class Scoring implements ScoringView {
     this.top = new TopHosts(config.topK, config.holdSeconds);
     this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
     this.windows = new HostWindows(
-      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, maxFlows: config.maxFlows },
+      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax },
       (batch) => this.window(batch),
     );
   }
