@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { HTTP_LIMIT_DEFAULTS } from '../http/limits.js';
 import { DEFAULT_FAMILY, modelFamilyKinds } from '../model/families.js';
 import { parseDuration } from '../util/duration.js';
 
@@ -36,7 +37,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { group: 'Web', name: 'web.read-timeout', kind: 'duration', describe: 'Most time to receive an HTTP request (headers included) or finish a TLS handshake; a connection silent for twice as long is closed.', default: 10, min: 0.1, max: 3600 },
   { group: 'Web', name: 'web.max-connections', kind: 'int', describe: 'Most open HTTP connections per listen address; more are closed at once.', default: 512, min: 1, max: 65_535 },
   { group: 'Web', name: 'web.max-header-size', kind: 'bytes', describe: 'Largest HTTP request line plus headers accepted; larger requests get 431.', default: 8192, min: 1024, max: 1024 * 1024 },
-  { group: 'Web', name: 'web.telemetry-path', kind: 'string', describe: 'Path under which to expose metrics.', default: '/metrics' },
+  { group: 'Web', name: 'web.telemetry-path', kind: 'string', describe: 'Path under which to expose metrics: absolute, exact and case-sensitive, e.g. /metrics.', default: '/metrics' },
+  { group: 'Web', name: 'web.max-connections-per-client', kind: 'int', describe: 'Most open HTTP connections from one client address per listen address; more are closed at once.', default: HTTP_LIMIT_DEFAULTS.maxConnectionsPerClient, min: 1, max: 65_535 },
+  { group: 'Web', name: 'web.reserved-connections', kind: 'int', describe: 'HTTP connection slots (at most a quarter of --web.max-connections) kept for addresses that sent an accepted request in the last 10 minutes.', default: HTTP_LIMIT_DEFAULTS.reservedConnections, min: 0, max: 65_535 },
+  { group: 'Web', name: 'web.first-request-timeout', kind: 'duration', describe: 'Most time from opening an HTTP connection (TLS handshake included) to its first request; silent connections are closed.', default: HTTP_LIMIT_DEFAULTS.firstRequestTimeoutMs / 1000, min: 0.1, max: 3600 },
+  { group: 'Web', name: 'web.max-pipelined-requests', kind: 'int', describe: 'Most HTTP requests one connection may have waiting for their answers; a client sending more is disconnected.', default: HTTP_LIMIT_DEFAULTS.maxPipelinedRequests, min: 1, max: 1024 },
+  { group: 'Web', name: 'web.auth.max-checks-per-client', kind: 'int', describe: 'Most password checks one client address may have under way; more get 429 at once.', default: HTTP_LIMIT_DEFAULTS.maxChecksPerClient, min: 1, max: 16 },
   { group: 'Logging', name: 'log.level', kind: 'string', describe: 'Only log messages with the given severity or above.', default: 'info', choices: ['debug', 'info', 'warn', 'error'] },
   { group: 'Logging', name: 'log.format', kind: 'string', describe: 'Output format of log messages.', default: 'logfmt', choices: ['logfmt', 'json'] },
   { group: 'Config', name: 'config.file', kind: 'string', describe: 'YAML file setting any of these options (flags and NETSCORE_* environment variables take precedence).' },

@@ -57,7 +57,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   );
   const { pipeline, registry } = service;
   const addresses = listenAddresses(o);
-  // The HTTP stack (express, web config) is loaded only to serve.
+  // The HTTP stack (server, web config, bcrypt worker) is loaded only to serve.
   const close = addresses.length > 0 ? await (await import('./serve.js')).serve(addresses, o, registry, log, service) : undefined;
   const interrupt = new AbortController();
   let signal: NodeJS.Signals | undefined;
