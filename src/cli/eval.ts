@@ -40,7 +40,7 @@ function readLabels(path: string): Parameters<typeof evaluate>[1] {
 export async function evalCommand(args: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   const labels = readLabels(args.labels as string);
   const trainFiles = (args.train as string[] | undefined) ?? [];
-  const modelFile = o['model.file'] as string | undefined;
+  const modelFile = o['model.file'];
   const model = trainFiles.length > 0 ? (await trainOn(trainFiles, o)).model : modelFile ? await loadDetectorModel(modelFile) : undefined;
   const pipeline = new Pipeline(pipelineConfig({ ...o, window: labels.evaluation.window_s }, model));
   const scoring = pipeline.scoring as Scoring;

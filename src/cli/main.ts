@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       builder: (y) => cmd.builder?.(y) ?? y,
       handler: async (args) => {
         const o = resolveOptions(OPTIONS, args as Record<string, unknown>, process.env);
-        const log = createLogger(o['log.level'] as string, o['log.format'] as string);
+        const log = createLogger(o['log.level'], o['log.format']);
         status = await cmd.run(args as Record<string, unknown>, o, log);
       },
     });

@@ -44,7 +44,7 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
   let running = true;
-  const speed = o['replay.speed'] as number;
+  const speed = o['replay.speed'];
   const service = await createService(
     o,
     log,
@@ -67,7 +67,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let errors: string[] = [];
   let failure: unknown;
   try {
-    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number });
+    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] });
     pipeline.finish();
   } catch (err) {
     failure = err;

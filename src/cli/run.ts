@@ -20,15 +20,15 @@ export const DEFAULT_LISTEN = ':10811';
  * `flags` (the command-line values) on top of it.
  */
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
-  const names = (o['capture.interface'] as string[] | undefined)?.length ? (o['capture.interface'] as string[]) : [defaultInterface()];
+  const names = o['capture.interface']?.length ? o['capture.interface'] : [defaultInterface()];
   const supervisors = names.map((iface) => {
     const s = new CaptureSupervisor(
       {
         interface: iface,
-        filter: o['capture.filter'] as string | undefined,
-        snaplen: o['capture.snaplen'] as number,
-        bufferSize: o['capture.buffer-size'] as number,
-        promiscuous: o['capture.promiscuous'] as boolean,
+        filter: o['capture.filter'],
+        snaplen: o['capture.snaplen'],
+        bufferSize: o['capture.buffer-size'],
+        promiscuous: o['capture.promiscuous'],
       },
       {
         down: (i, message) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
@@ -44,7 +44,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     log,
     () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })),
     // `o` follows SIGHUP reloads.
-    () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter'] as string}"` : ''}`,
+    () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter']}"` : ''}`,
     true,
   );
   const { pipeline } = service;
@@ -52,7 +52,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   if (o['run-as']) {
     let ids;
     try {
-      ids = dropPrivileges(o['run-as'] as string);
+      ids = dropPrivileges(o['run-as']);
     } catch (err) {
       // Nothing was captured yet; without the listeners the process exits with the error.
       await close();
@@ -127,7 +127,7 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
   }
   const { live, restart } = diffOptions(o, next);
   if (live.includes('capture.filter')) {
-    const filter = next['capture.filter'] as string | undefined;
+    const filter = next['capture.filter'];
     const done: CaptureSupervisor[] = [];
     try {
       for (const s of supervisors) {
@@ -136,15 +136,15 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
       }
     } catch (err) {
       // The running filter compiled before, so putting it back cannot fail.
-      for (const s of done) s.setFilter(o['capture.filter'] as string | undefined);
+      for (const s of done) s.setFilter(o['capture.filter']);
       failed(err);
       return;
     }
   }
-  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring?.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
-  if (live.includes('log.format')) setLogFormat(log, next['log.format'] as string);
-  if (live.includes('log.level')) log.level = next['log.level'] as string;
-  for (const name of live) o[name] = next[name];
+  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring?.top.configure(next['anomaly.top-k'], next['anomaly.hold']);
+  if (live.includes('log.format')) setLogFormat(log, next['log.format']);
+  if (live.includes('log.level')) log.level = next['log.level'];
+  Object.assign(o, Object.fromEntries(live.map((name) => [name, next[name]])));
   log.info({ changed: live.join(',') }, 'configuration reloaded');
   if (restart.length > 0) log.warn({ options: restart.join(',') }, 'changed options take effect only after a restart');
 }

@@ -32,22 +32,22 @@ export async function serve(
       throw new OptionError((err as Error).message, { cause: err });
     }
   });
-  const configFile = o['web.config.file'] as string | undefined;
+  const configFile = o['web.config.file'];
   const watcher = configFile ? await WebConfigWatcher.start(configFile, log) : undefined;
   const stats = new HttpStats();
   for (const family of webFamilies(stats, watcher)) family.register(registry);
   const app = createApp({
     registry,
-    telemetryPath: o['web.telemetry-path'] as string,
+    telemetryPath: o['web.telemetry-path'],
     ...extra,
     access: () => (watcher ? { headers: watcher.current.config.headers, auth: watcher.current.auth } : { headers: {} }),
     stats,
     onError: (err) => log.error({ err: err.message }, 'HTTP handler failed'),
   });
   const limits = {
-    readTimeoutMs: (o['web.read-timeout'] as number) * 1000,
-    maxConnections: o['web.max-connections'] as number,
-    maxHeaderSize: o['web.max-header-size'] as number,
+    readTimeoutMs: o['web.read-timeout'] * 1000,
+    maxConnections: o['web.max-connections'],
+    maxHeaderSize: o['web.max-header-size'],
   };
   const tls = () => watcher?.current.config.tls;
   const servers: Server[] = [];

@@ -55,7 +55,7 @@ export async function createService(
   source: () => string,
   paced: boolean,
 ): Promise<Service> {
-  const modelFile = o['model.file'] as string | undefined;
+  const modelFile = o['model.file'];
   const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
   const scoring = pipeline.scoring;
   if (scoring && paced) {
@@ -81,21 +81,21 @@ export async function createService(
 
 /** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
 async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { state?: StateView }; close(): Promise<void> }> {
-  const logFile = o['anomaly.log-file'] as string | undefined;
+  const logFile = o['anomaly.log-file'];
   const anomalyLog = logFile
-    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'] as number, onError: (msg) => log.error({ file: logFile }, msg) })
+    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'], onError: (msg) => log.error({ file: logFile }, msg) })
     : undefined;
   scoring.onAnomaly((a) => {
     anomalyLog?.append(a);
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
-  const stateDir = o['model.state-dir'] as string | undefined;
-  const modelFile = o['model.file'] as string | undefined;
+  const stateDir = o['model.state-dir'];
+  const modelFile = o['model.file'];
   // A loaded model is fixed (never refitted), so there is no online state to keep.
   if (stateDir && modelFile) log.warn({ dir: stateDir, model: modelFile }, '--model.state-dir is ignored with --model.file: a loaded model is never retrained');
   const state = stateDir && !modelFile ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
   if (state) scoring.onScores(() => state.afterWindow());
-  const scoresPath = o['scores-out'] as string | undefined;
+  const scoresPath = o['scores-out'];
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
   if (scores) {
     scoring.onScores((batch, s, threshold) => {
@@ -103,7 +103,7 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
     });
   }
   return {
-    ctx: { scoring, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
+    ctx: { scoring, maxHosts: o['hosts.max'], logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
       await anomalyLog?.close();
