@@ -77,6 +77,7 @@ export const OPTIONS = [
   { group: 'Anomalies', name: 'anomaly.max-per-window', kind: 'int', describe: 'Most anomalies reported per window, highest scores first; the rest are counted in netscore_anomalies_suppressed_total.', default: 100, min: 1, max: 1_000_000 },
   { group: 'Anomalies', name: 'anomaly.top-k', kind: 'int', describe: 'Hosts in the netscore_top_host_anomaly_score gauge.', default: 10, min: 1, max: 1000 },
   { group: 'Anomalies', name: 'anomaly.hold', kind: 'duration', describe: 'How long a flagged host stays in the top-k gauge.', default: 300, min: 1 },
+  { group: 'Anomalies', name: 'scores-out', kind: 'string', describe: 'Write one CSV row per scored host-window (window_start,host,score,flagged).' },
   { group: 'Capture', name: 'capture.interface', kind: 'list', describe: 'Interface to capture on; repeat or comma-separate for several, "any" for all (default: the interface of the default route).' },
   { group: 'Capture', name: 'capture.filter', kind: 'string', describe: 'BPF filter expression (tcpdump syntax) applied in the kernel.' },
   { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },
@@ -85,7 +86,6 @@ export const OPTIONS = [
   { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
   { group: 'Replay', name: 'replay.loop', kind: 'int', describe: 'Replay the files this many times, each pass shifted in time to follow the one before (as tcpreplay --loop); 0 repeats until stopped.', default: 1, min: 0 },
   { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
-  { group: 'Replay', name: 'scores-out', kind: 'string', describe: 'Write one CSV row per scored host-window (window_start,host,score,flagged).' },
   { group: 'Replay', name: 'summary', kind: 'boolean', describe: 'Print a JSON summary to stdout when the replay ends.', default: false },
 ] as const satisfies readonly OptionSpec[];
 
@@ -100,6 +100,11 @@ type ValueOf<S extends Declared> = S extends { choices: readonly (infer C)[] } ?
 
 /** Option values by flag name, after defaults, config file, environment and flags are merged; options without a default may be undefined. */
 export type OptionValues = { [S in Declared as S['name']]: S extends { default: unknown } ? ValueOf<S> : ValueOf<S> | undefined };
+
+/** Every option at its default, as a run without flags, environment or config file has them. */
+export function defaultOptions(): OptionValues {
+  return resolveOptions(OPTIONS, {}, {});
+}
 
 /** The spec of option `name`, if it is one. */
 export function optionSpec(name: string): OptionSpec | undefined {

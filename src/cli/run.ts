@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { dropPrivileges } from '../privileges/drop.js';
-import { CaptureSupervisor } from '../source/capture-supervisor.js';
 import { defaultInterface } from '../source/live-interfaces.js';
+import type { PacketSource } from '../source/source.js';
+import { openSource } from '../source/sources.js';
 import { setLogFormat } from './logger.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { diffOptions } from './reload.js';
@@ -22,27 +23,24 @@ export const DEFAULT_LISTEN = ':10811';
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   const names = o['capture.interface']?.length ? o['capture.interface'] : [defaultInterface()];
   const supervisors = names.map((iface) => {
-    const s = new CaptureSupervisor(
-      {
-        interface: iface,
-        filter: o['capture.filter'],
-        snaplen: o['capture.snaplen'],
-        bufferSize: o['capture.buffer-size'],
-        promiscuous: o['capture.promiscuous'],
-      },
-      {
+    const s = openSource('live', iface, {
+      filter: o['capture.filter'],
+      snaplen: o['capture.snaplen'],
+      bufferSize: o['capture.buffer-size'],
+      promiscuous: o['capture.promiscuous'],
+      events: {
         down: (i, message) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
         up: (i) => log.info({ interface: i }, 'capture up again'),
       },
-    );
-    const warning = s.open();
-    if (warning) log.warn({ interface: iface, warning }, 'capture opened with a warning');
+    });
+    s.open?.();
+    if (s.warning) log.warn({ interface: iface, warning: s.warning }, 'capture opened with a warning');
     return s;
   });
   const service = await createService(
     o,
     log,
-    () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })),
+    () => supervisors.map((s) => ({ iface: s.name, up: s.up ?? true, ...s.stats() })),
     // `o` follows SIGHUP reloads.
     () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter']}"` : ''}`,
     true,
@@ -116,7 +114,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
  * does not parse, or a filter libpcap rejects, changes nothing; either way
  * one line is logged, plus one naming the changed options that need a restart.
  */
-function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: readonly CaptureSupervisor[], service: Service, log: Logger): void {
+function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: readonly PacketSource[], service: Service, log: Logger): void {
   const failed = (err: unknown) => log.error({ err: (err as Error).message }, 'configuration reload failed; keeping the running configuration');
   let next: OptionValues;
   try {
@@ -128,15 +126,15 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
   const { live, restart } = diffOptions(o, next);
   if (live.includes('capture.filter')) {
     const filter = next['capture.filter'];
-    const done: CaptureSupervisor[] = [];
+    const done: PacketSource[] = [];
     try {
       for (const s of supervisors) {
-        s.setFilter(filter);
+        s.setFilter?.(filter);
         done.push(s);
       }
     } catch (err) {
       // The running filter compiled before, so putting it back cannot fail.
-      for (const s of done) s.setFilter(o['capture.filter']);
+      for (const s of done) s.setFilter?.(o['capture.filter']);
       failed(err);
       return;
     }

@@ -11,10 +11,10 @@ import { stateCollector, type StateView } from '../metrics/state-collector.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { buildPipeline } from '../pipeline/build-pipeline.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
-import { pipelineConfig } from './pipeline-config.js';
 import { StateKeeper } from './state-keeper.js';
 
 /** Default and largest `limit` of /api/anomalies (larger values are capped). */
@@ -56,7 +56,7 @@ export async function createService(
   paced: boolean,
 ): Promise<Service> {
   const modelFile = o['model.file'];
-  const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
+  const pipeline = buildPipeline(o, { model: o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined });
   const scoring = pipeline.scoring;
   if (scoring && paced) {
     scoring.detector.fitInBackground(workerFitter(), (err) => log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'));
