@@ -5,16 +5,23 @@ import { formatReport } from '../eval/format-report.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import { feedFiles } from './feed.js';
+import { fileProblem } from './file-problem.js';
 import { OptionError, type OptionValues } from './options.js';
 import { trainOn } from './train.js';
 
 /** Reads and checks a labels file; problems are one-line errors naming it. */
 function readLabels(path: string): Parameters<typeof evaluate>[1] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new OptionError(`--labels ${fileProblem(path, err)}`, { cause: err });
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = JSON.parse(text);
   } catch (err) {
-    throw new OptionError(`labels ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new OptionError(`--labels ${path} is not JSON; give the labels file written by netscore synth --labels`, { cause: err });
   }
   const d = doc as Parameters<typeof evaluate>[1];
   const ok =

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import type { Command } from './command.js';
@@ -28,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
   let status = 0;
   try {
     const takesValue = (flag: string) => !(flag === 'help' || OPTIONS.some((o) => o.name === flag.replace(/^no-/, '') && o.kind === 'boolean'));
+    const stray = strayValue(flags, takesValue, new Set(COMMANDS.map((c) => c.name)));
+    if (stray) throw new UsageError(`--${stray.flag} is a switch and takes no value, but "${stray.value}" follows it; write --${stray.flag}, --no-${stray.flag} or --${stray.flag}=false`);
     const name = commandName(flags, takesValue);
     const cmd = name === undefined ? COMMANDS.find((c) => c.isDefault) : COMMANDS.find((c) => c.name === name);
     if (cmd === undefined) throw new UsageError(unknownCommand(name ?? '', COMMANDS));
@@ -90,6 +93,22 @@ function commandName(flags: string[], takesValue: (flag: string) => boolean): st
     if (!t.startsWith('-')) return t;
     // `--flag value` and `-o value`; `--flag=value` and boolean flags stand alone.
     if (!t.includes('=') && takesValue(t.replace(/^--?/, ''))) i++;
+  }
+  return undefined;
+}
+
+/**
+ * A word after a switch (`--scoring maybe`) that is neither true/false, a
+ * command nor an existing file, so cannot be a file argument: the user meant
+ * it as the switch's value.
+ */
+function strayValue(flags: string[], takesValue: (flag: string) => boolean, commands: ReadonlySet<string>): { flag: string; value: string } | undefined {
+  for (let i = 0; i + 1 < flags.length; i++) {
+    const t = flags[i];
+    const next = flags[i + 1];
+    if (!t.startsWith('--') || t.includes('=') || takesValue(t.slice(2)) || next.startsWith('-')) continue;
+    if (next === 'true' || next === 'false' || commands.has(next) || existsSync(next)) continue;
+    return { flag: t.slice(2).replace(/^no-/, ''), value: next };
   }
   return undefined;
 }

@@ -15,6 +15,7 @@ import { buildPipeline } from '../pipeline/build-pipeline.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
+import { checkOutputFile } from './paths.js';
 import { StateKeeper } from './state-keeper.js';
 
 /** Default and largest `limit` of /api/anomalies (larger values are capped). */
@@ -55,6 +56,9 @@ export async function createService(
   source: () => string,
   paced: boolean,
 ): Promise<Service> {
+  for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
+    if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
+  }
   const modelFile = o['model.file'];
   const pipeline = buildPipeline(o, { model: o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined });
   const scoring = pipeline.scoring;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ATTACK_TYPES, type AttackType } from '../synth/types.js';
 import { parseDuration } from '../util/duration.js';
 import { OptionError } from './options.js';
+import { checkOutputFile } from './paths.js';
 
 /** Parses `--attacks`. */
 function attackList(text: string | undefined): AttackType[] {
@@ -31,6 +32,8 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
     attacks: attackList(args.attacks as string | undefined),
     hosts: positiveInt('hosts', args.hosts as string | undefined, 20),
   };
+  checkOutputFile('-o', args.output as string, 'capture.pcap');
+  if (args.labels !== undefined) checkOutputFile('--labels', args.labels as string, 'labels.json');
   // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
   const { writeSynth } = await import('../synth/synth.js');
   let result;

@@ -115,6 +115,7 @@ function integer(params: Record<string, unknown>, name: string): number {
 function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedModel {
   check(typeof doc === 'object' && doc !== null && !Array.isArray(doc), 'not a model object');
   const d = doc as Record<string, unknown>;
+  check(d.format !== undefined, 'not a netscore model: it has no "format" field (models are written by netscore train --model.out)');
   check(d.format === MODEL_FORMAT, `wrong format ${quote(d.format)} (expected "${MODEL_FORMAT}")`);
   check(d.version === MODEL_VERSION, `unsupported version ${quote(d.version)} (this build reads version ${MODEL_VERSION})`);
   const schema = d.schema;
