@@ -22,6 +22,6 @@ export async function interfaces(format: 'table' | 'json'): Promise<number> {
   const head = ['', 'INTERFACE', 'FLAGS', 'ADDRESSES', 'DESCRIPTION'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) process.stdout.write(`${r.map((c, i) => (i < r.length - 1 ? c.padEnd(width[i]) : c)).join('  ').trimEnd()}\n`);
-  process.stdout.write(`\n* the default: the interface of the default route, captured when no --capture.interface is given\n`);
+  process.stdout.write(`\n(* marks the default: the interface of the default route, captured when no --capture.interface is given)\n`);
   return 0;
 }
