@@ -53,7 +53,7 @@ export const OPTIONS = [
   { group: 'Logging', name: 'log.level', kind: 'string', describe: 'Only log messages with the given severity or above.', default: 'info', choices: ['debug', 'info', 'warn', 'error'] },
   { group: 'Logging', name: 'log.format', kind: 'string', describe: 'Output format of log messages.', default: 'logfmt', choices: ['logfmt', 'json'] },
   { group: 'Config', name: 'config.file', kind: 'string', describe: 'YAML file setting any of these options (flags and NETSCORE_* environment variables take precedence).' },
-  { group: 'Flows', name: 'flow.max', kind: 'int', describe: `Maximum flows held at once; beyond it the least recently seen flow is evicted (about ${BYTES_PER_FLOW} bytes each).`, default: DEFAULT_MAX_FLOWS, min: 1, max: 50_000_000 },
+  { group: 'Flows', name: 'flow.max', kind: 'int', describe: `Maximum flows held at once; beyond it the least recently seen flow is evicted (${BYTES_PER_FLOW} bytes each in the flow table; docs/security.md gives the total with scoring).`, default: DEFAULT_MAX_FLOWS, min: 1, max: 50_000_000 },
   { group: 'Flows', name: 'flow.timeout.tcp', kind: 'duration', describe: 'Idle timeout of an open TCP flow.', default: DEFAULT_TIMEOUTS.tcp, min: 0.001 },
   { group: 'Flows', name: 'flow.timeout.tcp-closed', kind: 'duration', describe: 'Idle timeout of a TCP flow after FIN or RST.', default: DEFAULT_TIMEOUTS.tcpClosed, min: 0.001 },
   { group: 'Flows', name: 'flow.timeout.udp', kind: 'duration', describe: 'Idle timeout of a UDP flow.', default: DEFAULT_TIMEOUTS.udp, min: 0.001 },

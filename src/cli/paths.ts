@@ -24,14 +24,3 @@ export function checkOutputFile(flag: string, path: string, example: string): vo
   }
   if (basename(path) === '') throw new OptionError(`${flag} ${path} is not a file name`);
 }
-
-/** Checks that `flag`'s file `path` exists and is a readable file; throws a one-line OptionError otherwise. */
-export function checkInputFile(flag: string, path: string): void {
-  try {
-    if (statSync(path).isDirectory()) throw new OptionError(`${flag} ${path} is a directory, not a file`);
-    accessSync(path, constants.R_OK);
-  } catch (err) {
-    if (err instanceof OptionError) throw err;
-    throw new OptionError(`${flag} ${fileProblem(path, err)}`, { cause: err });
-  }
-}
