@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   const help = flags.some((a) => a === '--help' || a === '-h');
   let status = 0;
   try {
-    const takesValue = (flag: string) => !(flag === 'help' || OPTIONS.some((o) => o.name === flag.replace(/^no-/, '') && o.kind === 'boolean'));
+    const takesValue = (flag: string) => !(flag === 'help' || flag === 'h' || OPTIONS.some((o) => o.name === flag.replace(/^no-/, '') && o.kind === 'boolean'));
     const stray = strayValue(flags, takesValue, new Set(COMMANDS.map((c) => c.name)));
     if (stray) throw new UsageError(`--${stray.flag} is a switch and takes no value, but "${stray.value}" follows it; write --${stray.flag}, --no-${stray.flag} or --${stray.flag}=false`);
     const name = commandName(flags, takesValue);
