@@ -1,8 +1,9 @@
 import type { Command } from './command.js';
 
-/** Flags of `cmd` for completion: its shared options and the own flags its builder declares. */
+/** Long flags of `cmd` for completion: the own flags its builder declares (not one-letter aliases), its shared options, --help and --version. */
 function flagsOf(cmd: Command, own: (cmd: Command) => string[]): string[] {
-  return [...own(cmd), ...cmd.options].map((n) => `--${n}`).concat('--help');
+  const names = own(cmd).filter((n) => n.length > 1 && n !== 'help' && n !== 'version');
+  return [...names, ...cmd.options, 'help', 'version'].map((n) => `--${n}`);
 }
 
 /**

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { hideBin } from 'yargs/helpers';
 import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import type { Command } from './command.js';
 import { UsageError } from './usage-error.js';
@@ -167,7 +166,7 @@ function oneLine(err: unknown): string {
   return msg.split('\n')[0];
 }
 
-main(hideBin(process.argv)).then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
