@@ -13,7 +13,7 @@ const COMMON = groups('Logging', 'Config');
 /** Options of the packet path: flow table and decoder. */
 const PACKET_PATH = groups('Flows', 'Decoding');
 /** Options of fitting a model on host-windows. */
-const FITTING: OptionName[] = ['hosts.max', 'model.reservoir-size', 'model.seed', 'model.false-alarm-rate'];
+const FITTING: OptionName[] = ['hosts.max', 'model.kind', 'model.reservoir-size', 'model.seed', 'model.false-alarm-rate'];
 
 /** The heading of a command's own options in its --help. */
 const own = (command: string) => `Options of ${command}:`;

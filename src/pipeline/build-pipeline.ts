@@ -22,6 +22,7 @@ export type PipelineOptions = Pick<
   | 'model.warmup'
   | 'model.retrain-interval'
   | 'model.reservoir-size'
+  | 'model.kind'
   | 'model.seed'
   | 'model.false-alarm-rate'
   | 'anomaly.max-per-window'
@@ -55,6 +56,7 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
             warmupSeconds: role.training ? Infinity : o['model.warmup'],
             retrainIntervalSeconds: o['model.retrain-interval'],
             reservoirSize: o['model.reservoir-size'],
+            family: o['model.kind'],
             seed: o['model.seed'],
             falseAlarmRate: o['model.false-alarm-rate'],
             maxAnomaliesPerWindow: o['anomaly.max-per-window'],

@@ -14,8 +14,8 @@ export interface ScoringConfig {
   maxHosts: number;
   /** Flow-table capacity (flow slots index per-flow feature state). */
   maxFlows: number;
-  /** Detector settings (windowSeconds is taken from above). */
-  detector: Omit<DetectorOptions, 'windowSeconds'>;
+  /** Detector settings (the schema is the host-window features', windowSeconds is taken from above). */
+  detector: Omit<DetectorOptions, 'schema' | 'windowSeconds'>;
   /** A loaded model to score with from the first window. */
   model?: DetectorModel;
   /** Anomalies kept for /api/anomalies. */
@@ -61,7 +61,7 @@ export class Scoring implements ScoringView {
   constructor(config: ScoringConfig) {
     this.ring = new AnomalyRing(config.ringSize);
     this.top = new TopHosts(config.topK, config.holdSeconds);
-    this.detector = new Detector({ ...config.detector, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
+    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
     this.windows = new HostWindows(
       { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, maxFlows: config.maxFlows },
       (batch) => this.window(batch),
