@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { evaluate, type ScoredWindow } from '../eval/evaluate.js';
 import { formatReport } from '../eval/format-report.js';
 import { loadDetectorModel } from '../model/detector-file.js';
-import { buildPipeline } from '../pipeline/build-pipeline.js';
+import { buildPipeline, scoringOf } from '../pipeline/build-pipeline.js';
 import { feedFiles } from './feed.js';
 import { fileProblem } from './file-problem.js';
 import { OptionError, type OptionValues } from './options.js';
@@ -39,7 +39,7 @@ export async function evalCommand(args: Record<string, unknown>, o: OptionValues
   const modelFile = o['model.file'];
   const model = trainFiles.length > 0 ? (await trainOn(trainFiles, o)).model : modelFile ? await loadDetectorModel(modelFile) : undefined;
   const pipeline = buildPipeline({ ...o, scoring: true, window: labels.evaluation.window_s }, { model });
-  const scoring = pipeline.scoring!;
+  const scoring = scoringOf(pipeline);
   const rows: ScoredWindow[] = [];
   const index = new Map<string, ScoredWindow>();
   scoring.onScores((batch, scores, threshold) => {

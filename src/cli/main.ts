@@ -65,8 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         let b = cmd.builder?.(y) ?? y;
         // yargs shows groups in the order they are first used: the command's own, then cmd.options' order.
         for (const name of cmd.options) {
-          const spec = optionSpec(name)!;
-          b = b.option(name, yargsOption(spec, `${spec.group} options:`, help));
+          const spec = optionSpec(name);
+          if (spec) b = b.option(name, yargsOption(spec, `${spec.group} options:`, help));
         }
         return b;
       },

@@ -48,7 +48,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
   if (o['run-as']) {
-    let ids;
+    let ids: ReturnType<typeof dropPrivileges>;
     try {
       ids = dropPrivileges(o['run-as']);
     } catch (err) {

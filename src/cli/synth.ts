@@ -36,7 +36,7 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
   if (args.labels !== undefined) checkOutputFile('--labels', args.labels as string, 'labels.json');
   // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
   const { writeSynth } = await import('../synth/synth.js');
-  let result;
+  let result: Awaited<ReturnType<typeof writeSynth>>;
   try {
     result = await writeSynth(opts, args.output as string, args.labels as string | undefined);
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { saveDetectorModel } from '../model/detector-file.js';
 import type { DetectorModel } from '../model/detector.js';
-import { buildPipeline } from '../pipeline/build-pipeline.js';
+import { buildPipeline, scoringOf } from '../pipeline/build-pipeline.js';
 import { feedFiles } from './feed.js';
 import { fileProblem } from './file-problem.js';
 import type { OptionValues } from './options.js';
@@ -15,8 +15,7 @@ export async function trainOn(files: string[], o: OptionValues): Promise<{ model
   const pipeline = buildPipeline(o, { training: true });
   const errors = await feedFiles(files, pipeline, 0);
   pipeline.finish();
-  // A training pipeline always scores (buildPipeline).
-  const detector = pipeline.scoring!.detector;
+  const detector = scoringOf(pipeline).detector;
   try {
     detector.fit(pipeline.traffic.lastTimestamp);
   } catch (err) {

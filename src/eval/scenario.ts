@@ -1,7 +1,7 @@
 import { defaultOptions } from '../cli/options.js';
 import type { Anomaly } from '../model/anomaly.js';
 import type { DetectorModel } from '../model/detector.js';
-import { buildPipeline } from '../pipeline/build-pipeline.js';
+import { buildPipeline, scoringOf } from '../pipeline/build-pipeline.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { PacketView } from '../source/packet-view.js';
 import { openSource } from '../source/sources.js';
@@ -59,9 +59,10 @@ export async function trainModel(sources: readonly TrafficSource[]): Promise<Det
   const pipeline = evalPipeline();
   for (const s of sources) await feed(pipeline, s);
   pipeline.finish();
-  const detector = pipeline.scoring!.detector;
+  const detector = scoringOf(pipeline).detector;
   detector.fit(pipeline.traffic.lastTimestamp);
-  return detector.model!;
+  if (detector.model === undefined) throw new Error('training fitted no model');
+  return detector.model;
 }
 
 /** What a scored run produced: every scored host-window (with the category of flagged ones) and the anomalies. */
@@ -73,7 +74,7 @@ export interface ScoredRun {
 /** Scores one source with a fixed model. */
 export async function scoreRun(model: DetectorModel, source: TrafficSource): Promise<ScoredRun> {
   const pipeline = evalPipeline(model);
-  const scoring = pipeline.scoring!;
+  const scoring = scoringOf(pipeline);
   const rows: ScoredWindow[] = [];
   const anomalies: Anomaly[] = [];
   // Anomalies are emitted while their window is scored, before the scores listener sees the window.

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../cli/options.js';
-import { buildPipeline } from './build-pipeline.js';
+import { buildPipeline, scoringOf } from './build-pipeline.js';
 
 describe('buildPipeline', () => {
   it('builds every stage from the options', () => {
     const p = buildPipeline({ ...defaultOptions(), 'flow.max': 1234, 'anomaly.ring-size': 7, 'anomaly.top-k': 3, 'anomaly.hold': 42 });
     expect(p.flows.capacity).toBe(1234);
     expect(p.scoring).toBeDefined();
-    expect(p.scoring!.ring.capacity).toBe(7);
-    expect(p.scoring!.top.holdSeconds).toBe(42);
-    expect(p.scoring!.detector.state).toBe('warming');
+    expect(scoringOf(p).ring.capacity).toBe(7);
+    expect(scoringOf(p).top.holdSeconds).toBe(42);
+    expect(scoringOf(p).detector.state).toBe('warming');
   });
 
   it('leaves scoring out with --no-scoring, but a training pipeline always scores', () => {
@@ -20,7 +20,7 @@ describe('buildPipeline', () => {
   it('hands flow ends to the feature windows', () => {
     const p = buildPipeline({ ...defaultOptions(), 'flow.max': 16 });
     const ended: unknown[] = [];
-    const windows = p.scoring!.windows;
+    const windows = scoringOf(p).windows;
     const original = windows.flowEnded.bind(windows);
     windows.flowEnded = (f) => {
       ended.push(f);

@@ -78,3 +78,9 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
   const flows = new FlowTable(o['flow.max'], timeouts, { flowEnded: (f) => scoring?.windows.flowEnded(f) });
   return new Pipeline({ decoder: new Decoder({ maxDepth: o['decode.max-depth'] }), flows, scoring });
 }
+
+/** The scoring stages of a pipeline built to score (with scoring on, or for training); a pipeline without them is a programming error. */
+export function scoringOf(pipeline: Pipeline): Scoring {
+  if (pipeline.scoring === undefined) throw new Error('this pipeline was built without scoring (--no-scoring)');
+  return pipeline.scoring;
+}

@@ -48,10 +48,11 @@ describe('command-line conventions', () => {
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     const m = /^netscore (\S+) \(revision ([0-9a-f]{7,40}), built (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ), node v\d+\.\d+\.\d+\)\n$/.exec(stdout);
     expect(m, stdout).not.toBeNull();
-    expect(m![1]).toBe(version);
+    const [, printed, revision, built] = m ?? [];
+    expect(printed).toBe(version);
     // The revision is a commit of this repository.
-    expect(spawnSync('git', ['cat-file', '-e', `${m![2]}^{commit}`], { cwd: ROOT }).status).toBe(0);
-    expect(Date.now() - Date.parse(m![3])).toBeGreaterThanOrEqual(0);
+    expect(spawnSync('git', ['cat-file', '-e', `${revision}^{commit}`], { cwd: ROOT }).status).toBe(0);
+    expect(Date.now() - Date.parse(built)).toBeGreaterThanOrEqual(0);
   });
 
   it('interfaces marks the default interface, in the table and in --output json', async () => {
