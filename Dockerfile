@@ -28,7 +28,10 @@ RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json ./
 COPY src ./src
-RUN npm run build \
+# The build records the revision and date for `netscore --version` (dist/build-info.json); there is no .git here.
+COPY scripts/build-info.mjs ./scripts/
+ARG NETSCORE_REVISION=unknown
+RUN NETSCORE_REVISION=${NETSCORE_REVISION} npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && mkdir -p /out \
  && cp -a package.json dist node_modules native /out/ \
