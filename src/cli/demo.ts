@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Argv } from 'yargs';
 import { saveDetectorModel } from '../model/detector-file.js';
 import { ATTACK_TYPES } from '../synth/types.js';
 import { listenAddresses } from './listen-addresses.js';
@@ -17,11 +16,6 @@ const DEMO_LISTEN = '127.0.0.1:10811';
 const SEEDS = { train: 2, replay: 1 } as const;
 /** Packet time of each synthesised capture; its attacks start within the first minute. */
 const CAPTURE_SECONDS = 600;
-
-/** Declares `demo`'s own flags. */
-export function demoBuilder(y: Argv): Argv {
-  return y.option('speed', { type: 'string', describe: 'Replay at N times real time: at 10 a 10-minute capture passes in a minute. [default: 10]' });
-}
 
 /** Parses `--speed`. */
 function speedOf(text: string | undefined): number {
@@ -42,7 +36,6 @@ export async function demo(args: Record<string, unknown>, o: OptionValues, log: 
   const speed = speedOf(args.speed as string | undefined);
   const dir = await mkdtemp(path.join(tmpdir(), 'netscore-demo-'));
   try {
-    // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
     const { writeSynth } = await import('../synth/synth.js');
     const benign = path.join(dir, 'benign.pcap');
     const traffic = path.join(dir, 'traffic.pcap');

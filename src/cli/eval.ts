@@ -1,31 +1,27 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Argv } from 'yargs';
 import { evaluate, type ScoredWindow } from '../eval/evaluate.js';
 import { formatReport } from '../eval/format-report.js';
 import { loadDetectorModel } from '../model/detector-file.js';
-import { Pipeline } from '../pipeline/pipeline.js';
-import type { Scoring } from '../pipeline/scoring.js';
+import { buildPipeline, scoringOf } from '../pipeline/build-pipeline.js';
 import { feedFiles } from './feed.js';
+import { fileProblem } from './file-problem.js';
 import { OptionError, type OptionValues } from './options.js';
-import { pipelineConfig } from './pipeline-config.js';
 import { trainOn } from './train.js';
-
-/** Declares `eval`'s own flags. */
-export function evalBuilder(y: Argv): Argv {
-  return y
-    .positional('file', { describe: 'labelled capture', type: 'string' })
-    .option('labels', { type: 'string', describe: 'Labels JSON written by `netscore synth --labels` (or by hand, same format).', demandOption: true, requiresArg: true })
-    .option('train', { type: 'string', array: true, describe: 'Benign captures to train on first (otherwise --model.file, otherwise online learning).' });
-}
 
 /** Reads and checks a labels file; problems are one-line errors naming it. */
 function readLabels(path: string): Parameters<typeof evaluate>[1] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new OptionError(`--labels ${fileProblem(path, err)}`, { cause: err });
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = JSON.parse(text);
   } catch (err) {
-    throw new OptionError(`labels ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new OptionError(`--labels ${path} is not JSON; give the labels file written by netscore synth --labels`, { cause: err });
   }
   const d = doc as Parameters<typeof evaluate>[1];
   const ok =
@@ -40,10 +36,10 @@ function readLabels(path: string): Parameters<typeof evaluate>[1] {
 export async function evalCommand(args: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   const labels = readLabels(args.labels as string);
   const trainFiles = (args.train as string[] | undefined) ?? [];
-  const modelFile = o['model.file'] as string | undefined;
+  const modelFile = o['model.file'];
   const model = trainFiles.length > 0 ? (await trainOn(trainFiles, o)).model : modelFile ? await loadDetectorModel(modelFile) : undefined;
-  const pipeline = new Pipeline(pipelineConfig({ ...o, window: labels.evaluation.window_s }, model));
-  const scoring = pipeline.scoring as Scoring;
+  const pipeline = buildPipeline({ ...o, scoring: true, window: labels.evaluation.window_s }, { model });
+  const scoring = scoringOf(pipeline);
   const rows: ScoredWindow[] = [];
   const index = new Map<string, ScoredWindow>();
   const windows = { all: 0, scored: 0 };

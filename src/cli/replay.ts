@@ -47,7 +47,7 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
   let running = true;
-  const speed = o['replay.speed'] as number;
+  const speed = o['replay.speed'];
   const service = await createService(
     o,
     log,
@@ -71,7 +71,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let failure: unknown;
   let ended = NaN;
   try {
-    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number });
+    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] });
     pipeline.finish();
     if (o['replay.hold'] && close !== undefined && !interrupt.signal.aborted) {
       // The summary's elapsed time is the replay's, not the hold's.

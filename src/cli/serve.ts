@@ -33,11 +33,11 @@ export async function serve(
       throw new OptionError((err as Error).message, { cause: err });
     }
   });
-  const telemetryPath = o['web.telemetry-path'] as string;
+  const telemetryPath = o['web.telemetry-path'];
   const pathProblem = telemetryPathProblem(telemetryPath);
   if (pathProblem) throw new OptionError(pathProblem);
-  const configFile = o['web.config.file'] as string | undefined;
-  const watcher = configFile ? await WebConfigWatcher.start(configFile, log, o['web.auth.max-checks-per-client'] as number) : undefined;
+  const configFile = o['web.config.file'];
+  const watcher = configFile ? await WebConfigWatcher.start(configFile, log, o['web.auth.max-checks-per-client']) : undefined;
   const stats = new HttpStats();
   for (const family of webFamilies(stats, watcher)) family.register(registry);
   const trusted = new TrustedClients();
@@ -51,13 +51,13 @@ export async function serve(
     onError: (err) => log.error({ err: err.message }, 'HTTP handler failed'),
   });
   const limits = {
-    readTimeoutMs: (o['web.read-timeout'] as number) * 1000,
-    maxConnections: o['web.max-connections'] as number,
-    maxHeaderSize: o['web.max-header-size'] as number,
-    maxConnectionsPerClient: o['web.max-connections-per-client'] as number,
-    reservedConnections: o['web.reserved-connections'] as number,
-    firstRequestTimeoutMs: (o['web.first-request-timeout'] as number) * 1000,
-    maxPipelinedRequests: o['web.max-pipelined-requests'] as number,
+    readTimeoutMs: (o['web.read-timeout']) * 1000,
+    maxConnections: o['web.max-connections'],
+    maxHeaderSize: o['web.max-header-size'],
+    maxConnectionsPerClient: o['web.max-connections-per-client'],
+    reservedConnections: o['web.reserved-connections'],
+    firstRequestTimeoutMs: (o['web.first-request-timeout']) * 1000,
+    maxPipelinedRequests: o['web.max-pipelined-requests'],
   };
   const tls = () => watcher?.current.config.tls;
   const servers: Server[] = [];

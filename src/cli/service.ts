@@ -12,12 +12,13 @@ import { WindowTiming } from '../metrics/window-timing.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { buildPipeline } from '../pipeline/build-pipeline.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
-import { pipelineConfig } from './pipeline-config.js';
 import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import { ModelLifecycle } from './model-lifecycle.js';
+import { checkOutputFile } from './paths.js';
 import { StateKeeper } from './state-keeper.js';
 
 /** Default and largest `limit` of /api/anomalies (larger values are capped). */
@@ -58,15 +59,18 @@ export async function createService(
   source: () => string,
   paced: boolean,
 ): Promise<Service> {
+  for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
+    if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
+  }
   // A service that runs for a while (live capture, paced replay) says what build it is; a batch replay stays quiet.
   if (paced) log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
-  const modelFile = o['model.file'] as string | undefined;
+  const modelFile = o['model.file'];
   const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
   if (model) {
     const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
     log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
   }
-  const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, model) : { ...pipelineConfig(o), scoring: undefined });
+  const pipeline = buildPipeline(o, { model });
   const scoring = pipeline.scoring;
   const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
   if (scoring && outputs && paced) {
@@ -93,21 +97,21 @@ export async function createService(
 
 /** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
 async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { model: ModelLifecycle; state?: StateView }; close(): Promise<void> }> {
-  const logFile = o['anomaly.log-file'] as string | undefined;
+  const logFile = o['anomaly.log-file'];
   const anomalyLog = logFile
-    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'] as number, onError: (msg) => log.error({ file: logFile }, msg) })
+    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'], onError: (msg) => log.error({ file: logFile }, msg) })
     : undefined;
   scoring.onAnomaly((a) => {
     anomalyLog?.append(a);
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
-  const stateDir = o['model.state-dir'] as string | undefined;
-  const modelFile = o['model.file'] as string | undefined;
+  const stateDir = o['model.state-dir'];
+  const modelFile = o['model.file'];
   // A loaded model is fixed (never refitted), so there is no online state to keep.
   if (stateDir && modelFile) log.warn({ dir: stateDir, model: modelFile }, '--model.state-dir is ignored with --model.file: a loaded model is never retrained');
   const state = stateDir && !modelFile ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
   if (state) scoring.onScores(() => state.afterWindow());
-  const scoresPath = o['scores-out'] as string | undefined;
+  const scoresPath = o['scores-out'];
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
   if (scores) {
     scoring.onScores((batch, s, threshold) => {
@@ -117,13 +121,13 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
   // Made after the state is restored, so that a restored model is not logged as a new one.
   const model = new ModelLifecycle(scoring, log, {
     online: modelFile === undefined,
-    warmupSeconds: o['model.warmup'] as number,
-    retrainIntervalSeconds: o['model.retrain-interval'] as number,
+    warmupSeconds: o['model.warmup'],
+    retrainIntervalSeconds: o['model.retrain-interval'],
   });
   const windowTiming = new WindowTiming();
   scoring.onWindow((_batch, seconds) => windowTiming.observe(seconds));
   return {
-    ctx: { scoring, model, windowTiming, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
+    ctx: { scoring, model, windowTiming, maxHosts: o['hosts.max'], logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
       await anomalyLog?.close();

@@ -1,19 +1,8 @@
 import type { Logger } from 'pino';
-import type { Argv } from 'yargs';
 import { ATTACK_TYPES, type AttackType } from '../synth/types.js';
 import { parseDuration } from '../util/duration.js';
 import { OptionError } from './options.js';
-
-/** Declares `synth`'s own flags. */
-export function synthBuilder(y: Argv): Argv {
-  return y
-    .option('seed', { type: 'string', describe: 'Seed of the generator; the same seed gives the same bytes. [default: 1]' })
-    .option('duration', { type: 'string', describe: 'Length of the capture (e.g. 600, 10m). [default: 600s]' })
-    .option('attacks', { type: 'string', describe: `Comma-separated attacks to inject: ${ATTACK_TYPES.join(',')}, or "all" or "none". [default: all]` })
-    .option('hosts', { type: 'string', describe: 'Benign client hosts. [default: 20]' })
-    .option('output', { alias: 'o', type: 'string', describe: 'Capture file to write (pcap).', demandOption: true, requiresArg: true })
-    .option('labels', { type: 'string', describe: 'Labels file to write (JSON).', requiresArg: true });
-}
+import { checkOutputFile } from './paths.js';
 
 /** Parses `--attacks`. */
 function attackList(text: string | undefined): AttackType[] {
@@ -43,9 +32,11 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
     attacks: attackList(args.attacks as string | undefined),
     hosts: positiveInt('hosts', args.hosts as string | undefined, 20),
   };
+  checkOutputFile('-o', args.output as string, 'capture.pcap');
+  if (args.labels !== undefined) checkOutputFile('--labels', args.labels as string, 'labels.json');
   // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
   const { writeSynth } = await import('../synth/synth.js');
-  let result;
+  let result: Awaited<ReturnType<typeof writeSynth>>;
   try {
     result = await writeSynth(opts, args.output as string, args.labels as string | undefined);
   } catch (err) {

@@ -23,8 +23,13 @@ export interface FlowTimeouts {
 /** Defaults in line with Zeek's inactivity timeouts and softflowd's active timeout. */
 export const DEFAULT_TIMEOUTS: FlowTimeouts = { tcp: 300, tcpClosed: 5, udp: 60, icmp: 30, other: 60, active: 1800 };
 
-/** Bytes of one flow record; with its free-list entry and two to four hash buckets a flow costs 140 to 148 bytes. */
+/** Default of --flow.max: flows held at once. */
+export const DEFAULT_MAX_FLOWS = 1_000_000;
+
+/** Bytes of one flow record. */
 const RECORD_BYTES = 128;
+/** Bytes a held flow costs: its record, its free-list entry and two hash buckets (up to two more while the table is sparse). */
+export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
 /** u32 words per record. */
 const W = RECORD_BYTES / 4;
 /** f64 words per record. */

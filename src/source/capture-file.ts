@@ -2,8 +2,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { PacketSink, PacketSource } from './source.js';
-import { CaptureError, CaptureFileError } from './source.js';
+import type { PacketSink, PacketSource, SourceStats } from './source.js';
+import { CaptureError, CaptureFileError, registerSource } from './source.js';
 import { CaptureParser } from './capture-parser.js';
 import { Pacer } from './pacer.js';
 
@@ -39,6 +39,8 @@ export function openCaptureFile(path: string, opts: CaptureFileOptions = {}): Ca
   return new CaptureFileSource(path, opts);
 }
 
+registerSource('file', (path, settings) => openCaptureFile(path, settings));
+
 /** Streams one capture file through a `CaptureParser` in constant memory. */
 export class CaptureFileSource implements PacketSource {
   private stopped = false;
@@ -50,6 +52,8 @@ export class CaptureFileSource implements PacketSource {
   private waitMs = 0;
   /** Bytes of the file (compressed, for gzip) read so far, for progress displays. */
   bytesRead = 0;
+  /** Packets delivered so far. */
+  private received = 0;
 
   constructor(
     readonly name: string,
@@ -64,6 +68,11 @@ export class CaptureFileSource implements PacketSource {
     return this.parser?.linktypes ?? new Set();
   }
 
+  /** Packets delivered; a file loses none. */
+  stats(): SourceStats {
+    return { received: this.received, dropped: 0, ifDropped: 0 };
+  }
+
   stop(): void {
     this.stopped = true;
     this.parser?.stop();
@@ -72,7 +81,10 @@ export class CaptureFileSource implements PacketSource {
 
   async run(sink: PacketSink): Promise<void> {
     if (this.stopped) return;
-    const parser = new CaptureParser(this.name, sink);
+    const parser = new CaptureParser(this.name, (v) => {
+      this.received++;
+      sink(v);
+    });
     this.parser = parser;
     if (this.speed > 0) {
       const pacer = new Pacer(this.speed);

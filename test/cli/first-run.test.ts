@@ -82,17 +82,6 @@ describe('model lifecycle and replay summary in the log', () => {
   }, 60_000);
 });
 
-describe('netscore --version', () => {
-  it('prints the version, the git revision and the build date the build recorded', async () => {
-    const built = JSON.parse(readFileSync(new URL('../../dist/build-info.json', import.meta.url), 'utf8')) as { revision: string; date: string };
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const r = await runCli(['--version']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${pkg.version} (revision ${built.revision}, built ${built.date})\n`);
-    expect(built.revision).toMatch(/^[0-9a-f]{12}$/);
-  });
-});
-
 describe('replay --replay.hold', () => {
   it('says its version at start, keeps serving the page and /metrics after a paced replay ends, and exits 0 on SIGTERM', async () => {
     const web = await freePort();
