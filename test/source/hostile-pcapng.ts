@@ -79,7 +79,7 @@ export const EXTREME_TIMESTAMPS: HostileFile[] = [
   { opts: { tsresol: 0 }, first: 1_700_000_000n, units: 2n ** 57n, name: 'ts-resol0-2pow57.pcapng', sec: '144115188075855870' },
   { opts: {}, first: GOOD, units: 2n ** 64n - 1n, name: 'ts-max-u64.pcapng', sec: '18446744073709' },
   { opts: { tsoffset: 2n ** 63n - 1n }, first: 0n, units: 0n, name: 'ts-offset-plus-2pow63.pcapng', sec: '9223372036854776000' },
-  { opts: { tsoffset: -(2n ** 63n) }, first: 0n, units: GOOD, name: 'ts-offset-minus-2pow63.pcapng', sec: '-9223372036854774000' },
+  { opts: { tsoffset: -(2n ** 63n) }, first: 0n, units: GOOD, name: 'ts-offset-minus-2pow63.pcapng', sec: '-9223372035154776000' },
 ].map(({ opts, first, units, name, sec }) => {
   const good = opts.tsoffset === undefined ? epb(first) : Buffer.alloc(0);
   const h = head(opts);
