@@ -67,7 +67,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let errors: string[] = [];
   let failure: unknown;
   try {
-    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number });
+    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number, maxInterfaces: o['capture.max-interfaces'] as number });
     pipeline.finish();
   } catch (err) {
     failure = err;

@@ -23,7 +23,7 @@ export async function trainOn(files: string[], o: OptionValues): Promise<{ model
   const config = pipelineConfig(o);
   const scoring = config.scoring!;
   const pipeline = new Pipeline({ ...config, scoring: { ...scoring, detector: { ...scoring.detector, warmupSeconds: Infinity } } });
-  const errors = await feedFiles(files, pipeline, 0);
+  const errors = await feedFiles(files, pipeline, 0, { maxInterfaces: o['capture.max-interfaces'] as number });
   pipeline.finish();
   const detector = (pipeline.scoring as Scoring).detector;
   try {

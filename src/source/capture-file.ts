@@ -13,6 +13,8 @@ export interface CaptureFileOptions {
   speed?: number;
   /** Bytes per read (default 2 MiB); tests use tiny values to exercise chunk boundaries. */
   chunkSize?: number;
+  /** pcapng interface description blocks allowed per section (default DEFAULT_MAX_INTERFACES). */
+  maxInterfaces?: number;
 }
 
 /** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
@@ -46,6 +48,7 @@ export class CaptureFileSource implements PacketSource {
   private readonly abort = new AbortController();
   private readonly chunkSize: number;
   private readonly speed: number;
+  private readonly maxInterfaces: number | undefined;
   /** How long the pacer wants to wait before the packet the parser paused on (ms). */
   private waitMs = 0;
   /** Bytes of the file (compressed, for gzip) read so far, for progress displays. */
@@ -57,6 +60,7 @@ export class CaptureFileSource implements PacketSource {
   ) {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
+    this.maxInterfaces = opts.maxInterfaces;
   }
 
   /** Link types declared by the file header or interface blocks read so far in the last `run`. */
@@ -72,7 +76,7 @@ export class CaptureFileSource implements PacketSource {
 
   async run(sink: PacketSink): Promise<void> {
     if (this.stopped) return;
-    const parser = new CaptureParser(this.name, sink);
+    const parser = new CaptureParser(this.name, sink, this.maxInterfaces);
     this.parser = parser;
     if (this.speed > 0) {
       const pacer = new Pacer(this.speed);

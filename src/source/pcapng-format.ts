@@ -24,6 +24,9 @@ export const MAX_TS_SEC = 2 ** 32;
 /** Largest block this reader buffers; a longer one is treated as damage. */
 export const MAX_BLOCK = 256 * 1024 * 1024;
 
+/** Default bound on interface description blocks per section (`--capture.max-interfaces`). */
+export const DEFAULT_MAX_INTERFACES = 1024;
+
 /** Whether the first four bytes are the pcapng SHB block type (palindromic, so order-free). */
 export function isPcapngMagic(b: Uint8Array): boolean {
   return b[0] === 0x0a && b[1] === 0x0d && b[2] === 0x0d && b[3] === 0x0a;
@@ -36,10 +39,14 @@ export class PcapngFormat implements RecordFormat {
   readonly linktypes = new Set<number>();
   private le = true;
   private ifaces: PcapngInterface[] = [];
+  /** Interned interface names of the whole file; holds at most `maxInterfaces` names, later ones are not interned. */
   private readonly intern = new Map<string, string>();
   /** SPBs carry no timestamp; they reuse the last one seen so time never jumps back to 1970. */
   private lastSec = 0;
   private lastNsec = 0;
+
+  /** @param maxInterfaces interface description blocks allowed per section; one more is damage */
+  constructor(private readonly maxInterfaces = DEFAULT_MAX_INTERFACES) {}
 
   next(buf: Uint8Array, dv: DataView, pos: number, end: number, view: PacketView): number {
     if (end - pos < MIN_BLOCK) {
@@ -76,7 +83,10 @@ export class PcapngFormat implements RecordFormat {
         break;
       case IDB:
         this.need(length, 20, 'interface description');
-        this.ifaces.push(parseInterface(buf, dv, le, pos + 8, stop, this.ifaces.length, this.intern));
+        if (this.ifaces.length >= this.maxInterfaces) {
+          throw new RecordError(`the section declares more than ${this.maxInterfaces} interfaces (--capture.max-interfaces)`);
+        }
+        this.ifaces.push(parseInterface(buf, dv, le, pos + 8, stop, this.ifaces.length, this.intern, this.maxInterfaces));
         this.linktypes.add(this.ifaces[this.ifaces.length - 1].linktype);
         break;
       case EPB:
