@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { dropPrivileges } from '../privileges/drop.js';
+import { asUser } from '../privileges/as-user.js';
+import { dropPrivileges, runAsUser } from '../privileges/drop.js';
 import { CaptureSupervisor } from '../source/capture-supervisor.js';
 import { defaultInterface } from '../source/live-interfaces.js';
 import { setLogFormat } from './logger.js';
@@ -20,6 +21,8 @@ export const DEFAULT_LISTEN = ':10811';
  * `flags` (the command-line values) on top of it.
  */
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
+  // Refused before anything is opened: an empty name or root would drop nothing.
+  const runAs = o['run-as'] === undefined ? undefined : runAsUser(o['run-as'] as string);
   const names = (o['capture.interface'] as string[] | undefined)?.length ? (o['capture.interface'] as string[]) : [defaultInterface()];
   const supervisors = names.map((iface) => {
     const s = new CaptureSupervisor(
@@ -46,20 +49,22 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     // `o` follows SIGHUP reloads.
     () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter'] as string}"` : ''}`,
     true,
+    // Output files are opened as the --run-as user, who writes them after the drop.
+    runAs && ((open) => asUser(runAs, open)),
   );
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
-  if (o['run-as']) {
+  if (runAs) {
     let ids;
     try {
-      ids = dropPrivileges(o['run-as'] as string);
+      ids = dropPrivileges(runAs);
     } catch (err) {
       // Nothing was captured yet; without the listeners the process exits with the error.
       await close();
       await service.close();
       throw err;
     }
-    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, 'dropped privileges');
+    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, ids.switched ? 'dropped privileges' : 'already running as the --run-as user; nothing to drop');
   }
   log.info({ interfaces: names }, 'capturing');
 

@@ -46,7 +46,8 @@ const SCORING_OFF: LandingSection = { title: 'Model', html: '<p>Scoring is off (
  * families are absent and /api/anomalies answers an empty list. With `paced`
  * input (live capture, paced replay) the model is refitted on a worker
  * thread, so that a fit never holds up packets or scrapes; otherwise fits
- * run in line, and a replay scores the same every time.
+ * run in line, and a replay scores the same every time. `openOutputs`, when
+ * given, wraps the opening of the output files (run: as the --run-as user).
  */
 export async function createService(
   o: OptionValues,
@@ -54,6 +55,7 @@ export async function createService(
   captures: (p: Pipeline) => readonly CaptureState[],
   source: () => string,
   paced: boolean,
+  openOutputs: <T>(open: () => Promise<T>) => Promise<T> = (open) => open(),
 ): Promise<Service> {
   const modelFile = o['model.file'] as string | undefined;
   const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
@@ -61,7 +63,7 @@ export async function createService(
   if (scoring && paced) {
     scoring.detector.fitInBackground(workerFitter(), (err) => log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'));
   }
-  const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
+  const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
   const base = pipeline.metricsContext(() => captures(pipeline));
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
   return {

@@ -6,6 +6,7 @@ import type { PacketSink, PacketSource } from './source.js';
 import { CaptureError, CaptureFileError } from './source.js';
 import { CaptureParser } from './capture-parser.js';
 import { Pacer } from './pacer.js';
+import { ioReason } from '../util/io-reason.js';
 
 /** Options of `openCaptureFile`. */
 export interface CaptureFileOptions {
@@ -24,17 +25,6 @@ const MIN_SLEEP_MS = 1;
 /** gzip member magic (RFC 1952, section 2.3.1). */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
-
-/** Explanations for the system errors a user can cause by naming a bad path. */
-const IO_REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a parent is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'name too long',
-};
 
 /** Opens a pcap or pcapng file (optionally gzip-compressed) as a packet source; nothing is read until `run`. */
 export function openCaptureFile(path: string, opts: CaptureFileOptions = {}): CaptureFileSource {
@@ -193,7 +183,5 @@ function isZlibError(err: unknown): boolean {
 
 /** A one-line `CaptureError` for a file that cannot be opened or read. */
 function ioError(path: string, err: unknown): CaptureError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const reason = (typeof code === 'string' && IO_REASONS[code]) || (err instanceof Error ? err.message : String(err));
-  return new CaptureError(`${path}: cannot read: ${reason}`, { cause: err });
+  return new CaptureError(`${path}: cannot read: ${ioReason(err)}`, { cause: err });
 }
