@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { disableInspectorSignal } from '../privileges/inspector-signal.js';
 import { VERSION } from '../util/version.js';
 import { COMMANDS } from './commands.js';
 import { createLogger } from './logger.js';
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       describe: help ? cmd.describe : false,
       builder: (y) => cmd.builder?.(y) ?? y,
       handler: async (args) => {
+        disableInspectorSignal();
         const o = resolveOptions(OPTIONS, args as Record<string, unknown>, process.env);
         const log = createLogger(o['log.level'] as string, o['log.format'] as string);
         status = await cmd.run(args as Record<string, unknown>, o, log);

@@ -9,13 +9,14 @@ import { diffOptions } from './reload.js';
 import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
 import { createService, type Service } from './service.js';
+import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 
 /** Default listen address of `run`, netscore's port. */
 export const DEFAULT_LISTEN = ':10811';
 
 /**
- * `netscore run`: captures live until SIGINT or SIGTERM. Capture handles are
+ * `netscore run`: captures live until a signal of STOP_SIGNALS. Capture handles are
  * opened first (as root), then the HTTP server binds, then privileges are
  * dropped when --run-as is given. SIGHUP re-reads the config file, keeping
  * `flags` (the command-line values) on top of it.
@@ -85,8 +86,9 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
       fail(err);
     }
   }, 1000);
+  let offSignals = () => {};
   const stopped = new Promise<string>((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
+    offSignals = onSignals(log, resolve, ['SIGUSR2']);
   });
   const onHup = () => reload(flags, o, supervisors, service, log);
   process.on('SIGHUP', onHup);
@@ -111,6 +113,8 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     fail(err);
   } finally {
     await close();
+    // Kept until the outputs are closed: a second signal must not cut the flush short.
+    offSignals();
   }
   return failure === undefined ? 0 : reportStageFailure(log, failure);
 }
