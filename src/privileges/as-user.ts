@@ -15,28 +15,29 @@ type PosixProcess = NodeJS.Process & { initgroups?: (user: string, extraGroup: n
  * process is not root (then it cannot switch, and opens as itself).
  */
 export async function asUser<T>(user: UserIds, open: () => Promise<T>): Promise<T> {
-  const p = process as PosixProcess;
-  const { geteuid, getegid, getgroups, setgroups, initgroups, setegid, seteuid } = p;
+  const { geteuid, getegid, getgroups, setgroups, initgroups, setegid, seteuid } = process as PosixProcess;
   if (!geteuid || geteuid() !== 0 || !getegid || !getgroups || !setgroups || !initgroups || !setegid || !seteuid) return open();
   const groups = getgroups();
   const egid = getegid();
+  // Each step that took effect pushes its undo; they run in reverse order.
+  const undo: (() => void)[] = [];
+  const steps: [string, () => void, () => void][] = [
+    ['initgroups', () => initgroups(user.name, user.gid), () => setgroups(groups)],
+    ['setegid', () => setegid(user.gid), () => setegid(egid)],
+    ['seteuid', () => seteuid(user.uid), () => seteuid(0)],
+  ];
   try {
-    initgroups(user.name, user.gid);
-    setegid(user.gid);
-    seteuid(user.uid);
-  } catch (err) {
-    restore();
-    throw new PrivilegeError(`cannot act as user ${user.name} to open the output files: ${(err as Error).message}`, { cause: err });
-  }
-  try {
+    for (const [name, step, back] of steps) {
+      try {
+        step();
+      } catch (err) {
+        // Node's text is "EPERM, Operation not permitted"; the addon's drop says "initgroups: Operation not permitted".
+        throw new PrivilegeError(`cannot switch to user ${user.name}: ${name}: ${(err as Error).message.replace(/^E[A-Z]+, /, '')}`, { cause: err });
+      }
+      undo.unshift(back);
+    }
     return await open();
   } finally {
-    restore();
-  }
-
-  function restore(): void {
-    seteuid!(0);
-    setegid!(egid);
-    setgroups!(groups);
+    for (const back of undo) back();
   }
 }

@@ -15,12 +15,12 @@ const BOM_LE = 0x4d3c2b1a;
 /** Block type + block total length + trailing block total length. */
 const MIN_BLOCK = 12;
 /**
- * Packet times must fall in [0, MAX_TS_SEC) seconds: the range of classic
- * pcap's unsigned 32-bit seconds. Far larger values (2^57 s, 2^64 units,
- * if_tsoffset of ±2^63) only come from damage, and lose all sub-second
- * precision in a double.
+ * Packet times must fall in [0, MAX_TS_SEC) seconds: 1970 to the year 3000
+ * (past classic pcap's 32-bit seconds, which end in 2106, as tcpdump reads
+ * such files too). Far larger values (2^57 s, 2^64 units, if_tsoffset of
+ * ±2^63) only come from damage, and lose all sub-second precision in a double.
  */
-export const MAX_TS_SEC = 2 ** 32;
+export const MAX_TS_SEC = 32_503_680_000;
 /** Largest block this reader buffers; a longer one is treated as damage. */
 export const MAX_BLOCK = 256 * 1024 * 1024;
 
@@ -140,7 +140,7 @@ export class PcapngFormat implements RecordFormat {
     }
     iface.scale.apply(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), view);
     if (!(view.tsSec >= 0 && view.tsSec < MAX_TS_SEC)) {
-      throw new RecordError(`timestamp ${view.tsSec} s is outside 1970-01-01 to 2106-02-07 (interface ${id}: if_tsresol, if_tsoffset or the timestamp is damaged)`);
+      throw new RecordError(`timestamp ${view.tsSec} s is outside 1970-01-01 to 3000-01-01 (interface ${id}: if_tsresol, if_tsoffset or the timestamp is damaged)`);
     }
     this.lastSec = view.tsSec;
     this.lastNsec = view.tsNsec;

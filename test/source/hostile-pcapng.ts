@@ -89,6 +89,6 @@ export const EXTREME_TIMESTAMPS: HostileFile[] = [
     bytes,
     record: good.length > 0 ? 4 : 3,
     offset: h.length + good.length,
-    reason: `timestamp ${sec} s is outside 1970-01-01 to 2106-02-07 (interface 0: if_tsresol, if_tsoffset or the timestamp is damaged)`,
+    reason: `timestamp ${sec} s is outside 1970-01-01 to 3000-01-01 (interface 0: if_tsresol, if_tsoffset or the timestamp is damaged)`,
   };
 });
