@@ -10,14 +10,14 @@ export const UDP_FRAME = Buffer.from(
   'hex',
 );
 
-/** A block of `type` around `body` (padded to 4 bytes), with both length fields. */
-export function block(type: number, body: Uint8Array): Buffer {
+/** A block of `type` around `body` (padded to 4 bytes), its length fields set to `length` and `trailer` (default: the true length). */
+export function block(type: number, body: Uint8Array, length?: number, trailer?: number): Buffer {
   const padded = (body.length + 3) & ~3;
   const b = Buffer.alloc(12 + padded);
   b.writeUInt32LE(type, 0);
-  b.writeUInt32LE(b.length, 4);
+  b.writeUInt32LE(length ?? b.length, 4);
   Buffer.from(body).copy(b, 8);
-  b.writeUInt32LE(b.length, b.length - 4);
+  b.writeUInt32LE(trailer ?? length ?? b.length, b.length - 4);
   return b;
 }
 
