@@ -22,6 +22,7 @@ export function pipelineConfig(o: OptionValues, model?: DetectorModel): Pipeline
         warmupSeconds: o['model.warmup'] as number,
         retrainIntervalSeconds: o['model.retrain-interval'] as number,
         reservoirSize: o['model.reservoir-size'] as number,
+        family: o['model.kind'] as string,
         seed: o['model.seed'] as number,
         falseAlarmRate: o['model.false-alarm-rate'] as number | undefined,
         maxAnomaliesPerWindow: o['anomaly.max-per-window'] as number,

@@ -48,6 +48,17 @@ export class HllBank {
     return raw;
   }
 
+  /** Makes sketch `slot` count the union of itself and `from`'s sketch `fromSlot` (registers take the max); banks must share a precision. */
+  merge(slot: number, from: HllBank, fromSlot: number): void {
+    if (from.p !== this.p) throw new RangeError(`cannot merge HLL precision ${from.p} into ${this.p}`);
+    const to = slot * this.m;
+    const at = fromSlot * this.m;
+    for (let i = 0; i < this.m; i++) {
+      const r = from.registers[at + i];
+      if (r > this.registers[to + i]) this.registers[to + i] = r;
+    }
+  }
+
   /** Empties sketch `slot`. */
   clear(slot: number): void {
     this.registers.fill(0, slot * this.m, (slot + 1) * this.m);

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { fillPacket, HOST, ipv4 } from '../../test/support/hosts.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
+import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { HostWindows } from './host-windows.js';
 import type { WindowBatch } from './host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from './schema.js';
 
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
-const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-const A = ip(10, 0, 0, 1);
-const B = ip(10, 0, 0, 2);
-const SERVER = ip(93, 184, 216, 34);
-const RESOLVER = ip(10, 0, 0, 53);
+const { SYN, RST, ACK } = TCP_FLAG;
+const { A, B, SERVER, RESOLVER } = HOST;
+const ip = ipv4;
 
 /** Drives HostWindows like the pipeline: a toy flow table assigns slots and directions. */
 class Driver {
@@ -22,25 +19,11 @@ class Driver {
   private readonly slots = new Map<string, { slot: number; initiator: number }>();
 
   constructor(maxHosts = 16, windowSeconds = 10) {
-    this.hw = new HostWindows({ windowSeconds, maxHosts, maxFlows: 4096 }, (b) => this.batches.push(b));
+    this.hw = new HostWindows({ windowSeconds, maxHosts, flowMax: 4096 }, (b) => this.batches.push(b));
   }
 
   send(ts: number, src: number, dst: number, proto: number, sport: number, dport: number, opts: { flags?: number; len?: number; payload?: Uint8Array; icmp?: [number, number]; slot?: number } = {}): void {
-    const p = this.pkt;
-    p.ipVersion = 4;
-    p.src[0] = src;
-    p.dst[0] = dst;
-    p.ipProto = proto;
-    p.hasL4 = true;
-    p.srcPort = sport;
-    p.dstPort = dport;
-    p.tcpFlags = opts.flags ?? 0;
-    [p.icmpType, p.icmpCode] = opts.icmp ?? [0, 0];
-    const payload = opts.payload ?? new Uint8Array(0);
-    const data = new Uint8Array(42 + payload.length);
-    data.set(payload, 42);
-    p.payloadOffset = 42;
-    p.payloadLength = payload.length;
+    const data = fillPacket(this.pkt, { src, dst, proto, sport, dport, ...opts });
     const fwd = `${proto}:${src}:${sport}>${dst}:${dport}`;
     const rev = `${proto}:${dst}:${dport}>${src}:${sport}`;
     let flow = this.slots.get(fwd) ?? this.slots.get(rev);
@@ -50,7 +33,12 @@ class Driver {
       flow = { slot: opts.slot ?? this.slots.size, initiator: src };
       this.slots.set(fwd, flow);
     }
-    this.hw.packet(p, data, opts.len ?? 60 + payload.length, ts, flow.slot, flow.initiator !== src, isNew);
+    this.hw.packet(this.pkt, data, opts.len ?? 60 + this.pkt.payloadLength, ts, flow.slot, flow.initiator !== src, isNew);
+  }
+
+  /** Reports the end of the flow in `slot` as the flow table does (a record with the fields given, the rest zero). */
+  end(slot: number, fields: Partial<Omit<FlowRecord, 'src' | 'dst'>> & { src: number; dst?: number }): void {
+    this.hw.flowEnded(slot, flowRecord(fields));
   }
 
   /** Rows of the last batch by host text. */
@@ -61,6 +49,16 @@ class Driver {
     });
     return out;
   }
+}
+
+/** An IPv4 flow record with the fields given, the rest zero. */
+function flowRecord(fields: Partial<Omit<FlowRecord, 'src' | 'dst'>> & { src: number; dst?: number }): FlowRecord {
+  return {
+    ipVersion: 4, proto: 6, srcPort: 0, dstPort: 0, fwdPackets: 0, fwdBytes: 0, revPackets: 0, revBytes: 0, first: 0, last: 0, flags: 0, reason: 'idle_timeout',
+    ...fields,
+    src: Uint32Array.of(fields.src, 0, 0, 0),
+    dst: Uint32Array.of(fields.dst ?? 0, 0, 0, 0),
+  };
 }
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -76,7 +74,7 @@ describe('HostWindows', () => {
     d.send(100.02, A, SERVER, 6, 40000, 443, { flags: ACK, len: 66 });
     d.send(100.03, A, SERVER, 6, 40000, 443, { flags: ACK, len: 600 });
     d.send(100.05, SERVER, A, 6, 443, 40000, { flags: ACK, len: 1500 });
-    d.hw.flowEnded({ src: '10.0.0.1', first: 100, last: 102.5 } as FlowRecord);
+    d.end(0, { src: A, dst: SERVER, first: 100, last: 102.5 });
     d.hw.advance(110);
     expect(d.batches).toHaveLength(1);
     const b = d.batches[0];
@@ -313,10 +311,13 @@ describe('HostWindows', () => {
     expect(a.rst_share).toBe(0);
   });
 
-  it('judges a flow whose slot is taken by a new flow before the window closes: it ended unanswered', () => {
+  it('judges a flow that ends before the window closes when the table reports its end: it ended unanswered', () => {
     const d = new Driver();
     // Three probes, one every 3 s, each in the slot the previous one left when it ended.
-    for (let i = 0; i < 3; i++) d.send(900 + 3 * i, A, SERVER, 6, 40000 + i, 22 + i, { flags: SYN, slot: 4000 });
+    for (let i = 0; i < 3; i++) {
+      d.send(900 + 3 * i, A, SERVER, 6, 40000 + i, 22 + i, { flags: SYN, slot: 4000 });
+      if (i < 2) d.end(4000, { src: A, dst: SERVER, srcPort: 40000 + i, dstPort: 22 + i, first: 900 + 3 * i, last: 900 + 3 * i, flags: FLOW_FLAG.SYN, reason: 'table_full' });
+    }
     d.hw.advance(910);
     const a = d.rows().get('10.0.0.1')!;
     expect(a.flows_started).toBe(3);
@@ -404,17 +405,18 @@ describe('HostWindows', () => {
 
   it('counts repeated short sessions of one size to one service across windows, not varied ones', () => {
     const d = new Driver();
-    const session = (src: string, dst: string, port: number, first: number, bytes: number): FlowRecord => ({
-      ipVersion: 4, src, dst, proto: 6, srcPort: 40000, dstPort: port, fwdPackets: 12, fwdBytes: bytes / 2, revPackets: 10, revBytes: bytes / 2,
-      first, last: first + 3, flags: FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.FIN, reason: 'tcp_end',
+    const session = (src: number, dst: number, port: number, first: number, bytes: number): FlowRecord => flowRecord({
+      src, dst, proto: 6, srcPort: 40000, dstPort: port, fwdPackets: 12, fwdBytes: bytes / 2, revPackets: 10, revBytes: bytes / 2,
+      first, last: first + 3, flags: FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.FIN, reason: 'tcp_close',
     });
     // A guesser: a 7.4 kB session to port 22 every 6 s for a minute; a browser: sessions of varied size to one web server.
     for (let i = 0; i < 10; i++) {
       const t = 900 + i * 6;
       d.send(t, A, B, 6, 40000 + i, 22, { flags: SYN });
       d.send(t, ip(10, 0, 0, 3), SERVER, 6, 40000 + i, 443, { flags: SYN });
-      d.hw.flowEnded(session('10.0.0.1', '10.0.0.2', 22, t, 7400 + (i % 3) * 150));
-      d.hw.flowEnded(session('10.0.0.3', '93.184.216.34', 443, t, 2000 * 2 ** i));
+      // Slots past the driver's: these sessions' packets are not replayed, only their ends.
+      d.hw.flowEnded(4000, session(A, B, 22, t, 7400 + (i % 3) * 150));
+      d.hw.flowEnded(4001, session(ip(10, 0, 0, 3), SERVER, 443, t, 2000 * 2 ** i));
     }
     d.send(975, A, B, 6, 41000, 80, { flags: SYN });
     d.hw.advance(980);

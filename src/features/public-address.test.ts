@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpWords } from './ip-words.js';
+import { parseIpWords } from '../../test/support/ip-words.js';
 import { isPublicAddress } from './public-address.js';
 
 const pub = (text: string) => {

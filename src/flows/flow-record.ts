@@ -1,5 +1,8 @@
+/** Why flows leave the table, in reason-id order; also the `reason` label values of the flow evictions counter. */
+export const END_REASONS = ['idle_timeout', 'active_timeout', 'tcp_close', 'table_full', 'shutdown'] as const;
+
 /** Why a flow left the table. */
-export type FlowEndReason = 'idle' | 'active' | 'tcp_end' | 'evicted' | 'flush';
+export type FlowEndReason = (typeof END_REASONS)[number];
 
 /** TCP flag bits recorded on a flow (`FlowRecord.flags`). */
 export const FLOW_FLAG = { SYN: 1, SYNACK: 2, FIN: 4, RST: 8, ACK: 16 } as const;
@@ -7,15 +10,16 @@ export const FLOW_FLAG = { SYN: 1, SYNACK: 2, FIN: 4, RST: 8, ACK: 16 } as const
 /**
  * A finished bidirectional flow. "Forward" is the direction of the first
  * packet seen (the initiator); "reverse" is the responder's direction.
- * Objects are allocated once per finished flow, never per packet.
+ * The table reuses one record for every flow it ends, so a record is valid
+ * only during the `flowEnded` call; copy what must outlive it.
  */
 export interface FlowRecord {
   /** 4 or 6. */
   ipVersion: number;
-  /** Initiator address in text form. */
-  src: string;
-  /** Responder address in text form. */
-  dst: string;
+  /** Initiator address words, laid out as `DecodedPacket.src` (IPv4 in word 0, unused words zero). */
+  readonly src: Uint32Array;
+  /** Responder address words, laid out as `src`. */
+  readonly dst: Uint32Array;
   /** IP protocol number. */
   proto: number;
   /** Initiator port (TCP/UDP), or ICMP type for ICMP flows. */
@@ -40,8 +44,8 @@ export interface FlowRecord {
   reason: FlowEndReason;
 }
 
-/** The next stage after the flow table (features, in the scoring issue). */
+/** The next stage after the flow table: told of every flow that leaves it. */
 export interface FlowSink {
-  /** Called once for every flow that leaves the table. */
-  flowEnded(flow: FlowRecord): void;
+  /** Called once for every flow that leaves the table; `slot` (the one `FlowTable.update` returned for its packets) is free from now on. */
+  flowEnded(slot: number, flow: FlowRecord): void;
 }

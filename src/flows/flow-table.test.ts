@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DecodedPacket } from '../decode/decoded-packet.js';
-import { FLOW_FLAG, type FlowRecord } from './flow-record.js';
-import { DEFAULT_TIMEOUTS, END_REASONS, FlowTable } from './flow-table.js';
+import { ipText } from '../util/ip-text.js';
+import { END_REASONS, FLOW_FLAG, type FlowRecord } from './flow-record.js';
+import { DEFAULT_TIMEOUTS, FlowTable } from './flow-table.js';
 
 const TCP = 6;
 const UDP = 17;
@@ -25,9 +26,14 @@ function pkt(src: string, sport: number, dst: string, dport: number, proto = TCP
   return p;
 }
 
-function table(capacity = 16, timeouts = DEFAULT_TIMEOUTS) {
-  const ended: FlowRecord[] = [];
-  const t = new FlowTable(capacity, timeouts, { flowEnded: (f) => ended.push(f) });
+/** An ended flow as the sink saw it: its slot, and addresses in text form (the table reuses its record). */
+type Ended = Omit<FlowRecord, 'src' | 'dst'> & { slot: number; src: string; dst: string };
+
+function table(flowMax = 16, timeouts = DEFAULT_TIMEOUTS) {
+  const ended: Ended[] = [];
+  const t = new FlowTable(flowMax, timeouts, {
+    flowEnded: (slot, f) => ended.push({ ...f, slot, src: ipText(f.ipVersion, f.src), dst: ipText(f.ipVersion, f.dst) }),
+  });
   return { t, ended };
 }
 
@@ -47,7 +53,7 @@ describe('FlowTable', () => {
     expect(ended).toHaveLength(1);
     expect(ended[0]).toMatchObject({
       src: '10.0.0.9', dst: '10.0.0.1', srcPort: 40000, dstPort: 80, proto: TCP,
-      fwdPackets: 2, fwdBytes: 1560, revPackets: 2, revBytes: 114, first: 1, last: 1.3, reason: 'flush',
+      fwdPackets: 2, fwdBytes: 1560, revPackets: 2, revBytes: 114, first: 1, last: 1.3, reason: 'shutdown',
     });
     expect(ended[0].flags).toBe(FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.RST);
   });
@@ -104,14 +110,14 @@ describe('FlowTable', () => {
     t.expire(5.9);
     expect(ended).toHaveLength(0);
     t.expire(6);
-    expect(ended.map((f) => [f.srcPort, f.reason])).toEqual([[3, 'tcp_end']]);
+    expect(ended.map((f) => [f.srcPort, f.reason])).toEqual([[3, 'tcp_close']]);
     t.expire(30);
-    expect(ended.map((f) => [f.srcPort, f.reason])).toEqual([[3, 'tcp_end'], [5, 'idle']]);
+    expect(ended.map((f) => [f.srcPort, f.reason])).toEqual([[3, 'tcp_close'], [5, 'idle_timeout']]);
     t.expire(99);
     expect(t.active).toBe(1);
     t.expire(100);
     expect(t.active).toBe(0);
-    expect(ended[2]).toMatchObject({ srcPort: 1, reason: 'idle' });
+    expect(ended[2]).toMatchObject({ srcPort: 1, reason: 'idle_timeout' });
   });
 
   it('restarts a flow that outlives the active timeout', () => {
@@ -121,7 +127,7 @@ describe('FlowTable', () => {
     t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, UDP), 60, 61);
     expect(t.lastNew).toBe(true);
     expect(ended).toHaveLength(1);
-    expect(ended[0]).toMatchObject({ fwdPackets: 2, reason: 'active' });
+    expect(ended[0]).toMatchObject({ fwdPackets: 2, reason: 'active_timeout' });
     expect(t.created[UDP]).toBe(2);
   });
 
@@ -132,8 +138,28 @@ describe('FlowTable', () => {
     t.update(pkt('10.0.0.1', 2000, '10.0.0.2', 80, UDP), 60, 11);
     expect(t.active).toBe(3);
     expect(ended).toHaveLength(1);
-    expect(ended[0]).toMatchObject({ srcPort: 1001, reason: 'evicted' });
-    expect(t.ended[END_REASONS.indexOf('evicted')]).toBe(1);
+    expect(ended[0]).toMatchObject({ srcPort: 1001, reason: 'table_full' });
+    expect(t.ended[END_REASONS.indexOf('table_full')]).toBe(1);
+  });
+
+  it('reports each ended flow with the slot its packets were given, and its addresses as words in initiator order', () => {
+    const words: number[][] = [];
+    const slots: number[] = [];
+    const t = new FlowTable(2, DEFAULT_TIMEOUTS, {
+      flowEnded: (slot, f) => {
+        slots.push(slot);
+        words.push([...f.src, ...f.dst]);
+      },
+    });
+    const a = t.update(pkt('10.0.0.9', 1000, '10.0.0.1', 53, UDP), 60, 1);
+    const b = t.update(pkt('10.0.0.2', 1000, '10.0.0.1', 53, UDP), 60, 2);
+    const c = t.update(pkt('10.0.0.3', 1000, '10.0.0.1', 53, UDP), 60, 3);
+    // The third flow evicted the first and took its slot, after the sink heard of the first's end.
+    expect(c).toBe(a);
+    expect(slots).toEqual([a]);
+    t.flush();
+    expect(slots).toEqual([a, b, c]);
+    expect(words[0]).toEqual([v4('10.0.0.9'), 0, 0, 0, v4('10.0.0.1'), 0, 0, 0]);
   });
 
   it('ignores packets without IP and later fragments', () => {
@@ -153,8 +179,8 @@ describe('FlowTable', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return (seed >>> 8) % n;
     };
-    const capacity = 64;
-    const { t, ended } = table(capacity, { ...DEFAULT_TIMEOUTS, tcp: 1e9, udp: 1e9, active: 1e9 });
+    const flowMax = 64;
+    const { t, ended } = table(flowMax, { ...DEFAULT_TIMEOUTS, tcp: 1e9, udp: 1e9, active: 1e9 });
     const ref = new Map<string, { fwd: number; rev: number; last: number; init: string }>();
     const refEnded: string[] = [];
     for (let i = 0; i < 20000; i++) {
@@ -167,7 +193,7 @@ describe('FlowTable', () => {
       const key = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
       let e = ref.get(key);
       if (!e) {
-        if (ref.size === capacity) {
+        if (ref.size === flowMax) {
           let oldest = '';
           let when = Infinity;
           for (const [k, v] of ref) if (v.last < when) [oldest, when] = [k, v.last];

@@ -1,6 +1,8 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import { ipText } from '../util/ip-text.js';
-import { FLOW_FLAG, type FlowEndReason, type FlowRecord, type FlowSink } from './flow-record.js';
+import { ICMP_TYPE, ICMPV6_TYPE } from '../decode/icmp.js';
+import { IP_PROTO } from '../decode/ip-protocols.js';
+import { TCP_FLAG } from '../decode/tcp-flags.js';
+import { END_REASONS, FLOW_FLAG, type FlowRecord, type FlowSink } from './flow-record.js';
 
 /** Flow timeouts, in seconds of packet time. */
 export interface FlowTimeouts {
@@ -21,10 +23,7 @@ export interface FlowTimeouts {
 /** Defaults in line with Zeek's inactivity timeouts and softflowd's active timeout. */
 export const DEFAULT_TIMEOUTS: FlowTimeouts = { tcp: 300, tcpClosed: 5, udp: 60, icmp: 30, other: 60, active: 1800 };
 
-/** Default capacity: about 130 bytes a flow keeps the table near 130 MB. */
-export const DEFAULT_MAX_FLOWS = 1_000_000;
-
-/** Bytes of one flow record. */
+/** Bytes of one flow record; with its free-list entry and two to four hash buckets a flow costs 140 to 148 bytes. */
 const RECORD_BYTES = 128;
 /** u32 words per record. */
 const W = RECORD_BYTES / 4;
@@ -50,18 +49,12 @@ const F_REV_BYTES = 11;
 const F_FIRST = 12;
 const F_LAST = 13;
 
-/** Bytes the table uses per flow slot: its record, a free-list entry and two hash buckets. */
-export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
-
-/** Flow end reasons, also the `reason` label values of the evictions counter, in reason-id order. */
-export const END_REASONS: readonly FlowEndReason[] = ['idle', 'active', 'tcp_end', 'evicted', 'flush'];
-
 // END_REASONS indices; the packet path passes these rather than the strings.
-const END_IDLE = 0;
-const END_ACTIVE = 1;
-const END_TCP = 2;
-const END_EVICTED = 3;
-const END_FLUSH = 4;
+const IDLE_TIMEOUT = 0;
+const ACTIVE_TIMEOUT = 1;
+const TCP_CLOSE = 2;
+const TABLE_FULL = 3;
+const SHUTDOWN = 4;
 
 // Timeout classes; each has its own LRU list so the oldest flow of a class is always at its head.
 const CLASS_TCP = 0;
@@ -71,17 +64,6 @@ const CLASS_ICMP = 3;
 const CLASS_OTHER = 4;
 const CLASSES = 5;
 
-// IP protocol numbers (IANA; RFC 790/RFC 768/RFC 793/RFC 4443).
-const PROTO_ICMP = 1;
-const PROTO_TCP = 6;
-const PROTO_UDP = 17;
-const PROTO_ICMPV6 = 58;
-
-// TCP header flag bits (RFC 9293 section 3.1).
-const TH_FIN = 0x01;
-const TH_SYN = 0x02;
-const TH_RST = 0x04;
-const TH_ACK = 0x10;
 
 /**
  * Bidirectional flow table keyed on the 5-tuple, in preallocated typed arrays
@@ -101,7 +83,8 @@ export class FlowTable {
   /** True when the last packet given to `update` created its flow. */
   lastNew = false;
 
-  readonly capacity: number;
+  /** Most flows held at once (`--flow.max`): flow slots are in [0, flowMax). */
+  readonly flowMax: number;
   private readonly activeTimeout: number;
   private readonly classTimeout: Float64Array;
   private readonly sink: FlowSink;
@@ -126,23 +109,28 @@ export class FlowTable {
   private kPortA = 0;
   private kPortB = 0;
   private kSwapped = false;
+  /** The record handed to the sink, refilled for every ended flow. */
+  private readonly rec: FlowRecord = {
+    ipVersion: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, srcPort: 0, dstPort: 0,
+    fwdPackets: 0, fwdBytes: 0, revPackets: 0, revBytes: 0, first: 0, last: 0, flags: 0, reason: 'shutdown',
+  };
 
   /**
-   * @param capacity maximum number of flows held at once; a new flow beyond it evicts the least recently seen one
+   * @param flowMax most flows held at once; a new flow beyond it evicts the least recently seen one
    */
-  constructor(capacity: number, timeouts: FlowTimeouts, sink: FlowSink) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
-    this.capacity = capacity;
+  constructor(flowMax: number, timeouts: FlowTimeouts, sink: FlowSink) {
+    if (!Number.isInteger(flowMax) || flowMax < 1) throw new RangeError(`flowMax must be a positive integer, got ${flowMax}`);
+    this.flowMax = flowMax;
     this.activeTimeout = timeouts.active;
     this.sink = sink;
     this.classTimeout = Float64Array.of(timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.icmp, timeouts.other);
-    const records = new ArrayBuffer(capacity * RECORD_BYTES);
+    const records = new ArrayBuffer(flowMax * RECORD_BYTES);
     this.u32 = new Uint32Array(records);
     this.i32 = new Int32Array(records);
     this.f64 = new Float64Array(records);
-    this.free = new Int32Array(capacity);
+    this.free = new Int32Array(flowMax);
     let size = 1;
-    while (size < capacity * 2) size *= 2;
+    while (size < flowMax * 2) size *= 2;
     this.buckets = new Int32Array(size).fill(-1);
     this.mask = size - 1;
   }
@@ -159,7 +147,7 @@ export class FlowTable {
     const f64 = this.f64;
     let slot = this.find(h, pkt.ipVersion, pkt.ipProto);
     if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.activeTimeout) {
-      this.end(slot, END_ACTIVE);
+      this.end(slot, ACTIVE_TIMEOUT);
       slot = -1;
     }
     const isNew = slot < 0;
@@ -177,13 +165,13 @@ export class FlowTable {
     }
     if (ts > f64[d + F_LAST]) f64[d + F_LAST] = ts;
     let cls = isNew ? classOf(pkt.ipProto) : this.i32[slot * W + O_CLASS];
-    if (pkt.ipProto === PROTO_TCP && pkt.hasL4) {
+    if (pkt.ipProto === IP_PROTO.TCP && pkt.hasL4) {
       const f = pkt.tcpFlags;
       let bits = meta >>> 24;
-      if (f & TH_SYN) bits |= f & TH_ACK ? FLOW_FLAG.SYNACK : FLOW_FLAG.SYN;
-      else if (f & TH_ACK) bits |= FLOW_FLAG.ACK;
-      if (f & TH_FIN) bits |= FLOW_FLAG.FIN;
-      if (f & TH_RST) bits |= FLOW_FLAG.RST;
+      if (f & TCP_FLAG.SYN) bits |= f & TCP_FLAG.ACK ? FLOW_FLAG.SYNACK : FLOW_FLAG.SYN;
+      else if (f & TCP_FLAG.ACK) bits |= FLOW_FLAG.ACK;
+      if (f & TCP_FLAG.FIN) bits |= FLOW_FLAG.FIN;
+      if (f & TCP_FLAG.RST) bits |= FLOW_FLAG.RST;
       meta = ((meta & 0xffffff) | (bits << 24)) >>> 0;
       this.u32[m] = meta;
       if (bits & (FLOW_FLAG.FIN | FLOW_FLAG.RST)) cls = CLASS_TCP_CLOSED;
@@ -199,7 +187,7 @@ export class FlowTable {
     for (let c = 0; c < CLASSES; c++) {
       const limit = now - this.classTimeout[c];
       for (let s = this.head[c]; s >= 0 && this.f64[s * D + F_LAST] <= limit; s = this.head[c]) {
-        this.end(s, c === CLASS_TCP_CLOSED ? END_TCP : END_IDLE);
+        this.end(s, c === CLASS_TCP_CLOSED ? TCP_CLOSE : IDLE_TIMEOUT);
       }
     }
   }
@@ -207,7 +195,7 @@ export class FlowTable {
   /** Ends every flow in the table (end of a replay or shutdown). */
   flush(): void {
     for (let c = 0; c < CLASSES; c++) {
-      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, END_FLUSH);
+      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, SHUTDOWN);
     }
   }
 
@@ -217,10 +205,10 @@ export class FlowTable {
     let dp = 0;
     const proto = pkt.ipProto;
     if (pkt.hasL4) {
-      if (proto === PROTO_TCP || proto === PROTO_UDP) {
+      if (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) {
         sp = pkt.srcPort;
         dp = pkt.dstPort;
-      } else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
+      } else if (proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6) {
         // ICMP flows are keyed by type and identifier; echo request and reply share a key.
         sp = dp = (icmpKeyType(proto, pkt.icmpType) << 16) | pkt.icmpId;
       }
@@ -288,7 +276,7 @@ export class FlowTable {
   }
 
   private insert(h: number, version: number, proto: number, ts: number): number {
-    if (this.freeTop === 0 && this.fresh === this.capacity) this.end(this.oldest(), END_EVICTED);
+    if (this.freeTop === 0 && this.fresh === this.flowMax) this.end(this.oldest(), TABLE_FULL);
     const s = this.freeTop > 0 ? this.free[--this.freeTop] : this.fresh++;
     const o = s * W;
     const u = this.u32;
@@ -351,7 +339,7 @@ export class FlowTable {
 
   /** Removes `slot` from the table and hands its record to the sink; `reason` is an END_REASONS index. */
   private end(slot: number, reason: number): void {
-    const record = this.record(slot, reason);
+    this.fillRecord(slot, reason);
     this.unlink(slot);
     const i32 = this.i32;
     const o = slot * W;
@@ -365,51 +353,52 @@ export class FlowTable {
     this.free[this.freeTop++] = slot;
     this.active--;
     this.ended[reason]++;
-    this.sink.flowEnded(record);
+    this.sink.flowEnded(slot, this.rec);
   }
 
-  private record(slot: number, reason: number): FlowRecord {
+  /** Fills `rec` with the flow in `slot`; `reason` is an END_REASONS index. */
+  private fillRecord(slot: number, reason: number): void {
     const o = slot * W;
     const d = slot * D;
     const u = this.u32;
+    const r = this.rec;
     const meta = u[o + O_META];
-    const v = meta & 0xff;
     const proto = (meta >>> 8) & 0xff;
     const initA = ((meta >>> 16) & 1) === 1;
-    const a = ipText(v, u, o + O_ADDR_A);
-    const b = ipText(v, u, o + O_ADDR_B);
-    const icmp = proto === PROTO_ICMP || proto === PROTO_ICMPV6;
+    const icmp = proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6;
     const pa = u[o + O_PORT_A];
     const pb = u[o + O_PORT_B];
-    return {
-      ipVersion: v,
-      src: initA ? a : b,
-      dst: initA ? b : a,
-      proto,
-      srcPort: icmp ? pa >>> 16 : initA ? pa : pb,
-      dstPort: icmp ? pa & 0xffff : initA ? pb : pa,
-      fwdPackets: this.f64[d + F_FWD_PACKETS],
-      fwdBytes: this.f64[d + F_FWD_BYTES],
-      revPackets: this.f64[d + F_REV_PACKETS],
-      revBytes: this.f64[d + F_REV_BYTES],
-      first: this.f64[d + F_FIRST],
-      last: this.f64[d + F_LAST],
-      flags: meta >>> 24,
-      reason: END_REASONS[reason],
-    };
+    const from = o + (initA ? O_ADDR_A : O_ADDR_B);
+    const to = o + (initA ? O_ADDR_B : O_ADDR_A);
+    for (let i = 0; i < 4; i++) {
+      r.src[i] = u[from + i];
+      r.dst[i] = u[to + i];
+    }
+    r.ipVersion = meta & 0xff;
+    r.proto = proto;
+    r.srcPort = icmp ? pa >>> 16 : initA ? pa : pb;
+    r.dstPort = icmp ? pa & 0xffff : initA ? pb : pa;
+    r.fwdPackets = this.f64[d + F_FWD_PACKETS];
+    r.fwdBytes = this.f64[d + F_FWD_BYTES];
+    r.revPackets = this.f64[d + F_REV_PACKETS];
+    r.revBytes = this.f64[d + F_REV_BYTES];
+    r.first = this.f64[d + F_FIRST];
+    r.last = this.f64[d + F_LAST];
+    r.flags = meta >>> 24;
+    r.reason = END_REASONS[reason];
   }
 }
 
 /** Timeout class of a new flow of IP protocol `proto`. */
 function classOf(proto: number): number {
-  if (proto === PROTO_TCP) return CLASS_TCP;
-  if (proto === PROTO_UDP) return CLASS_UDP;
-  if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) return CLASS_ICMP;
+  if (proto === IP_PROTO.TCP) return CLASS_TCP;
+  if (proto === IP_PROTO.UDP) return CLASS_UDP;
+  if (proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6) return CLASS_ICMP;
   return CLASS_OTHER;
 }
 
 /** Maps echo replies onto their request type (RFC 792, RFC 4443) so both directions share a flow. */
 function icmpKeyType(proto: number, type: number): number {
-  if (proto === PROTO_ICMP) return type === 0 ? 8 : type;
-  return type === 129 ? 128 : type;
+  if (proto === IP_PROTO.ICMP) return type === ICMP_TYPE.ECHO_REPLY ? ICMP_TYPE.ECHO_REQUEST : type;
+  return type === ICMPV6_TYPE.ECHO_REPLY ? ICMPV6_TYPE.ECHO_REQUEST : type;
 }

@@ -1,25 +1,17 @@
-import { END_REASONS } from '../flows/flow-table.js';
+import { IP_PROTO } from '../decode/ip-protocols.js';
+import { END_REASONS } from '../flows/flow-record.js';
 import type { MetricsContext } from './context.js';
 import { Family, type Sample } from './family.js';
 
-/** Label value of the evictions counter for each flow end reason. */
-const REASON_LABEL: Record<(typeof END_REASONS)[number], string> = {
-  idle: 'idle_timeout',
-  active: 'active_timeout',
-  tcp_end: 'tcp_close',
-  evicted: 'table_full',
-  flush: 'shutdown',
-};
-
 /** Protocol label of flows by IP protocol number; others are `ip_other`. */
-const FLOW_PROTOCOLS: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
+const FLOW_PROTOCOLS: Record<number, string> = { [IP_PROTO.TCP]: 'tcp', [IP_PROTO.UDP]: 'udp', [IP_PROTO.ICMP]: 'icmp', [IP_PROTO.ICMPV6]: 'icmpv6' };
 
 /** Flow table families. */
 export function flowCollector(ctx: MetricsContext): Family[] {
   return [
     new Family('netscore_flows_active', 'Flows currently held in the flow table.', 'gauge', () => [{ labels: {}, value: ctx.flows.active }]),
     new Family('netscore_flows_max', 'Capacity of the flow table (--flow.max); beyond it the least recently seen flow is evicted.', 'gauge', () => [
-      { labels: {}, value: ctx.flows.capacity },
+      { labels: {}, value: ctx.flows.flowMax },
     ]),
     new Family('netscore_flows_total', 'Flows created, by protocol.', 'counter', () => {
       const byLabel = new Map<string, number>(['tcp', 'udp', 'icmp', 'icmpv6', 'ip_other'].map((p) => [p, 0]));
@@ -30,7 +22,7 @@ export function flowCollector(ctx: MetricsContext): Family[] {
       return [...byLabel].map(([protocol, value]): Sample => ({ labels: { protocol }, value }));
     }),
     new Family('netscore_flow_evictions_total', 'Flows that left the flow table, by reason: idle or active timeout, TCP close, table full, or shutdown.', 'counter', () =>
-      END_REASONS.map((r, i) => ({ labels: { reason: REASON_LABEL[r] }, value: ctx.flows.ended[i] })),
+      END_REASONS.map((reason, i) => ({ labels: { reason }, value: ctx.flows.ended[i] })),
     ),
   ];
 }

@@ -1,4 +1,5 @@
 import { L3, type DecodedPacket } from '../decode/decoded-packet.js';
+import { IP_PROTO } from '../decode/ip-protocols.js';
 
 /** Values of the bounded `protocol` label, in index order. */
 export const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'ip_other', 'arp', 'other'] as const;
@@ -11,12 +12,12 @@ export const MAX_INTERFACES = 32;
 
 const P = PROTOCOLS.length;
 const B = SIZE_BUCKETS.length + 1;
-// Index of the protocol label by IP protocol number (IANA).
+// Index of the protocol label by IP protocol number.
 const BY_IP_PROTO = new Uint8Array(256).fill(4);
-BY_IP_PROTO[6] = 0;
-BY_IP_PROTO[17] = 1;
-BY_IP_PROTO[1] = 2;
-BY_IP_PROTO[58] = 3;
+BY_IP_PROTO[IP_PROTO.TCP] = 0;
+BY_IP_PROTO[IP_PROTO.UDP] = 1;
+BY_IP_PROTO[IP_PROTO.ICMP] = 2;
+BY_IP_PROTO[IP_PROTO.ICMPV6] = 3;
 
 /** Per-interface plain counters. */
 export class InterfaceCounters {

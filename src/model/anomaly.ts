@@ -37,7 +37,7 @@ export interface Anomaly {
   window_end: number;
   /** Source host address in text form. */
   host: string;
-  /** Isolation Forest score in (0, 1]; higher is more anomalous. */
+  /** The model's score blended with the range excess, in [0, 1]; higher is more anomalous. */
   score: number;
   /** The alert threshold the score exceeded. */
   threshold: number;

@@ -3,7 +3,8 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { Detector, type DetectorModel } from './detector.js';
-import { workerFitter, type Fitter } from './worker-fitter.js';
+import type { Fitter } from './types.js';
+import { workerFitter } from './worker-fitter.js';
 import { Prng } from '../util/prng.js';
 
 const W = 10;
@@ -58,7 +59,7 @@ const benignBatch = (rng: Prng, start: number, hosts = 20) => batch(start, Array
 describe('Detector', () => {
   it('warms up on packet time, then fits and scores', () => {
     const rng = new Prng(1);
-    const det = new Detector({ windowSeconds: W, warmupSeconds: 300, retrainIntervalSeconds: 1e9 }, () => {});
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 300, retrainIntervalSeconds: 1e9 }, () => {});
     expect(det.state).toBe('warming');
     for (let t = 0; t < 290; t += W) expect(det.process(benignBatch(rng, 1000 + t))).toBeNull();
     expect(det.generation).toBe(0);
@@ -76,7 +77,7 @@ describe('Detector', () => {
   it('flags a planted scan as a scan with explanations, and stays quiet on normal rows', () => {
     const rng = new Prng(2);
     const anomalies: Anomaly[] = [];
-    const det = new Detector({ windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9 }, (a) => anomalies.push(a));
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9 }, (a) => anomalies.push(a));
     let t = 0;
     for (; t < 600; t += W) det.process(benignBatch(rng, t));
     // 100 normal windows × 20 hosts after the fit.
@@ -103,7 +104,7 @@ describe('Detector', () => {
   it('reports at most maxAnomaliesPerWindow anomalies per window, the highest scores, and counts the rest', () => {
     const rng = new Prng(3);
     const anomalies: Anomaly[] = [];
-    const det = new Detector({ windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9, maxAnomaliesPerWindow: 3 }, (a) => anomalies.push(a));
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9, maxAnomaliesPerWindow: 3 }, (a) => anomalies.push(a));
     let t = 0;
     for (; t < 610; t += W) det.process(benignBatch(rng, t));
     anomalies.length = 0;
@@ -120,7 +121,7 @@ describe('Detector', () => {
   it('retrains on unflagged rows only, so a repeated attack does not become normal', () => {
     const rng = new Prng(3);
     const anomalies: Anomaly[] = [];
-    const det = new Detector({ windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 200 }, (a) => anomalies.push(a));
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 200 }, (a) => anomalies.push(a));
     let offered = 0;
     let t = 0;
     for (; t < 600; t += W, offered += 20) det.process(benignBatch(rng, t));
@@ -149,16 +150,28 @@ describe('Detector', () => {
 
   it('scores at once with a given model, and never replaces it', () => {
     const rng = new Prng(4);
-    const trainer = new Detector({ windowSeconds: W, warmupSeconds: 100 }, () => {});
+    const trainer = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 100 }, () => {});
     for (let t = 0; t < 100; t += W) trainer.process(benignBatch(rng, t));
     const model = trainer.model!;
-    const det = new Detector({ windowSeconds: W, retrainIntervalSeconds: 100 }, () => {}, model);
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, retrainIntervalSeconds: 100 }, () => {}, model);
     expect(det.state).toBe('scoring');
     expect(det.generation).toBe(1);
     // Far past the retrain interval from its training time, with plenty of rows: still the same model.
     for (let t = 0; t < 1000; t += W) expect(det.process(benignBatch(rng, 5000 + t))).toHaveLength(20);
     expect(det.model).toBe(model);
     expect(det.generation).toBe(1);
+  });
+
+  it('takes its row width from the schema it is given, and its model family by kind', () => {
+    const rng = new Prng(8);
+    const trainer = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 100 }, () => {});
+    for (let t = 0; t < 100; t += W) trainer.process(benignBatch(rng, t));
+    expect(trainer.model!.scorer.kind).toBe('iforest');
+    expect(trainer.model!.scorer.nFeatures).toBe(N_FEATURES);
+    expect(() => new Detector({ schema: FEATURE_NAMES.slice(1), windowSeconds: W }, () => {}, trainer.model)).toThrow(
+      `model has ${N_FEATURES} features, the schema has ${N_FEATURES - 1}`,
+    );
+    expect(() => new Detector({ schema: FEATURE_NAMES, windowSeconds: W, family: 'onnx' }, () => {})).toThrow('unknown model family "onnx" (this build knows iforest)');
   });
 });
 
@@ -183,7 +196,7 @@ describe('Detector with a background fitter', () => {
   };
 
   it('keeps warming until the worker has fitted, then scores with the model an in-line fit gives', async () => {
-    const opts = { windowSeconds: W, warmupSeconds: 300, retrainIntervalSeconds: 1e9 };
+    const opts = { schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 300, retrainIntervalSeconds: 1e9 };
     const inline = new Detector(opts, () => {});
     const background = new Detector(opts, () => {});
     const { fitter, fits } = recordingFitter();
@@ -209,7 +222,7 @@ describe('Detector with a background fitter', () => {
   });
 
   it('scores with the old model while a refit runs, and swaps the new one in when it is ready', async () => {
-    const det = new Detector({ windowSeconds: W, warmupSeconds: 100, retrainIntervalSeconds: 100 }, () => {});
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 100, retrainIntervalSeconds: 100 }, () => {});
     const { fitter, fits } = recordingFitter();
     det.fitInBackground(fitter, (err) => expect.fail(err.message));
     const rng = new Prng(6);
@@ -235,7 +248,7 @@ describe('Detector with a background fitter', () => {
 
   it('reports a failed fit once, then fits in line', async () => {
     const errors: string[] = [];
-    const det = new Detector({ windowSeconds: W, warmupSeconds: 100 }, () => {});
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 100 }, () => {});
     let calls = 0;
     det.fitInBackground(
       () => {

@@ -1,31 +1,19 @@
 import type { WindowBatch } from '../features/host-windows.js';
-import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { categorize, severityOf } from './categorize.js';
 import { blendScore, rangeExcess, topFeatures, zScores } from './explain.js';
-import type { Baseline } from './explain.js';
-import { fitModel, type FitJob } from './fit-model.js';
-import type { IsolationForest } from './iforest.js';
+import { DEFAULT_FAMILY, modelFamily } from './families.js';
+import { fitModel } from './fit-model.js';
 import { Reservoir } from './reservoir.js';
 import type { ThresholdOptions } from './threshold.js';
-import type { Fitter } from './worker-fitter.js';
+import type { DetectorModel, FitJob, Fitter } from './types.js';
 
-/** A trained detector model: forest, alert threshold and the baseline anomalies are explained against. */
-export interface DetectorModel {
-  /** The isolation forest. */
-  readonly forest: IsolationForest;
-  /** Alert threshold on the blended score (forest score pushed towards 1 by the range excess). */
-  readonly threshold: number;
-  /** Training statistics for explanations and categories. */
-  readonly baseline: Baseline;
-  /** Training rows. */
-  readonly samples: number;
-  /** Packet time of training, seconds since the epoch (NaN when unknown). */
-  readonly trainedAt: number;
-}
+export type { DetectorModel } from './types.js';
 
-/** Detector options; everything but windowSeconds has a default. */
+/** Detector options; everything but schema and windowSeconds has a default. */
 export interface DetectorOptions extends ThresholdOptions {
+  /** Feature names of the rows, in column order; its length is the row width. */
+  schema: readonly string[];
   /** Window length in seconds (for per-second rules in categories). */
   windowSeconds: number;
   /** Packet time collected before the first fit (default 600). */
@@ -36,11 +24,9 @@ export interface DetectorOptions extends ThresholdOptions {
   reservoirSize?: number;
   /** Fewest rows a fit needs; warm-up lasts until there are this many (default 64). */
   minTrainingRows?: number;
-  /** Trees per forest (default 100). */
-  trees?: number;
-  /** Rows sub-sampled per tree (default 256). */
-  sampleSize?: number;
-  /** Seed of forests and reservoir (default 1). */
+  /** Kind of the model family fitted (default iforest). */
+  family?: string;
+  /** Seed of fits and reservoir (default 1). */
   seed?: number;
   /** Top features reported per anomaly (default 5). */
   topFeatures?: number;
@@ -77,8 +63,10 @@ export class Detector {
   private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions>> & ThresholdOptions;
   private readonly reservoir: Reservoir;
   private readonly row: Float64Array;
-  private readonly z = new Float64Array(N_FEATURES);
-  private readonly excess = new Float64Array(N_FEATURES);
+  /** Values per row: the schema's length. */
+  private readonly width: number;
+  private readonly z: Float64Array;
+  private readonly excess: Float64Array;
   private current: DetectorModel | undefined;
   private firstSeen = NaN;
   private generationCount = 0;
@@ -105,19 +93,24 @@ export class Detector {
       retrainIntervalSeconds: 3600,
       reservoirSize: 20_000,
       minTrainingRows: 64,
-      trees: 100,
-      sampleSize: 256,
+      family: DEFAULT_FAMILY,
       seed: 1,
       topFeatures: 5,
       maxAnomaliesPerWindow: 100,
       ...opts,
     };
-    if (model !== undefined && model.forest.params.nFeatures !== N_FEATURES) {
-      throw new RangeError(`model has ${model.forest.params.nFeatures} features, the schema has ${N_FEATURES}`);
+    // An unknown family fails here rather than at the first fit, after the warm-up.
+    modelFamily(this.opts.family);
+    const width = this.opts.schema.length;
+    this.width = width;
+    if (model !== undefined && model.scorer.nFeatures !== width) {
+      throw new RangeError(`model has ${model.scorer.nFeatures} features, the schema has ${width}`);
     }
     // Reservoir rows hold the transformed vector followed by the raw values.
-    this.reservoir = new Reservoir(this.opts.reservoirSize, 2 * N_FEATURES, this.opts.seed);
-    this.row = new Float64Array(2 * N_FEATURES);
+    this.reservoir = new Reservoir(this.opts.reservoirSize, 2 * width, this.opts.seed);
+    this.row = new Float64Array(2 * width);
+    this.z = new Float64Array(width);
+    this.excess = new Float64Array(width);
     this.online = model === undefined;
     if (model !== undefined) {
       this.current = model;
@@ -184,9 +177,10 @@ export class Detector {
 
   /** Carries on from a saved snapshot, replacing the model, generation and reservoir. */
   restore(s: DetectorSnapshot): void {
-    if (s.reservoir.length % (2 * N_FEATURES) !== 0) throw new RangeError(`saved reservoir rows are not ${2 * N_FEATURES} values wide`);
-    if (s.model !== undefined && s.model.forest.params.nFeatures !== N_FEATURES) {
-      throw new RangeError(`saved model has ${s.model.forest.params.nFeatures} features, the schema has ${N_FEATURES}`);
+    const width = this.width;
+    if (s.reservoir.length % (2 * width) !== 0) throw new RangeError(`saved reservoir rows are not ${2 * width} values wide`);
+    if (s.model !== undefined && s.model.scorer.nFeatures !== width) {
+      throw new RangeError(`saved model has ${s.model.scorer.nFeatures} features, the schema has ${width}`);
     }
     this.reservoir.restore(s.reservoir, s.offered);
     this.current = s.model;
@@ -214,10 +208,10 @@ export class Detector {
       this.refit(batch.end);
     }
     const model = this.current as DetectorModel;
-    const scores = model.forest.scoreMany(batch.vectors, n);
+    const scores = model.scorer.scoreMany(batch.vectors, n);
     const flagged: number[] = [];
     for (let i = 0; i < n; i++) {
-      scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * N_FEATURES));
+      scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * this.width));
       if (scores[i] > model.threshold) flagged.push(i);
       else if (offer && this.online) this.offer(batch, i);
     }
@@ -234,8 +228,9 @@ export class Detector {
 
   /** Offers row i (vector and raw values) to the training reservoir. */
   private offer(batch: WindowBatch, i: number): void {
-    this.row.set(batch.vectors.subarray(i * N_FEATURES, (i + 1) * N_FEATURES), 0);
-    this.row.set(batch.raw.subarray(i * N_FEATURES, (i + 1) * N_FEATURES), N_FEATURES);
+    const w = this.width;
+    this.row.set(batch.vectors.subarray(i * w, (i + 1) * w), 0);
+    this.row.set(batch.raw.subarray(i * w, (i + 1) * w), w);
     this.reservoir.add(this.row);
   }
 
@@ -246,7 +241,10 @@ export class Detector {
 
   /** Fits in line, or starts a fit on the background fitter unless one is running (its model is installed when done). */
   private refit(now: number): void {
-    if (this.background === undefined) return this.fit(now);
+    if (this.background === undefined) {
+      this.fit(now);
+      return;
+    }
     if (this.fitting) return;
     const { fitter, onError } = this.background;
     this.fitting = true;
@@ -270,22 +268,23 @@ export class Detector {
     }
     const rows = this.reservoir.rows();
     const n = this.reservoir.size;
-    const capacity = this.opts.reservoirSize * N_FEATURES * Float64Array.BYTES_PER_ELEMENT;
+    const w = this.width;
+    const capacity = this.opts.reservoirSize * w * Float64Array.BYTES_PER_ELEMENT;
     this.jobRows ??= { vectors: new Float64Array(new SharedArrayBuffer(capacity)), raw: new Float64Array(new SharedArrayBuffer(capacity)) };
-    const vectors = this.jobRows.vectors.subarray(0, n * N_FEATURES);
-    const raw = this.jobRows.raw.subarray(0, n * N_FEATURES);
+    const vectors = this.jobRows.vectors.subarray(0, n * w);
+    const raw = this.jobRows.raw.subarray(0, n * w);
     for (let i = 0; i < n; i++) {
-      vectors.set(rows.subarray(i * 2 * N_FEATURES, i * 2 * N_FEATURES + N_FEATURES), i * N_FEATURES);
-      raw.set(rows.subarray(i * 2 * N_FEATURES + N_FEATURES, (i + 1) * 2 * N_FEATURES), i * N_FEATURES);
+      vectors.set(rows.subarray(i * 2 * w, i * 2 * w + w), i * w);
+      raw.set(rows.subarray(i * 2 * w + w, (i + 1) * 2 * w), i * w);
     }
     const o = this.opts;
     this.reservoir.age();
     return {
+      family: o.family,
       vectors,
       raw,
       rows: n,
-      trees: o.trees,
-      sampleSize: o.sampleSize,
+      nFeatures: w,
       seed: o.seed + this.generationCount,
       falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400,
       contamination: o.contamination,
@@ -299,7 +298,7 @@ export class Detector {
   }
 
   private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {
-    const at = i * N_FEATURES;
+    const at = i * this.width;
     zScores(model.baseline, batch.vectors, at, this.z);
     rangeExcess(model.baseline, batch.vectors, at, this.excess);
     const category = categorize(batch.raw, at, this.z, this.excess, this.opts.windowSeconds);
@@ -311,7 +310,7 @@ export class Detector {
       threshold: model.threshold,
       category,
       severity: severityOf(score, model.threshold, category),
-      top_features: topFeatures(model.baseline, this.z, batch.raw, at, FEATURE_NAMES, this.opts.topFeatures),
+      top_features: topFeatures(model.baseline, this.z, batch.raw, at, this.opts.schema, this.opts.topFeatures),
       model_generation: this.generationCount,
     });
   }

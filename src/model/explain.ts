@@ -79,8 +79,9 @@ export function zScores(baseline: Baseline, vectors: Float64Array, at: number, o
 /**
  * How far the row vectors[at..at+F) lies beyond the training range, in robust
  * scales: the largest over features of (value - high) / scale or
- * (low - value) / scale, 0 inside the range. The forest cannot see this (its
- * splits lie within the training range), so the detector blends it in.
+ * (low - value) / scale, 0 inside the range. A model family need not see
+ * this (a forest's splits lie within the training range), so the detector
+ * blends it into every family's score.
  * Writes the per-feature excess to out when given.
  */
 export function rangeExcess(baseline: Baseline, vectors: Float64Array, at: number, out?: Float64Array): number {
@@ -98,8 +99,9 @@ export function rangeExcess(baseline: Baseline, vectors: Float64Array, at: numbe
 export const EXCESS_HALVING = 0.5;
 
 /**
- * Blends the forest score with the range excess: 1 - (1 - score)·2^(-excess/EXCESS_HALVING).
- * Equal to the forest score inside the training range (so the threshold
+ * Blends a scorer's score with the range excess: 1 - (1 - score)·2^(-excess/EXCESS_HALVING).
+ * Keeps the Scorer contract (in [0, 1], higher is more anomalous) for any family.
+ * Equal to the scorer's score inside the training range (so the threshold
  * fitted on training scores keeps its meaning), monotone in both inputs,
  * and below 1 for any finite excess.
  */

@@ -17,6 +17,18 @@ export interface IsolationTree {
   readonly size: Int32Array;
 }
 
+/** Hyper-parameters a forest was grown with; enough to interpret its trees. */
+export interface IsolationForestParams {
+  /** Features per row. */
+  readonly nFeatures: number;
+  /** Number of trees. */
+  readonly trees: number;
+  /** ψ: rows sub-sampled per tree (already capped at the training set size). */
+  readonly sampleSize: number;
+  /** PRNG seed the forest was grown from. */
+  readonly seed: number;
+}
+
 /**
  * Checks every structural invariant a scorer relies on and returns each
  * node's depth. Throws an Error with a one-line message on the first

@@ -1,20 +1,12 @@
 import { buildTree } from './iforest-build.js';
+import { forestDoc, type ForestDoc } from './iforest-doc.js';
 import { averagePathLength } from './iforest-path.js';
-import { checkTree } from './iforest-tree.js';
-import type { IsolationTree } from './iforest-tree.js';
+import { checkTree, type IsolationForestParams, type IsolationTree } from './iforest-tree.js';
 import { Prng } from '../util/prng.js';
+import type { Scorer } from './types.js';
 
-/** Hyper-parameters a forest was grown with; enough to interpret its trees. */
-export interface IsolationForestParams {
-  /** Features per row. */
-  readonly nFeatures: number;
-  /** Number of trees. */
-  readonly trees: number;
-  /** ψ: rows sub-sampled per tree (already capped at the training set size). */
-  readonly sampleSize: number;
-  /** PRNG seed the forest was grown from. */
-  readonly seed: number;
-}
+/** Kind of the Isolation Forest model family. */
+export const IFOREST_KIND = 'iforest';
 
 /** Options for IsolationForest.fit. */
 export interface FitOptions {
@@ -45,7 +37,9 @@ function positiveInteger(name: string, value: number, min: number): number {
  * s(x) = 2^(-E[h(x)] / c(ψ)) in (0, 1], higher is more anomalous.
  * Immutable once built; all trees are packed into shared typed arrays.
  */
-export class IsolationForest {
+export class IsolationForest implements Scorer {
+  /** The Isolation Forest family's kind. */
+  readonly kind = IFOREST_KIND;
   /** Hyper-parameters the forest was grown with. */
   readonly params: IsolationForestParams;
   /** The trees as given (or grown), for serialisation; scoring uses private copies, so do not mutate. */
@@ -149,6 +143,16 @@ export class IsolationForest {
       grown.push(buildTree(data, nFeatures, pool.slice(0, psi), heightLimit, rng));
     }
     return new IsolationForest({ nFeatures, trees, sampleSize: psi, seed }, grown);
+  }
+
+  /** Features per row. */
+  get nFeatures(): number {
+    return this.params.nFeatures;
+  }
+
+  /** Parameters and trees as JSON data (see parseForestDoc). */
+  toDoc(): ForestDoc {
+    return forestDoc(this.params, this.trees);
   }
 
   /** Anomaly score of one row of nFeatures values. A NaN feature follows the left branch. */

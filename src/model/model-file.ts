@@ -1,18 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { IsolationForest } from './iforest.js';
-import type { IsolationForestParams } from './iforest.js';
-import type { IsolationTree } from './iforest-tree.js';
+import { IFOREST_KIND } from './iforest.js';
+import { modelFamily } from './families.js';
+import { check, ModelDocError, quote } from './model-doc.js';
+import type { ModelFamily, Scorer } from './types.js';
 
 /** Value of the `format` field identifying a netscore model file. */
-export const MODEL_FORMAT = 'netscore-iforest';
+export const MODEL_FORMAT = 'netscore-model';
 
-/** The only model file version this build reads and writes. */
-export const MODEL_VERSION = 1;
+/** The model file version this build writes. */
+export const MODEL_VERSION = 2;
 
-/** Facts stored beside the forest. */
+/**
+ * Format of version 1 files, written before model families: an Isolation
+ * Forest whose params and trees sit at the top level, where version 2 has
+ * `family` and `body`. Still read.
+ */
+const V1_FORMAT = 'netscore-iforest';
+
+/** Facts stored beside the scorer. */
 export interface ModelMeta {
-  /** Feature names in column order; its length is the forest's nFeatures. */
+  /** Feature names in column order; its length is the scorer's nFeatures. */
   readonly schema: readonly string[];
   /** Alert threshold on the anomaly score. */
   readonly threshold?: number;
@@ -29,53 +37,27 @@ export const BASELINE_FIELDS = ['median', 'scale', 'rawMedian', 'low', 'high'] a
 
 /** A model read back by loadModel. */
 export interface LoadedModel {
-  /** The forest, ready to score. */
-  readonly model: IsolationForest;
+  /** The scorer, ready to score. */
+  readonly model: Scorer;
   /** Schema and the optional facts stored with it. */
   readonly meta: ModelMeta;
 }
 
-/** Typed-array node fields of a tree, their element types and byte widths. */
-const TREE_FIELDS = [
-  ['feature', 'int32', 4],
-  ['threshold', 'float64', 8],
-  ['left', 'int32', 4],
-  ['right', 'int32', 4],
-  ['size', 'int32', 4],
-] as const;
-
-/** Typed array contents as little-endian base64, independent of host byte order. */
-function encode(values: Int32Array | Float64Array): string {
-  const width = values instanceof Float64Array ? 8 : 4;
-  const bytes = Buffer.alloc(values.length * width);
-  for (let i = 0; i < values.length; i++) {
-    if (width === 8) bytes.writeDoubleLE(values[i], i * 8);
-    else bytes.writeInt32LE(values[i], i * 4);
-  }
-  return bytes.toString('base64');
-}
-
-/** Quotes a value from the file for an error message, escaped to one short line. */
-function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** Writes the model atomically (see writeFileAtomic), so readers see the old or the new file. */
-export async function saveModel(path: string, model: IsolationForest, meta: ModelMeta): Promise<void> {
-  if (meta.schema.length !== model.params.nFeatures) {
-    throw new Error(`${path}: schema has ${meta.schema.length} names but the model has ${model.params.nFeatures} features`);
+export async function saveModel(path: string, model: Scorer, meta: ModelMeta): Promise<void> {
+  if (meta.schema.length !== model.nFeatures) {
+    throw new Error(`${path}: schema has ${meta.schema.length} names but the model has ${model.nFeatures} features`);
   }
   const doc = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
+    family: model.kind,
     schema: meta.schema,
-    params: model.params,
     threshold: meta.threshold,
     trainedAt: meta.trainedAt,
     samples: meta.samples,
     baseline: meta.baseline,
-    trees: model.trees.map((tree) => Object.fromEntries(TREE_FIELDS.map(([name]) => [name, encode(tree[name])]))),
+    body: model.toDoc(),
   };
   try {
     await writeFileAtomic(path, `${JSON.stringify(doc)}\n`);
@@ -84,39 +66,29 @@ export async function saveModel(path: string, model: IsolationForest, meta: Mode
   }
 }
 
-/** Thrown for a file whose content is wrong; the message is one line without the path. */
-class ModelFileProblem extends Error {}
-
-/** Asserts a condition about the file's content. */
-function check(condition: boolean, problem: string): asserts condition {
-  if (!condition) throw new ModelFileProblem(problem);
+/** Family kind and family data of a version 2 document, or of a version 1 Isolation Forest one. */
+function familyAndBody(d: Record<string, unknown>): { kind: string; body: unknown } {
+  if (d.format === V1_FORMAT) {
+    check(d.version === 1, `unsupported version ${quote(d.version)} of "${V1_FORMAT}" (this build reads version 1 of it)`);
+    return { kind: IFOREST_KIND, body: { params: d.params, trees: d.trees } };
+  }
+  check(d.format === MODEL_FORMAT, `wrong format ${quote(d.format)} (expected "${MODEL_FORMAT}")`);
+  check(d.version === MODEL_VERSION, `unsupported version ${quote(d.version)} (this build reads version ${MODEL_VERSION})`);
+  check(typeof d.family === 'string', `family ${quote(d.family)} is not a model family's name`);
+  return { kind: d.family, body: d.body };
 }
 
-/** Decodes a strict base64 string of little-endian int32 or float64 values. */
-function decode(text: unknown, type: 'int32' | 'float64', width: number, where: string): Int32Array | Float64Array {
-  check(typeof text === 'string', `${where} is not a base64 string`);
-  // Buffer.from silently skips bad characters, so validate the alphabet first.
-  check(text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), `${where} is not valid base64`);
-  const bytes = Buffer.from(text, 'base64');
-  check(bytes.length % width === 0, `${where} has ${bytes.length} bytes, not a multiple of ${width}`);
-  const n = bytes.length / width;
-  if (type === 'float64') return Float64Array.from({ length: n }, (_, i) => bytes.readDoubleLE(i * 8));
-  return Int32Array.from({ length: n }, (_, i) => bytes.readInt32LE(i * 4));
-}
-
-/** An integer field of params. */
-function integer(params: Record<string, unknown>, name: string): number {
-  const value = params[name];
-  check(typeof value === 'number' && Number.isSafeInteger(value), `params.${name} is ${quote(value)}, not an integer`);
-  return value;
-}
-
-/** Validates the parsed document and builds the model; throws ModelFileProblem. */
+/** Validates the parsed document and builds the model; throws ModelDocError. */
 function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedModel {
   check(typeof doc === 'object' && doc !== null && !Array.isArray(doc), 'not a model object');
   const d = doc as Record<string, unknown>;
-  check(d.format === MODEL_FORMAT, `wrong format ${quote(d.format)} (expected "${MODEL_FORMAT}")`);
-  check(d.version === MODEL_VERSION, `unsupported version ${quote(d.version)} (this build reads version ${MODEL_VERSION})`);
+  const { kind, body } = familyAndBody(d);
+  let family: ModelFamily;
+  try {
+    family = modelFamily(kind);
+  } catch (error) {
+    throw new ModelDocError((error as Error).message, { cause: error });
+  }
   const schema = d.schema;
   check(Array.isArray(schema) && schema.every((name) => typeof name === 'string'), 'schema is not an array of feature names');
   const common = Math.min(schema.length, expectedSchema.length);
@@ -127,15 +99,6 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
     schema.length === expectedSchema.length,
     `schema mismatch at feature ${common}: file has ${schema.length} features, expected ${expectedSchema.length} (first differing: ${quote(schema[common] ?? expectedSchema[common])})`,
   );
-  check(typeof d.params === 'object' && d.params !== null, 'params missing');
-  const p = d.params as Record<string, unknown>;
-  const params: IsolationForestParams = {
-    nFeatures: integer(p, 'nFeatures'),
-    trees: integer(p, 'trees'),
-    sampleSize: integer(p, 'sampleSize'),
-    seed: integer(p, 'seed'),
-  };
-  check(params.nFeatures === schema.length, `params.nFeatures ${params.nFeatures} differs from the schema's ${schema.length} features`);
   check(d.threshold === undefined || (typeof d.threshold === 'number' && Number.isFinite(d.threshold)), `threshold ${quote(d.threshold)} is not a finite number`);
   check(d.trainedAt === undefined || typeof d.trainedAt === 'string', `trainedAt ${quote(d.trainedAt)} is not a string`);
   check(d.samples === undefined || (Number.isSafeInteger(d.samples) && (d.samples as number) >= 0), `samples ${quote(d.samples)} is not a count`);
@@ -148,20 +111,14 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
       `baseline.${field} is not ${schema.length} finite numbers`,
     );
   }
-  check(Array.isArray(d.trees), 'trees is not an array');
-  check(d.trees.length === params.trees, `file has ${d.trees.length} trees, params.trees says ${params.trees}`);
-  const trees = d.trees.map((raw: unknown, t: number): IsolationTree => {
-    check(typeof raw === 'object' && raw !== null, `tree ${t} is not an object`);
-    const fields = raw as Record<string, unknown>;
-    const [feature, threshold, left, right, size] = TREE_FIELDS.map(([name, type, width]) => decode(fields[name], type, width, `tree ${t} ${name}`));
-    return { feature, threshold, left, right, size } as IsolationTree;
-  });
-  let model: IsolationForest;
+  let model: Scorer;
   try {
-    model = new IsolationForest(params, trees);
+    model = family.fromDoc(body, schema.length);
   } catch (error) {
-    throw new ModelFileProblem(`corrupt model: ${(error as Error).message}`, { cause: error });
+    // Whatever a family's reader throws is about this file's content.
+    throw error instanceof ModelDocError ? error : new ModelDocError((error as Error).message, { cause: error });
   }
+  check(model.nFeatures === schema.length && model.kind === kind, `the ${kind} family read a ${model.kind} model of ${model.nFeatures} features, not of the schema's ${schema.length}`);
   const meta: ModelMeta = {
     schema: schema as string[],
     threshold: d.threshold as number | undefined,
@@ -200,7 +157,7 @@ export async function loadModel(path: string, expectedSchema: readonly string[])
   try {
     return parseModel(doc, expectedSchema);
   } catch (error) {
-    if (!(error instanceof ModelFileProblem)) throw error;
+    if (!(error instanceof ModelDocError)) throw error;
     throw new Error(`${path}: ${error.message}`, { cause: error });
   }
 }

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WindowBatch } from '../features/host-windows.js';
-import { N_FEATURES, transformRows } from '../features/schema.js';
+import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import { Detector, type DetectorOptions } from './detector.js';
 import { Prng } from '../util/prng.js';
 import { loadDetectorState, removeUnfinishedSaves, saveDetectorState, setStateAside, STATE_FILES } from './state-dir.js';
 
-const OPTS: DetectorOptions = { windowSeconds: 10, warmupSeconds: 100, retrainIntervalSeconds: 1000, reservoirSize: 500 };
+const OPTS: DetectorOptions = { schema: FEATURE_NAMES, windowSeconds: 10, warmupSeconds: 100, retrainIntervalSeconds: 1000, reservoirSize: 500 };
 
 /** A window of `hosts` rows with random non-negative raw features. */
 function randomBatch(rng: Prng, start: number, hosts = 20): WindowBatch {

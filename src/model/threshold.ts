@@ -9,6 +9,9 @@ export interface ThresholdOptions {
 /** One false alarm per host per day with 10-second windows. */
 export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
 
+/** Largest threshold derived from the tail: below 1, the largest score of any model family. */
+const MAX_THRESHOLD = 0.99;
+
 /** Quantile q in [0, 1] of ascending-sorted values, with linear interpolation. */
 export function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
@@ -24,8 +27,9 @@ export function quantile(sorted: Float64Array, q: number): number {
  * percentiles (a peaks-over-threshold fit with shape 0, which estimates the
  * tail from its bulk and so is robust to a few attack windows in training)
  * and extrapolated to the false-alarm rate: q90 + (q99 - q90)·log10(0.1/rate).
- * Isolation Forest scores have a light, bounded tail, so the exponential
- * extrapolation errs on the quiet side. Capped below 1, the largest score.
+ * Scores are bounded by 1 (the Scorer contract), so their tail is light and
+ * the exponential extrapolation errs on the quiet side. Capped at
+ * MAX_THRESHOLD, so that a score can still exceed it.
  */
 export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}): number {
   if (scores.length === 0) throw new RangeError('cannot derive a threshold from zero training scores');
@@ -38,5 +42,5 @@ export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}
   if (!(rate > 0 && rate < 0.1)) throw new RangeError(`falseAlarmRate must be in (0, 0.1), got ${rate}`);
   const q90 = quantile(sorted, 0.9);
   const q99 = quantile(sorted, 0.99);
-  return Math.min(0.99, q90 + (q99 - q90) * Math.log10(0.1 / rate));
+  return Math.min(MAX_THRESHOLD, q90 + (q99 - q90) * Math.log10(0.1 / rate));
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { N_FEATURES } from '../features/schema.js';
 import { Prng } from '../util/prng.js';
-import { fitModel, type FitJob } from './fit-model.js';
+import { fitModel } from './fit-model.js';
+import type { FitJob } from './types.js';
 import { workerFitter } from './worker-fitter.js';
 
 /** A job on n random rows (in ordinary arrays, which the worker gets copies of). */
@@ -9,7 +10,7 @@ function job(n: number, seed = 3): FitJob {
   const rng = new Prng(seed);
   const vectors = Float64Array.from({ length: n * N_FEATURES }, () => rng.nextFloat());
   const raw = vectors.map((v) => Math.expm1(v * 5));
-  return { vectors, raw, rows: n, trees: 50, sampleSize: 128, seed: 9, falseAlarmRate: 1 / 8640, contamination: undefined, now: 1_700_000_000 };
+  return { family: 'iforest', vectors, raw, rows: n, nFeatures: N_FEATURES, seed: 9, falseAlarmRate: 1 / 8640, contamination: undefined, now: 1_700_000_000 };
 }
 
 describe('workerFitter', () => {
@@ -20,9 +21,9 @@ describe('workerFitter', () => {
     expect(inWorker.baseline).toEqual(inLine.baseline);
     expect(inWorker.samples).toBe(3000);
     expect(inWorker.trainedAt).toBe(1_700_000_000);
-    expect(inWorker.forest.params).toEqual(inLine.forest.params);
+    expect(inWorker.scorer.toDoc()).toEqual(inLine.scorer.toDoc());
     const probe = job(500, 4);
-    expect(inWorker.forest.scoreMany(probe.vectors, 500)).toEqual(inLine.forest.scoreMany(probe.vectors, 500));
+    expect(inWorker.scorer.scoreMany(probe.vectors, 500)).toEqual(inLine.scorer.scoreMany(probe.vectors, 500));
   });
 
   it('answers fits in the order asked, and a failing fit with its reason', async () => {

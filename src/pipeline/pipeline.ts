@@ -2,7 +2,6 @@ import { Decoder } from '../decode/decoder.js';
 import { ENCAP_NAMES } from '../decode/encaps.js';
 import { LAYER_NAMES } from '../decode/layers.js';
 import { REASON_NAMES } from '../decode/reasons.js';
-import type { FlowRecord } from '../flows/flow-record.js';
 import { FlowTable, type FlowTimeouts } from '../flows/flow-table.js';
 import type { MetricsContext, CaptureState } from '../metrics/context.js';
 import { TrafficStats } from '../metrics/traffic-stats.js';
@@ -20,7 +19,7 @@ export interface PipelineConfig {
   /** Decoder nesting limit. */
   maxDepth: number;
   /** Features, model and anomaly outputs; absent when only traffic is counted. */
-  scoring?: Omit<ScoringConfig, 'maxFlows'>;
+  scoring?: Omit<ScoringConfig, 'flowMax'>;
 }
 
 /** Packet time between two housekeeping passes (flow expiry, window close), in seconds. */
@@ -54,8 +53,8 @@ export class Pipeline {
 
   constructor(config: PipelineConfig) {
     this.decoder = new Decoder({ maxDepth: config.maxDepth });
-    this.flows = new FlowTable(config.flowMax, config.timeouts, { flowEnded: (f) => this.flowEnded(f) });
-    this.scoring = config.scoring ? new Scoring({ ...config.scoring, maxFlows: config.flowMax }) : undefined;
+    this.flows = new FlowTable(config.flowMax, config.timeouts, { flowEnded: (slot, f) => this.scoring?.windows.flowEnded(slot, f) });
+    this.scoring = config.scoring ? new Scoring({ ...config.scoring, flowMax: config.flowMax }) : undefined;
   }
 
   /** The sink sources deliver to; an exception in a stage is counted and rethrown as a StageError. */
@@ -123,9 +122,5 @@ export class Pipeline {
     this.failures[stage]++;
     const packet = this.traffic.packets + (stage === DECODE ? 1 : 0);
     return new StageError(STAGE_NAMES[stage], packet, this.traffic.lastTimestamp, iface, err);
-  }
-
-  private flowEnded(f: FlowRecord): void {
-    this.scoring?.windows.flowEnded(f);
   }
 }

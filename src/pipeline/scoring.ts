@@ -12,10 +12,10 @@ export interface ScoringConfig {
   windowSeconds: number;
   /** Most hosts tracked per window. */
   maxHosts: number;
-  /** Flow-table capacity (flow slots index per-flow feature state). */
-  maxFlows: number;
-  /** Detector settings (windowSeconds is taken from above). */
-  detector: Omit<DetectorOptions, 'windowSeconds'>;
+  /** Flow-table size (flow slots index per-flow feature state). */
+  flowMax: number;
+  /** Detector settings (the schema is the host-window features', windowSeconds is taken from above). */
+  detector: Omit<DetectorOptions, 'schema' | 'windowSeconds'>;
   /** A loaded model to score with from the first window. */
   model?: DetectorModel;
   /** Anomalies kept for /api/anomalies. */
@@ -61,9 +61,9 @@ export class Scoring implements ScoringView {
   constructor(config: ScoringConfig) {
     this.ring = new AnomalyRing(config.ringSize);
     this.top = new TopHosts(config.topK, config.holdSeconds);
-    this.detector = new Detector({ ...config.detector, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
+    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
     this.windows = new HostWindows(
-      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, maxFlows: config.maxFlows },
+      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax },
       (batch) => this.window(batch),
     );
   }

@@ -1,9 +1,8 @@
 /**
  * Every dashboard query returns at least one series against a real Prometheus
  * (shipped rules, 1 s scrapes) that has scraped a real netscore replaying a
- * synthetic capture with attacks. Template variables are substituted with
- * their "All" values, $__rate_interval with 10s (4 scrape intervals, as
- * Grafana computes it for a 1 s scrape) and $__range with the test's span.
+ * synthetic capture with attacks. Template variables are substituted as
+ * dashboard-vars.ts describes, $__range with the test's span.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,21 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
 import { REPO_ROOT, startPrometheus, stopAll, type PrometheusHandle } from './prom-harness.js';
 import { startReplay, synthesize, trainBenignModel, type NetscoreReplay } from './netscore-proc.js';
+import { panelQueries, substitute, type TemplateVar } from './dashboard-vars.js';
 
 type Json = Record<string, any>;
 const DASH_DIR = join(REPO_ROOT, 'grafana', 'dashboards');
 const dashboards = readdirSync(DASH_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => [f, JSON.parse(readFileSync(join(DASH_DIR, f), 'utf8')) as Json] as const);
 const SPEED = Number(process.env.NETSCORE_E2E_SPEED ?? 30);
-
-/** Substitutes template variables as Grafana would with every variable at "All" (custom ones at their default). */
-export function substitute(expr: string, vars: Json[], range: string): string {
-  let out = expr.replaceAll('$__rate_interval', '10s').replaceAll('$__range', range);
-  for (const v of vars) {
-    const value = v.type === 'custom' ? String(v.current.value) : v.type === 'datasource' ? String(v.current.value) : String(v.allValue ?? '.*');
-    out = out.replaceAll(`\${${v.name}}`, value).replace(new RegExp(`\\$${v.name}\\b`, 'g'), value);
-  }
-  return out;
-}
 
 describe('dashboards against live data', () => {
   let dir: string;
@@ -65,7 +55,7 @@ describe('dashboards against live data', () => {
   });
 
   it.each(dashboards)('every query of %s returns at least one series', async (_file, d) => {
-    const vars = d.templating.list as Json[];
+    const vars = d.templating.list as TemplateVar[];
     const end = Date.now() / 1000;
     const range = `${Math.max(60, Math.ceil(end - start))}s`;
     // The replay exits when the file ends; evaluate instant (table) queries
@@ -75,17 +65,14 @@ describe('dashboards against live data', () => {
     const instantAt = upAt.length > 0 ? upAt[upAt.length - 1] : end;
     const empty: string[] = [];
     let n = 0;
-    const panels = (d.panels as Json[]).flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
-    for (const p of panels) {
-      for (const t of p.targets ?? []) {
-        n++;
-        const expr = substitute(t.expr, vars, range);
-        const series = t.instant ? await prom.query(expr, instantAt) : await prom.queryRange(expr, start, end, 1);
-        if (series.length === 0) empty.push(`${p.title} [${t.refId}]: ${expr}`);
-      }
+    for (const q of panelQueries(d)) {
+      n++;
+      const expr = substitute(q.expr, vars, range);
+      const series = q.instant ? await prom.query(expr, instantAt) : await prom.queryRange(expr, start, end, 1);
+      if (series.length === 0) empty.push(`${q.panel} [${q.refId}]: ${expr}`);
     }
     for (const v of vars.filter((x) => x.type === 'query')) {
-      const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition);
+      const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.definition ?? '');
       expect(m, v.definition).not.toBeNull();
       const values = await prom.api<string[]>(`label/${m![2]}/values`, { 'match[]': substitute(m![1], vars, range), start: String(start), end: String(end) });
       if (values.length === 0) empty.push(`variable ${v.name}: ${v.definition}`);

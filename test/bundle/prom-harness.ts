@@ -16,6 +16,7 @@
  * Both listen on 127.0.0.1 on a free port and keep their data in a temp dir
  * that stop() removes.
  */
+import type { SpawnOptions } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -37,8 +38,9 @@ export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-aler
 /** Output of a server process, both streams. */
 const logsOf = (p: Running) => p.stdout() + p.stderr();
 
-async function startAndWaitReady(name: string, bin: string, args: string[], readyUrl: string, timeoutMs: number): Promise<Running> {
-  const proc = startProcess(bin, args);
+/** Starts `bin args` and waits until `readyUrl` answers 200; on failure stops it and throws with its output. */
+export async function startAndWaitReady(name: string, bin: string, args: string[], readyUrl: string, timeoutMs: number, options: SpawnOptions = {}): Promise<Running> {
+  const proc = startProcess(bin, args, options);
   try {
     await waitFor(
       async () => {

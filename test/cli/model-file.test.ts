@@ -38,8 +38,9 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
     ['corrupt', () => Buffer.from(text.slice(0, 1000).replace(/"/g, '\u0000')), /not JSON \(.+\)/],
     ['truncated', () => text.slice(0, Math.floor(text.length / 2)), /truncated JSON \(.+\)/],
     ['empty', () => '', /model file is empty/],
-    ['of another format', () => edited((d) => (d.format = 'onnx')), /wrong format "onnx" \(expected "netscore-iforest"\)/],
-    ['of a newer version', () => edited((d) => (d.version = 2)), /unsupported version 2 \(this build reads version 1\)/],
+    ['of another format', () => edited((d) => (d.format = 'onnx')), /wrong format "onnx" \(expected "netscore-model"\)/],
+    ['of a newer version', () => edited((d) => (d.version = 3)), /unsupported version 3 \(this build reads version 2\)/],
+    ['of an unknown model family', () => edited((d) => (d.family = 'onnx')), /unknown model family "onnx" \(this build knows iforest\)/],
     [
       'of another feature schema',
       () => edited((d) => ((d.schema as string[])[3] = 'bogus_feature')),
@@ -50,7 +51,7 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
       () => edited((d) => (d.schema as string[]).pop()),
       new RegExp(`schema mismatch at feature ${FEATURE_NAMES.length - 1}: file has ${FEATURE_NAMES.length - 1} features, expected ${FEATURE_NAMES.length} \\(first differing: "${FEATURE_NAMES.at(-1)}"\\)`),
     ],
-    ['with a damaged tree', () => edited((d) => ((d.trees as Record<string, string>[])[0].left = 'AAAA!')), /tree 0 left is not valid base64/],
+    ['with a damaged tree', () => edited((d) => ((d.body as { trees: Record<string, string>[] }).trees[0].left = 'AAAA!')), /tree 0 left is not valid base64/],
   ])('%s', async (what, content, problem) => {
     const file = path.join(dir, `${what.replace(/\W+/g, '-')}.json`);
     writeFileSync(file, content());
@@ -59,6 +60,19 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
       expect(stderr).toMatch(new RegExp(`^netscore: ${escape(file)}: ${problem.source}\\n$`));
       expect(code).toBe(1);
     }
+  });
+
+  it('a version 1 file, written before model families, still loads', async () => {
+    const v1 = path.join(import.meta.dirname, '..', 'fixtures', 'model', 'v1-iforest.json');
+    const { code, stderr } = await runCli(['replay', `--model.file=${v1}`, '--log.level=error', capture]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('an unknown --model.kind, named with the known families, and exit 2', async () => {
+    const { code, stderr } = await runCli(['replay', '--model.kind=onnx', capture]);
+    expect(stderr).toBe('netscore: invalid value for --model.kind: "onnx" (want one of iforest)\n');
+    expect(code).toBe(2);
   });
 
   it('a missing file', async () => {

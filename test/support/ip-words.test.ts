@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipText } from '../util/ip-text.js';
+import { ipText } from '../../src/util/ip-text.js';
 import { parseIpWords } from './ip-words.js';
 
 describe('parseIpWords', () => {

@@ -1,5 +1,5 @@
 /**
- * Parses an IPv4 dotted quad or IPv6 text address into `out` laid out like
+ * Test helper: parses an IPv4 dotted quad or IPv6 text address into `out` laid out like
  * DecodedPacket.src (IPv4 in word 0; IPv6 in words 0..3, big-endian words,
  * unused words zeroed). Returns the IP version, or 0 for unparsable text.
  */

@@ -1,0 +1,17 @@
+import type { Counter, Sketch } from './partial-window.js';
+
+/** What a feature's extraction reads of one host's merged window. */
+export interface HostRow {
+  /** A merged counter. */
+  count(c: Counter): number;
+  /** A distinct count: the sketch's estimate, rounded and at most `cap` (HLL estimates can overshoot slightly). */
+  distinct(s: Sketch, cap: number): number;
+  /** Most packets the host sent within one second of the window. */
+  readonly peakPacketRate: number;
+  /** Best connection regularity of the host's destinations still alive. */
+  readonly regularity: number;
+  /** Best regularity of its periodic contact with public destinations, or 0. */
+  readonly publicRegularity: number;
+  /** Highest repeated-sessions count of its services. */
+  readonly repeatedSessions: number;
+}

@@ -1,0 +1,194 @@
+import { ipText } from '../util/ip-text.js';
+import type { HllBank } from './hll.js';
+import type { HostRow } from './host-row.js';
+import { COUNTER as C, HOST_KEY, N_COUNTERS, type Counter, type PartialWindow, SKETCH, type Sketch } from './partial-window.js';
+import { isPublicAddress } from './public-address.js';
+import { Regularity } from './regularity.js';
+import { RepeatedSessions } from './repeated-sessions.js';
+import { FEATURES, N_FEATURES, transformRows } from './schema.js';
+import { FAILED_PORT_SEED, PAIR_KEY, SERVICE_KEY, type FlowEvents } from './window-accumulator.js';
+import { mix32 } from './word-hash.js';
+import type { WindowBatch } from './window-batch.js';
+import { WordTable } from './word-table.js';
+
+/** Options of a WindowCloser. */
+export interface WindowCloserOptions {
+  /** Most hosts per window (also sizes the cross-window tables). */
+  maxHosts: number;
+}
+
+/** Distinct initiators per window that give a host that only responded its own row. */
+const MIN_FAN_IN = 32;
+/** Unanswered flows in the last grace second that are a burst (a page load's lookups and connections are fewer). */
+const LATE_BURST = 8;
+/**
+ * When contact with a public address counts as periodic (public_regularity):
+ * at least PUBLIC_MIN_EPISODES episodes at most PUBLIC_MAX_PERIOD seconds
+ * apart on average, with 1 - CV of the gaps at least PUBLIC_MIN_REGULARITY.
+ * Browsing revisits the same CDN address by chance; a beacon with tool-like
+ * jitter stays above the regularity bound from its fifth check-in (the
+ * measurements are in docs/detection.md). Slower periodic contact is left to
+ * connection_regularity.
+ */
+const PUBLIC_MIN_EPISODES = 5;
+const PUBLIC_MAX_PERIOD = 120;
+const PUBLIC_MIN_REGULARITY = 0.8;
+
+/**
+ * The per-window half of the host-window features: merges the partial windows
+ * of every accumulator (shard) and computes the rows. It owns the analysers
+ * that span windows (connection regularity, repeated sessions), fed with flow
+ * events, and decides per host whether flows started in a window's last
+ * second are judged with the next window: only for a host with no failure
+ * and no burst of them, whose answers may simply be on their way.
+ */
+export class WindowCloser implements FlowEvents {
+  private readonly regularities: Regularity;
+  private readonly sessions: RepeatedSessions;
+  /** Hosts whose late flows the previous window carried into this one. */
+  private carrying: WordTable;
+  private nextCarrying: WordTable;
+  private readonly row = new Row();
+  private untrackedTotal = 0;
+
+  constructor(opts: WindowCloserOptions) {
+    const pairs = Math.max(1024, opts.maxHosts * 4);
+    this.regularities = new Regularity(pairs, PAIR_KEY);
+    this.sessions = new RepeatedSessions(pairs, SERVICE_KEY);
+    this.carrying = new WordTable(opts.maxHosts, HOST_KEY);
+    this.nextCarrying = new WordTable(opts.maxHosts, HOST_KEY);
+  }
+
+  /** Hosts that found no room in closed windows (a monotonic count). */
+  get untrackedHosts(): number {
+    return this.untrackedTotal;
+  }
+
+  flowStarted(key: Uint32Array, ts: number): void {
+    this.regularities.observe(key, ts);
+  }
+
+  sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
+    this.sessions.ended(key, 0, first, last, bytes);
+  }
+
+  /**
+   * Merges the partials of the window [start, end) into the first one (the
+   * partials are consumed) and returns its rows, or undefined when no host
+   * has one.
+   */
+  close(partials: readonly PartialWindow[], end: number): WindowBatch | undefined {
+    const w = partials[0];
+    for (let i = 1; i < partials.length; i++) w.merge(partials[i]);
+    for (const p of partials) this.judgeCarried(w, p);
+    this.judgeLate(w);
+    this.untrackedTotal += Math.round(w.untracked.estimate(0));
+    const row = this.row;
+    const best = new Float64Array(w.highWater * 3);
+    this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap) => {
+      // A pair key starts with its host key (version, address) followed by the destination address.
+      const h = w.hosts.find(keys, at);
+      if (h < 0) return;
+      if (value > best[h * 3]) best[h * 3] = value;
+      if (episodes >= PUBLIC_MIN_EPISODES && meanGap <= PUBLIC_MAX_PERIOD && value >= PUBLIC_MIN_REGULARITY && value > best[h * 3 + 1] && isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) {
+        best[h * 3 + 1] = value;
+      }
+    });
+    this.sessions.forEachActive(end, (keys, at, count) => {
+      const h = w.hosts.find(keys, at);
+      if (h >= 0 && count > best[h * 3 + 2]) best[h * 3 + 2] = count;
+    });
+    const rows: number[] = [];
+    for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
+    if (rows.length === 0) return undefined;
+    const raw = new Float64Array(rows.length * N_FEATURES);
+    const hosts = rows.map((e, r) => {
+      row.at(w, e, best[e * 3], best[e * 3 + 1], best[e * 3 + 2]);
+      for (let f = 0; f < N_FEATURES; f++) raw[r * N_FEATURES + f] = FEATURES[f].value(row);
+      return ipText(w.hosts.keys[e * HOST_KEY], w.hosts.keys, e * HOST_KEY + 1);
+    });
+    const vectors = new Float64Array(raw.length);
+    transformRows(raw, vectors);
+    return { start: w.start, end, hosts, vectors, raw };
+  }
+
+  /** Counts the verdicts on partial p's carried flows for the hosts that carried them and have a row now. */
+  private judgeCarried(w: PartialWindow, p: PartialWindow): void {
+    if (this.carrying.size === 0) return;
+    for (let i = 0; i < p.carriedCount; i++) {
+      if (this.carrying.find(p.carriedKeys, i * HOST_KEY) < 0) continue;
+      const h = w.hosts.find(p.carriedKeys, i * HOST_KEY);
+      if (h < 0) continue;
+      w.counters[h * N_COUNTERS + C.EXPECTING]++;
+      if (p.carriedFailed[i] === 0) continue;
+      w.counters[h * N_COUNTERS + C.FAILED]++;
+      w.sketches[SKETCH.FAILED_PORTS].add(h, mix32(p.carriedServices[i] ^ FAILED_PORT_SEED));
+    }
+  }
+
+  /**
+   * Decides for each host with late flows: a host with no failure in the
+   * window and fewer than LATE_BURST late flows has them judged with the next
+   * window; otherwise (more of the same: a scan or flood across the boundary)
+   * they failed now.
+   */
+  private judgeLate(w: PartialWindow): void {
+    const next = this.nextCarrying;
+    next.clear();
+    for (let e = 0; e < w.highWater; e++) {
+      if (w.stamp[e] === 0) continue;
+      const a = e * N_COUNTERS;
+      const c = w.counters;
+      // A refusal of an attempt carried from the previous window counts in this one.
+      if (c[a + C.CARRIED_RST] > 0 && this.carrying.find(w.hosts.keys, e * HOST_KEY) >= 0) c[a + C.RST] += c[a + C.CARRIED_RST];
+      if (c[a + C.LATE] === 0) continue;
+      if (c[a + C.FAILED] === 0 && c[a + C.LATE] < LATE_BURST && next.insert(w.hosts.keys, e * HOST_KEY) >= 0) {
+        c[a + C.EXPECTING] -= c[a + C.LATE];
+      } else {
+        c[a + C.FAILED] += c[a + C.LATE_FLOWS];
+        w.sketches[SKETCH.FAILED_PORTS].merge(e, w.sketches[SKETCH.LATE_PORTS], e);
+      }
+    }
+    this.nextCarrying = this.carrying;
+    this.carrying = next;
+  }
+}
+
+/**
+ * Hosts that sent anything as initiators get a row. Pure responders get one
+ * only with material fan-in: servers contacted by a handful of clients
+ * would otherwise outnumber the clients and make every ordinary client look
+ * rare to the forest, while flood victims of spoofed sources need a row.
+ */
+function emitted(w: PartialWindow, e: number): boolean {
+  const a = e * N_COUNTERS;
+  return w.counters[a + C.PKTS_SENT] > 0 || (w.counters[a + C.INBOUND] >= MIN_FAN_IN && w.sketches[SKETCH.IN_SOURCES].estimate(e) >= MIN_FAN_IN);
+}
+
+/** The HostRow of one entry of a merged partial, repointed for each row. */
+class Row implements HostRow {
+  private w: PartialWindow | undefined;
+  private e = 0;
+  peakPacketRate = 0;
+  regularity = 0;
+  publicRegularity = 0;
+  repeatedSessions = 0;
+
+  at(w: PartialWindow, e: number, regularity: number, publicRegularity: number, repeatedSessions: number): void {
+    this.w = w;
+    this.e = e;
+    this.peakPacketRate = w.peak(e);
+    this.regularity = regularity;
+    this.publicRegularity = publicRegularity;
+    this.repeatedSessions = repeatedSessions;
+  }
+
+  count(c: Counter): number {
+    return (this.w as PartialWindow).counters[this.e * N_COUNTERS + c];
+  }
+
+  distinct(s: Sketch, cap: number): number {
+    const bank: HllBank = (this.w as PartialWindow).sketches[s];
+    return Math.min(cap, Math.round(bank.estimate(this.e)));
+  }
+}
