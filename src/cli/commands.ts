@@ -12,6 +12,8 @@ function groups(...names: string[]): OptionName[] {
 const COMMON = groups('Logging', 'Config');
 /** Options of the packet path: flow table and decoder. */
 const PACKET_PATH = groups('Flows', 'Decoding');
+/** Options of reading capture files. */
+const FILES = groups('Capture files');
 /** Options of fitting a model on host-windows. */
 const FITTING: OptionName[] = ['hosts.max', 'model.kind', 'model.reservoir-size', 'model.seed', 'model.false-alarm-rate'];
 
@@ -35,7 +37,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'replay',
     usage: 'replay <files..>',
     describe: 'Replay pcap or pcapng files (optionally gzipped) through the pipeline.',
-    options: [...groups('Replay', 'Web'), ...COMMON, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
+    options: [...groups('Replay', 'Web'), ...COMMON, ...FILES, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
     builder: (y) => y.positional('files', { describe: 'capture files (pcap or pcapng, optionally gzipped)', type: 'string', array: true, default: undefined }),
     run: async (args, o, log) => (await import('./replay.js')).replay(args.files as string[], o, log),
   },
@@ -58,7 +60,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'train',
     usage: 'train <files..>',
     describe: 'Fit a model on captures of normal traffic and write it to --model.out.',
-    options: [...COMMON, ...PACKET_PATH, 'window', ...FITTING],
+    options: [...COMMON, ...FILES, ...PACKET_PATH, 'window', ...FITTING],
     builder: (y) =>
       y
         .positional('files', { describe: 'baseline captures (normal traffic only)', type: 'string', array: true, default: undefined })
@@ -70,7 +72,7 @@ export const COMMANDS: readonly Command[] = [
     usage: 'eval <file>',
     describe: 'Score a labelled capture: recall per attack type, false-positive rate and AUC over host-windows.',
     // The window length comes from the labels file.
-    options: [...COMMON, ...PACKET_PATH, 'model.file', 'model.warmup', 'model.retrain-interval', ...FITTING, 'anomaly.max-per-window', 'summary'],
+    options: [...COMMON, ...FILES, ...PACKET_PATH, 'model.file', 'model.warmup', 'model.retrain-interval', ...FITTING, 'anomaly.max-per-window', 'summary'],
     builder: (y) =>
       y
         .positional('file', { describe: 'labelled capture', type: 'string' })

@@ -55,7 +55,7 @@ export async function evalCommand(args: Record<string, unknown>, o: OptionValues
   // Anomalies are emitted while their window is scored, before onScores sees it; keep their categories.
   const categories = new Map<string, string>();
   scoring.onAnomaly((a) => categories.set(`${a.window_start} ${a.host}`, a.category));
-  const errors = await feedFiles([args.file as string], pipeline, 0);
+  const errors = await feedFiles([args.file as string], pipeline, 0, { maxInterfaces: o['capture.max-interfaces'] });
   pipeline.finish();
   for (const [key, category] of categories) {
     const row = index.get(key);

@@ -19,6 +19,8 @@ export interface FeedOptions {
   signal?: AbortSignal;
   /** Passes over the files (default 1); 0 repeats until `signal` aborts. */
   loops?: number;
+  /** pcapng interface description blocks allowed per section (`--capture.max-interfaces`). */
+  maxInterfaces?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface FeedOptions {
  * would send it. A StageError rejects, naming the file. Does not finish the pipeline.
  */
 export async function feedFiles(files: string[], pipeline: Pipeline, speed: number, opts: FeedOptions = {}): Promise<string[]> {
-  const { signal, loops = 1 } = opts;
+  const { signal, loops = 1, maxInterfaces } = opts;
   const sizes = files.map((f) => {
     try {
       return statSync(f).size;
@@ -62,7 +64,7 @@ export async function feedFiles(files: string[], pipeline: Pipeline, speed: numb
       }
       for (const [i, file] of files.entries()) {
         if (signal?.aborted) return errors;
-        const source = openSource('file', file, { speed, chunkSize: READ_BYTES });
+        const source = openSource('file', file, { speed, chunkSize: READ_BYTES, maxInterfaces });
         const stop = () => source.stop();
         signal?.addEventListener('abort', stop);
         current = source;

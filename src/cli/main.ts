@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { disableInspectorSignal } from '../privileges/inspector-signal.js';
 import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import type { Command } from './command.js';
 import { UsageError } from './usage-error.js';
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         return b;
       },
       handler: async (args) => {
+        disableInspectorSignal();
         const o = resolveOptions(OPTIONS, args as Record<string, unknown>, process.env);
         const { createLogger } = await import('./logger.js');
         const log = createLogger(o['log.level'], o['log.format']);

@@ -5,6 +5,7 @@ import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
 import { listenAddresses } from './listen-addresses.js';
 import { createService } from './service.js';
+import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
 
@@ -26,8 +27,8 @@ export interface ReplayResult {
  * `netscore replay FILE...`: replays capture files through the pipeline.
  * Resolves to the exit status: 0; 1 when any file was unreadable or damaged
  * (the packets before the damage still count, and the summary is still
- * printed) or a stage failed; 128 + the signal number when SIGINT or SIGTERM
- * interrupted it (after the anomaly log and outputs were flushed).
+ * printed) or a stage failed; 128 + the signal number when a signal of
+ * STOP_SIGNALS interrupted it (after the anomaly log and outputs were flushed).
  */
 export async function replay(files: string[], o: OptionValues, log: Logger): Promise<number> {
   const { summary, errors, signal, failure } = await replayFiles(files, o, log);
@@ -42,7 +43,8 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 
 /**
  * Replays `files` in order; a damaged file is reported (on stderr and in the result) and the next one is read.
- * SIGINT and SIGTERM stop the replay; then, as after a stage failure, the outputs are flushed and closed before it resolves.
+ * STOP_SIGNALS stop the replay; then, as after a stage failure, the outputs are flushed and closed before it resolves.
+ * SIGHUP and SIGUSR2 are logged and ignored.
  */
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
@@ -66,12 +68,13 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
     log.info({ signal: sig }, 'stopping the replay');
     interrupt.abort();
   };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  // A replay has no configuration to reload: SIGHUP (like SIGUSR2) must not end it.
+  const offSignals = onSignals(log, onSignal, ['SIGHUP', 'SIGUSR2']);
   let errors: string[] = [];
   let failure: unknown;
   let ended = NaN;
   try {
-    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] });
+    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'], maxInterfaces: o['capture.max-interfaces'] });
     pipeline.finish();
     if (o['replay.hold'] && close !== undefined && !interrupt.signal.aborted) {
       // The summary's elapsed time is the replay's, not the hold's.
@@ -86,7 +89,6 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
     failure = err;
   } finally {
     running = false;
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     try {
       await service.close();
     } catch (err) {
@@ -94,6 +96,8 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
       failure ??= err;
     } finally {
       await close?.();
+      // Kept until the outputs are closed: a second signal must not cut the flush short.
+      offSignals();
     }
   }
   const summary = replaySummary(files, pipeline, ((Number.isNaN(ended) ? performance.now() : ended) - started) / 1000);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { dropPrivileges } from '../privileges/drop.js';
+import { asUser } from '../privileges/as-user.js';
+import { dropPrivileges, runAsUser } from '../privileges/drop.js';
 import { defaultInterface } from '../source/live-interfaces.js';
 import type { PacketSource } from '../source/source.js';
 import { openSource } from '../source/sources.js';
@@ -9,18 +10,21 @@ import { diffOptions } from './reload.js';
 import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
 import { createService, type Service } from './service.js';
+import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 
 /** Default listen address of `run`, netscore's port. */
 export const DEFAULT_LISTEN = ':10811';
 
 /**
- * `netscore run`: captures live until SIGINT or SIGTERM. Capture handles are
+ * `netscore run`: captures live until a signal of STOP_SIGNALS. Capture handles are
  * opened first (as root), then the HTTP server binds, then privileges are
  * dropped when --run-as is given. SIGHUP re-reads the config file, keeping
  * `flags` (the command-line values) on top of it.
  */
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
+  // Refused before anything is opened: an empty name or root would drop nothing.
+  const runAs = o['run-as'] === undefined ? undefined : runAsUser(o['run-as']);
   const names = o['capture.interface']?.length ? o['capture.interface'] : [defaultInterface()];
   const supervisors = names.map((iface) => {
     const s = openSource('live', iface, {
@@ -44,20 +48,22 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     // `o` follows SIGHUP reloads.
     () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter']}"` : ''}`,
     true,
+    // Output files are opened as the --run-as user, who writes them after the drop.
+    runAs && ((open) => asUser(runAs, open)),
   );
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
-  if (o['run-as']) {
-    let ids: ReturnType<typeof dropPrivileges>;
+  if (runAs) {
+    let ids;
     try {
-      ids = dropPrivileges(o['run-as']);
+      ids = dropPrivileges(runAs);
     } catch (err) {
       // Nothing was captured yet; without the listeners the process exits with the error.
       await close();
       await service.close();
       throw err;
     }
-    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, 'dropped privileges');
+    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, ids.switched ? 'dropped privileges' : 'already running as the --run-as user; nothing to drop');
   }
   log.info({ interfaces: names }, 'capturing');
 
@@ -78,8 +84,9 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
       fail(err);
     }
   }, 1000);
+  let offSignals = () => {};
   const stopped = new Promise<string>((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
+    offSignals = onSignals(log, resolve, ['SIGUSR2']);
   });
   const onHup = () => reload(flags, o, supervisors, service, log);
   process.on('SIGHUP', onHup);
@@ -104,6 +111,8 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     fail(err);
   } finally {
     await close();
+    // Kept until the outputs are closed: a second signal must not cut the flush short.
+    offSignals();
   }
   return failure === undefined ? 0 : reportStageFailure(log, failure);
 }

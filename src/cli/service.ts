@@ -50,7 +50,8 @@ const SCORING_OFF: LandingSection = { title: 'Model', html: '<p>Scoring is off (
  * families are absent and /api/anomalies answers an empty list. With `paced`
  * input (live capture, paced replay) the model is refitted on a worker
  * thread, so that a fit never holds up packets or scrapes; otherwise fits
- * run in line, and a replay scores the same every time.
+ * run in line, and a replay scores the same every time. `openOutputs`, when
+ * given, wraps the opening of the output files (run: as the --run-as user).
  */
 export async function createService(
   o: OptionValues,
@@ -58,6 +59,7 @@ export async function createService(
   captures: (p: Pipeline) => readonly CaptureState[],
   source: () => string,
   paced: boolean,
+  openOutputs: <T>(open: () => Promise<T>) => Promise<T> = (open) => open(),
 ): Promise<Service> {
   for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
     if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
@@ -72,7 +74,7 @@ export async function createService(
   }
   const pipeline = buildPipeline(o, { model });
   const scoring = pipeline.scoring;
-  const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
+  const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
   if (scoring && outputs && paced) {
     scoring.detector.fitInBackground(outputs.ctx.model.timed(workerFitter()), (err) =>
       log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),

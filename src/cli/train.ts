@@ -13,7 +13,7 @@ import { checkOutputFile } from './paths.js';
  */
 export async function trainOn(files: string[], o: OptionValues): Promise<{ model: DetectorModel; errors: string[] }> {
   const pipeline = buildPipeline(o, { training: true });
-  const errors = await feedFiles(files, pipeline, 0);
+  const errors = await feedFiles(files, pipeline, 0, { maxInterfaces: o['capture.max-interfaces'] });
   pipeline.finish();
   const detector = scoringOf(pipeline).detector;
   try {

@@ -6,6 +6,7 @@ import type { PacketSink, PacketSource, SourceStats } from './source.js';
 import { CaptureError, CaptureFileError, registerSource } from './source.js';
 import { CaptureParser } from './capture-parser.js';
 import { Pacer } from './pacer.js';
+import { ioReason } from '../util/io-reason.js';
 
 /** Options of `openCaptureFile`. */
 export interface CaptureFileOptions {
@@ -13,6 +14,8 @@ export interface CaptureFileOptions {
   speed?: number;
   /** Bytes per read (default 2 MiB); tests use tiny values to exercise chunk boundaries. */
   chunkSize?: number;
+  /** pcapng interface description blocks allowed per section (default DEFAULT_MAX_INTERFACES). */
+  maxInterfaces?: number;
 }
 
 /** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
@@ -22,17 +25,6 @@ const MIN_SLEEP_MS = 1;
 /** gzip member magic (RFC 1952, section 2.3.1). */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
-
-/** Explanations for the system errors a user can cause by naming a bad path. */
-const IO_REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a parent is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'name too long',
-};
 
 /** Opens a pcap or pcapng file (optionally gzip-compressed) as a packet source; nothing is read until `run`. */
 export function openCaptureFile(path: string, opts: CaptureFileOptions = {}): CaptureFileSource {
@@ -48,6 +40,7 @@ export class CaptureFileSource implements PacketSource {
   private readonly abort = new AbortController();
   private readonly chunkSize: number;
   private readonly speed: number;
+  private readonly maxInterfaces: number | undefined;
   /** How long the pacer wants to wait before the packet the parser paused on (ms). */
   private waitMs = 0;
   /** Bytes of the file (compressed, for gzip) read so far, for progress displays. */
@@ -61,6 +54,7 @@ export class CaptureFileSource implements PacketSource {
   ) {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
+    this.maxInterfaces = opts.maxInterfaces;
   }
 
   /** Link types declared by the file header or interface blocks read so far in the last `run`. */
@@ -81,10 +75,14 @@ export class CaptureFileSource implements PacketSource {
 
   async run(sink: PacketSink): Promise<void> {
     if (this.stopped) return;
-    const parser = new CaptureParser(this.name, (v) => {
-      this.received++;
-      sink(v);
-    });
+    const parser = new CaptureParser(
+      this.name,
+      (v) => {
+        this.received++;
+        sink(v);
+      },
+      this.maxInterfaces,
+    );
     this.parser = parser;
     if (this.speed > 0) {
       const pacer = new Pacer(this.speed);
@@ -201,7 +199,5 @@ function isZlibError(err: unknown): boolean {
 
 /** A one-line `CaptureError` for a file that cannot be opened or read. */
 function ioError(path: string, err: unknown): CaptureError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const reason = (typeof code === 'string' && IO_REASONS[code]) || (err instanceof Error ? err.message : String(err));
-  return new CaptureError(`${path}: cannot read: ${reason}`, { cause: err });
+  return new CaptureError(`${path}: cannot read: ${ioReason(err)}`, { cause: err });
 }

@@ -58,6 +58,8 @@ export interface SourceSettings {
   speed?: number;
   /** Bytes per read of a file. */
   chunkSize?: number;
+  /** pcapng interface description blocks allowed per section of a file. */
+  maxInterfaces?: number;
   /** Outage reports. */
   events?: SourceEvents;
 }

@@ -141,7 +141,7 @@ describe('web config reload', () => {
     try {
       writeFileSync(path, '');
       await waitFor(() => failures(s).length > 0, { timeoutMs: 10_000, what: 'the refused reload to be logged' });
-      expect(failures(s)[0]).toMatchObject({ level: 40, err: `web config ${path}: basic_auth_users: a reload cannot turn basic authentication off; restart to do that` });
+      expect(failures(s)[0]).toMatchObject({ level: 'warn', err: `web config ${path}: basic_auth_users: a reload cannot turn basic authentication off; restart to do that` });
       expect(await status(s.urls[0], {})).toBe(401);
       expect(await status(s.urls[0], alice)).toBe(200);
       expect(await reloadMetrics(s.urls[0], alice)).toEqual({ ok: 0, success: 0, failure: 1 });
@@ -161,7 +161,7 @@ describe('web config reload', () => {
       const s = served;
       writeFileSync(path, tls);
       await waitFor(() => failures(s).length > 0, { timeoutMs: 10_000, what: 'the refused reload to be logged' });
-      expect(failures(s)[0]).toMatchObject({ level: 40, err: `web config ${path}: tls_server_config.client_auth_type: a reload cannot turn client certificates off; restart to do that` });
+      expect(failures(s)[0]).toMatchObject({ level: 'warn', err: `web config ${path}: tls_server_config.client_auth_type: a reload cannot turn client certificates off; restart to do that` });
       await expect(status(s.urls[0], { ca: pki.pem('ca.crt') })).rejects.toThrow();
     } finally {
       await stop();
