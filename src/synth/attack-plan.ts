@@ -78,8 +78,9 @@ const DESCRIPTIONS: Record<ClassicAttackType, string> = {
 export function planAttacks(input: PlanInput): PlannedAttack[] {
   const classic = planClassic(input);
   const taken = new Set(classic.map((a) => a.attacker));
-  const free = attackerPool(input.hosts).filter((ip) => !taken.has(ip));
-  const out = [...classic, ...planWideAttacks(input, free.length > 0 ? free : attackerPool(input.hosts))];
+  const preferred = attackerPool(input.hosts).filter((ip) => !taken.has(ip));
+  const rest = Array.from({ length: input.hosts }, (_, i) => clientIp(i)).filter((ip) => !taken.has(ip) && !preferred.includes(ip));
+  const out = [...classic, ...planWideAttacks(input, preferred, rest.length + preferred.length > 0 ? rest : attackerPool(input.hosts))];
   out.sort((a, b) => a.start - b.start);
   return out.map((a, i) => ({ ...a, label: { ...a.label, id: `atk-${String(i + 1).padStart(2, '0')}-${a.label.type}` } }));
 }

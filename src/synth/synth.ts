@@ -21,7 +21,7 @@ import type { AttackType, SynthLabels, SynthOptions } from './types.js';
 import { startWideBenign } from './wide-benign.js';
 
 export { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES };
-export type { AttackLabel, AttackType, SynthLabels, SynthOptions, SynthProfile } from './types.js';
+export type { AttackLabel, AttackType, ClassicAttackType, SynthLabels, SynthOptions, SynthProfile, WideAttackType } from './types.js';
 
 /** Default first instant of a capture (2023-11-14T22:13:20Z). */
 export const DEFAULT_START = 1_700_000_000;

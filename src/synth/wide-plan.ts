@@ -33,14 +33,15 @@ function logUniform(rng: Prng, lo: number, hi: number): number {
  * detector cannot key on one period, port, size, rate or address range: two
  * jittered beacons over the whole run (one to an internal address, one to a
  * public one); the others at random times that may overlap, each from its own
- * attacker (the clients of `pool` first, wrapping around when there are too few).
+ * attacker: the clients of `preferred` first, then those of `rest`, wrapping
+ * around when there are too few.
  */
-export function planWideAttacks(input: PlanInput, pool: readonly number[]): PlannedAttack[] {
+export function planWideAttacks(input: PlanInput, preferred: readonly number[], rest: readonly number[]): PlannedAttack[] {
   const types = WIDE_ATTACK_TYPES.filter((t) => input.attacks.includes(t));
   if (types.length === 0) return [];
   const rng = new Prng(input.seed ^ 0x71de5eed);
   const live = liveHosts(input.seed, input.hosts, input.profile);
-  const clients = rng.shuffle(pool);
+  const clients = [...rng.shuffle(preferred), ...rng.shuffle(rest)];
   let next = 0;
   const client = (): number => clients[next++ % clients.length];
   const t0 = input.start * SEC;
