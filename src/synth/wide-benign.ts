@@ -8,17 +8,13 @@ import type { Prng } from '../util/prng.js';
 import type { Scheduler } from './scheduler.js';
 import { SEC } from './timing.js';
 import { WIDE_NET, WIDE_SERVERS, runnerCount, runnerIp } from './wide-network.js';
+import { logUniform } from './wide-plan.js';
 
 /** Public services clients check for updates or keep connections open to. */
 const UPDATE_HOSTS: readonly string[] = ['update.code.visualstudio.com', 'clients2.google.com', 'aus5.mozilla.org', 'security.debian.org', 'api.snapcraft.io', 'fwupd.org', 'ctldl.windowsupdate.com'];
 const PUSH_HOSTS: readonly string[] = ['wss-primary.slack.com', 'mtalk.google.com', 'push.services.mozilla.com', 'teams.events.data.microsoft.com'];
 /** Public NTP servers some hosts use directly. */
 const PUBLIC_NTP: readonly string[] = ['0.debian.pool.ntp.org', 'time.cloudflare.com', 'time.google.com', 'ntp.ubuntu.com'];
-
-/** Log-uniform draw between lo and hi. */
-function logUniform(rng: Prng, lo: number, hi: number): number {
-  return Math.exp(rng.range(Math.log(lo), Math.log(hi)));
-}
 
 /** A job with the wide profile's common defaults: small answers, no large transfers, a LAN rate. */
 function job(client: number, server: number, port: number, fields: Partial<PeriodicJob> & Pick<PeriodicJob, 'period' | 'jitter'>): PeriodicJob {

@@ -24,7 +24,8 @@ const C2_PORTS = [443, 8443, 8080, 80];
 /** First octets public addresses are drawn from: no private, shared, loopback, link-local, documentation-only or multicast /8. */
 const PUBLIC_FIRST = Array.from({ length: 223 }, (_, i) => i + 1).filter((o) => ![10, 100, 127, 169, 172, 192, 198, 203].includes(o));
 
-function logUniform(rng: Prng, lo: number, hi: number): number {
+/** Log-uniform draw between lo and hi: each factor of ten equally likely. */
+export function logUniform(rng: Prng, lo: number, hi: number): number {
   return Math.exp(rng.range(Math.log(lo), Math.log(hi)));
 }
 

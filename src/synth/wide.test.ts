@@ -102,12 +102,12 @@ describe('wide capture checked with tshark', () => {
   const dir = mkdtempSync(join(tmpdir(), 'synth-wide-'));
   const pcap = join(dir, 'wide.pcap');
   let result: { packets: number; bytes: number; labels: SynthLabels };
-  /** Per frame: time, src, dst, tcp flags, tcp dst port, udp dst port, ip length, icmp type, dns query name, dns response flag. */
+  /** Per frame: time, src, dst, tcp flags, tcp dst port, udp dst port, ip length, icmp type, dns query name, dns response flag, tcp src port. */
   let rows: string[][];
 
   beforeAll(async () => {
     result = await writeSynth(WIDE, pcap);
-    rows = tshark('-r', pcap, '-T', 'fields', '-E', 'occurrence=f', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'tcp.flags', '-e', 'tcp.dstport', '-e', 'udp.dstport', '-e', 'ip.len', '-e', 'icmp.type', '-e', 'dns.qry.name', '-e', 'dns.flags.response');
+    rows = tshark('-r', pcap, '-T', 'fields', '-E', 'occurrence=f', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'tcp.flags', '-e', 'tcp.dstport', '-e', 'udp.dstport', '-e', 'ip.len', '-e', 'icmp.type', '-e', 'dns.qry.name', '-e', 'dns.flags.response', '-e', 'tcp.srcport');
   }, 600_000);
 
   it('writes a file tshark reads in full, with nothing malformed and valid checksums', () => {
@@ -122,10 +122,13 @@ describe('wide capture checked with tshark', () => {
     for (const p of plan) {
       const a = p.label;
       const during = (r: string[]): boolean => Number(r[0]) >= a.start_ts && Number(r[0]) <= a.end_ts;
-      const mine = rows.filter((r) => r[1] === a.attacker_ip && a.victim_ips.includes(r[2]));
+      const toVictims = rows.filter((r) => r[1] === a.attacker_ip && a.victim_ips.includes(r[2]));
+      // An outside attacker reaches the victims only inside the labelled range; an inside one
+      // may also use them benignly (the resolver, a backup server) at other times.
+      if (!isInternal(p.attacker)) expect(toVictims.every(during), a.id).toBe(true);
+      const mine = toVictims.filter(during);
       expect(mine.length, a.id).toBeGreaterThan(0);
-      expect(mine.every(during), a.id).toBe(true);
-      const back = rows.filter((r) => a.victim_ips.includes(r[1]) && r[2] === a.attacker_ip);
+      const back = rows.filter((r) => a.victim_ips.includes(r[1]) && r[2] === a.attacker_ip && during(r));
       const syns = mine.filter((r) => r[3] === '0x0002');
       const seconds = a.end_ts - a.start_ts;
       switch (a.type) {
@@ -143,9 +146,8 @@ describe('wide capture checked with tshark', () => {
           break;
         }
         case 'slowbruteforce': {
-          expect(new Set(mine.map((r) => r[4]))).toEqual(new Set(['22']));
           // sshd answers each failed password with one 52-byte message (IP length 92), 0.15-0.7 s after it.
-          const fails = back.filter((r) => r[3] === '0x0018' && r[6] === '92').map((r) => Number(r[0]));
+          const fails = back.filter((r) => r[10] === '22' && r[3] === '0x0018' && r[6] === '92').map((r) => Number(r[0]));
           expect(fails.length).toBeGreaterThan(seconds / 6);
           const gaps = fails.slice(1).map((t, i) => t - fails[i]);
           expect(Math.min(...gaps)).toBeGreaterThanOrEqual(SLOW_TRY_GAP[0] - 0.6);
@@ -156,11 +158,11 @@ describe('wide capture checked with tshark', () => {
           break;
         }
         case 'sweep': {
-          expect(new Set(mine.map((r) => r[4]))).toEqual(new Set([String(p.port)]));
-          expect(syns.length).toBe(a.victim_ips.length);
-          expect(new Set(syns.map((r) => r[2])).size).toBe(a.victim_ips.length);
-          // Live hosts answer (SYN-ACK or RST-ACK); empty addresses stay silent.
-          const answered = new Set(back.map((r) => r[1]));
+          const probes = syns.filter((r) => r[4] === String(p.port));
+          expect(probes.length).toBe(a.victim_ips.length);
+          expect(new Set(probes.map((r) => r[2])).size).toBe(a.victim_ips.length);
+          // Live hosts answer from the probed port (SYN-ACK or RST-ACK); empty addresses stay silent.
+          const answered = new Set(back.filter((r) => r[10] === String(p.port)).map((r) => r[1]));
           expect([...answered].sort()).toEqual(a.victim_ips.filter((ip) => live.has(parseIp(ip))).sort());
           break;
         }
@@ -173,13 +175,13 @@ describe('wide capture checked with tshark', () => {
           break;
         }
         case 'slowdnstunnel': {
-          const names = mine.filter((r) => r[5] === '53' && r[9] === '0').map((r) => r[8]);
+          // The host also browses; tunnel names start with an encoded label of 20 or more characters.
+          const names = mine.filter((r) => r[5] === '53' && r[9] === '0').map((r) => r[8]).filter((n) => n.split('.')[0].length >= 20);
           const rate = names.length / seconds;
           expect(rate).toBeGreaterThan(p.rate / 2);
           expect(rate).toBeLessThan(p.rate * 2);
           expect(new Set(names.map((n) => n.split('.').slice(-3).join('.'))).size).toBe(1);
           expect(names.filter((n) => n.split('.').some((l) => l.length < 1 || l.length > 63))).toEqual([]);
-          expect(names.every((n) => n.split('.')[0].length >= 20)).toBe(true);
           break;
         }
         case 'slowexfil': {
