@@ -5,15 +5,16 @@ import type { Actor, Scheduler } from './scheduler.js';
 import { at } from './scheduler.js';
 import { SEC, rttTo } from './timing.js';
 
-/**
- * Probe times of a sweep: a.victims in address order or shuffled (drawn per
- * attack), a.rate per second, each probe moved by up to 40 % of the gap so
- * that the times stay in order and the last probe stays in the slot.
- */
+/** Probe times of a sweep: a.victims in address order or shuffled (drawn per attack), a.rate per second on average, spread over the slot. */
 function* paced(rng: Prng, a: PlannedAttack): Generator<[number, number], void, void> {
   const order = rng.chance(0.5) ? a.victims : rng.shuffle(a.victims);
   const gap = SEC / a.rate;
-  for (const [i, victim] of order.entries()) yield [Math.round(a.start + (i + 0.4 + rng.range(-0.4, 0.4)) * gap), victim];
+  let t = a.start;
+  for (const victim of order) {
+    if (t >= a.end - 0.5 * SEC) return;
+    yield [Math.round(t), victim];
+    t += gap * rng.range(0.5, 1.5);
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ export interface PeriodicJob {
   client: number;
   server: number;
   port: number;
-  /** connect: a new TCP connection per run; keepalive: one connection, an exchange per run; udp: a StatsD-style text datagram and, when `response` > 0, an answer. */
+  /** connect: a new TCP connection per run; keepalive: one connection, an exchange per run; udp: a datagram and, when `response` > 0, an answer. */
   transport: JobTransport;
   /** Mean time between runs, µs. */
   period: number;
@@ -46,8 +46,7 @@ export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: E
     const response = size(job.response) + (job.bigSide === 1 ? big : 0);
     yield t;
     if (job.transport === 'udp') {
-      const text = statsdText(rng, Math.min(request, 1400));
-      s.fb.udp(job.client, job.server, udpPort, job.port, text.length, text);
+      s.fb.udp(job.client, job.server, udpPort, job.port, Math.min(request, 1400));
       if (job.response > 0) {
         yield t + rtt + rng.int(50, 2000);
         s.fb.udp(job.server, job.client, job.port, udpPort, Math.min(response, 1400));
@@ -58,11 +57,11 @@ export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: E
         yield* keep.open();
       }
       keep.t = Math.max(keep.t, t);
-      yield* keep.send(0, request, tlsHead(job.port, request));
+      yield* keep.send(0, request);
       keep.t += rng.int(200, 5000);
-      yield* keep.send(1, response, tlsHead(job.port, response));
+      yield* keep.send(1, response);
     } else {
-      s.spawn(exchange(rng.fork(), new TcpConn(s, rng, job.client, job.server, ports.take(), job.port, rtt, job.rate, t), request, response, job.port));
+      s.spawn(exchange(rng.fork(), new TcpConn(s, rng, job.client, job.server, ports.take(), job.port, rtt, job.rate, t), request, response));
     }
     const move = job.jitter * job.period * rng.range(-1, 1);
     t = Math.round(job.fixedPhase ? phase + n * job.period + move : t + job.period + move);
@@ -71,27 +70,11 @@ export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: E
 }
 
 /** One connection: handshake, request, response after a short think time, close by either side. */
-function* exchange(rng: Prng, c: TcpConn, request: number, response: number, port: number): Actor {
+function* exchange(rng: Prng, c: TcpConn, request: number, response: number): Actor {
   yield* c.open();
-  yield* c.send(0, request, tlsHead(port, request));
+  yield* c.send(0, request);
   c.t += rng.int(300, 40_000);
-  yield* c.send(1, response, tlsHead(port, response));
+  yield* c.send(1, response);
   c.t += rng.int(100, 3000);
   yield* c.close(rng.chance(0.7) ? 0 : 1);
-}
-
-/** Ports whose jobs speak TLS (HTTPS, AMQPS). */
-const TLS_PORTS = [443, 5671];
-
-/** A TLS application-data record header when a `len`-byte payload on a TLS port fits one record, so short payloads are not read as other protocols; null otherwise. */
-function tlsHead(port: number, len: number): Uint8Array | null {
-  if (!TLS_PORTS.includes(port) || len <= 5 || len > 16_389) return null;
-  return Uint8Array.of(0x17, 0x03, 0x03, (len - 5) >>> 8, (len - 5) & 255);
-}
-
-/** StatsD lines ("name:value|type") filling `len` bytes. */
-function statsdText(rng: Prng, len: number): Uint8Array {
-  let text = '';
-  while (text.length < len) text += `app.${rng.pick(['requests', 'errors', 'latency', 'queue', 'cache.hits', 'db.pool'])}.${rng.int(0, 99)}:${rng.int(0, 5000)}|${rng.pick(['c', 'g', 'ms'])}\n`;
-  return Uint8Array.from(text.slice(0, Math.max(1, len)), (ch) => ch.charCodeAt(0));
 }
