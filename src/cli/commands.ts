@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { ATTACK_TYPES } from '../synth/types.js';
+import { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES } from '../synth/types.js';
 import type { Command } from './command.js';
 import { OPTIONS, type OptionName } from './options.js';
 
@@ -52,7 +52,13 @@ export const COMMANDS: readonly Command[] = [
         .option('labels', { type: 'string', group: own('synth'), describe: 'Labels file to write (JSON).', requiresArg: true })
         .option('seed', { group: own('synth'), requiresArg: true, describe: 'Seed of the generator; the same seed gives the same bytes. [integer] [default: 1]' })
         .option('duration', { group: own('synth'), requiresArg: true, describe: 'Length of the capture (e.g. 600, 10m). [duration] [default: 10m]' })
-        .option('attacks', { type: 'string', group: own('synth'), requiresArg: true, describe: `Comma-separated attacks to inject: ${ATTACK_TYPES.join(',')}, or "all" or "none". [default: all]` })
+        .option('profile', { type: 'string', group: own('synth'), requiresArg: true, describe: `Benign workload: classic, or wide (adds periodic jobs of many periods and jitters and more host roles, and makes "all" the wide attacks). (${SYNTH_PROFILES.join('|')}) [default: classic]` })
+        .option('attacks', {
+          type: 'string',
+          group: own('synth'),
+          requiresArg: true,
+          describe: `Comma-separated attacks to inject: ${ALL_ATTACK_TYPES.join(',')}, or "all" (classic: ${ATTACK_TYPES.join(',')}; wide: ${WIDE_ATTACK_TYPES.join(',')}) or "none". [default: all]`,
+        })
         .option('hosts', { group: own('synth'), requiresArg: true, describe: 'Benign client hosts. [integer] [default: 20]' }),
     run: async (args, _o, log) => (await import('./synth.js')).synth(args, log),
   },

@@ -1,16 +1,23 @@
 import type { Logger } from 'pino';
-import { ATTACK_TYPES, type AttackType } from '../synth/types.js';
+import { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES, type AttackType, type SynthProfile } from '../synth/types.js';
 import { parseDuration } from '../util/duration.js';
 import { OptionError } from './options.js';
 import { checkOutputFile } from './paths.js';
 
-/** Parses `--attacks`. */
-function attackList(text: string | undefined): AttackType[] {
-  if (text === undefined || text === 'all') return [...ATTACK_TYPES];
+/** Parses `--profile`. */
+function profileOf(text: string | undefined): SynthProfile {
+  if (text === undefined) return 'classic';
+  if (!SYNTH_PROFILES.includes(text as SynthProfile)) throw new OptionError(`invalid value for --profile: "${text}" (want one of ${SYNTH_PROFILES.join(', ')})`);
+  return text as SynthProfile;
+}
+
+/** Parses `--attacks`; "all" is the profile's default set. */
+function attackList(text: string | undefined, profile: SynthProfile): AttackType[] {
+  if (text === undefined || text === 'all') return profile === 'wide' ? [...WIDE_ATTACK_TYPES] : [...ATTACK_TYPES];
   if (text === 'none' || text === '') return [];
   const list = text.split(',').map((s) => s.trim());
-  const bad = list.find((a) => !ATTACK_TYPES.includes(a as AttackType));
-  if (bad !== undefined) throw new OptionError(`invalid value for --attacks: "${bad}" (want some of ${ATTACK_TYPES.join(', ')}, or all, or none)`);
+  const bad = list.find((a) => !ALL_ATTACK_TYPES.includes(a as AttackType));
+  if (bad !== undefined) throw new OptionError(`invalid value for --attacks: "${bad}" (want some of ${ALL_ATTACK_TYPES.join(', ')}, or all, or none)`);
   return list as AttackType[];
 }
 
@@ -26,11 +33,13 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
   const durationText = args.duration as string | undefined;
   const duration = durationText === undefined ? 600 : parseDuration(durationText);
   if (duration === undefined || duration <= 0) throw new OptionError(`invalid value for --duration: "${durationText}" (want a positive duration such as 600 or 10m)`);
+  const profile = profileOf(args.profile as string | undefined);
   const opts = {
     seed: positiveInt('seed', args.seed as string | undefined, 1),
     duration,
-    attacks: attackList(args.attacks as string | undefined),
+    attacks: attackList(args.attacks as string | undefined, profile),
     hosts: positiveInt('hosts', args.hosts as string | undefined, 20),
+    profile,
   };
   checkOutputFile('-o', args.output as string, 'capture.pcap');
   if (args.labels !== undefined) checkOutputFile('--labels', args.labels as string, 'labels.json');
