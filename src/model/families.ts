@@ -1,3 +1,4 @@
+import { hstFamily } from './hst-family.js';
 import { iforestFamily } from './iforest-family.js';
 import type { ModelFamily } from './types.js';
 
@@ -26,3 +27,4 @@ export function modelFamily(kind: string): ModelFamily {
 }
 
 registerModelFamily(iforestFamily);
+registerModelFamily(hstFamily);
