@@ -1,3 +1,4 @@
+import { ensembleFamily } from './ensemble.js';
 import { hstFamily } from './hst-family.js';
 import { iforestFamily } from './iforest-family.js';
 import type { ModelFamily } from './types.js';
@@ -28,3 +29,4 @@ export function modelFamily(kind: string): ModelFamily {
 
 registerModelFamily(iforestFamily);
 registerModelFamily(hstFamily);
+registerModelFamily(ensembleFamily([iforestFamily.kind, hstFamily.kind], modelFamily));

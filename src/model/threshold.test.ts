@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../util/prng.js';
-import { alertThreshold, quantile } from './threshold.js';
+import { alertThreshold } from './threshold.js';
 
 /** Scores with an exponential upper tail: 0.4 + Exp(mean 0.02), capped below 1. */
 function exponentialScores(n: number, seed: number): Float64Array {
@@ -39,9 +39,5 @@ describe('alertThreshold', () => {
     expect(() => alertThreshold(new Float64Array(0))).toThrow(RangeError);
     expect(() => alertThreshold(Float64Array.of(0.5), { contamination: 1.5 })).toThrow(RangeError);
     expect(() => alertThreshold(Float64Array.of(0.5), { falseAlarmRate: 0.5 })).toThrow(RangeError);
-  });
-
-  it('quantile interpolates linearly', () => {
-    expect(quantile(Float64Array.of(0, 10), 0.25)).toBe(2.5);
   });
 });
