@@ -13,12 +13,14 @@ export interface ThresholdOptions {
 /**
  * Tail models of alertThreshold: `exponential` between the 90th and 99th
  * percentiles; `gpd`, a generalized Pareto distribution fitted to the top
- * 10 % by probability-weighted moments (see fitTail).
+ * 10 % by probability-weighted moments (see fitTail); `heavier`, the higher
+ * of the two thresholds, which is the GPD's where the fitted tail is heavier
+ * than the exponential extrapolation assumes.
  */
-export type TailModel = 'exponential' | 'gpd';
+export type TailModel = 'exponential' | 'gpd' | 'heavier';
 
 /** Tail models by name, for options. */
-export const TAIL_MODELS: readonly TailModel[] = ['exponential', 'gpd'];
+export const TAIL_MODELS: readonly TailModel[] = ['exponential', 'gpd', 'heavier'];
 
 /** One false alarm per host per day with 10-second windows. */
 export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
@@ -51,8 +53,11 @@ export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}
   }
   const rate = opts.falseAlarmRate ?? DEFAULT_FALSE_ALARM_RATE;
   if (!(rate > 0 && rate < 0.1)) throw new RangeError(`falseAlarmRate must be in (0, 0.1), got ${rate}`);
-  if (opts.tail === 'gpd' && sorted.length >= GPD_MIN_SCORES) return Math.min(MAX_THRESHOLD, tailQuantile(fitTail(sorted), rate));
   const q90 = quantile(sorted, 0.9);
   const q99 = quantile(sorted, 0.99);
-  return Math.min(MAX_THRESHOLD, q90 + (q99 - q90) * Math.log10(0.1 / rate));
+  const exponential = q90 + (q99 - q90) * Math.log10(0.1 / rate);
+  const tail = opts.tail ?? 'exponential';
+  if (tail === 'exponential' || sorted.length < GPD_MIN_SCORES) return Math.min(MAX_THRESHOLD, exponential);
+  const gpd = tailQuantile(fitTail(sorted), rate);
+  return Math.min(MAX_THRESHOLD, tail === 'gpd' ? gpd : Math.max(gpd, exponential));
 }
