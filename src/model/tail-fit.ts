@@ -44,7 +44,8 @@ export function quantile(sorted: Float64Array, q: number): number {
  * excess·(1 − plotting position), xi = 2 − a0/(a0 − 2·a1) and
  * sigma = 2·a0·a1/(a0 − 2·a1). The estimator is closed-form, needs no
  * iteration, and is reliable for the light and bounded tails that scores in
- * [0, 1] have; xi is clamped to [minShape, 0.5].
+ * [0, 1] have. xi is clamped to [minShape, 0.5], and a clamped fit takes
+ * the scale that keeps the mean excess.
  */
 export function fitTail(sorted: Float64Array, opts: TailFitOptions = {}): TailFit {
   const share = opts.tailShare ?? 0.1;
@@ -65,9 +66,11 @@ export function fitTail(sorted: Float64Array, opts: TailFitOptions = {}): TailFi
   a0 /= m;
   a1 /= m;
   const d = a0 - 2 * a1;
-  const xi = d > 0 ? 2 - a0 / d : minShape;
-  const sigma = d > 0 ? (2 * a0 * a1) / d : a0;
-  return { u, zeta: m / n, sigma: Math.max(MIN_SIGMA, sigma), xi: Math.min(0.5, Math.max(minShape, xi)) };
+  const free = d > 0 ? 2 - a0 / d : -Infinity;
+  const xi = Math.min(0.5, Math.max(minShape, free));
+  // With the shape clamped, the scale keeps the mean excess, sigma/(1 − xi), equal to the sample's.
+  const sigma = xi === free ? (2 * a0 * a1) / d : a0 * (1 - xi);
+  return { u, zeta: m / n, sigma: Math.max(MIN_SIGMA, sigma), xi };
 }
 
 /** The value that a share p (< zeta) of the population exceeds under the tail model. */
