@@ -1,4 +1,5 @@
 import type { DetectorModel } from '../model/detector.js';
+import type { TailModel } from '../model/threshold.js';
 import type { PipelineConfig } from '../pipeline/pipeline.js';
 import type { OptionValues } from './options.js';
 
@@ -25,6 +26,7 @@ export function pipelineConfig(o: OptionValues, model?: DetectorModel): Pipeline
         family: o['model.kind'] as string,
         seed: o['model.seed'] as number,
         falseAlarmRate: o['model.false-alarm-rate'] as number | undefined,
+        tail: o['model.threshold-tail'] as TailModel,
         maxAnomaliesPerWindow: o['anomaly.max-per-window'] as number,
       },
       model,

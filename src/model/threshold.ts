@@ -22,6 +22,9 @@ export type TailModel = 'exponential' | 'gpd' | 'heavier';
 /** Tail models by name, for options. */
 export const TAIL_MODELS: readonly TailModel[] = ['exponential', 'gpd', 'heavier'];
 
+/** Tail model used when none is chosen. */
+export const DEFAULT_TAIL: TailModel = 'exponential';
+
 /** One false alarm per host per day with 10-second windows. */
 export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
 
@@ -56,7 +59,7 @@ export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}
   const q90 = quantile(sorted, 0.9);
   const q99 = quantile(sorted, 0.99);
   const exponential = q90 + (q99 - q90) * Math.log10(0.1 / rate);
-  const tail = opts.tail ?? 'exponential';
+  const tail = opts.tail ?? DEFAULT_TAIL;
   if (tail === 'exponential' || sorted.length < GPD_MIN_SCORES) return Math.min(MAX_THRESHOLD, exponential);
   const gpd = tailQuantile(fitTail(sorted), rate);
   return Math.min(MAX_THRESHOLD, tail === 'gpd' ? gpd : Math.max(gpd, exponential));
