@@ -39,7 +39,11 @@ export function rocAuc(scores, labels) {
     let j = i;
     while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
     const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[order[k]]) (rankSum += rank), positives++;
+    for (let k = i; k <= j; k++) {
+      if (!labels[order[k]]) continue;
+      rankSum += rank;
+      positives++;
+    }
     i = j + 1;
   }
   const negatives = order.length - positives;

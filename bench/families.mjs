@@ -19,14 +19,12 @@ if (!existsSync(join(dist, 'pipeline', 'pipeline.js'))) {
   process.exit(1);
 }
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { synthLabels, synthPackets, ATTACK_TYPES } = await load('synth/synth.js');
+const { synthLabels, ATTACK_TYPES } = await load('synth/synth.js');
 const { evaluate } = await load('eval/evaluate.js');
 const { Pipeline } = await load('pipeline/pipeline.js');
 const { DEFAULT_TIMEOUTS } = await load('flows/flow-table.js');
-const { openCaptureFile } = await load('source/capture-file.js');
-const { PacketView } = await load('source/packet-view.js');
 const { alertThreshold, TAIL_MODELS } = await load('model/threshold.js');
-const { EVAL_WINDOW } = await load('eval/scenario.js');
+const { EVAL_WINDOW, feed } = await load('eval/scenario.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -59,24 +57,12 @@ function pipelineFor(family, model) {
   });
 }
 
-/** Feeds a capture file or synthetic options into every pipeline at once. */
+/** Feeds a capture file or synthetic options into every pipeline at once (feed needs only a sink). */
 async function feedAll(pipelines, source) {
   const sink = (v) => {
     for (const p of pipelines) p.sink(v);
   };
-  if (typeof source === 'string') await openCaptureFile(source).run(sink);
-  else {
-    const v = new PacketView();
-    v.linktype = 1;
-    v.iface = 'synth';
-    for (const p of synthPackets(source)) {
-      v.data = p.frame;
-      v.caplen = v.wirelen = p.frame.length;
-      v.tsSec = p.tsSec;
-      v.tsNsec = p.tsNsec;
-      sink(v);
-    }
-  }
+  await feed({ sink }, source);
   for (const p of pipelines) p.finish();
 }
 
@@ -106,11 +92,13 @@ async function train(source) {
 async function score(trained, source) {
   const pipelines = trained.map((t) => pipelineFor(t.family, t.model));
   const rows = pipelines.map(() => []);
-  pipelines.forEach((p, i) =>
+  pipelines.forEach((p, i) => {
     p.scoring.onScores((batch, scores) => {
-      batch.hosts.forEach((host, j) => rows[i].push({ windowStart: batch.start, host, score: scores[j], flagged: false }));
-    }),
-  );
+      batch.hosts.forEach((host, j) => {
+        rows[i].push({ windowStart: batch.start, host, score: scores[j], flagged: false });
+      });
+    });
+  });
   await feedAll(pipelines, source);
   return rows;
 }

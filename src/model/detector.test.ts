@@ -84,11 +84,13 @@ describe('Detector', () => {
     };
     const plain = warm();
     const snapshot = plain.snapshot();
+    const model = snapshot.model;
+    if (model === undefined) throw new Error('no model after the warm-up');
     const w = N_FEATURES;
     const n = snapshot.reservoir.length / (2 * w);
     const vectors = new Float64Array(n * w);
     for (let r = 0; r < n; r++) vectors.set(snapshot.reservoir.subarray(r * 2 * w, r * 2 * w + w), r * w);
-    const scores = plain.model!.scorer.scoreMany(vectors, n);
+    const scores = model.scorer.scoreMany(vectors, n);
     for (const tail of TAIL_MODELS) expect(warm(tail).threshold).toBe(alertThreshold(scores, { falseAlarmRate: W / 86_400, tail }));
     expect(plain.threshold).toBe(alertThreshold(scores, { falseAlarmRate: W / 86_400, tail: DEFAULT_TAIL }));
     expect(new Set(TAIL_MODELS.map((tail) => warm(tail).threshold)).size).toBeGreaterThan(1);
