@@ -21,10 +21,8 @@ if (!existsSync(join(dist, 'pipeline', 'pipeline.js'))) {
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
 const { synthLabels, ATTACK_TYPES } = await load('synth/synth.js');
 const { evaluate } = await load('eval/evaluate.js');
-const { Pipeline } = await load('pipeline/pipeline.js');
-const { DEFAULT_TIMEOUTS } = await load('flows/flow-table.js');
 const { alertThreshold, TAIL_MODELS } = await load('model/threshold.js');
-const { EVAL_WINDOW, feed } = await load('eval/scenario.js');
+const { EVAL_WINDOW, evalPipeline, feed } = await load('eval/scenario.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -47,16 +45,6 @@ function seedList(text) {
   });
 }
 
-/** A pipeline as `netscore eval` builds it (10 s windows, model seed 1), of one family; without a model it only collects training rows. */
-function pipelineFor(family, model) {
-  return new Pipeline({
-    flowMax: 200_000,
-    maxDepth: 128,
-    timeouts: DEFAULT_TIMEOUTS,
-    scoring: { windowSeconds: EVAL_WINDOW, maxHosts: 10_000, detector: { warmupSeconds: model === undefined ? Infinity : 600, seed: 1, family }, model, ringSize: 16, topK: 10, holdSeconds: 300 },
-  });
-}
-
 /** Feeds a capture file or synthetic options into every pipeline at once (feed needs only a sink). */
 async function feedAll(pipelines, source) {
   const sink = (v) => {
@@ -68,7 +56,7 @@ async function feedAll(pipelines, source) {
 
 /** Per family: the model fitted on `source` and its thresholds by tail model. */
 async function train(source) {
-  const pipelines = families.map((f) => pipelineFor(f));
+  const pipelines = families.map((family) => evalPipeline(undefined, { family }));
   await feedAll(pipelines, source);
   return pipelines.map((p, i) => {
     const detector = p.scoring.detector;
@@ -90,7 +78,7 @@ async function train(source) {
 
 /** Scores `source` with every trained model; returns per family the scored rows. */
 async function score(trained, source) {
-  const pipelines = trained.map((t) => pipelineFor(t.family, t.model));
+  const pipelines = trained.map((t) => evalPipeline(t.model));
   const rows = pipelines.map(() => []);
   pipelines.forEach((p, i) => {
     p.scoring.onScores((batch, scores) => {

@@ -1,5 +1,5 @@
 import type { Anomaly } from '../model/anomaly.js';
-import type { DetectorModel } from '../model/detector.js';
+import type { DetectorModel, DetectorOptions } from '../model/detector.js';
 import { DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { openCaptureFile } from '../source/capture-file.js';
@@ -18,15 +18,19 @@ const LINKTYPE_ETHERNET = 1;
  */
 export const BENIGN_TRAINING: readonly SynthOptions[] = [100, 102].map((seed, i) => ({ seed, duration: 3600, attacks: [], start: 1_600_000_000 + i * 100_000 }));
 
+/** Detector options an evaluation may set: the family and the threshold's tail model. */
+export type EvalDetectorOptions = Pick<DetectorOptions, 'family' | 'tail'>;
+
 /** A traffic source of an evaluation run: synthetic traffic, or a capture file. */
 export type TrafficSource = SynthOptions | string;
 
 /**
  * A pipeline with the command line's defaults (10 s windows, model seed 1)
  * and a flow table of 200 000 flows, enough for any evaluation capture.
- * Without a model it only collects training rows (no warm-up cut-off).
+ * Without a model it only collects training rows (no warm-up cut-off);
+ * `detector` overrides detector options (the family, the threshold's tail).
  */
-export function evalPipeline(model?: DetectorModel): Pipeline {
+export function evalPipeline(model?: DetectorModel, detector: EvalDetectorOptions = {}): Pipeline {
   return new Pipeline({
     flowMax: 200_000,
     maxDepth: 128,
@@ -34,7 +38,7 @@ export function evalPipeline(model?: DetectorModel): Pipeline {
     scoring: {
       windowSeconds: EVAL_WINDOW,
       maxHosts: 10_000,
-      detector: { warmupSeconds: model === undefined ? Infinity : 600, seed: 1 },
+      detector: { warmupSeconds: model === undefined ? Infinity : 600, seed: 1, ...detector },
       model,
       ringSize: 16,
       topK: 10,
@@ -66,8 +70,8 @@ export async function feed(pipeline: Pipeline, source: TrafficSource): Promise<v
  * host-window of every source, one fit at the end. Sources are fed in order
  * and must not overlap in time (give synthetic runs distinct starts).
  */
-export async function trainModel(sources: readonly TrafficSource[]): Promise<DetectorModel> {
-  const pipeline = evalPipeline();
+export async function trainModel(sources: readonly TrafficSource[], options: EvalDetectorOptions = {}): Promise<DetectorModel> {
+  const pipeline = evalPipeline(undefined, options);
   for (const s of sources) await feed(pipeline, s);
   pipeline.finish();
   const detector = pipeline.scoring!.detector;
