@@ -4,6 +4,7 @@ import { HTTP_LIMIT_DEFAULTS } from '../http/limits.js';
 import { DEFAULT_MAX_DEPTH } from '../decode/decoder.js';
 import { BYTES_PER_FLOW, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
 import { DEFAULT_FAMILY, modelFamilyKinds } from '../model/families.js';
+import { DEFAULT_TAIL, TAIL_MODELS } from '../model/threshold.js';
 import { parseDuration } from '../util/duration.js';
 import { fileProblem } from './file-problem.js';
 
@@ -78,6 +79,7 @@ export const OPTIONS = [
   { group: 'Scoring', name: 'model.retrain-interval', kind: 'duration', describe: 'Traffic time between online retrains on recent unflagged windows.', default: 3600, min: 1 },
   { group: 'Scoring', name: 'model.reservoir-size', kind: 'int', describe: 'Unflagged host-windows kept for retraining.', default: 20_000, min: 64, max: 10_000_000 },
   { group: 'Scoring', name: 'model.seed', kind: 'int', describe: 'Seed of the model, so runs are reproducible.', default: 1, min: 0 },
+  { group: 'Scoring', name: 'model.threshold-tail', kind: 'string', describe: 'How the alert threshold extrapolates the training scores to the false-alarm rate: an exponential tail, a generalized Pareto tail, or the higher of the two (see docs/detection.md).', default: DEFAULT_TAIL, choices: TAIL_MODELS },
   { group: 'Scoring', name: 'model.false-alarm-rate', kind: 'number', describe: 'Target share of normal host-windows above the threshold (default: one per host per day, window/86400).', min: 1e-9, max: 0.5 },
   { group: 'Anomalies', name: 'anomaly.log-file', kind: 'string', describe: 'Append one JSON line per anomaly to this file (rotated by size).' },
   { group: 'Anomalies', name: 'anomaly.log-max-size', kind: 'bytes', describe: 'Size at which the anomaly log is rotated (5 rotated files are kept).', default: 100 * 1024 * 1024, min: 4096 },

@@ -1,6 +1,6 @@
 import { defaultOptions } from '../cli/options.js';
 import type { Anomaly } from '../model/anomaly.js';
-import type { DetectorModel } from '../model/detector.js';
+import type { DetectorModel, DetectorOptions } from '../model/detector.js';
 import { buildPipeline, scoringOf } from '../pipeline/build-pipeline.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { PacketView } from '../source/packet-view.js';
@@ -19,16 +19,28 @@ const LINKTYPE_ETHERNET = 1;
  */
 export const BENIGN_TRAINING: readonly SynthOptions[] = [100, 102].map((seed, i) => ({ seed, duration: 3600, attacks: [], start: 1_600_000_000 + i * 100_000 }));
 
+/** Detector options an evaluation may set: the family and the threshold's tail model. */
+export type EvalDetectorOptions = Pick<DetectorOptions, 'family' | 'tail'>;
+
 /** A traffic source of an evaluation run: synthetic traffic, or a capture file. */
 export type TrafficSource = SynthOptions | string;
 
 /**
  * A pipeline with the command line's defaults but a flow table of 200 000
  * flows (enough for any evaluation capture) and a short anomaly ring.
- * Without a model it only collects training rows (no warm-up cut-off).
+ * Without a model it only collects training rows (no warm-up cut-off);
+ * `detector` overrides the model family and the threshold's tail.
  */
-function evalPipeline(model?: DetectorModel): Pipeline {
-  const o = { ...defaultOptions(), window: EVAL_WINDOW, 'flow.max': 200_000, 'anomaly.ring-size': 16 };
+export function evalPipeline(model?: DetectorModel, detector: EvalDetectorOptions = {}): Pipeline {
+  const defaults = defaultOptions();
+  const o = {
+    ...defaults,
+    window: EVAL_WINDOW,
+    'flow.max': 200_000,
+    'anomaly.ring-size': 16,
+    'model.kind': detector.family ?? defaults['model.kind'],
+    'model.threshold-tail': detector.tail ?? defaults['model.threshold-tail'],
+  };
   return buildPipeline(o, model === undefined ? { training: true } : { model });
 }
 
@@ -55,8 +67,8 @@ async function feed(pipeline: Pipeline, source: TrafficSource): Promise<void> {
  * host-window of every source, one fit at the end. Sources are fed in order
  * and must not overlap in time (give synthetic runs distinct starts).
  */
-export async function trainModel(sources: readonly TrafficSource[]): Promise<DetectorModel> {
-  const pipeline = evalPipeline();
+export async function trainModel(sources: readonly TrafficSource[], options: EvalDetectorOptions = {}): Promise<DetectorModel> {
+  const pipeline = evalPipeline(undefined, options);
   for (const s of sources) await feed(pipeline, s);
   pipeline.finish();
   const detector = scoringOf(pipeline).detector;

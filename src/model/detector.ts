@@ -288,6 +288,7 @@ export class Detector {
       seed: o.seed + this.generationCount,
       falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400,
       contamination: o.contamination,
+      tail: o.tail,
       now,
     };
   }

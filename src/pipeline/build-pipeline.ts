@@ -16,6 +16,7 @@ export type PipelineOptions = Pick<
   | 'flow.timeout.other'
   | 'flow.timeout.active'
   | 'decode.max-depth'
+  | 'model.threshold-tail'
   | 'scoring'
   | 'window'
   | 'hosts.max'
@@ -57,6 +58,7 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
             retrainIntervalSeconds: o['model.retrain-interval'],
             reservoirSize: o['model.reservoir-size'],
             family: o['model.kind'],
+            tail: o['model.threshold-tail'],
             seed: o['model.seed'],
             falseAlarmRate: o['model.false-alarm-rate'],
             maxAnomaliesPerWindow: o['anomaly.max-per-window'],
