@@ -19,6 +19,10 @@ export interface CaptureFileOptions {
 const DEFAULT_CHUNK = 2 * 1024 * 1024;
 /** A pause shorter than this is not worth a timer (ms). */
 const MIN_SLEEP_MS = 1;
+/** Longest stretch of packet work between two turns of the event loop (ms), so a scrape never waits behind a chunk of small packets. */
+const SLICE_MS = 10;
+/** Packets between two looks at the clock (a power of two); a look costs about as much as a small packet's decode. */
+const CLOCK_EVERY = 128;
 /** gzip member magic (RFC 1952, section 2.3.1). */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
@@ -46,8 +50,10 @@ export class CaptureFileSource implements PacketSource {
   private readonly abort = new AbortController();
   private readonly chunkSize: number;
   private readonly speed: number;
-  /** How long the pacer wants to wait before the packet the parser paused on (ms). */
+  /** How long the pacer wants to wait before the packet the parser paused on (ms); 0 when it paused for a turn of the event loop. */
   private waitMs = 0;
+  /** performance.now() at which the current slice of packet work ends. */
+  private sliceEnd = 0;
   /** Bytes of the file (compressed, for gzip) read so far, for progress displays. */
   bytesRead = 0;
 
@@ -74,13 +80,17 @@ export class CaptureFileSource implements PacketSource {
     if (this.stopped) return;
     const parser = new CaptureParser(this.name, sink);
     this.parser = parser;
-    if (this.speed > 0) {
-      const pacer = new Pacer(this.speed);
-      parser.gate = (p) => {
-        this.waitMs = pacer.delayMs(p.tsSec, p.tsNsec);
-        return this.waitMs < MIN_SLEEP_MS;
-      };
-    }
+    const pacer = this.speed > 0 ? new Pacer(this.speed) : undefined;
+    let calls = 0;
+    parser.gate = (p) => {
+      if ((++calls & (CLOCK_EVERY - 1)) === 0 && performance.now() >= this.sliceEnd) {
+        this.waitMs = 0;
+        return false;
+      }
+      if (pacer === undefined) return true;
+      this.waitMs = pacer.delayMs(p.tsSec, p.tsNsec);
+      return this.waitMs < MIN_SLEEP_MS;
+    };
     let fh: FileHandle;
     try {
       fh = await open(this.name, 'r');
@@ -158,16 +168,22 @@ export class CaptureFileSource implements PacketSource {
     return !stopped;
   }
 
-  /** Feeds one chunk, sleeping when the pacer is ahead; false if the source was stopped. */
+  /**
+   * Feeds one chunk in slices of at most SLICE_MS, giving the event loop a turn
+   * between slices and sleeping when the pacer is ahead; false if the source was stopped.
+   */
   private async deliver(parser: CaptureParser, chunk: Uint8Array): Promise<boolean> {
     parser.feed(chunk);
+    this.sliceEnd = performance.now() + SLICE_MS;
     while (!parser.drain()) {
       if (this.stopped) return false;
       try {
-        await sleep(this.waitMs, undefined, { signal: this.abort.signal });
+        if (this.waitMs === 0) await yieldToLoop(undefined, { signal: this.abort.signal });
+        else await sleep(this.waitMs, undefined, { signal: this.abort.signal });
       } catch {
         return false;
       }
+      this.sliceEnd = performance.now() + SLICE_MS;
     }
     return !this.stopped;
   }
