@@ -17,6 +17,12 @@ export interface CaptureFileOptions {
 
 /** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
 const DEFAULT_CHUNK = 2 * 1024 * 1024;
+/**
+ * Reads kept in flight on the thread pool (libuv runs four at once by default): the
+ * next chunks are ready when the parser needs them even if a read thread waits for a
+ * core behind other work, so the packet path does not stall on each hand-over.
+ */
+const READS_IN_FLIGHT = 4;
 /** A pause shorter than this is not worth a timer (ms). */
 const MIN_SLEEP_MS = 1;
 /** Longest stretch of packet work between two turns of the event loop (ms), so a scrape never waits behind a chunk of small packets. */
@@ -109,27 +115,52 @@ export class CaptureFileSource implements PacketSource {
   }
 
   /**
-   * Reads the file into two reused buffers: the next chunk is read (on the
-   * thread pool) while the parser works through the current one, so the
-   * packet path does not wait for I/O. Returns false if stopped early.
+   * Reads the file into READS_IN_FLIGHT reused buffers, each read on the thread
+   * pool while the parser works through earlier chunks; chunks are delivered in
+   * file order. Returns false if stopped early.
    */
   private async runPlain(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
-    const bufs = [new Uint8Array(this.chunkSize), new Uint8Array(this.chunkSize)];
-    let position = 0;
-    let next = this.read(fh, bufs[0], position);
+    const size = this.chunkSize;
+    const bufs = Array.from({ length: READS_IN_FLIGHT }, () => new Uint8Array(size));
+    // Reads in file order: reads[i] fills bufs[(head + i) % READS_IN_FLIGHT] from position starts[i].
+    const reads: Promise<{ bytesRead: number }>[] = [];
+    const starts: number[] = [];
+    let head = 0;
+    let ahead = 0;
+    const issue = () => {
+      const read = this.read(fh, bufs[(head + reads.length) % READS_IN_FLIGHT], ahead);
+      // A read ahead may fail before it is awaited; the failure is thrown when its turn comes.
+      read.catch(() => undefined);
+      reads.push(read);
+      starts.push(ahead);
+      ahead += size;
+    };
     try {
-      for (let i = 0; ; i ^= 1) {
-        const { bytesRead } = await next;
+      for (let i = 0; i < READS_IN_FLIGHT; i++) issue();
+      for (;;) {
+        const { bytesRead } = await reads[0];
         if (bytesRead === 0) return true;
-        position += bytesRead;
-        // The parser never holds on to a drained chunk (a straddling record is copied), so the other buffer is free.
-        next = this.read(fh, bufs[i ^ 1], position);
-        this.bytesRead = position;
-        if (!(await this.deliver(parser, bufs[i].subarray(0, bytesRead)))) return false;
+        const start = starts[0];
+        const buf = bufs[head];
+        reads.shift();
+        starts.shift();
+        head = (head + 1) % READS_IN_FLIGHT;
+        this.bytesRead = start + bytesRead;
+        if (bytesRead < size) {
+          // A short read (the end, or a file still growing): the reads ahead started past it, so they are redone from here.
+          await Promise.allSettled(reads);
+          reads.length = 0;
+          starts.length = 0;
+          ahead = start + bytesRead;
+        }
+        // The parser never holds on to a drained chunk (a straddling record is copied), so its buffer is free for the next read.
+        const ok = await this.deliver(parser, buf.subarray(0, bytesRead));
+        while (reads.length < READS_IN_FLIGHT) issue();
+        if (!ok) return false;
       }
     } finally {
-      // The file is closed next; let the read ahead finish first (its outcome no longer matters).
-      await next.catch(() => undefined);
+      // The file is closed next; let the reads ahead finish first (their outcome no longer matters).
+      await Promise.allSettled(reads);
     }
   }
 
