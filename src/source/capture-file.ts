@@ -142,7 +142,7 @@ export class CaptureFileSource implements PacketSource {
         if (bytesRead === 0) return true;
         const start = starts[0];
         const buf = bufs[head];
-        reads.shift();
+        void reads.shift();
         starts.shift();
         head = (head + 1) % READS_IN_FLIGHT;
         this.bytesRead = start + bytesRead;
