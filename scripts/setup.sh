@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(libpcap-dev)
 if [[ "${1:-}" == "--bench" ]]; then
-  # References of the benchmarks: tcpdump, tcpreplay, scikit-learn.
-  packages+=(tcpdump tcpreplay python3-sklearn)
+  # References of the benchmarks: tcpdump, tcpreplay, scikit-learn, nfpcapd (from nfdump).
+  packages+=(tcpdump tcpreplay python3-sklearn nfdump)
 fi
 if [[ "${1:-}" == "--test" ]]; then
   # Real tools the tests use as oracles and peers: tshark's counts, tcpdump and iproute2 for
