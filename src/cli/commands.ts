@@ -90,7 +90,8 @@ export const COMMANDS: readonly Command[] = [
     name: 'demo',
     usage: 'demo',
     describe: 'Try netscore without touching your network: synthesise traffic with attacks, train on benign traffic, replay in a loop and serve the page and /metrics.',
-    options: [...groups('Web'), ...COMMON, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
+    // The demo trains its own model, so the options of a given or online model do not apply.
+    options: [...groups('Web'), ...COMMON, ...PACKET_PATH, 'window', ...FITTING, ...groups('Anomalies')],
     builder: (y) => y.option('speed', { type: 'string', group: own('demo'), requiresArg: true, describe: 'Replay at N times real time: at 10 a 10-minute capture passes in a minute. [number] [default: 10]' }),
     run: async (args, o, log) => (await import('./demo.js')).demo(args, o, log),
   },

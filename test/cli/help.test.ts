@@ -19,7 +19,7 @@ function entry(text: string, name: string): string {
 }
 
 /** Commands with flags of their own (not in options.ts). */
-const OWN_FLAGS = new Set(['synth', 'train', 'eval', 'interfaces']);
+const OWN_FLAGS = new Set(['synth', 'train', 'eval', 'demo', 'interfaces']);
 
 // main.ts describes options and commands to yargs only when --help is asked for.
 describe('netscore --help', () => {
