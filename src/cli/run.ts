@@ -9,7 +9,7 @@ import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { diffOptions } from './reload.js';
 import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
-import { createService, type Service } from './service.js';
+import { createService, logStart, type Service } from './service.js';
 import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 
@@ -53,6 +53,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   );
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
+  logStart(log);
   if (runAs) {
     let ids;
     try {

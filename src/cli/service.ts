@@ -64,8 +64,6 @@ export async function createService(
   for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
     if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
   }
-  // A service that runs for a while (live capture, paced replay) says what build it is; a batch replay stays quiet.
-  if (paced) log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
   const modelFile = o['model.file'];
   const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
   if (model) {
@@ -95,6 +93,15 @@ export async function createService(
     sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
     close: async () => outputs?.close(),
   };
+}
+
+/**
+ * Says what build is starting, once its listeners are up (so that a port in
+ * use stays a one-line error); only services that run a while (live capture,
+ * paced replay) call it, and a batch replay stays quiet.
+ */
+export function logStart(log: Logger): void {
+  log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
 }
 
 /** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
