@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { asUser } from '../privileges/as-user.js';
-import { dropPrivileges, runAsUser } from '../privileges/drop.js';
+import { type DroppedPrivileges, dropPrivileges, runAsUser } from '../privileges/drop.js';
 import { defaultInterface } from '../source/live-interfaces.js';
 import type { PacketSource } from '../source/source.js';
 import { openSource } from '../source/sources.js';
@@ -55,7 +55,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
   logStart(log);
   if (runAs) {
-    let ids;
+    let ids: DroppedPrivileges;
     try {
       ids = dropPrivileges(runAs);
     } catch (err) {

@@ -48,9 +48,9 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ),
     new Family('netscore_anomalies_total', 'Host-windows flagged as anomalous, by severity and category.', 'counter', () => {
       const out: Sample[] = [];
-      SEVERITIES.forEach((severity, i) =>
-        CATEGORIES.forEach((category, j) => out.push({ labels: { severity, category }, value: s.anomalies[i * CATEGORIES.length + j] })),
-      );
+      for (const [i, severity] of SEVERITIES.entries()) {
+        for (const [j, category] of CATEGORIES.entries()) out.push({ labels: { severity, category }, value: s.anomalies[i * CATEGORIES.length + j] });
+      }
       return out;
     }),
     new Family('netscore_anomalies_suppressed_total', 'Host-windows above the threshold that were not reported (log, API, top-k) because their window already had --anomaly.max-per-window anomalies.', 'counter',
@@ -77,9 +77,9 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ctx.windowTiming.family(),
     new Family('netscore_window_feature', 'Aggregates of each feature over the hosts of the last closed window: median (p50), 99th percentile (p99) and maximum.', 'gauge', () => {
       const out: Sample[] = [];
-      s.featureNames.forEach((feature, f) =>
-        STATS.forEach((stat, k) => out.push({ labels: { feature, stat }, value: s.featureStats[f * 3 + k] })),
-      );
+      for (const [f, feature] of s.featureNames.entries()) {
+        for (const [k, stat] of STATS.entries()) out.push({ labels: { feature, stat }, value: s.featureStats[f * 3 + k] });
+      }
       return out;
     }),
     new Family(

@@ -273,7 +273,7 @@ describe('TLS', () => {
   });
 
   it('combines mutual TLS with basic auth', async () => {
-    const cfg = tls('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n') + `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape', 4)}\n`;
+    const cfg = `${tls('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n')}basic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape', 4)}\n`;
     await withServed({ 'web.config.file': webConfig(cfg) }, async ({ urls: [url] }) => {
       expect((await get(`${url}/metrics`, client())).status).toBe(401);
       expect((await get(`${url}/metrics`, { ...client(), auth: { user: 'prometheus', password: 'scrape' } })).status).toBe(200);
