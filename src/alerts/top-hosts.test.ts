@@ -13,6 +13,7 @@ function anomaly(host: string, score: number, windowStart = 1000, category: Anom
     category,
     severity: score >= 0.8 ? 'critical' : 'warning',
     top_features: [{ feature: 'syn_ratio', value: 0.9, median: 0.1 }],
+    peers: [],
     model_generation: 1,
   };
 }

@@ -1,3 +1,5 @@
+import type { Peer } from '../features/peer-table.js';
+
 /** Categories an anomaly is assigned from the features that dominate it. */
 export const CATEGORIES = ['scan', 'flood', 'dns-tunnel', 'tunnel', 'brute-force', 'beacon', 'exfiltration', 'other'] as const;
 
@@ -47,6 +49,8 @@ export interface Anomaly {
   severity: Severity;
   /** Top contributing features, most important first. */
   top_features: FeatureContribution[];
+  /** The destinations (address, port) the host sent most packets to in the window, most first (at most PEERS_SHOWN). */
+  peers: Peer[];
   /** Generation of the model that scored the window. */
   model_generation: number;
 }
