@@ -9,7 +9,7 @@ import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
 import { scoringCollector, type ModelView, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
 import { stateCollector, type StateView } from '../metrics/state-collector.js';
 import { WindowTiming } from '../metrics/window-timing.js';
-import { describeFeatures } from '../model/anomaly.js';
+import { describeFeatures, describePeers } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
@@ -105,7 +105,18 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
     : undefined;
   scoring.onAnomaly((a) => {
     anomalyLog?.append(a);
-    log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
+    log.info(
+      {
+        window: new Date(a.window_start * 1000).toISOString(),
+        host: a.host,
+        category: a.category,
+        severity: a.severity,
+        score: Number(a.score.toFixed(3)),
+        top: describeFeatures(a.top_features),
+        peers: describePeers(a.peers),
+      },
+      'anomaly',
+    );
   });
   const stateDir = o['model.state-dir'];
   const modelFile = o['model.file'];

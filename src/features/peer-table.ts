@@ -96,9 +96,8 @@ export class PeerTable {
     for (let s = e * PEER_SLOTS, end = s + PEER_SLOTS; s < end && this.ids[s] !== 0; s++) slots.push(s);
     slots.sort((a, b) => this.counts[b] - this.counts[a]);
     return slots.slice(0, limit).map((s) => {
-      const peer: Peer = { address: ipText(this.versions[e], this.words, s * 4), packets: this.counts[s] };
-      if (this.ports[s] !== NO_PORT) peer.port = this.ports[s];
-      return peer;
+      const address = ipText(this.versions[e], this.words, s * 4);
+      return this.ports[s] === NO_PORT ? { address, packets: this.counts[s] } : { address, port: this.ports[s], packets: this.counts[s] };
     });
   }
 }

@@ -28,6 +28,11 @@ export function describeFeatures(top: readonly FeatureContribution[]): string {
   return top.map((f) => `${f.feature}=${round(f.value)} (median ${round(f.median)})`).join(', ');
 }
 
+/** Renders peers as one short line, e.g. `198.51.100.5:443 (200 packets), [2001:db8::1]:53 (4 packets)`. */
+export function describePeers(peers: readonly Peer[]): string {
+  return peers.map((p) => `${p.port === undefined ? p.address : `${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`} (${p.packets} packets)`).join(', ');
+}
+
 /**
  * A flagged (window, source host) pair. Field names are the JSON names used by
  * `/api/anomalies` and the anomaly log, so the object is serialised as is.
