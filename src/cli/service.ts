@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
+import { queryAnomalies } from '../alerts/anomaly-query.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
-import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
 import { scoringCollector, type ModelView, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
@@ -20,9 +20,6 @@ import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import { ModelLifecycle } from './model-lifecycle.js';
 import { checkOutputFile } from './paths.js';
 import { StateKeeper } from './state-keeper.js';
-
-/** Default and largest `limit` of /api/anomalies (larger values are capped). */
-const API_LIMIT = { default: 100, max: 1000 } as const;
 
 /** A pipeline with its metrics, API, landing page and output files, as `run` and `replay` serve it. */
 export interface Service {
@@ -87,10 +84,7 @@ export async function createService(
     scoring,
     registry,
     api: {
-      anomalies: (q) => {
-        const { limit } = parseQuery(q, { limit: { min: 1, ...API_LIMIT } });
-        return scoring ? scoring.ring.recent(limit) : [];
-      },
+      anomalies: (q) => queryAnomalies(scoring?.ring, q),
     },
     sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
     close: async () => outputs?.close(),
