@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
+import { groupAnomalies } from '../alerts/anomaly-groups.js';
 import { queryAnomalies } from '../alerts/anomaly-query.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
@@ -151,14 +152,18 @@ function captureSection(source: string, captures: readonly CaptureState[]): Land
   return { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` };
 }
 
-/** Model state and recent anomalies for the landing page. */
+/** Most anomaly groups (consecutive windows of one host) the landing page lists. */
+const RECENT_GROUPS = 10;
+
+/** Model state and recent anomalies (grouped per host run, newest first) for the landing page. */
 function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
   const d = scoring.detector;
-  const anomalies = scoring.ring
-    .recent(10)
+  const iso = (t: number) => new Date(t * 1000).toISOString();
+  const anomalies = groupAnomalies(scoring.ring.recent(scoring.ring.capacity))
+    .slice(0, RECENT_GROUPS)
     .map(
-      (a) =>
-        `<tr><td>${new Date(a.window_start * 1000).toISOString()}</td><td>${escapeHtml(a.host)}</td><td>${escapeHtml(a.category)}</td><td>${escapeHtml(a.severity)}</td><td>${a.score.toFixed(3)}</td><td>${escapeHtml(describeFeatures(a.top_features))}</td></tr>`,
+      (g) =>
+        `<tr><td>${iso(g.first)}</td><td>${iso(g.last)}</td><td>${g.windows}</td><td>${escapeHtml(g.host)}</td><td>${escapeHtml(g.peak.category)}</td><td>${escapeHtml(g.peak.severity)}</td><td>${g.peak.score.toFixed(3)}</td><td>${escapeHtml(describeFeatures(g.peak.top_features))}</td><td>${escapeHtml(describePeers(g.peers))}</td></tr>`,
     )
     .join('');
   return [
@@ -169,7 +174,7 @@ function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
     {
       title: 'Recent anomalies',
       html: anomalies
-        ? `<table><tr><th>Window</th><th>Host</th><th>Category</th><th>Severity</th><th>Score</th><th>Top features</th></tr>${anomalies}</table>`
+        ? `<table><tr><th>First window</th><th>Last window</th><th>Windows</th><th>Host</th><th>Category</th><th>Severity</th><th>Peak score</th><th>Top features</th><th>Peers</th></tr>${anomalies}</table>`
         : '<p>None.</p>',
     },
   ];

@@ -79,7 +79,7 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     let anomalies: Row[] = [];
     const screenshot = Boolean(process.env.UPDATE_SCREENSHOT);
     // For the screenshot, wait for the brute force too.
-    while (loads < 2 || !anomalies.some(([, host]) => attackers.has(host)) || (screenshot && !anomalies.some(([, , category]) => category === 'brute-force'))) {
+    while (loads < 2 || !anomalies.some(([, , , host]) => attackers.has(host)) || (screenshot && !anomalies.some(([, , , , category]) => category === 'brute-force'))) {
       await page.waitForEvent('load', { timeout: 20_000 });
       anomalies = await tableRows(page, 'Recent anomalies');
     }
@@ -97,18 +97,21 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     const threshold = Number(/State: scoring, generation 1, trained on \d+ host-windows, threshold (0\.\d{3})\./.exec(model)?.[1]);
     expect(threshold, model).toBeGreaterThan(0);
 
-    // Anomalies: each row is one of /api/anomalies; an attacker's row has its category, a score above the threshold and top features.
-    const api = (await (await fetch(`${base}/api/anomalies?limit=1000`)).json()) as { window_start: number; host: string; category: string; severity: string; score: number }[];
-    for (const [window, host, category, severity, score, features] of anomalies) {
-      expect(api, `${host} ${category} ${score} is in /api/anomalies`).toContainEqual(
-        expect.objectContaining({ window_start: Date.parse(window) / 1000, host, category, severity, score: expect.closeTo(Number(score), 3) }),
-      );
+    // Anomalies: each row groups consecutive anomalous windows of one host from /api/anomalies; an attacker's row has its category, a peak score above the threshold and top features.
+    const api = (await (await fetch(`${base}/api/anomalies?limit=1000`)).json()) as { window_start: number; window_end: number; host: string; category: string; severity: string; score: number }[];
+    for (const [first, last, windows, host, category, severity, score, features] of anomalies) {
+      const run = api.filter((a) => a.host === host && a.window_start >= Date.parse(first) / 1000 && a.window_start <= Date.parse(last) / 1000);
+      expect(run.length, `${host} ${first}..${last}`).toBe(Number(windows));
+      expect(run, `${host} ${category} ${score} is in /api/anomalies`).toContainEqual(expect.objectContaining({ host, category, severity, score: expect.closeTo(Number(score), 3) }));
+      expect(Math.max(...run.map((a) => a.score))).toBeCloseTo(Number(score), 3);
       expect(Number(score)).toBeGreaterThan(threshold);
       expect(features).toMatch(/^[a-z_]+=\S+/);
     }
-    const attackerRows = anomalies.filter(([, host]) => attackers.has(host));
+    // A row starts a run: the host's window just before its first is not anomalous.
+    for (const [first, , , host] of anomalies) expect(api.filter((a) => a.host === host && a.window_start < Date.parse(first) / 1000 && a.window_end === Date.parse(first) / 1000)).toEqual([]);
+    const attackerRows = anomalies.filter(([, , , host]) => attackers.has(host));
     expect(attackerRows.length).toBeGreaterThan(0);
-    for (const [, host, category] of attackerRows) expect(category).toBe(attackers.get(host));
+    for (const [, , , host, category] of attackerRows) expect(category).toBe(attackers.get(host));
 
     if (screenshot) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'landing.png'), fullPage: true });
 
