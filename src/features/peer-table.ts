@@ -94,7 +94,8 @@ export class PeerTable {
   top(e: number, limit = PEERS_SHOWN): Peer[] {
     const slots: number[] = [];
     for (let s = e * PEER_SLOTS, end = s + PEER_SLOTS; s < end && this.ids[s] !== 0; s++) slots.push(s);
-    slots.sort((a, b) => this.counts[b] - this.counts[a]);
+    // Ties go by address and port, so the order does not depend on which slot a destination took.
+    slots.sort((a, b) => this.counts[b] - this.counts[a] || this.words[a * 4] - this.words[b * 4] || this.words[a * 4 + 3] - this.words[b * 4 + 3] || this.ports[a] - this.ports[b]);
     return slots.slice(0, limit).map((s) => {
       const address = ipText(this.versions[e], this.words, s * 4);
       return this.ports[s] === NO_PORT ? { address, packets: this.counts[s] } : { address, port: this.ports[s], packets: this.counts[s] };
