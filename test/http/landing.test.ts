@@ -23,6 +23,16 @@ const skipReason = existsSync(CHROMIUM) ? '' : `${CHROMIUM} is missing (apt-get 
 /** The synth category of each attack type the capture holds. */
 const CATEGORY: Record<string, string> = { scan: 'scan', bruteforce: 'brute-force' };
 
+/** A headless Chromium without JavaScript, its profile under `dir`. */
+function headlessChromium(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    javaScriptEnabled: false,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+}
+
 /** One row of an HTML table as cell texts. */
 type Row = string[];
 
@@ -135,12 +145,7 @@ describe.skipIf(skipReason)(`warm-up progress on the landing page in headless Ch
     // 120 s of traffic at 4× real time, a 600 s warm-up: warming for the whole test.
     const { pcap } = synthesize(dir, { duration: '120', attacks: 'none', name: 'warmup' });
     const ns = await startReplay(pcap, 4, ['--model.warmup=600']);
-    const browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      javaScriptEnabled: false,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await headlessChromium(dir);
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
       const progress = async () => {
@@ -187,12 +192,7 @@ describe.skipIf(skipReason || !existsSync(FLOOD))(`a SYN flood's victim in the l
     const dir = mkdtempSync(join(tmpdir(), 'netscore-flood-'));
     const model = trainBenignModel(dir, '300');
     const ns = await startReplay(FLOOD, 0, [`--model.file=${model}`, '--replay.hold']);
-    const browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      javaScriptEnabled: false,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await headlessChromium(dir);
     try {
       const base = `http://${ns.address}`;
       let api: { host: string; category: string; window_start: number; peers: unknown[] }[] = [];
