@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
 import { groupAnomalies } from '../alerts/anomaly-groups.js';
-import { queryAnomalies } from '../alerts/anomaly-query.js';
+import { queryAnomalies } from '../http/anomaly-query.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
 import type { CaptureState } from '../metrics/context.js';

@@ -1,8 +1,8 @@
+import type { AnomalyRing } from '../alerts/anomaly-ring.js';
 import { FEATURES } from '../features/schema.js';
-import { HttpError } from '../http/http-error.js';
-import { parseQuery } from '../http/query.js';
 import { CATEGORIES, SEVERITIES, type Anomaly, type FeatureContribution } from '../model/anomaly.js';
-import type { AnomalyRing } from './anomaly-ring.js';
+import { HttpError } from './http-error.js';
+import { parseQuery } from './query.js';
 
 /** Most anomalies one `/api/anomalies` answer lists, and the default. */
 const LIMIT = { min: 1, default: 100, max: 1000 } as const;
