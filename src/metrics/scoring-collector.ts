@@ -1,4 +1,4 @@
-import { CATEGORIES, describeFeatures, SEVERITIES } from '../model/anomaly.js';
+import { CATEGORIES, describeFeatures, describePeers, SEVERITIES } from '../model/anomaly.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
 import type { WindowTiming } from './window-timing.js';
@@ -84,7 +84,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     }),
     new Family(
       'netscore_top_host_anomaly_score',
-      'Score of the most anomalous hosts flagged recently (capped top-k), with the category, severity and top features of their latest anomaly.',
+      'Score of the most anomalous hosts flagged recently (capped top-k), with the category, severity, top features and peers (the destinations and ports it sent most packets to) of their latest anomaly.',
       'gauge',
       () =>
         s.top.entries().map((e) => ({
@@ -93,6 +93,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
             category: e.category,
             severity: e.severity,
             top_features: describeFeatures(e.top_features),
+            peers: describePeers(e.peers),
           },
           value: e.score,
         })),

@@ -317,6 +317,7 @@ export class Detector {
       category,
       severity: severityOf(score, model.threshold, category),
       top_features: topFeatures(model.baseline, this.z, batch.raw, at, this.opts.schema, this.opts.topFeatures),
+      peers: batch.peers?.(i) ?? [],
       model_generation: this.generationCount,
     });
   }
