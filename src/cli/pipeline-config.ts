@@ -18,6 +18,7 @@ export function pipelineConfig(o: OptionValues, model?: DetectorModel): Pipeline
     scoring: {
       windowSeconds: o.window as number,
       maxHosts: o['hosts.max'] as number,
+      historySize: o['hosts.history'] as number,
       detector: {
         warmupSeconds: o['model.warmup'] as number,
         retrainIntervalSeconds: o['model.retrain-interval'] as number,

@@ -6,7 +6,7 @@ import { DEFAULT_FAMILY, modelFamily } from './families.js';
 import { fitModel } from './fit-model.js';
 import { Reservoir } from './reservoir.js';
 import type { ThresholdOptions } from './threshold.js';
-import type { DetectorModel, FitJob, Fitter } from './types.js';
+import type { DetectorModel, FitJob, Fitter, ModelContext } from './types.js';
 
 export type { DetectorModel } from './types.js';
 
@@ -32,6 +32,8 @@ export interface DetectorOptions extends ThresholdOptions {
   topFeatures?: number;
   /** Most anomalies reported per window, the highest scores first; the rest are only counted (default 100). */
   maxAnomaliesPerWindow?: number;
+  /** State saved with every model and restored from a loaded or restored one (default none). */
+  context?: ModelContext;
 }
 
 /** What a restart needs to carry on without a new warm-up: model, generation and training reservoir. */
@@ -60,7 +62,7 @@ export type DetectorState = 'warming' | 'scoring';
  * the baseline.
  */
 export class Detector {
-  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions>> & ThresholdOptions;
+  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions | 'context'>> & ThresholdOptions & Pick<DetectorOptions, 'context'>;
   private readonly reservoir: Reservoir;
   private readonly row: Float64Array;
   /** Values per row: the schema's length. */
@@ -115,6 +117,7 @@ export class Detector {
     if (model !== undefined) {
       this.current = model;
       this.generationCount = 1;
+      this.restoreContext(model);
     }
   }
 
@@ -167,7 +170,7 @@ export class Detector {
   /** The state to save for a restart; the reservoir is a copy. */
   snapshot(): DetectorSnapshot {
     return {
-      model: this.current,
+      model: this.withContext(this.current),
       generation: this.generationCount,
       firstSeen: this.firstSeen,
       reservoir: this.reservoir.rows().slice(),
@@ -183,6 +186,7 @@ export class Detector {
       throw new RangeError(`saved model has ${s.model.scorer.nFeatures} features, the schema has ${width}`);
     }
     this.reservoir.restore(s.reservoir, s.offered);
+    if (s.model !== undefined) this.restoreContext(s.model);
     this.current = s.model;
     this.generationCount = s.generation;
     this.firstSeen = s.firstSeen;
@@ -293,8 +297,19 @@ export class Detector {
   }
 
   private install(model: DetectorModel): void {
-    this.current = model;
+    this.current = this.withContext(model);
     this.generationCount++;
+  }
+
+  /** `model` carrying the context's state as of now. */
+  private withContext<M extends DetectorModel | undefined>(model: M): M {
+    const context = this.opts.context;
+    return model === undefined || context === undefined ? model : { ...model, context: context.toDoc() };
+  }
+
+  /** Loads the context state a model carries, if both exist. */
+  private restoreContext(model: DetectorModel): void {
+    if (model.context !== undefined) this.opts.context?.restore(model.context);
   }
 
   private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {

@@ -63,6 +63,16 @@ export interface DetectorModel {
   readonly samples: number;
   /** Packet time of training, seconds since the epoch (NaN when unknown). */
   readonly trainedAt: number;
+  /** What the features stage learnt beside the rows (the host history), as its ModelContext's toDoc data. */
+  readonly context?: unknown;
+}
+
+/** State of the features stage that is saved and restored with the model (the host history). */
+export interface ModelContext {
+  /** The state as plain JSON data. */
+  toDoc(): unknown;
+  /** Loads state saved by toDoc; throws an Error with a one-line message when the data is not such a state. */
+  restore(doc: unknown): void;
 }
 
 /** A fitted model as the fit worker posts it: the scorer as its family's kind and toDoc data. */

@@ -12,6 +12,8 @@ export interface ScoringConfig {
   windowSeconds: number;
   /** Most hosts tracked per window. */
   maxHosts: number;
+  /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
+  historySize?: number;
   /** Flow-table size (flow slots index per-flow feature state). */
   flowMax: number;
   /** Detector settings (the schema is the host-window features', windowSeconds is taken from above). */
@@ -61,11 +63,12 @@ export class Scoring implements ScoringView {
   constructor(config: ScoringConfig) {
     this.ring = new AnomalyRing(config.ringSize);
     this.top = new TopHosts(config.topK, config.holdSeconds);
-    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
     this.windows = new HostWindows(
-      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax },
+      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax, historySize: config.historySize },
       (batch) => this.window(batch),
     );
+    // The host history travels with every model, so a trained or restored model brings the history it was fitted with.
+    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds, context: this.windows.history }, (a) => this.anomaly(a), config.model);
   }
 
   /** Registers a consumer of scored windows (scores CSV, evaluation). */

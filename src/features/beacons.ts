@@ -1,0 +1,102 @@
+import { LruTable } from './lru-table.js';
+
+/** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
+const HISTORY = 16;
+/** Episodes before a service's timing is judged: four gaps. */
+const MIN_EPISODES = 5;
+/** Flow starts closer than this (s) to the previous one belong to the same episode (a page load, a retry). */
+const EPISODE_GAP = 2;
+/** Episodes at which the connection-count factor reaches 1. */
+const FULL_COUNT = 10;
+
+/**
+ * Beacon timing per (host, destination, protocol/port) service across
+ * windows, after RITA: the inter-arrival times of its connection episodes
+ * are scored for symmetry (1 - |Bowley skew|) and dispersion
+ * (1 - MAD/median), and the score grows with the number of episodes. Jitter
+ * of ±20% keeps MAD/median near 0.1, so jittered beacons still score high;
+ * bursty contact (browsing) scores low. Memory is bounded: the least
+ * recently used service is evicted when the table is full.
+ */
+export class Beacons {
+  private readonly services: LruTable;
+  private readonly times: Float64Array;
+  private readonly counts: Uint8Array;
+  private readonly lastStart: Float64Array;
+  private readonly score: Float64Array;
+  private readonly median: Float64Array;
+  private readonly gaps = new Float64Array(HISTORY);
+  private readonly dev = new Float64Array(HISTORY);
+
+  /** @param capacity services remembered; @param keyWidth words per service key. */
+  constructor(capacity: number, keyWidth: number) {
+    this.services = new LruTable(capacity, keyWidth);
+    this.times = new Float64Array(capacity * HISTORY);
+    this.counts = new Uint8Array(capacity);
+    this.lastStart = new Float64Array(capacity);
+    this.score = new Float64Array(capacity);
+    this.median = new Float64Array(capacity);
+  }
+
+  /** Records a flow start of the service key[at..at+keyWidth) at `ts`. */
+  observe(key: Uint32Array, ts: number, at = 0): void {
+    const e = this.services.touch(key, at);
+    if (this.services.inserted) {
+      this.counts[e] = 0;
+      this.lastStart[e] = -Infinity;
+      this.score[e] = 0;
+    }
+    const gapped = ts - this.lastStart[e] >= EPISODE_GAP;
+    this.lastStart[e] = ts;
+    if (!gapped) return;
+    const base = e * HISTORY;
+    const n = this.counts[e];
+    if (n === HISTORY) this.times.copyWithin(base, base + 1, base + n);
+    this.times[base + Math.min(n, HISTORY - 1)] = ts;
+    if (n < HISTORY) this.counts[e] = n + 1;
+    this.judge(e);
+  }
+
+  /**
+   * Calls visit for every service with a timing score above 0 whose last
+   * episode is at most 1.5 median gaps before `now`, so a beacon counts in
+   * the windows between its check-ins and stops counting once it stops.
+   */
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number) => void): void {
+    const width = this.services.table.width;
+    const keys = this.services.table.keys;
+    this.services.forEach((e) => {
+      if (this.score[e] > 0 && now - this.times[e * HISTORY + this.counts[e] - 1] <= 1.5 * this.median[e]) visit(keys, e * width, this.score[e]);
+    });
+  }
+
+  /** Timing score of entry e from its episode gaps: mean of symmetry and dispersion scores, times the count factor. */
+  private judge(e: number): void {
+    const n = this.counts[e];
+    if (n < MIN_EPISODES) return;
+    const base = e * HISTORY;
+    const m = n - 1;
+    const gaps = this.gaps.subarray(0, m);
+    for (let i = 0; i < m; i++) gaps[i] = this.times[base + i + 1] - this.times[base + i];
+    gaps.sort();
+    const q1 = quantile(gaps, 0.25);
+    const q2 = quantile(gaps, 0.5);
+    const q3 = quantile(gaps, 0.75);
+    const skew = q3 - q1 > 0 ? (q3 + q1 - 2 * q2) / (q3 - q1) : 0;
+    const dev = this.dev.subarray(0, m);
+    for (let i = 0; i < m; i++) dev[i] = Math.abs(gaps[i] - q2);
+    dev.sort();
+    const madm = quantile(dev, 0.5);
+    this.median[e] = q2;
+    const dispersion = q2 > 0 ? Math.max(0, 1 - madm / q2) : 0;
+    this.score[e] = ((1 - Math.abs(skew) + dispersion) / 2) * Math.min(1, n / FULL_COUNT);
+  }
+}
+
+/** Linear-interpolated quantile q of sorted values. */
+function quantile(sorted: Float64Array, q: number): number {
+  const x = q * (sorted.length - 1);
+  const i = Math.floor(x);
+  const j = Math.min(sorted.length - 1, i + 1);
+  return sorted[i] + (x - i) * (sorted[j] - sorted[i]);
+}
