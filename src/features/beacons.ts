@@ -6,16 +6,22 @@ const HISTORY = 16;
 const MIN_EPISODES = 5;
 /** Flow starts closer than this (s) to the previous one belong to the same episode (a page load, a retry). */
 const EPISODE_GAP = 2;
+/**
+ * MAD/median of the gaps at which the dispersion score reaches 0: jitter of
+ * ±20% gives about 0.1 (score 0.8), exponential gaps (independent
+ * requests, think times) about 0.6 (score 0).
+ */
+const MAX_MADM = 0.5;
 /** Episodes at which the connection-count factor reaches 1. */
 const FULL_COUNT = 10;
 
 /**
  * Beacon timing per (host, destination, protocol/port) service across
  * windows, after RITA: the inter-arrival times of its connection episodes
- * are scored for symmetry (1 - |Bowley skew|) and dispersion
- * (1 - MAD/median), and the score grows with the number of episodes. Jitter
- * of ±20% keeps MAD/median near 0.1, so jittered beacons still score high;
- * bursty contact (browsing) scores low. Memory is bounded: the least
+ * are scored for dispersion (1 - MAD/median / MAX_MADM) times symmetry
+ * (1 - |Bowley skew| / 2), and the score grows with the number of episodes
+ * up to FULL_COUNT. Jittered beacons keep a high score; bursty or random
+ * contact (browsing, independent requests) scores low. Memory is bounded: the least
  * recently used service is evicted when the table is full.
  */
 export class Beacons {
@@ -70,7 +76,7 @@ export class Beacons {
     });
   }
 
-  /** Timing score of entry e from its episode gaps: mean of symmetry and dispersion scores, times the count factor. */
+  /** Timing score of entry e from its episode gaps: dispersion times symmetry times the count factor. */
   private judge(e: number): void {
     const n = this.counts[e];
     if (n < MIN_EPISODES) return;
@@ -88,8 +94,8 @@ export class Beacons {
     dev.sort();
     const madm = quantile(dev, 0.5);
     this.median[e] = q2;
-    const dispersion = q2 > 0 ? Math.max(0, 1 - madm / q2) : 0;
-    this.score[e] = ((1 - Math.abs(skew) + dispersion) / 2) * Math.min(1, n / FULL_COUNT);
+    const dispersion = q2 > 0 ? Math.max(0, 1 - madm / (MAX_MADM * q2)) : 0;
+    this.score[e] = dispersion * (1 - Math.abs(skew) / 2) * Math.min(1, n / FULL_COUNT);
   }
 }
 

@@ -22,7 +22,7 @@ export interface ScoringView {
   /** Model lifecycle. */
   readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold' | 'suppressed'>;
   /** Host tracking. */
-  readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts'>;
+  readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts' | 'history'>;
   /** Top anomalous hosts. */
   readonly top: Pick<TopHosts, 'entries'>;
 }
