@@ -6,7 +6,7 @@ import { DEFAULT_FAMILY, modelFamily } from './families.js';
 import { fitModel } from './fit-model.js';
 import { Reservoir } from './reservoir.js';
 import type { ThresholdOptions } from './threshold.js';
-import type { DetectorModel, FitJob, Fitter, ModelContext } from './types.js';
+import type { DetectorModel, FitJob, Fitter, ModelContext, RowCombiner } from './types.js';
 
 export type { DetectorModel } from './types.js';
 
@@ -34,6 +34,8 @@ export interface DetectorOptions extends ThresholdOptions {
   maxAnomaliesPerWindow?: number;
   /** State saved with every model and restored from a loaded or restored one (default none). */
   context?: ModelContext;
+  /** A second scorer combined with the model's score of every row, learning from unflagged rows (default none). */
+  combiner?: RowCombiner;
 }
 
 /** What a restart needs to carry on without a new warm-up: model, generation and training reservoir. */
@@ -62,7 +64,7 @@ export type DetectorState = 'warming' | 'scoring';
  * the baseline.
  */
 export class Detector {
-  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions | 'context'>> & ThresholdOptions & Pick<DetectorOptions, 'context'>;
+  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions | 'context' | 'combiner'>> & ThresholdOptions & Pick<DetectorOptions, 'context' | 'combiner'>;
   private readonly reservoir: Reservoir;
   private readonly row: Float64Array;
   /** Values per row: the schema's length. */
@@ -202,7 +204,10 @@ export class Detector {
     // Rows of the batch that ends the warm-up are training rows already; they are scored but not offered twice.
     let offer = true;
     if (this.current === undefined) {
-      for (let i = 0; i < n; i++) this.offer(batch, i);
+      for (let i = 0; i < n; i++) {
+        this.offer(batch, i);
+        this.opts.combiner?.learn(batch, i);
+      }
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
       this.refit(batch.end);
       // A background fit is still running: warming goes on.
@@ -216,8 +221,12 @@ export class Detector {
     const flagged: number[] = [];
     for (let i = 0; i < n; i++) {
       scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * this.width));
+      if (this.opts.combiner !== undefined) scores[i] = this.opts.combiner.combine(batch, i, scores[i], model);
       if (scores[i] > model.threshold) flagged.push(i);
-      else if (offer && this.online) this.offer(batch, i);
+      else if (offer) {
+        if (this.online) this.offer(batch, i);
+        this.opts.combiner?.learn(batch, i);
+      }
     }
     // A flood of spoofed sources can flag thousands of rows at once: explain and report only the worst.
     const max = this.opts.maxAnomaliesPerWindow;

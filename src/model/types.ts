@@ -1,3 +1,4 @@
+import type { WindowBatch } from '../features/window-batch.js';
 import type { Baseline } from './explain.js';
 
 /**
@@ -65,6 +66,14 @@ export interface DetectorModel {
   readonly trainedAt: number;
   /** What the features stage learnt beside the rows (the host history), as its ModelContext's toDoc data. */
   readonly context?: unknown;
+}
+
+/** A second scorer the detector combines with its model's score (the per-host deviation); it keeps the score in [0, 1]. */
+export interface RowCombiner {
+  /** The final score of row i of `batch`, whose model score is `score`. */
+  combine(batch: WindowBatch, i: number, score: number, model: DetectorModel): number;
+  /** Learns from row i of `batch`: a training row, or a scored one that was not flagged. */
+  learn(batch: WindowBatch, i: number): void;
 }
 
 /** State of the features stage that is saved and restored with the model (the host history). */
