@@ -206,7 +206,7 @@ export class Detector {
     if (this.current === undefined) {
       for (let i = 0; i < n; i++) {
         this.offer(batch, i);
-        this.opts.combiner?.learn(batch, i);
+        this.opts.combiner?.learn(batch, i, true);
       }
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
       this.refit(batch.end);
@@ -225,7 +225,7 @@ export class Detector {
       if (scores[i] > model.threshold) flagged.push(i);
       else if (offer) {
         if (this.online) this.offer(batch, i);
-        this.opts.combiner?.learn(batch, i);
+        this.opts.combiner?.learn(batch, i, false);
       }
     }
     // A flood of spoofed sources can flag thousands of rows at once: explain and report only the worst.

@@ -72,8 +72,8 @@ export interface DetectorModel {
 export interface RowCombiner {
   /** The final score of row i of `batch`, whose model score is `score`. */
   combine(batch: WindowBatch, i: number, score: number, model: DetectorModel): number;
-  /** Learns from row i of `batch`: a training row, or a scored one that was not flagged. */
-  learn(batch: WindowBatch, i: number): void;
+  /** Learns from row i of `batch`: a training row (`training`), or a scored one that was not flagged. */
+  learn(batch: WindowBatch, i: number, training: boolean): void;
 }
 
 /** State of the features stage that is saved and restored with the model (the host history). */
