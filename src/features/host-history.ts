@@ -9,9 +9,11 @@ const DEST_WORDS = 6;
 /**
  * Seconds after a host's first sighting during which the services it uses
  * are its initial history rather than new to it: a host seen for the first
- * time has no history to depart from.
+ * time has no history to depart from, and a periodic job of the host shows
+ * within its period (the slowest beacon period judged is ten minutes, the
+ * default online warm-up too).
  */
-export const HOST_SETTLE_SECONDS = 120;
+export const HOST_SETTLE_SECONDS = 600;
 
 /** Services the history remembers unless told otherwise (`--hosts.history`). */
 export const DEFAULT_HISTORY_SIZE = 100_000;
@@ -66,6 +68,11 @@ export class HostHistory implements ModelContext {
     this.serviceFirst[s] = ts;
     const d = this.touch(this.dests, this.destination(key), 0);
     this.sources[d] = this.dests.inserted ? 1 : this.sources[d] + 1;
+  }
+
+  /** Hosts known (initiators of recorded flows). */
+  get hostCount(): number {
+    return this.hosts.table.size;
   }
 
   /**

@@ -39,9 +39,22 @@ const PUBLIC_MAX_PERIOD = 120;
 const PUBLIC_MIN_REGULARITY = 0.8;
 /** Weight of periodic contact with a service of the host's own history, against 1 for a service new to it. */
 const KNOWN_SERVICE_WEIGHT = 0.3;
-/** Beacon weight of a service used by `prevalence` hosts: 1 for one host, falling as more hosts share it (shared periodic jobs). */
-function rarity(prevalence: number): number {
-  return Math.min(1, 2 / (1 + prevalence));
+/**
+ * Weighted beacon scores below this are reported as 0: periodic contact with a
+ * service of the host's own history (weight 0.3) or one many hosts share
+ * never reaches it, so only new, rare and regular contact counts.
+ */
+const BEACON_MIN = 0.5;
+/** Hosts known that do not use a service, at which its rarity counts in full. */
+const MIN_OTHERS = 4;
+/**
+ * Beacon weight of a service used by `prevalence` of the `hosts` known: 1 for
+ * one host, falling as more hosts share it (shared periodic jobs), and
+ * scaled down while fewer than MIN_OTHERS other hosts could have used it (a
+ * service one host of one uses is not rare).
+ */
+function rarity(prevalence: number, hosts: number): number {
+  return Math.min(1, 2 / (1 + prevalence)) * Math.min(1, Math.max(0, hosts - prevalence) / MIN_OTHERS);
 }
 
 /**
@@ -119,8 +132,8 @@ export class WindowCloser implements FlowEvents {
     this.beacons.forEachAlive(end, (keys, at, timing) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at));
-      if (score > best[h * 4 + 3]) best[h * 4 + 3] = score;
+      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount);
+      if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
     });
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
