@@ -1,10 +1,11 @@
+import { Episodes } from './episodes.js';
 import { LruTable } from './lru-table.js';
 
 /** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
 const HISTORY = 16;
 /** Episodes before a service's timing is judged: four gaps. */
 const MIN_EPISODES = 5;
-/** Flow starts closer than this (s) to the previous one belong to the same episode (a page load, a retry). */
+/** Flow starts closer than this (s) to the previous one belong to the same episode. */
 const EPISODE_GAP = 2;
 /**
  * MAD/median of the gaps at which the dispersion score reaches 0: jitter of
@@ -26,9 +27,7 @@ const FULL_COUNT = 10;
  */
 export class Beacons {
   private readonly services: LruTable;
-  private readonly times: Float64Array;
-  private readonly counts: Uint8Array;
-  private readonly lastStart: Float64Array;
+  private readonly episodes: Episodes;
   private readonly score: Float64Array;
   private readonly median: Float64Array;
   private readonly gaps = new Float64Array(HISTORY);
@@ -37,9 +36,7 @@ export class Beacons {
   /** @param capacity services remembered; @param keyWidth words per service key. */
   constructor(capacity: number, keyWidth: number) {
     this.services = new LruTable(capacity, keyWidth);
-    this.times = new Float64Array(capacity * HISTORY);
-    this.counts = new Uint8Array(capacity);
-    this.lastStart = new Float64Array(capacity);
+    this.episodes = new Episodes(capacity, HISTORY, EPISODE_GAP);
     this.score = new Float64Array(capacity);
     this.median = new Float64Array(capacity);
   }
@@ -48,19 +45,10 @@ export class Beacons {
   observe(key: Uint32Array, ts: number, at = 0): void {
     const e = this.services.touch(key, at);
     if (this.services.inserted) {
-      this.counts[e] = 0;
-      this.lastStart[e] = -Infinity;
+      this.episodes.reset(e);
       this.score[e] = 0;
     }
-    const gapped = ts - this.lastStart[e] >= EPISODE_GAP;
-    this.lastStart[e] = ts;
-    if (!gapped) return;
-    const base = e * HISTORY;
-    const n = this.counts[e];
-    if (n === HISTORY) this.times.copyWithin(base, base + 1, base + n);
-    this.times[base + Math.min(n, HISTORY - 1)] = ts;
-    if (n < HISTORY) this.counts[e] = n + 1;
-    this.judge(e);
+    if (this.episodes.start(e, ts)) this.judge(e);
   }
 
   /**
@@ -72,18 +60,19 @@ export class Beacons {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     this.services.forEach((e) => {
-      if (this.score[e] > 0 && now - this.times[e * HISTORY + this.counts[e] - 1] <= 1.5 * this.median[e]) visit(keys, e * width, this.score[e]);
+      if (this.score[e] > 0 && now - this.episodes.last(e) <= 1.5 * this.median[e]) visit(keys, e * width, this.score[e]);
     });
   }
 
   /** Timing score of entry e from its episode gaps: dispersion times symmetry times the count factor. */
   private judge(e: number): void {
-    const n = this.counts[e];
+    const n = this.episodes.counts[e];
     if (n < MIN_EPISODES) return;
+    const times = this.episodes.times;
     const base = e * HISTORY;
     const m = n - 1;
     const gaps = this.gaps.subarray(0, m);
-    for (let i = 0; i < m; i++) gaps[i] = this.times[base + i + 1] - this.times[base + i];
+    for (let i = 0; i < m; i++) gaps[i] = times[base + i + 1] - times[base + i];
     gaps.sort();
     const q1 = quantile(gaps, 0.25);
     const q2 = quantile(gaps, 0.5);

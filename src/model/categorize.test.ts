@@ -31,6 +31,7 @@ const cases: [string, string, Record<string, number>, string[]][] = [
   ['exfiltration', 'upload over HTTPS', { flows_started: 2, dst_services: 2, packets_sent: 1300, bytes_sent: 1_900_000, public_bytes_sent: 1_900_000, bytes_received: 40_000, mean_packet_size: 1460, out_in_ratio: 47, packets_received: 600, peak_packet_rate: 140 }, ['public_bytes_sent']],
   ['beacon', 'periodic internal contact', { flows_started: 3, dst_services: 3, packets_sent: 30, packets_received: 30, connection_regularity: 0.97 }, ['connection_regularity']],
   ['beacon', 'periodic public contact', { flows_started: 1, dst_services: 1, packets_sent: 10, packets_received: 10, connection_regularity: 0.97, public_regularity: 0.97 }, ['public_regularity']],
+  ['beacon', 'new, rare and periodic contact (loopback-a: an HTTP POST every 5 s to an internal address only this host uses)', { flows_started: 2, dst_services: 2, packets_sent: 20, packets_received: 16, connection_regularity: 0.4, beacon_score: 0.93 }, ['beacon_score']],
   ['other', 'DNS responses reflected to a victim', { flows_started: 8, dst_addresses: 1, dst_ports: 8, dst_services: 8, flows_per_service: 1, udp_flows: 8, udp_packets: 8, packets_sent: 8, peak_packet_rate: 6, out_in_ratio: 1127 }, ['dst_ports']],
   ['other', 'a long session', { flows_started: 3, dst_services: 3, packets_sent: 30, packets_received: 30, mean_flow_duration: 1000 }, ['mean_flow_duration']],
 ];

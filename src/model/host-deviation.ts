@@ -13,7 +13,7 @@ export const HOST_WARMUP_SCORED_WINDOWS = 60;
 /** Largest effective number of windows in a host's running mean and variance (the EWMA's memory). */
 const MEMORY_WINDOWS = 60;
 /** Deviation (robust z) at which the host score is 1 - e^-1/2. */
-const Z0 = 3;
+const Z0 = 2;
 /** Deviations beyond this many scales are clipped when learnt. */
 const CLIP = 3;
 /** Share of the model's score kept for a row that is exactly what its host always does. */
