@@ -35,7 +35,8 @@ export interface HostHistoryDoc {
  * hosts seen, the services (destination address and protocol/port) each
  * host initiated flows to and when first, and the prevalence of each
  * destination service (how many hosts use it). Three least-recently-used
- * tables bound the memory; `evicted` counts the entries they dropped.
+ * tables bound the memory (a host and a destination are touched when one of
+ * their services is new); `evicted` counts the entries they dropped.
  * Entries restored from a saved history count as settled history.
  */
 export class HostHistory implements ModelContext {
@@ -61,11 +62,12 @@ export class HostHistory implements ModelContext {
 
   /** Records a flow start at `ts` of the service key[0..10) (host key, destination address, protocol/port word). */
   observe(key: Uint32Array, ts: number): void {
-    const h = this.touch(this.hosts, key, 0);
-    if (this.hosts.inserted) this.hostFirst[h] = ts;
+    // A known service changes nothing but its recency: one table lookup per flow start.
     const s = this.touch(this.services, key, 0);
     if (!this.services.inserted) return;
     this.serviceFirst[s] = ts;
+    const h = this.touch(this.hosts, key, 0);
+    if (this.hosts.inserted) this.hostFirst[h] = ts;
     const d = this.touch(this.dests, this.destination(key), 0);
     this.sources[d] = this.dests.inserted ? 1 : this.sources[d] + 1;
   }
