@@ -26,9 +26,11 @@ COPY package.json package-lock.json binding.gyp ./
 COPY native ./native
 RUN npm ci --no-audit --no-fund
 
+ARG NETSCORE_REVISION=unknown
 COPY tsconfig.json ./
+COPY scripts/build-info.mjs ./scripts/
 COPY src ./src
-RUN npm run build \
+RUN NETSCORE_REVISION=${NETSCORE_REVISION} npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && mkdir -p /out \
  && cp -a package.json dist node_modules native /out/ \

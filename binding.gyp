@@ -6,7 +6,8 @@
         "native/addon.cc",
         "native/pcap-handle.cc",
         "native/privileges.cc",
-        "native/find-devs.cc"
+        "native/find-devs.cc",
+        "native/inspector-signal.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { makeData, rocAuc } from './anomaly-data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist', 'model');
@@ -27,7 +28,6 @@ const REPS = Number(args.reps);
 const N_TRAIN = Number(args.train);
 const N_SCORE = Number(args.score);
 const N_FEATURES = 20;
-const OUTLIER_RATE = 0.01;
 
 /** The first interpreter that can import sklearn. */
 function findPython() {
@@ -40,33 +40,6 @@ function findPython() {
   return found;
 }
 
-/** Standard normal draw (Box-Muller). */
-function gaussian(rng) {
-  return Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
-}
-
-/**
- * Rows from three overlapping unit Gaussian clusters; an outlier is a cluster
- * row with six random features pushed 3-5 sigma out, so a few hide among the
- * inliers and the AUC stays informative (about 0.985, not 1).
- * Values are rounded to 4 decimals so the CSV text is exactly what we score.
- */
-function makeData(rng, n) {
-  const centres = Array.from({ length: 3 }, () => Array.from({ length: N_FEATURES }, () => 0.5 * gaussian(rng)));
-  const x = new Float64Array(n * N_FEATURES);
-  const y = new Uint8Array(n);
-  for (let r = 0; r < n; r++) {
-    const k = rng.nextInt(3);
-    for (let f = 0; f < N_FEATURES; f++) x[r * N_FEATURES + f] = centres[k][f] + gaussian(rng);
-    if (rng.nextFloat() < OUTLIER_RATE) {
-      y[r] = 1;
-      for (let j = 0; j < 6; j++) x[r * N_FEATURES + rng.nextInt(N_FEATURES)] += (rng.nextFloat() < 0.5 ? -1 : 1) * (3 + 2 * rng.nextFloat());
-    }
-    for (let f = 0; f < N_FEATURES; f++) x[r * N_FEATURES + f] = Math.round(x[r * N_FEATURES + f] * 1e4) / 1e4;
-  }
-  return { x, y };
-}
-
 /** CSV text with the label first. */
 function toCsv({ x, y }) {
   const lines = new Array(y.length);
@@ -74,27 +47,11 @@ function toCsv({ x, y }) {
   return `${lines.join('\n')}\n`;
 }
 
-/** ROC AUC (Mann-Whitney with tie-averaged ranks), O(n log n). */
-function rocAuc(scores, labels) {
-  const order = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
-  let rankSum = 0;
-  let positives = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[order[k]]) (rankSum += rank), positives++;
-    i = j + 1;
-  }
-  const negatives = order.length - positives;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const rng = new Prng(2024);
-const train = makeData(rng, N_TRAIN);
-const score = makeData(rng, N_SCORE);
+const train = makeData(rng, N_TRAIN, N_FEATURES);
+const score = makeData(rng, N_SCORE, N_FEATURES);
 const dir = await mkdtemp(join(tmpdir(), 'netscore-bench-'));
 try {
   const trainCsv = join(dir, 'train.csv');

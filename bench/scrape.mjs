@@ -19,11 +19,17 @@ export function freePort() {
   });
 }
 
-/** Starts `netscore ARGS --web.listen-address=127.0.0.1:PORT`; resolves once /metrics answers. */
-export async function startNetscore(args) {
+/**
+ * Starts `netscore ARGS --web.listen-address=127.0.0.1:PORT`; resolves once /metrics answers.
+ * `cli` runs another build's main.js; `timeFile` runs it under GNU time, which writes
+ * "user system max-RSS-KiB" there when it exits.
+ */
+export async function startNetscore(args, { cli = CLI, timeFile } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/metrics`;
-  const child = spawn(process.execPath, [CLI, ...args, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [cli, ...args, `--web.listen-address=127.0.0.1:${port}`];
+  const [cmd, cmdArgs] = timeFile === undefined ? [process.execPath, argv] : ['/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...argv]];
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20_000)));
   child.stdout.resume();

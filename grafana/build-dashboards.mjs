@@ -272,14 +272,20 @@ function customVar(name, label, values, current, description = '') {
   };
 }
 
-const commonVars = () => [
+/** The variables of every dashboard; `interface` only where some panel's metric has an interface label. */
+const commonVars = (withInterface) => [
   dsVar(),
   queryVar('job', 'Job', 'label_values(netscore_build_info, job)', { allValue: '.+', description: 'Prometheus job(s) scraping netscore.' }),
   queryVar('instance', 'Instance', 'label_values(netscore_build_info{job=~"$job"}, instance)', { allValue: '.+', description: 'netscore exporter(s), host:port as scraped.' }),
-  queryVar('interface', 'Interface', 'label_values(netscore_capture_up{job=~"$job",instance=~"$instance"}, interface)', { allValue: '.*', description: 'Captured interface(s) or replayed file(s).' }),
+  ...(withInterface
+    ? [queryVar('interface', 'Interface', 'label_values(netscore_capture_up{job=~"$job",instance=~"$instance"}, interface)', { allValue: '.*', description: 'Captured interface(s) or replayed file(s).' })]
+    : []),
 ];
 
-function dashboard({ uid, title, description, panels, extraVars = [], time = 'now-1h' }) {
+/** Features the feature-aggregates panel shows until the user picks others: one per behaviour the categories key on. */
+const DEFAULT_FEATURES = ['flows_started', 'dst_ports', 'failed_share', 'bytes_sent', 'dns_queries'];
+
+function dashboard({ uid, title, description, panels, extraVars = [], time = 'now-1h', withInterface = true }) {
   return {
     uid,
     title,
@@ -325,7 +331,7 @@ function dashboard({ uid, title, description, panels, extraVars = [], time = 'no
         },
       ],
     },
-    templating: { list: [...commonVars(), ...extraVars] },
+    templating: { list: [...commonVars(withInterface), ...extraVars] },
     panels,
   };
 }
@@ -449,6 +455,20 @@ function traffic() {
       description: 'Packets per second that netscore could not fully decode, by protocol layer and reason (e.g. truncated, bad header length, too deep). Such packets are not scored. A jump usually means a new encapsulation or a short snaplen.',
       targets: [target(`sum by (layer, reason) (rate(netscore_decode_errors_total{${I}}[$__rate_interval]))`, '{{layer}} {{reason}}')],
       unit: 'pps',
+      w: 9,
+    }),
+    stat({
+      title: 'Errors in the time range',
+      description: 'Packets netscore could not decode, pipeline stage failures and anomaly-log lines lost, counted over the selected time range. Every counter exists at zero from start, so a healthy sensor shows 0 rather than "No data".',
+      targets: [
+        target(`sum(increase(netscore_decode_errors_total{${I}}[$__range]))`, 'decode errors', 'A', { instant: true, range: false }),
+        target(`sum(increase(netscore_stage_failures_total{${I}}[$__range]))`, 'stage failures', 'B', { instant: true, range: false }),
+        target(`sum(increase(netscore_anomaly_log_lines_lost_total{${I}}[$__range]))`, 'anomaly log lines lost', 'C', { instant: true, range: false }),
+      ],
+      thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }] },
+      decimals: 0,
+      w: 6,
+      h: 8,
     }),
     timeseries({
       title: 'Tunnelled packets/s by encapsulation',
@@ -456,6 +476,51 @@ function traffic() {
       targets: [target(`sum by (encapsulation) (rate(netscore_tunnel_packets_total{${I}}[$__rate_interval]))`, '{{encapsulation}}')],
       unit: 'pps',
       stack: true,
+      w: 9,
+    }),
+  );
+  panels.push(row('netscore itself'));
+  panels.push(
+    timeseries({
+      title: 'CPU',
+      description: 'CPU time netscore used per second of wall time (1 = one core busy), user and system together.',
+      targets: [target(`sum by (instance) (rate(process_cpu_seconds_total{${I}}[$__rate_interval]))`, '{{instance}}')],
+      unit: 'percentunit',
+      w: 8,
+    }),
+    timeseries({
+      title: 'Memory',
+      description: 'Resident memory of the netscore process and the part of it the JavaScript heap uses. Bounded by the flow, host and reservoir limits.',
+      targets: [
+        target(`max by (instance) (process_resident_memory_bytes{${I}})`, '{{instance}} resident', 'A'),
+        target(`max by (instance) (nodejs_heap_size_used_bytes{${I}})`, '{{instance}} heap used', 'B'),
+      ],
+      unit: 'bytes',
+      w: 8,
+    }),
+    timeseries({
+      title: 'Event-loop lag (p99)',
+      description: 'How late netscore\'s event loop ran its timers (99th percentile). Long lags delay packets, window closes and scrapes.',
+      targets: [target(`max by (instance) (nodejs_eventloop_lag_p99_seconds{${I}})`, '{{instance}}')],
+      unit: 's',
+      w: 8,
+    }),
+    timeseries({
+      title: 'Scrape duration',
+      description: 'How long Prometheus took to scrape netscore. Close to the scrape timeout (10 s) means scrapes are about to fail.',
+      targets: [target(`max by (instance) (scrape_duration_seconds{${I}})`, '{{instance}}')],
+      unit: 's',
+      w: 12,
+    }),
+    timeseries({
+      title: 'Window-close time (p50, p99)',
+      description: 'Time to close a 10 s window: compute the features of every host, score them, write the anomalies and, when one is due, fit a model in line. Packets wait meanwhile.',
+      targets: [
+        target(`histogram_quantile(0.5, sum by (instance, le) (rate(netscore_window_close_duration_seconds_bucket{${I}}[$__rate_interval])))`, '{{instance}} p50', 'A'),
+        target(`histogram_quantile(0.99, sum by (instance, le) (rate(netscore_window_close_duration_seconds_bucket{${I}}[$__rate_interval])))`, '{{instance}} p99', 'B'),
+      ],
+      unit: 's',
+      w: 12,
     }),
   );
   return dashboard({
@@ -491,7 +556,7 @@ function anomalies() {
     }),
     stat({
       title: 'Last trained',
-      description: 'When the current model was trained. Older than 24 h while scoring fires NetscoreModelStale. Shows 1970 while the first model is still warming up.',
+      description: 'Packet time of the traffic the current model was fitted on: its last refit for an online model, the end of its training capture for a fixed --model.file model (which never changes, by design). An online model more than 3 retrain intervals behind the newest packet fires NetscoreModelStale. Shows 1970 while the first model is still warming up.',
       targets: [target(`max by (instance) (netscore_model_last_trained_timestamp_seconds{${I}}) * 1000`, '{{instance}}')],
       unit: 'dateTimeFromNow',
       w: 5,
@@ -509,6 +574,16 @@ function anomalies() {
       targets: [target(`max by (instance) (netscore_model_threshold{${I}})`, '{{instance}}')],
       decimals: 3,
       w: 5,
+    }),
+    stat({
+      title: 'Warm-up learnt',
+      description: 'Traffic time an online model has learnt from toward its first fit, of --model.warmup (netscore_model_warmup_learnt_seconds of netscore_model_warmup_seconds); it scores once this reaches the warm-up. 0 for a fixed --model.file model, which needs no warm-up.',
+      targets: [
+        target(`max by (instance) (netscore_model_warmup_learnt_seconds{${I}})`, '{{instance}} learnt', 'A'),
+        target(`max by (instance) (netscore_model_warmup_seconds{${I}})`, '{{instance}} needed', 'B'),
+      ],
+      unit: 's',
+      w: 8,
     }),
   );
   panels.push(row('Anomalies'));
@@ -608,7 +683,7 @@ function anomalies() {
   panels.push(
     timeseries({
       title: 'Feature aggregates over all hosts',
-      description: 'Per-window feature statistic ($stat across hosts: median p50, p99 or max) of the selected features, e.g. how many destination ports the busiest host touched. Log scale: features differ by orders of magnitude.',
+      description: 'Per-window feature statistic ($stat across hosts: median p50, p99 or max) of the selected features (by default a handful: flows started, destination ports, failed share, bytes sent, DNS queries; pick others in the Feature variable), e.g. how many destination ports the busiest host touched. Log scale: features differ by orders of magnitude.',
       targets: [target(`netscore_window_feature{${I},feature=~"$feature",stat=~"$stat"}`, '{{feature}} {{stat}} ({{instance}})')],
       log: true,
       w: 24,
@@ -638,9 +713,15 @@ function anomalies() {
     title: 'netscore / Anomalies',
     description: 'Which hosts netscore finds anomalous, why, and the state of the Isolation Forest model.',
     panels,
+    // Scores, hosts and features are per sensor, not per interface.
+    withInterface: false,
     extraVars: [
       queryVar('host', 'Host', 'label_values(netscore_top_host_anomaly_score{job=~"$job",instance=~"$instance"}, host)', { allValue: '.*', description: 'Flagged source host(s); alert links set it.' }),
-      queryVar('feature', 'Feature', 'label_values(netscore_window_feature{job=~"$job",instance=~"$instance"}, feature)', { allValue: '.*', description: 'Window features to plot.' }),
+      queryVar('feature', 'Feature', 'label_values(netscore_window_feature{job=~"$job",instance=~"$instance"}, feature)', {
+        allValue: '.*',
+        description: 'Window features to plot (docs/detection.md defines each, with its unit).',
+        current: { selected: true, text: DEFAULT_FEATURES, value: DEFAULT_FEATURES },
+      }),
       customVar('stat', 'Statistic', ['p50', 'p99', 'max'], 'p99', 'Aggregate of a feature across the hosts of each window.'),
     ],
   });

@@ -1,7 +1,9 @@
-// Entry point of netscore_pcap.node: PcapHandle (with static findAllDevs) and libVersion.
+// Entry point of netscore_pcap.node: PcapHandle (with static findAllDevs), libVersion,
+// switchUser and disableInspectorSignal.
 #include <napi.h>
 #include <pcap/pcap.h>
 
+#include "inspector-signal.h"
 #include "pcap-handle.h"
 #include "privileges.h"
 
@@ -15,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("PcapHandle", PcapHandle::Init(env));
   exports.Set("libVersion", Napi::Function::New<LibVersion>(env, "libVersion"));
   RegisterPrivileges(env, exports);
+  RegisterInspectorSignal(env, exports);
   return exports;
 }
 

@@ -5,6 +5,7 @@
 #include <pcap/pcap.h>
 #include <sys/socket.h>
 
+#include <memory>
 #include <string>
 
 namespace {
@@ -38,9 +39,11 @@ Napi::Value FindAllDevs(const Napi::CallbackInfo& info) {
     error.Set("code", Napi::String::New(env, "ERROR"));
     throw error;
   }
+  // Freed however this function leaves, a JS exception from Set() included.
+  std::unique_ptr<pcap_if_t, void (*)(pcap_if_t*)> owned(devs, pcap_freealldevs);
   Napi::Array result = Napi::Array::New(env);
   uint32_t n = 0;
-  for (pcap_if_t* d = devs; d != nullptr; d = d->next) {
+  for (pcap_if_t* d = owned.get(); d != nullptr; d = d->next) {
     Napi::Object dev = Napi::Object::New(env);
     dev.Set("name", Napi::String::New(env, d->name));
     dev.Set("description", Napi::String::New(env, d->description ? d->description : ""));
@@ -63,6 +66,5 @@ Napi::Value FindAllDevs(const Napi::CallbackInfo& info) {
     dev.Set("flags", flags);
     result.Set(n++, dev);
   }
-  pcap_freealldevs(devs);
   return result;
 }

@@ -195,6 +195,7 @@ Napi::Value PcapHandle::Open(const Napi::CallbackInfo& info) {
   }
 
   pcap_ = p;
+  snapshot_ = static_cast<uint32_t>(snapshot);
   iface_ = iface;
   nano_ = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
 
@@ -374,13 +375,15 @@ void PcapHandle::OnPacket(u_char* user, const struct pcap_pkthdr* hdr,
                           const u_char* bytes) {
   auto* self = reinterpret_cast<PcapHandle*>(user);
   if (self->poll_ == nullptr) return;  // stop() ran in a callback; breakloop is pending.
-  uint32_t caplen = hdr->caplen;
+  // libpcap keeps caplen within the snapshot length, and open() checked that
+  // a snapshot-sized record fits an empty batch; a record claiming more is
+  // cut to the snapshot length rather than written past the batch buffer.
+  uint32_t caplen = hdr->caplen < self->snapshot_ ? hdr->caplen : self->snapshot_;
   size_t need = kRecordHeader + ((static_cast<size_t>(caplen) + 3) & ~size_t{3});
   if (self->batchUsed_ + need > self->batchSize_) {
     self->Flush();
     if (self->poll_ == nullptr) return;
   }
-  // open() checked that a snaplen-sized record fits an empty batch.
   uint8_t* at = self->batch_ + self->batchUsed_;
   uint32_t header[4] = {
       static_cast<uint32_t>(hdr->ts.tv_sec),

@@ -49,6 +49,8 @@ class PcapHandle : public Napi::ObjectWrap<PcapHandle> {
   std::string iface_;
   bool closed_ = false;
   bool nano_ = false;
+  // pcap_snapshot() of the open handle: the most bytes a record may carry.
+  uint32_t snapshot_ = 0;
   // True while pcap_dispatch is on the stack: pcap_close must wait for it.
   bool dispatching_ = false;
   bool closePending_ = false;

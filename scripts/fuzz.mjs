@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Long pipeline fuzz run: `npm run fuzz -- [--mutations N] [--seed S]` runs
-// test/fuzz/pipeline.fuzz.test.ts with N mutants (default 1 000 000) and seed S
-// (default: a fresh random one, printed so that a failure can be replayed).
+// Long fuzz run: `npm run fuzz -- [--mutations N] [--seed S]` runs
+// test/fuzz/pipeline.fuzz.test.ts with N mutants (default 1 000 000) and
+// test/fuzz/timestamps.fuzz.test.ts with N / 1000 pcapng files of extreme
+// timestamps, resolutions and offsets, both with seed S (default: a fresh
+// random one, printed so that a failure can be replayed).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
@@ -15,7 +17,7 @@ if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${v
 console.log(`fuzz: ${mutations} mutants, seed ${seed} (replay with --mutations ${mutations} --seed ${seed})`);
 const root = path.resolve(import.meta.dirname, '..');
 const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
-const run = spawnSync(vitest, ['run', 'test/fuzz/pipeline.fuzz.test.ts'], {
+const run = spawnSync(vitest, ['run', 'test/fuzz/pipeline.fuzz.test.ts', 'test/fuzz/timestamps.fuzz.test.ts'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NETSCORE_FUZZ_MUTATIONS: String(mutations), NETSCORE_FUZZ_SEED: String(seed) },

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { StageError } from '../pipeline/stage-error.js';
-import { openCaptureFile } from '../source/capture-file.js';
 import type { PacketSink } from '../source/source.js';
 import { CaptureError } from '../source/source.js';
+import { openSource } from '../source/sources.js';
 import { Progress } from './progress.js';
 
 /**
@@ -19,6 +19,8 @@ export interface FeedOptions {
   signal?: AbortSignal;
   /** Passes over the files (default 1); 0 repeats until `signal` aborts. */
   loops?: number;
+  /** pcapng interface description blocks allowed per section (`--capture.max-interfaces`). */
+  maxInterfaces?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface FeedOptions {
  * would send it. A StageError rejects, naming the file. Does not finish the pipeline.
  */
 export async function feedFiles(files: string[], pipeline: Pipeline, speed: number, opts: FeedOptions = {}): Promise<string[]> {
-  const { signal, loops = 1 } = opts;
+  const { signal, loops = 1, maxInterfaces } = opts;
   const sizes = files.map((f) => {
     try {
       return statSync(f).size;
@@ -39,7 +41,7 @@ export async function feedFiles(files: string[], pipeline: Pipeline, speed: numb
   });
   const total = loops === 0 ? 0 : loops * sizes.reduce((a, b) => a + b, 0);
   let done = 0;
-  let current: { bytesRead: number } | undefined;
+  let current: { bytesRead?: number } | undefined;
   const progress = new Progress(process.stderr, () => ({ done: done + (current?.bytesRead ?? 0), total, packets: pipeline.traffic.packets })).start();
   const errors: string[] = [];
   // Whole seconds added to packet times in this pass, and the span of the first pass.
@@ -62,7 +64,7 @@ export async function feedFiles(files: string[], pipeline: Pipeline, speed: numb
       }
       for (const [i, file] of files.entries()) {
         if (signal?.aborted) return errors;
-        const source = openCaptureFile(file, { speed, chunkSize: READ_BYTES });
+        const source = openSource('file', file, { speed, chunkSize: READ_BYTES, maxInterfaces });
         const stop = () => source.stop();
         signal?.addEventListener('abort', stop);
         current = source;

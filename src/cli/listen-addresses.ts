@@ -2,6 +2,6 @@ import type { OptionValues } from './options.js';
 
 /** The `--web.listen-address` values, or `fallback` when none was given. */
 export function listenAddresses(o: OptionValues, fallback?: string): string[] {
-  const given = (o['web.listen-address'] as string[] | undefined) ?? [];
+  const given = o['web.listen-address'] ?? [];
   return given.length > 0 ? given : fallback ? [fallback] : [];
 }

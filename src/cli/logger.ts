@@ -1,16 +1,22 @@
 import { pino, type Logger } from 'pino';
 
-/** pino's numeric levels by name. */
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
-
-/** Renders one pino JSON line as logfmt (`ts=… level=… msg="…" key=value`), as Prometheus' go-kit logger does. */
+/**
+ * Renders one JSON log line (as createLogger writes it: `ts`, `level`, `msg`, fields) as logfmt
+ * (`ts=… level=… msg="…" key=value`), as Prometheus' go-kit logger does; arrays become `a,b`.
+ */
 export function toLogfmt(line: string): string {
-  const rec = JSON.parse(line) as Record<string, unknown>;
-  const { time, level, msg, pid: _pid, hostname: _host, ...rest } = rec;
-  const parts = [`ts=${new Date(time as number).toISOString()}`, `level=${LEVEL_NAMES[level as number] ?? level}`];
+  const { ts, level, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
+  const parts = [`ts=${String(ts)}`, `level=${String(level)}`];
   if (msg !== undefined) parts.push(`msg=${quote(String(msg))}`);
-  for (const [k, v] of Object.entries(rest)) parts.push(`${k}=${quote(typeof v === 'string' ? v : JSON.stringify(v))}`);
+  for (const [k, v] of Object.entries(rest)) parts.push(`${k}=${quote(logfmtValue(v))}`);
   return `${parts.join(' ')}\n`;
+}
+
+/** A field value as logfmt text: strings as they are, arrays joined with commas, anything else as JSON. */
+function logfmtValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',');
+  return JSON.stringify(v);
 }
 
 function quote(s: string): string {
@@ -24,7 +30,11 @@ const formats = new WeakMap<Logger, { format: string }>();
 export function createLogger(level: string, format: string, stream: NodeJS.WritableStream = process.stderr): Logger {
   const current = { format };
   const write = (line: string) => stream.write(current.format === 'json' ? line : toLogfmt(line));
-  const log = pino({ level, base: undefined, formatters: { level: (_label, number) => ({ level: number }) } }, { write });
+  // Both formats carry the level by name and an ISO 8601 `ts`, like logfmt's level= and ts=.
+  const log = pino(
+    { level, base: undefined, messageKey: 'msg', timestamp: () => `,"ts":"${new Date().toISOString()}"`, formatters: { level: (label) => ({ level: label }) } },
+    { write },
+  );
   formats.set(log, current);
   return log;
 }

@@ -5,6 +5,7 @@ import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
 import { listenAddresses } from './listen-addresses.js';
 import { createService } from './service.js';
+import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
 
@@ -26,12 +27,15 @@ export interface ReplayResult {
  * `netscore replay FILE...`: replays capture files through the pipeline.
  * Resolves to the exit status: 0; 1 when any file was unreadable or damaged
  * (the packets before the damage still count, and the summary is still
- * printed) or a stage failed; 128 + the signal number when SIGINT or SIGTERM
- * interrupted it (after the anomaly log and outputs were flushed).
+ * printed) or a stage failed; 128 + the signal number when a signal of
+ * STOP_SIGNALS interrupted it (after the anomaly log and outputs were flushed).
  */
 export async function replay(files: string[], o: OptionValues, log: Logger): Promise<number> {
   const { summary, errors, signal, failure } = await replayFiles(files, o, log);
   if (o.summary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (failure === undefined && signal === undefined && errors.length === 0) {
+    log.info({ files: files.length, packets: summary.packets, bytes: summary.bytes, flows: summary.flows, decode_errors: summary.decode_errors, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
+  }
   if (failure !== undefined) return reportStageFailure(log, failure);
   if (signal !== undefined) return 128 + constants.signals[signal];
   return errors.length > 0 ? 1 : 0;
@@ -39,12 +43,13 @@ export async function replay(files: string[], o: OptionValues, log: Logger): Pro
 
 /**
  * Replays `files` in order; a damaged file is reported (on stderr and in the result) and the next one is read.
- * SIGINT and SIGTERM stop the replay; then, as after a stage failure, the outputs are flushed and closed before it resolves.
+ * STOP_SIGNALS stop the replay; then, as after a stage failure, the outputs are flushed and closed before it resolves.
+ * SIGHUP and SIGUSR2 are logged and ignored.
  */
 export async function replayFiles(files: string[], o: OptionValues, log: Logger): Promise<ReplayResult> {
   const started = performance.now();
   let running = true;
-  const speed = o['replay.speed'] as number;
+  const speed = o['replay.speed'];
   const service = await createService(
     o,
     log,
@@ -54,7 +59,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   );
   const { pipeline, registry } = service;
   const addresses = listenAddresses(o);
-  // The HTTP stack (express, web config) is loaded only to serve.
+  // The HTTP stack (server, web config, bcrypt worker) is loaded only to serve.
   const close = addresses.length > 0 ? await (await import('./serve.js')).serve(addresses, o, registry, log, service) : undefined;
   const interrupt = new AbortController();
   let signal: NodeJS.Signals | undefined;
@@ -63,17 +68,27 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
     log.info({ signal: sig }, 'stopping the replay');
     interrupt.abort();
   };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  // A replay has no configuration to reload: SIGHUP (like SIGUSR2) must not end it.
+  const offSignals = onSignals(log, onSignal, ['SIGHUP', 'SIGUSR2']);
   let errors: string[] = [];
   let failure: unknown;
+  let ended = NaN;
   try {
-    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'] as number });
+    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'], maxInterfaces: o['capture.max-interfaces'] });
     pipeline.finish();
+    if (o['replay.hold'] && close !== undefined && !interrupt.signal.aborted) {
+      // The summary's elapsed time is the replay's, not the hold's.
+      ended = performance.now();
+      running = false;
+      log.info({}, 'replay ended; still serving until SIGINT or SIGTERM (--replay.hold)');
+      await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
+      // The replay itself was complete: the signal only ends the hold.
+      signal = undefined;
+    }
   } catch (err) {
     failure = err;
   } finally {
     running = false;
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     try {
       await service.close();
     } catch (err) {
@@ -81,9 +96,10 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
       failure ??= err;
     } finally {
       await close?.();
+      // Kept until the outputs are closed: a second signal must not cut the flush short.
+      offSignals();
     }
   }
-  const summary = replaySummary(files, pipeline, (performance.now() - started) / 1000);
-  log.debug({ files: files.length, packets: summary.packets, flows: summary.flows, elapsed_seconds: summary.elapsed_seconds }, 'replay finished');
+  const summary = replaySummary(files, pipeline, ((Number.isNaN(ended) ? performance.now() : ended) - started) / 1000);
   return { summary, errors, registry, signal, failure };
 }

@@ -1,65 +1,69 @@
 import type { Logger } from 'pino';
-import { dropPrivileges } from '../privileges/drop.js';
-import { CaptureSupervisor } from '../source/capture-supervisor.js';
+import { asUser } from '../privileges/as-user.js';
+import { dropPrivileges, runAsUser } from '../privileges/drop.js';
 import { defaultInterface } from '../source/live-interfaces.js';
+import type { PacketSource } from '../source/source.js';
+import { openSource } from '../source/sources.js';
 import { setLogFormat } from './logger.js';
 import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { diffOptions } from './reload.js';
 import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
 import { createService, type Service } from './service.js';
+import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 
 /** Default listen address of `run`, netscore's port. */
 export const DEFAULT_LISTEN = ':10811';
 
 /**
- * `netscore run`: captures live until SIGINT or SIGTERM. Capture handles are
+ * `netscore run`: captures live until a signal of STOP_SIGNALS. Capture handles are
  * opened first (as root), then the HTTP server binds, then privileges are
  * dropped when --run-as is given. SIGHUP re-reads the config file, keeping
  * `flags` (the command-line values) on top of it.
  */
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
-  const names = (o['capture.interface'] as string[] | undefined)?.length ? (o['capture.interface'] as string[]) : [defaultInterface()];
+  // Refused before anything is opened: an empty name or root would drop nothing.
+  const runAs = o['run-as'] === undefined ? undefined : runAsUser(o['run-as']);
+  const names = o['capture.interface']?.length ? o['capture.interface'] : [defaultInterface()];
   const supervisors = names.map((iface) => {
-    const s = new CaptureSupervisor(
-      {
-        interface: iface,
-        filter: o['capture.filter'] as string | undefined,
-        snaplen: o['capture.snaplen'] as number,
-        bufferSize: o['capture.buffer-size'] as number,
-        promiscuous: o['capture.promiscuous'] as boolean,
-      },
-      {
+    const s = openSource('live', iface, {
+      filter: o['capture.filter'],
+      snaplen: o['capture.snaplen'],
+      bufferSize: o['capture.buffer-size'],
+      promiscuous: o['capture.promiscuous'],
+      events: {
         down: (i, message) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
         up: (i) => log.info({ interface: i }, 'capture up again'),
       },
-    );
-    const warning = s.open();
-    if (warning) log.warn({ interface: iface, warning }, 'capture opened with a warning');
+    });
+    s.open?.();
+    if (s.warning) log.warn({ interface: iface, warning: s.warning }, 'capture opened with a warning');
     return s;
   });
   const service = await createService(
     o,
     log,
-    () => supervisors.map((s) => ({ iface: s.iface, up: s.up, ...s.stats() })),
+    () => supervisors.map((s) => ({ iface: s.name, up: s.up ?? true, ...s.stats() })),
     // `o` follows SIGHUP reloads.
-    () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter'] as string}"` : ''}`,
+    () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter']}"` : ''}`,
     true,
+    // Output files are opened as the --run-as user, who writes them after the drop.
+    runAs && ((open) => asUser(runAs, open)),
   );
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
-  if (o['run-as']) {
+  if (runAs) {
     let ids;
     try {
-      ids = dropPrivileges(o['run-as'] as string);
+      ids = dropPrivileges(runAs);
     } catch (err) {
       // Nothing was captured yet; without the listeners the process exits with the error.
       await close();
       await service.close();
       throw err;
     }
-    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, 'dropped privileges');
+    log.info({ user: ids.name, uid: ids.uid, capabilities: ids.capabilities }, ids.switched ? 'dropped privileges' : 'already running as the --run-as user; nothing to drop');
   }
   log.info({ interfaces: names }, 'capturing');
 
@@ -80,8 +84,9 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
       fail(err);
     }
   }, 1000);
+  let offSignals = () => {};
   const stopped = new Promise<string>((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
+    offSignals = onSignals(log, resolve, ['SIGUSR2']);
   });
   const onHup = () => reload(flags, o, supervisors, service, log);
   process.on('SIGHUP', onHup);
@@ -106,6 +111,8 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
     fail(err);
   } finally {
     await close();
+    // Kept until the outputs are closed: a second signal must not cut the flush short.
+    offSignals();
   }
   return failure === undefined ? 0 : reportStageFailure(log, failure);
 }
@@ -116,7 +123,7 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
  * does not parse, or a filter libpcap rejects, changes nothing; either way
  * one line is logged, plus one naming the changed options that need a restart.
  */
-function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: readonly CaptureSupervisor[], service: Service, log: Logger): void {
+function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: readonly PacketSource[], service: Service, log: Logger): void {
   const failed = (err: unknown) => log.error({ err: (err as Error).message }, 'configuration reload failed; keeping the running configuration');
   let next: OptionValues;
   try {
@@ -127,24 +134,24 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
   }
   const { live, restart } = diffOptions(o, next);
   if (live.includes('capture.filter')) {
-    const filter = next['capture.filter'] as string | undefined;
-    const done: CaptureSupervisor[] = [];
+    const filter = next['capture.filter'];
+    const done: PacketSource[] = [];
     try {
       for (const s of supervisors) {
-        s.setFilter(filter);
+        s.setFilter?.(filter);
         done.push(s);
       }
     } catch (err) {
       // The running filter compiled before, so putting it back cannot fail.
-      for (const s of done) s.setFilter(o['capture.filter'] as string | undefined);
+      for (const s of done) s.setFilter?.(o['capture.filter']);
       failed(err);
       return;
     }
   }
-  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring?.top.configure(next['anomaly.top-k'] as number, next['anomaly.hold'] as number);
-  if (live.includes('log.format')) setLogFormat(log, next['log.format'] as string);
-  if (live.includes('log.level')) log.level = next['log.level'] as string;
-  for (const name of live) o[name] = next[name];
+  if (live.includes('anomaly.top-k') || live.includes('anomaly.hold')) service.scoring?.top.configure(next['anomaly.top-k'], next['anomaly.hold']);
+  if (live.includes('log.format')) setLogFormat(log, next['log.format']);
+  if (live.includes('log.level')) log.level = next['log.level'];
+  Object.assign(o, Object.fromEntries(live.map((name) => [name, next[name]])));
   log.info({ changed: live.join(',') }, 'configuration reloaded');
   if (restart.length > 0) log.warn({ options: restart.join(',') }, 'changed options take effect only after a restart');
 }

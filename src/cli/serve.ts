@@ -5,8 +5,9 @@ import type { Registry } from 'prom-client';
 import { HttpStats } from '../http/http-stats.js';
 import type { LandingSection } from '../http/landing.js';
 import { parseListenAddress } from '../http/listen-address.js';
-import { createApp, listen } from '../http/server.js';
+import { createApp, listen, telemetryPathProblem } from '../http/server.js';
 import { applyTls } from '../http/tls-settings.js';
+import { TrustedClients } from '../http/trusted-clients.js';
 import { WebConfigWatcher } from '../http/web-config-watcher.js';
 import { webFamilies } from '../http/web-metrics.js';
 import { OptionError, type OptionValues } from './options.js';
@@ -32,22 +33,31 @@ export async function serve(
       throw new OptionError((err as Error).message, { cause: err });
     }
   });
-  const configFile = o['web.config.file'] as string | undefined;
-  const watcher = configFile ? await WebConfigWatcher.start(configFile, log) : undefined;
+  const telemetryPath = o['web.telemetry-path'];
+  const pathProblem = telemetryPathProblem(telemetryPath);
+  if (pathProblem) throw new OptionError(pathProblem);
+  const configFile = o['web.config.file'];
+  const watcher = configFile ? await WebConfigWatcher.start(configFile, log, o['web.auth.max-checks-per-client']) : undefined;
   const stats = new HttpStats();
   for (const family of webFamilies(stats, watcher)) family.register(registry);
+  const trusted = new TrustedClients();
   const app = createApp({
     registry,
-    telemetryPath: o['web.telemetry-path'] as string,
+    telemetryPath,
     ...extra,
     access: () => (watcher ? { headers: watcher.current.config.headers, auth: watcher.current.auth } : { headers: {} }),
     stats,
+    trusted,
     onError: (err) => log.error({ err: err.message }, 'HTTP handler failed'),
   });
   const limits = {
-    readTimeoutMs: (o['web.read-timeout'] as number) * 1000,
-    maxConnections: o['web.max-connections'] as number,
-    maxHeaderSize: o['web.max-header-size'] as number,
+    readTimeoutMs: (o['web.read-timeout']) * 1000,
+    maxConnections: o['web.max-connections'],
+    maxHeaderSize: o['web.max-header-size'],
+    maxConnectionsPerClient: o['web.max-connections-per-client'],
+    reservedConnections: o['web.reserved-connections'],
+    firstRequestTimeoutMs: (o['web.first-request-timeout']) * 1000,
+    maxPipelinedRequests: o['web.max-pipelined-requests'],
   };
   const tls = () => watcher?.current.config.tls;
   const servers: Server[] = [];
@@ -65,7 +75,7 @@ export async function serve(
   };
   try {
     for (const [i, address] of parsed.entries()) {
-      const server = await listen(app, address, addresses[i], limits, stats, tls);
+      const server = await listen(app, address, addresses[i], limits, stats, tls, trusted);
       servers.push(server);
       const bound = server.address();
       log.info({ address: typeof bound === 'object' && bound ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` : addresses[i], tls: Boolean(tls()) }, 'listening');

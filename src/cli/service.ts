@@ -2,19 +2,23 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
-import { escapeHtml, type LandingSection } from '../http/landing.js';
+import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
 import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
-import { scoringCollector, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
+import { scoringCollector, type ModelView, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
 import { stateCollector, type StateView } from '../metrics/state-collector.js';
+import { WindowTiming } from '../metrics/window-timing.js';
 import { describeFeatures } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { buildPipeline } from '../pipeline/build-pipeline.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
-import { pipelineConfig } from './pipeline-config.js';
+import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
+import { ModelLifecycle } from './model-lifecycle.js';
+import { checkOutputFile } from './paths.js';
 import { StateKeeper } from './state-keeper.js';
 
 /** Default and largest `limit` of /api/anomalies (larger values are capped). */
@@ -46,7 +50,8 @@ const SCORING_OFF: LandingSection = { title: 'Model', html: '<p>Scoring is off (
  * families are absent and /api/anomalies answers an empty list. With `paced`
  * input (live capture, paced replay) the model is refitted on a worker
  * thread, so that a fit never holds up packets or scrapes; otherwise fits
- * run in line, and a replay scores the same every time.
+ * run in line, and a replay scores the same every time. `openOutputs`, when
+ * given, wraps the opening of the output files (run: as the --run-as user).
  */
 export async function createService(
   o: OptionValues,
@@ -54,14 +59,27 @@ export async function createService(
   captures: (p: Pipeline) => readonly CaptureState[],
   source: () => string,
   paced: boolean,
+  openOutputs: <T>(open: () => Promise<T>) => Promise<T> = (open) => open(),
 ): Promise<Service> {
-  const modelFile = o['model.file'] as string | undefined;
-  const pipeline = new Pipeline(o.scoring ? pipelineConfig(o, modelFile ? await loadDetectorModel(modelFile) : undefined) : { ...pipelineConfig(o), scoring: undefined });
-  const scoring = pipeline.scoring;
-  if (scoring && paced) {
-    scoring.detector.fitInBackground(workerFitter(), (err) => log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'));
+  for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
+    if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
   }
-  const outputs = scoring ? await scoringOutputs(o, log, scoring) : undefined;
+  // A service that runs for a while (live capture, paced replay) says what build it is; a batch replay stays quiet.
+  if (paced) log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
+  const modelFile = o['model.file'];
+  const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
+  if (model) {
+    const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
+    log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
+  }
+  const pipeline = buildPipeline(o, { model });
+  const scoring = pipeline.scoring;
+  const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
+  if (scoring && outputs && paced) {
+    scoring.detector.fitInBackground(outputs.ctx.model.timed(workerFitter()), (err) =>
+      log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
+    );
+  }
   const base = pipeline.metricsContext(() => captures(pipeline));
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
   return {
@@ -74,36 +92,44 @@ export async function createService(
         return scoring ? scoring.ring.recent(limit) : [];
       },
     },
-    sections: () => [captureSection(source(), captures(pipeline)), ...(scoring ? scoringSections(scoring) : [SCORING_OFF])],
+    sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
     close: async () => outputs?.close(),
   };
 }
 
 /** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
-async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { state?: StateView }; close(): Promise<void> }> {
-  const logFile = o['anomaly.log-file'] as string | undefined;
+async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): Promise<{ ctx: ScoringMetricsContext & { model: ModelLifecycle; state?: StateView }; close(): Promise<void> }> {
+  const logFile = o['anomaly.log-file'];
   const anomalyLog = logFile
-    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'] as number, onError: (msg) => log.error({ file: logFile }, msg) })
+    ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'], onError: (msg) => log.error({ file: logFile }, msg) })
     : undefined;
   scoring.onAnomaly((a) => {
     anomalyLog?.append(a);
     log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
   });
-  const stateDir = o['model.state-dir'] as string | undefined;
-  const modelFile = o['model.file'] as string | undefined;
+  const stateDir = o['model.state-dir'];
+  const modelFile = o['model.file'];
   // A loaded model is fixed (never refitted), so there is no online state to keep.
   if (stateDir && modelFile) log.warn({ dir: stateDir, model: modelFile }, '--model.state-dir is ignored with --model.file: a loaded model is never retrained');
   const state = stateDir && !modelFile ? await StateKeeper.open(stateDir, scoring.detector, log) : undefined;
   if (state) scoring.onScores(() => state.afterWindow());
-  const scoresPath = o['scores-out'] as string | undefined;
+  const scoresPath = o['scores-out'];
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
   if (scores) {
     scoring.onScores((batch, s, threshold) => {
       for (let i = 0; i < batch.hosts.length; i++) scores.append(batch.start, batch.hosts[i], s[i], s[i] > threshold);
     });
   }
+  // Made after the state is restored, so that a restored model is not logged as a new one.
+  const model = new ModelLifecycle(scoring, log, {
+    online: modelFile === undefined,
+    warmupSeconds: o['model.warmup'],
+    retrainIntervalSeconds: o['model.retrain-interval'],
+  });
+  const windowTiming = new WindowTiming();
+  scoring.onWindow((_batch, seconds) => windowTiming.observe(seconds));
   return {
-    ctx: { scoring, maxHosts: o['hosts.max'] as number, logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
+    ctx: { scoring, model, windowTiming, maxHosts: o['hosts.max'], logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
       await anomalyLog?.close();
@@ -121,7 +147,7 @@ function captureSection(source: string, captures: readonly CaptureState[]): Land
 }
 
 /** Model state and recent anomalies for the landing page. */
-function scoringSections(scoring: Scoring): LandingSection[] {
+function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
   const d = scoring.detector;
   const anomalies = scoring.ring
     .recent(10)
@@ -133,7 +159,7 @@ function scoringSections(scoring: Scoring): LandingSection[] {
   return [
     {
       title: 'Model',
-      html: `<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,
+      html: `${d.state === 'warming' ? warmupProgress(model) : ''}<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,
     },
     {
       title: 'Recent anomalies',

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { N_FEATURES } from '../features/schema.js';
 import type { Detector } from '../model/detector.js';
-import { loadDetectorState, saveDetectorState, setStateAside } from '../model/state-dir.js';
+import { loadDetectorState, removeUnfinishedSaves, saveDetectorState, setStateAside } from '../model/state-dir.js';
 
 /** Wall-clock seconds between saves of the reservoir while netscore runs. */
 const SAVE_EVERY_SECONDS = 300;
@@ -34,10 +34,18 @@ export class StateKeeper {
   /**
    * Restores the detector from `dir` when it holds a state. A state this
    * build cannot use is set aside (renamed `.rejected`) with one log line,
-   * and a new warm-up starts.
+   * and a new warm-up starts; so does an unreadable directory, with a warning.
+   * Temporary files of saves a killed netscore never finished are removed.
    */
   static async open(dir: string, detector: Detector, log: Logger): Promise<StateKeeper> {
     const keeper = new StateKeeper(dir, detector, log);
+    try {
+      const removed = await removeUnfinishedSaves(dir);
+      if (removed > 0) log.info({ dir, files: removed }, 'removed the temporary files of unfinished saves');
+    } catch (error) {
+      log.warn({ dir, err: (error as Error).message }, 'model state directory unreadable; starting a new warm-up, and saves will fail until it is readable');
+      return keeper;
+    }
     try {
       const state = await loadDetectorState(dir);
       if (state !== undefined) {
@@ -68,6 +76,7 @@ export class StateKeeper {
         await saveDetectorState(this.dir, snapshot);
         this.savedGeneration = snapshot.generation;
         this.lastSave = Date.now() / 1000;
+        this.log.info({ dir: this.dir, generation: snapshot.generation, reservoir_rows: snapshot.reservoir.length / (2 * N_FEATURES) }, 'model state saved');
       } catch (error) {
         this.failures++;
         this.log.error({ dir: this.dir, err: (error as Error).message }, 'cannot save model state');

@@ -1,19 +1,7 @@
-/** Tunnel kinds recorded in `DecodedPacket.encap`; each is an index into `ENCAP_NAMES`. */
-export const ENCAP = {
-  NONE: 0,
-  GRE: 1,
-  VXLAN: 2,
-  GENEVE: 3,
-  GTPU: 4,
-  IPIP: 5,
-  SIX_IN_FOUR: 6,
-  FOUR_IN_SIX: 7,
-  SIX_IN_SIX: 8,
-  TEREDO: 9,
-} as const;
+import { ids } from './id-list.js';
 
-/** Metric-label names of the tunnel kinds, indexed by `DecodedPacket.encap` (0 = not tunnelled). */
-export const ENCAP_NAMES: readonly string[] = [
+/** Metric-label names of the tunnel kinds, indexed by `DecodedPacket.encap` (0 = not tunnelled); the one definition of the tunnel ids. */
+export const ENCAP_NAMES = [
   '',
   'gre',
   'vxlan',
@@ -24,4 +12,7 @@ export const ENCAP_NAMES: readonly string[] = [
   '4in6',
   '6in6',
   'teredo',
-];
+] as const;
+
+/** Tunnel kinds recorded in `DecodedPacket.encap` (ENCAP.GRE is the index of 'gre' in ENCAP_NAMES). */
+export const ENCAP = ids(ENCAP_NAMES, { '6in4': 'SIX_IN_FOUR', '4in6': 'FOUR_IN_SIX', '6in6': 'SIX_IN_SIX' });

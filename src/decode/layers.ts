@@ -1,33 +1,7 @@
-/** Layer ids recorded in `DecodedPacket.errLayer`; each is an index into `LAYER_NAMES`. */
-export const LAYER = {
-  NONE: 0,
-  LINK: 1,
-  ETHERNET: 2,
-  VLAN: 3,
-  MPLS: 4,
-  PPPOE: 5,
-  PPP: 6,
-  SLL: 7,
-  SLL2: 8,
-  NULL: 9,
-  NFLOG: 10,
-  IPV4: 11,
-  IPV6: 12,
-  TCP: 13,
-  UDP: 14,
-  ICMP: 15,
-  ICMPV6: 16,
-  ARP: 17,
-  GRE: 18,
-  VXLAN: 19,
-  GENEVE: 20,
-  GTPU: 21,
-  TEREDO: 22,
-  CISCO_METADATA: 23,
-} as const;
+import { ids } from './id-list.js';
 
-/** Metric-label names of the layers, indexed by `DecodedPacket.errLayer` (0 = no error). */
-export const LAYER_NAMES: readonly string[] = [
+/** Metric-label names of the layers, indexed by `DecodedPacket.errLayer` (0 = no error); the one definition of the layer ids. */
+export const LAYER_NAMES = [
   '',
   'link',
   'ethernet',
@@ -52,4 +26,7 @@ export const LAYER_NAMES: readonly string[] = [
   'gtpu',
   'teredo',
   'cisco_metadata',
-];
+] as const;
+
+/** Layer ids recorded in `DecodedPacket.errLayer` (LAYER.IPV4 is the index of 'ipv4' in LAYER_NAMES). */
+export const LAYER = ids(LAYER_NAMES);

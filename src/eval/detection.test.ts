@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DetectorModel } from '../model/detector.js';
 import { ATTACK_TYPES, synthLabels } from '../synth/synth.js';
-import type { AttackType, SynthOptions } from '../synth/synth.js';
+import type { ClassicAttackType, SynthOptions } from '../synth/synth.js';
 import { evaluate } from './evaluate.js';
 import type { EvalReport, ScoredWindow } from './evaluate.js';
 import { BENIGN_TRAINING, scoreRun, trainModel } from './scenario.js';
@@ -13,7 +13,7 @@ const TEST_RUNS: SynthOptions[] = [
 ];
 
 /** The category each attack type must be named by in most of its detected windows. */
-const CATEGORY: Record<AttackType, string> = {
+const CATEGORY: Record<ClassicAttackType, string> = {
   scan: 'scan',
   slowscan: 'scan',
   synflood: 'flood',

@@ -1,14 +1,15 @@
+import { defaultOptions } from '../cli/options.js';
 import type { Anomaly } from '../model/anomaly.js';
-import type { DetectorModel } from '../model/detector.js';
-import { DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
-import { Pipeline } from '../pipeline/pipeline.js';
-import { openCaptureFile } from '../source/capture-file.js';
+import type { DetectorModel, DetectorOptions } from '../model/detector.js';
+import { buildPipeline, scoringOf } from '../pipeline/build-pipeline.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { PacketView } from '../source/packet-view.js';
-import { synthLabels, synthPackets, type SynthOptions } from '../synth/synth.js';
-import { evaluate, type EvalReport, type ScoredWindow } from './evaluate.js';
+import { openSource } from '../source/sources.js';
+import { synthPackets, type SynthOptions } from '../synth/synth.js';
+import type { ScoredWindow } from './evaluate.js';
 
 /** Window length of evaluation runs (the synth labels' evaluation.window_s). */
-export const EVAL_WINDOW = 10;
+const EVAL_WINDOW = 10;
 /** Ethernet, the link type of synthetic frames. */
 const LINKTYPE_ETHERNET = 1;
 
@@ -18,35 +19,35 @@ const LINKTYPE_ETHERNET = 1;
  */
 export const BENIGN_TRAINING: readonly SynthOptions[] = [100, 102].map((seed, i) => ({ seed, duration: 3600, attacks: [], start: 1_600_000_000 + i * 100_000 }));
 
+/** Detector options an evaluation may set: the family and the threshold's tail model. */
+export type EvalDetectorOptions = Pick<DetectorOptions, 'family' | 'tail'>;
+
 /** A traffic source of an evaluation run: synthetic traffic, or a capture file. */
 export type TrafficSource = SynthOptions | string;
 
 /**
- * A pipeline with the command line's defaults (10 s windows, model seed 1)
- * and a flow table of 200 000 flows, enough for any evaluation capture.
- * Without a model it only collects training rows (no warm-up cut-off).
+ * A pipeline with the command line's defaults but a flow table of 200 000
+ * flows (enough for any evaluation capture) and a short anomaly ring.
+ * Without a model it only collects training rows (no warm-up cut-off);
+ * `detector` overrides the model family and the threshold's tail.
  */
-export function evalPipeline(model?: DetectorModel): Pipeline {
-  return new Pipeline({
-    flowMax: 200_000,
-    maxDepth: 128,
-    timeouts: DEFAULT_TIMEOUTS,
-    scoring: {
-      windowSeconds: EVAL_WINDOW,
-      maxHosts: 10_000,
-      detector: { warmupSeconds: model === undefined ? Infinity : 600, seed: 1 },
-      model,
-      ringSize: 16,
-      topK: 10,
-      holdSeconds: 300,
-    },
-  });
+export function evalPipeline(model?: DetectorModel, detector: EvalDetectorOptions = {}): Pipeline {
+  const defaults = defaultOptions();
+  const o = {
+    ...defaults,
+    window: EVAL_WINDOW,
+    'flow.max': 200_000,
+    'anomaly.ring-size': 16,
+    'model.kind': detector.family ?? defaults['model.kind'],
+    'model.threshold-tail': detector.tail ?? defaults['model.threshold-tail'],
+  };
+  return buildPipeline(o, model === undefined ? { training: true } : { model });
 }
 
 /** Feeds one source into the pipeline; synthetic traffic is generated in memory. */
-export async function feed(pipeline: Pipeline, source: TrafficSource): Promise<void> {
+async function feed(pipeline: Pipeline, source: TrafficSource): Promise<void> {
   if (typeof source === 'string') {
-    await openCaptureFile(source).run(pipeline.sink);
+    await openSource('file', source).run(pipeline.sink);
     return;
   }
   const v = new PacketView();
@@ -66,13 +67,14 @@ export async function feed(pipeline: Pipeline, source: TrafficSource): Promise<v
  * host-window of every source, one fit at the end. Sources are fed in order
  * and must not overlap in time (give synthetic runs distinct starts).
  */
-export async function trainModel(sources: readonly TrafficSource[]): Promise<DetectorModel> {
-  const pipeline = evalPipeline();
+export async function trainModel(sources: readonly TrafficSource[], options: EvalDetectorOptions = {}): Promise<DetectorModel> {
+  const pipeline = evalPipeline(undefined, options);
   for (const s of sources) await feed(pipeline, s);
   pipeline.finish();
-  const detector = pipeline.scoring!.detector;
+  const detector = scoringOf(pipeline).detector;
   detector.fit(pipeline.traffic.lastTimestamp);
-  return detector.model!;
+  if (detector.model === undefined) throw new Error('training fitted no model');
+  return detector.model;
 }
 
 /** What a scored run produced: every scored host-window (with the category of flagged ones) and the anomalies. */
@@ -84,7 +86,7 @@ export interface ScoredRun {
 /** Scores one source with a fixed model. */
 export async function scoreRun(model: DetectorModel, source: TrafficSource): Promise<ScoredRun> {
   const pipeline = evalPipeline(model);
-  const scoring = pipeline.scoring!;
+  const scoring = scoringOf(pipeline);
   const rows: ScoredWindow[] = [];
   const anomalies: Anomaly[] = [];
   // Anomalies are emitted while their window is scored, before the scores listener sees the window.
@@ -102,9 +104,4 @@ export async function scoreRun(model: DetectorModel, source: TrafficSource): Pro
   await feed(pipeline, source);
   pipeline.finish();
   return { rows, anomalies };
-}
-
-/** Scores a synthetic run with its attacks and evaluates it against its labels. */
-export async function evaluateSynth(model: DetectorModel, opts: SynthOptions): Promise<EvalReport> {
-  return evaluate((await scoreRun(model, opts)).rows, synthLabels(opts));
 }

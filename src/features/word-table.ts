@@ -81,7 +81,9 @@ export class WordTable {
     this.buckets[b] = e;
     this.bucketOf[e] = b;
     this.hashes[e] = h;
-    this.keys.set(key.subarray(at, at + this.width), e * this.width);
+    // An element loop: set(subarray()) would allocate a view per new host.
+    const keys = this.keys;
+    for (let i = 0, to = e * this.width; i < this.width; i++) keys[to + i] = key[at + i];
     this.count++;
     return e;
   }

@@ -215,4 +215,32 @@ describe('FlowTable', () => {
     expect(got.sort()).toEqual(refEnded.sort());
     expect(t.active).toBe(0);
   });
+
+  it('grows its hash buckets with the flows held, up to twice flowMax, and finds every flow after each growth', () => {
+    const flowMax = 5000;
+    const { t, ended } = table(flowMax);
+    expect(t.bucketCount).toBe(1024);
+    const n = 4500;
+    const slots: number[] = [];
+    for (let i = 0; i < n; i++) {
+      slots.push(t.update(pkt(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 1000 + (i % 7), '10.255.0.1', 80, UDP), 60, 1));
+      expect(t.lastNew).toBe(true);
+      expect(t.active * 2).toBeLessThanOrEqual(t.bucketCount);
+    }
+    expect(t.bucketCount).toBe(16384);
+    for (let i = 0; i < n; i++) {
+      // The reply direction must land on the slot its request opened, after every growth.
+      expect(t.update(pkt('10.255.0.1', 80, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 1000 + (i % 7), UDP), 40, 2)).toBe(slots[i]);
+      expect(t.lastNew).toBe(false);
+      expect(t.lastReverse).toBe(true);
+    }
+    // Past flowMax the table evicts one flow per new flow and never grows beyond twice flowMax.
+    for (let i = n; i < n + 2000; i++) t.update(pkt(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 1000, '10.255.0.1', 80, UDP), 60, 3);
+    expect(t.bucketCount).toBe(16384);
+    expect(t.active).toBe(flowMax);
+    expect(t.ended[END_REASONS.indexOf('table_full')]).toBe(n + 2000 - flowMax);
+    expect(ended).toHaveLength(n + 2000 - flowMax);
+    t.flush();
+    expect(ended.reduce((sum, f) => sum + f.fwdPackets + f.revPackets, 0)).toBe(2 * n + 2000);
+  });
 });

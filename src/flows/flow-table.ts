@@ -23,8 +23,13 @@ export interface FlowTimeouts {
 /** Defaults in line with Zeek's inactivity timeouts and softflowd's active timeout. */
 export const DEFAULT_TIMEOUTS: FlowTimeouts = { tcp: 300, tcpClosed: 5, udp: 60, icmp: 30, other: 60, active: 1800 };
 
-/** Bytes of one flow record; with its free-list entry and two to four hash buckets a flow costs 140 to 148 bytes. */
+/** Default of --flow.max: flows held at once. */
+export const DEFAULT_MAX_FLOWS = 1_000_000;
+
+/** Bytes of one flow record. */
 const RECORD_BYTES = 128;
+/** Bytes a held flow costs: its record, its free-list entry and two hash buckets (up to two more while the table is sparse). */
+export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
 /** u32 words per record. */
 const W = RECORD_BYTES / 4;
 /** f64 words per record. */
@@ -63,7 +68,8 @@ const CLASS_UDP = 2;
 const CLASS_ICMP = 3;
 const CLASS_OTHER = 4;
 const CLASSES = 5;
-
+/** Hash buckets of a new table; they double as flows arrive, keeping at most one flow per two buckets. */
+const INITIAL_BUCKETS = 1024;
 
 /**
  * Bidirectional flow table keyed on the 5-tuple, in preallocated typed arrays
@@ -98,8 +104,11 @@ export class FlowTable {
   private freeTop = 0;
   /** Slots from here up have never held a flow; they are handed out after the freed ones, so a large table costs nothing until it fills. */
   private fresh = 0;
-  private readonly buckets: Int32Array;
-  private readonly mask: number;
+  /** Chain heads; grown (doubling, rehashed in place) while active flows exceed half of them, up to maxBuckets. */
+  private buckets: Int32Array;
+  private mask: number;
+  /** Bucket count at the full table: the power of two at or above twice flowMax. */
+  private readonly maxBuckets: number;
   private readonly head = new Int32Array(CLASSES).fill(-1);
   private readonly tail = new Int32Array(CLASSES).fill(-1);
 
@@ -131,8 +140,14 @@ export class FlowTable {
     this.free = new Int32Array(flowMax);
     let size = 1;
     while (size < flowMax * 2) size *= 2;
-    this.buckets = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
+    this.maxBuckets = size;
+    this.buckets = new Int32Array(Math.min(size, INITIAL_BUCKETS)).fill(-1);
+    this.mask = this.buckets.length - 1;
+  }
+
+  /** Hash buckets now allocated (grows with the flows held). */
+  get bucketCount(): number {
+    return this.buckets.length;
   }
 
   /**
@@ -298,7 +313,29 @@ export class FlowTable {
     this.i32[o + O_CLASS] = -1;
     this.active++;
     this.created[proto]++;
+    if (this.active * 2 > this.buckets.length && this.buckets.length < this.maxBuckets) this.grow();
     return s;
+  }
+
+  /** Doubles the hash buckets and relinks every held flow by its stored hash; records do not move. */
+  private grow(): void {
+    const old = this.buckets;
+    const next = new Int32Array(old.length * 2).fill(-1);
+    const mask = next.length - 1;
+    const i32 = this.i32;
+    const u = this.u32;
+    for (let b = 0; b < old.length; b++) {
+      for (let s = old[b]; s >= 0; ) {
+        const o = s * W;
+        const after = i32[o + O_CHAIN];
+        const nb = u[o + O_HASH] & mask;
+        i32[o + O_CHAIN] = next[nb];
+        next[nb] = s;
+        s = after;
+      }
+    }
+    this.buckets = next;
+    this.mask = mask;
   }
 
   /** The least recently seen flow across all timeout classes. */

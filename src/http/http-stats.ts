@@ -1,5 +1,16 @@
 /** Why the server closed a connection or refused a request before it reached a handler. */
-export const DROP_REASONS = ['max_connections', 'header_too_large', 'timeout', 'malformed', 'tls_handshake', 'client_certificate'] as const;
+export const DROP_REASONS = [
+  'max_connections',
+  'client_connections',
+  'header_too_large',
+  'timeout',
+  'malformed',
+  'tls_handshake',
+  'client_certificate',
+  'pipeline_limit',
+  'auth_queue_full',
+  'auth_client_budget',
+] as const;
 
 /** One of DROP_REASONS. */
 export type DropReason = (typeof DROP_REASONS)[number];

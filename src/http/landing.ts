@@ -19,6 +19,22 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Formats seconds of traffic time as `1h 2m 3s`, leaving out leading zero units. */
+export function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']] as const;
+  const first = parts.findIndex(([n]) => n > 0);
+  return first < 0 ? '0s' : parts.slice(first).map(([n, unit]) => `${n}${unit}`).join(' ');
+}
+
+/** The warm-up progress bar of a warming online model: traffic time learnt of --model.warmup. */
+export function warmupProgress(model: { warmupSeconds: number; warmupLearntSeconds: number }): string {
+  const total = model.warmupSeconds;
+  const learnt = Math.min(model.warmupLearntSeconds, total);
+  const percent = total > 0 ? Math.floor((100 * learnt) / total) : 100;
+  return `<p class="warmup">Warming up: <progress max="${total}" value="${Math.round(learnt)}">${percent}%</progress> ${formatSeconds(learnt)} of ${formatSeconds(total)} of traffic learnt (${percent}%), about ${formatSeconds(total - learnt)} of traffic left before scoring starts.</p>`;
+}
+
 /** Renders the landing page: plain server-side HTML that refreshes itself, no scripts. */
 export function landingPage(version: string, links: readonly LandingLink[], sections: readonly LandingSection[]): string {
   const items = links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></li>`).join('');

@@ -42,11 +42,17 @@ export class WebConfigWatcher {
     readonly path: string,
     private active: ActiveWebConfig,
     private readonly log: Logger,
+    private readonly maxChecksPerClient: number | undefined,
   ) {}
 
-  /** Loads `path` (throwing a one-line WebConfigError when it is unusable) and starts watching it. */
-  static async start(path: string, log: Logger): Promise<WebConfigWatcher> {
-    const w = new WebConfigWatcher(path, await activate(readWebConfig(path)), log);
+  /**
+   * Loads `path` (throwing a one-line WebConfigError when it is unusable) and
+   * starts watching it; `maxChecksPerClient` bounds the password checks one
+   * client address may have under way.
+   */
+  static async start(path: string, log: Logger, maxChecksPerClient?: number): Promise<WebConfigWatcher> {
+    const config = readWebConfig(path);
+    const w = new WebConfigWatcher(path, { config, auth: await authFor(config, undefined, maxChecksPerClient) }, log, maxChecksPerClient);
     w.schedule();
     return w;
   }
@@ -78,12 +84,11 @@ export class WebConfigWatcher {
       const next = this.attempt();
       if (next.key !== first.key) return; // still being written; the next poll looks again
       if ('error' in next) return this.fail(next.error, next.key);
-      if (!next.config.tls !== !this.active.config.tls) {
-        return this.fail(`web config ${this.path}: tls_server_config: switching between HTTP and HTTPS needs a restart`, next.key);
-      }
+      const downgrade = weakening(this.active.config, next.config);
+      if (downgrade) return this.fail(`web config ${this.path}: ${downgrade}`, next.key, 'warn');
       let active: ActiveWebConfig;
       try {
-        active = await activate(next.config);
+        active = { config: next.config, auth: await authFor(next.config, this.active.auth, this.maxChecksPerClient) };
         for (const fn of this.listeners) fn(active);
       } catch (err) {
         return this.fail(`web config ${this.path}: ${(err as Error).message.split('\n')[0]}`, next.key);
@@ -115,11 +120,11 @@ export class WebConfigWatcher {
     }
   }
 
-  private fail(message: string, key: string): void {
+  private fail(message: string, key: string, level: 'error' | 'warn' = 'error'): void {
     this.failedKey = key;
     this.reloads.failure++;
     this.lastReloadSuccessful = false;
-    this.log.error({ err: message }, 'web config reload failed; keeping the last good configuration');
+    this.log[level]({ err: message }, 'web config reload failed; keeping the last good configuration');
   }
 
   private schedule(): void {
@@ -136,7 +141,22 @@ export class WebConfigWatcher {
   }
 }
 
-/** Builds what a config needs at request time. */
-async function activate(config: WebConfig): Promise<ActiveWebConfig> {
-  return { config, auth: config.users.size > 0 ? await BasicAuth.create(config.users) : undefined };
+/** The password checker of `config`, keeping the still-valid successes of `previous`. */
+async function authFor(config: WebConfig, previous: BasicAuth | undefined, maxPerClient: number | undefined): Promise<BasicAuth | undefined> {
+  return config.users.size > 0 ? BasicAuth.create(config.users, undefined, { previous, maxPerClient }) : undefined;
+}
+
+/**
+ * Why going from `now` to `next` needs a restart, or undefined when a reload
+ * may apply it: switching between HTTP and HTTPS, and anything that removes
+ * protection (basic auth, client certificates), which a truncated or emptied
+ * file would otherwise do silently.
+ */
+function weakening(now: WebConfig, next: WebConfig): string | undefined {
+  if (!next.tls !== !now.tls) return 'tls_server_config: switching between HTTP and HTTPS needs a restart';
+  if (now.users.size > 0 && next.users.size === 0) return 'basic_auth_users: a reload cannot turn basic authentication off; restart to do that';
+  if (now.tls && next.tls && now.tls.clientAuth !== 'NoClientCert' && next.tls.clientAuth === 'NoClientCert') {
+    return 'tls_server_config.client_auth_type: a reload cannot turn client certificates off; restart to do that';
+  }
+  return undefined;
 }

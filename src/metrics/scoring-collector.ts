@@ -1,11 +1,28 @@
 import { CATEGORIES, describeFeatures, SEVERITIES } from '../model/anomaly.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
+import type { WindowTiming } from './window-timing.js';
+
+/** How the model learns, and how far its warm-up has got. */
+export interface ModelView {
+  /** True when the model learns online (warm-up, then a refit every retrain interval); false for a fixed --model.file. */
+  readonly online: boolean;
+  /** Traffic time between online refits (--model.retrain-interval), in seconds. */
+  readonly retrainIntervalSeconds: number;
+  /** Traffic time the warm-up needs (--model.warmup), in seconds; 0 for a fixed model. */
+  readonly warmupSeconds: number;
+  /** Traffic time learnt so far toward the first model, in seconds; warmupSeconds once it scores. */
+  readonly warmupLearntSeconds: number;
+}
 
 /** Inputs of the scoring collector. */
 export interface ScoringMetricsContext {
   /** The scoring stages. */
   scoring: ScoringView;
+  /** Learning mode and warm-up. */
+  model: ModelView;
+  /** Durations of window closes. */
+  windowTiming: WindowTiming;
   /** Host cap per window (--hosts.max). */
   maxHosts: number;
   /** Anomaly-log lines that could not be written. */
@@ -43,14 +60,23 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     new Family('netscore_model_state', 'Lifecycle state of the model: 1 for the current state (warming or scoring), 0 otherwise.', 'gauge', () =>
       (['warming', 'scoring'] as const).map((state) => ({ labels: { state }, value: s.detector.state === state ? 1 : 0 })),
     ),
+    gauge('netscore_model_online', 'Whether the model learns online (1: warms up on live traffic, then refits every --model.retrain-interval) or is fixed (0: loaded with --model.file, never refitted).', () =>
+      ctx.model.online ? 1 : 0,
+    ),
+    gauge('netscore_model_retrain_interval_seconds', 'Traffic time between refits of an online model (--model.retrain-interval), in seconds.', () => ctx.model.retrainIntervalSeconds),
+    gauge('netscore_model_warmup_seconds', 'Traffic time an online model learns from before it scores (--model.warmup), in seconds; 0 for a fixed model.', () => ctx.model.warmupSeconds),
+    gauge('netscore_model_warmup_learnt_seconds', 'Traffic time the online model has learnt from toward its first fit, in seconds; equal to netscore_model_warmup_seconds once it scores.', () =>
+      ctx.model.warmupLearntSeconds,
+    ),
     gauge('netscore_model_generation', 'Models trained or loaded so far (0 while warming up).', () => s.detector.generation),
-    gauge('netscore_model_last_trained_timestamp_seconds', 'Packet time at which the current model was trained, in seconds since the epoch (0 before the first model).', () =>
+    gauge('netscore_model_last_trained_timestamp_seconds', 'Packet time of the traffic the current model was fitted on, in seconds since the epoch (0 before the first model): the last refit for an online model, the end of its training capture for a fixed one.', () =>
       Number.isFinite(s.detector.lastTrainedAt) ? s.detector.lastTrainedAt : 0,
     ),
     gauge('netscore_model_training_samples', 'Host-windows the current model was trained on.', () => s.detector.trainingSamples),
     gauge('netscore_model_threshold', 'Score above which a host-window is flagged (0 while warming up).', () =>
       Number.isFinite(s.detector.threshold) ? s.detector.threshold : 0,
     ),
+    ctx.windowTiming.family(),
     new Family('netscore_window_feature', 'Aggregates of each feature over the hosts of the last closed window: median (p50), 99th percentile (p99) and maximum.', 'gauge', () => {
       const out: Sample[] = [];
       s.featureNames.forEach((feature, f) =>

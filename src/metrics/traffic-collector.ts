@@ -2,11 +2,15 @@ import type { MetricsContext } from './context.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { PROTOCOLS, SIZE_BUCKETS } from './traffic-stats.js';
 
-/** Packet, byte and packet-size families, by interface and protocol. */
+/** Packet, byte and packet-size families, by interface and protocol; every captured interface has its series from start, at zero. */
 export function trafficCollector(ctx: MetricsContext): Family[] {
+  const interfaces = () => {
+    for (const c of ctx.captures()) ctx.traffic.declare(c.iface);
+    return ctx.traffic.interfaces;
+  };
   const byProtocol = (pick: 'packets' | 'bytes') => (): Sample[] => {
     const out: Sample[] = [];
-    for (const c of ctx.traffic.interfaces) {
+    for (const c of interfaces()) {
       PROTOCOLS.forEach((protocol, i) => out.push({ labels: { interface: c.name, protocol }, value: c[pick][i] }));
     }
     return out;
@@ -15,7 +19,7 @@ export function trafficCollector(ctx: MetricsContext): Family[] {
     new Family('netscore_packets_total', 'Packets captured, by interface and protocol.', 'counter', byProtocol('packets')),
     new Family('netscore_bytes_total', 'Bytes captured, counted at their original wire length, by interface and protocol.', 'counter', byProtocol('bytes')),
     new Family('netscore_packet_size_bytes', 'Distribution of packet sizes at their original wire length.', 'histogram', () =>
-      ctx.traffic.interfaces.flatMap((c) => histogramSamples({ interface: c.name }, SIZE_BUCKETS, c.sizes, c.sizeSum)),
+      interfaces().flatMap((c) => histogramSamples({ interface: c.name }, SIZE_BUCKETS, c.sizes, c.sizeSum)),
     ),
     new Family('netscore_last_packet_timestamp_seconds', 'Capture timestamp of the newest packet, in seconds since the epoch.', 'gauge', () => [
       { labels: {}, value: ctx.traffic.lastTimestamp },

@@ -91,6 +91,11 @@ export class TrafficStats {
     if (ts > this.lastTimestamp) this.lastTimestamp = ts;
   }
 
+  /** Creates the zero counters of `iface`, so that its series exist before its first packet. */
+  declare(iface: string): void {
+    this.counters(iface);
+  }
+
   /** Total decode errors. */
   decodeErrorTotal(): number {
     let n = 0;

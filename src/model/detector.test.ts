@@ -3,6 +3,7 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { Detector, type DetectorModel } from './detector.js';
+import { alertThreshold, DEFAULT_TAIL, TAIL_MODELS, type TailModel } from './threshold.js';
 import type { Fitter } from './types.js';
 import { workerFitter } from './worker-fitter.js';
 import { Prng } from '../util/prng.js';
@@ -72,6 +73,27 @@ describe('Detector', () => {
     expect(det.lastTrainedAt).toBe(1300);
     expect(det.threshold).toBeGreaterThan(0.5);
     expect(det.threshold).toBeLessThan(1);
+  });
+
+  it('derives its threshold with the tail model it is given', () => {
+    const warm = (tail?: TailModel) => {
+      const rng = new Prng(1);
+      const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 300, retrainIntervalSeconds: 1e9, family: 'hst', ...(tail === undefined ? {} : { tail }) }, () => {});
+      for (let t = 0; t < 300; t += W) det.process(benignBatch(rng, 1000 + t));
+      return det;
+    };
+    const plain = warm();
+    const snapshot = plain.snapshot();
+    const model = snapshot.model;
+    if (model === undefined) throw new Error('no model after the warm-up');
+    const w = N_FEATURES;
+    const n = snapshot.reservoir.length / (2 * w);
+    const vectors = new Float64Array(n * w);
+    for (let r = 0; r < n; r++) vectors.set(snapshot.reservoir.subarray(r * 2 * w, r * 2 * w + w), r * w);
+    const scores = model.scorer.scoreMany(vectors, n);
+    for (const tail of TAIL_MODELS) expect(warm(tail).threshold).toBe(alertThreshold(scores, { falseAlarmRate: W / 86_400, tail }));
+    expect(plain.threshold).toBe(alertThreshold(scores, { falseAlarmRate: W / 86_400, tail: DEFAULT_TAIL }));
+    expect(new Set(TAIL_MODELS.map((tail) => warm(tail).threshold)).size).toBeGreaterThan(1);
   });
 
   it('flags a planted scan as a scan with explanations, and stays quiet on normal rows', () => {
@@ -171,7 +193,7 @@ describe('Detector', () => {
     expect(() => new Detector({ schema: FEATURE_NAMES.slice(1), windowSeconds: W }, () => {}, trainer.model)).toThrow(
       `model has ${N_FEATURES} features, the schema has ${N_FEATURES - 1}`,
     );
-    expect(() => new Detector({ schema: FEATURE_NAMES, windowSeconds: W, family: 'onnx' }, () => {})).toThrow('unknown model family "onnx" (this build knows iforest)');
+    expect(() => new Detector({ schema: FEATURE_NAMES, windowSeconds: W, family: 'onnx' }, () => {})).toThrow('unknown model family "onnx" (this build knows iforest, hst, ensemble)');
   });
 });
 

@@ -242,9 +242,14 @@ export class Detector {
   /** Offers row i (vector and raw values) to the training reservoir. */
   private offer(batch: WindowBatch, i: number): void {
     const w = this.width;
-    this.row.set(batch.vectors.subarray(i * w, (i + 1) * w), 0);
-    this.row.set(batch.raw.subarray(i * w, (i + 1) * w), w);
-    this.reservoir.add(this.row);
+    const row = this.row;
+    const { vectors, raw } = batch;
+    // Element loops: set(subarray()) would allocate two views per row offered.
+    for (let k = 0, at = i * w; k < w; k++, at++) {
+      row[k] = vectors[at];
+      row[w + k] = raw[at];
+    }
+    this.reservoir.add(row);
   }
 
   /** Fits a new model on the reservoir at packet time `now` (also how `netscore train` ends). */
@@ -301,6 +306,7 @@ export class Detector {
       seed: o.seed + this.generationCount,
       falseAlarmRate: o.falseAlarmRate ?? o.windowSeconds / 86_400,
       contamination: o.contamination,
+      tail: o.tail,
       now,
     };
   }

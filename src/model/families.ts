@@ -1,3 +1,5 @@
+import { ensembleFamily } from './ensemble.js';
+import { hstFamily } from './hst-family.js';
 import { iforestFamily } from './iforest-family.js';
 import type { ModelFamily } from './types.js';
 
@@ -26,3 +28,5 @@ export function modelFamily(kind: string): ModelFamily {
 }
 
 registerModelFamily(iforestFamily);
+registerModelFamily(hstFamily);
+registerModelFamily(ensembleFamily([iforestFamily.kind, hstFamily.kind], modelFamily));

@@ -8,6 +8,6 @@ export function fitModel(job: FitJob): DetectorModel {
   const { vectors, raw, rows, nFeatures } = job;
   const scorer = modelFamily(job.family).fit(job);
   // Training rows lie inside the training range, so their blended scores are the scorer's.
-  const threshold = alertThreshold(scorer.scoreMany(vectors, rows), { falseAlarmRate: job.falseAlarmRate, contamination: job.contamination });
+  const threshold = alertThreshold(scorer.scoreMany(vectors, rows), { falseAlarmRate: job.falseAlarmRate, contamination: job.contamination, tail: job.tail });
   return { scorer, threshold, baseline: fitBaseline(vectors, raw, rows, nFeatures), samples: rows, trainedAt: job.now };
 }

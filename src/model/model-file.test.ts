@@ -122,7 +122,7 @@ describe('saveModel / loadModel', () => {
   });
 
   it('names an unknown model family and the known ones', async () => {
-    expect(await loadError('family.json', edited((d) => (d.family = 'onnx')))).toMatch(/: unknown model family "onnx" \(this build knows iforest\)$/);
+    expect(await loadError('family.json', edited((d) => (d.family = 'onnx')))).toMatch(/: unknown model family "onnx" \(this build knows iforest, hst, ensemble\)$/);
     expect(await loadError('family-type.json', edited((d) => (d.family = 7)))).toMatch(/: family 7 is not a model family's name$/);
   });
 

@@ -75,6 +75,7 @@ function familyAndBody(d: Record<string, unknown>): { kind: string; body: unknow
     check(d.version === 1, `unsupported version ${quote(d.version)} of "${V1_FORMAT}" (this build reads version 1 of it)`);
     return { kind: IFOREST_KIND, body: { params: d.params, trees: d.trees } };
   }
+  check(d.format !== undefined, 'not a netscore model: it has no "format" field (models are written by netscore train --model.out)');
   check(d.format === MODEL_FORMAT, `wrong format ${quote(d.format)} (expected "${MODEL_FORMAT}")`);
   check(d.version === MODEL_VERSION, `unsupported version ${quote(d.version)} (this build reads version ${MODEL_VERSION})`);
   check(typeof d.family === 'string', `family ${quote(d.family)} is not a model family's name`);

@@ -35,7 +35,11 @@ export class Reservoir {
       slot = this.rng.nextInt(this.seen);
       if (slot >= this.capacity) return;
     }
-    this.data.set(values.subarray(at, at + this.width), slot * this.width);
+    // An element loop: set(subarray()) would allocate a view per row offered.
+    const data = this.data;
+    const w = this.width;
+    const to = slot * w;
+    for (let i = 0; i < w; i++) data[to + i] = values[at + i];
   }
 
   /** The held rows, row-major (a view; valid until the next add). */

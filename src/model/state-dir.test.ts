@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import { Detector, type DetectorOptions } from './detector.js';
 import { Prng } from '../util/prng.js';
-import { loadDetectorState, saveDetectorState, setStateAside, STATE_FILES } from './state-dir.js';
+import { loadDetectorState, removeUnfinishedSaves, saveDetectorState, setStateAside, STATE_FILES } from './state-dir.js';
 
 const OPTS: DetectorOptions = { schema: FEATURE_NAMES, windowSeconds: 10, warmupSeconds: 100, retrainIntervalSeconds: 1000, reservoirSize: 500 };
 
@@ -106,5 +106,33 @@ describe('model state directory', () => {
     await setStateAside(dir);
     expect(await loadDetectorState(dir)).toBeUndefined();
     expect((await readFile(join(dir, `${STATE_FILES.model}.rejected`), 'utf8')).length).toBeGreaterThan(0);
+  });
+
+  it('writes its files readable by their owner only (0600)', async () => {
+    await saveDetectorState(dir, trained(30).snapshot());
+    for (const name of Object.values(STATE_FILES)) expect((await stat(join(dir, name))).mode & 0o777, name).toBe(0o600);
+  });
+
+  it('removes the temporary files of saves whose process is gone, and nothing else', async () => {
+    // Above the kernel's largest pid (2^22), so no process has it.
+    const dead = 4_194_999;
+    const names = [
+      `${STATE_FILES.model}.tmp-${dead}-0123456789ab`,
+      `${STATE_FILES.reservoir}.tmp-${dead}-ba9876543210`,
+      `${STATE_FILES.reservoir}.tmp-${process.pid}-0123456789ab`,
+      `notes.tmp-${dead}-0123456789ab`,
+      `${STATE_FILES.model}.rejected`,
+    ];
+    for (const name of names) await writeFile(join(dir, name), 'x');
+    expect(await removeUnfinishedSaves(dir)).toBe(2);
+    expect((await readdir(dir)).sort()).toEqual(names.slice(2).sort());
+    expect(await removeUnfinishedSaves(join(dir, 'missing'))).toBe(0);
+  });
+
+  it('fails on a directory it cannot write with one sentence naming the file, not a bare error code', async () => {
+    // sysfs refuses new files even to root.
+    const error = await saveDetectorState('/sys/kernel', trained(30).snapshot()).then(() => undefined, (e: Error) => e);
+    expect(error?.message).toBe('/sys/kernel/model.json: cannot write model: permission denied (the directory /sys/kernel must let this user create and rename files)');
+    expect((error?.cause as Error).cause).toMatchObject({ code: 'EACCES' });
   });
 });

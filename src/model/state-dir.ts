@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { atomicTempPid, writeFileAtomic } from '../util/atomic-write.js';
+import { ioReason } from '../util/io-reason.js';
 import type { DetectorSnapshot } from './detector.js';
 import { loadDetectorModel, saveDetectorModel } from './detector-file.js';
 
@@ -97,11 +98,51 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Whether a process with this id runs (one of another user counts: signalling it is merely not permitted). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Reads the snapshot saved in `dir`, or undefined when it holds none.
- * Every problem is a one-line Error naming the file.
+ * Removes the temporary files of saves that never finished (a netscore
+ * killed mid-save) from `dir`: those of processes that no longer run.
+ * Returns how many were removed; a missing directory has none.
+ */
+export async function removeUnfinishedSaves(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw new Error(`${dir}: cannot read the state directory: ${ioReason(err)}`, { cause: err });
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = Object.values(STATE_FILES).map((base) => atomicTempPid(name, base)).find((p) => p !== undefined);
+    if (pid === undefined || alive(pid)) continue;
+    await unlink(join(dir, name));
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * Reads the snapshot saved in `dir`, or undefined when it holds none (or
+ * does not exist). Every problem, an unreadable directory included, is a
+ * one-line Error naming the file or directory.
  */
 export async function loadDetectorState(dir: string): Promise<DetectorSnapshot | undefined> {
+  try {
+    await access(dir, constants.R_OK | constants.X_OK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${dir}: cannot read the state directory: ${ioReason(err)}`, { cause: err });
+  }
   const modelPath = join(dir, STATE_FILES.model);
   const path = join(dir, STATE_FILES.reservoir);
   const model = (await exists(modelPath)) ? await loadDetectorModel(modelPath) : undefined;

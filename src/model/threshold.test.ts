@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../util/prng.js';
-import { alertThreshold, quantile } from './threshold.js';
+import { alertThreshold } from './threshold.js';
 
 /** Scores with an exponential upper tail: 0.4 + Exp(mean 0.02), capped below 1. */
 function exponentialScores(n: number, seed: number): Float64Array {
@@ -35,13 +35,37 @@ describe('alertThreshold', () => {
     expect(alertThreshold(scores)).toBeGreaterThan(0.98);
   });
 
+  it('with a generalized Pareto tail, holds the rate where the exponential extrapolation stops short', () => {
+    // 0.3 + 0.01·GPD(shape 0.3): a heavy tail; the share above 0.3 + (0.01/0.3)·(p^-0.3 − 1) is p.
+    const heavy = (n: number, seed: number): Float64Array => {
+      const rng = new Prng(seed);
+      return Float64Array.from({ length: n }, () => 0.3 + (0.01 / 0.3) * ((1 - rng.nextFloat()) ** -0.3 - 1));
+    };
+    const rate = 1 / 8640;
+    const truth = 0.3 + (0.01 / 0.3) * (rate ** -0.3 - 1);
+    const scores = heavy(20_000, 4);
+    const exponential = alertThreshold(scores, { falseAlarmRate: rate });
+    const gpd = alertThreshold(scores, { falseAlarmRate: rate, tail: 'gpd' });
+    expect(exponential).toBeLessThan(0.8 * truth);
+    expect(Math.abs(gpd - truth) / truth).toBeLessThan(0.1);
+    expect(alertThreshold(scores, { falseAlarmRate: rate, tail: 'heavier' })).toBe(Math.max(gpd, exponential));
+    const fresh = heavy(500_000, 5);
+    const over = (t: number) => fresh.filter((s) => s > t).length / fresh.length;
+    expect(over(gpd)).toBeLessThan(2 * rate);
+    expect(over(exponential)).toBeGreaterThan(4 * rate);
+  });
+
+  it('keeps the exponential threshold for the `heavier` tail when the tail is bounded, and below 100 scores', () => {
+    const scores = exponentialScores(20_000, 6).map((s) => Math.min(s, 0.45));
+    expect(alertThreshold(scores, { tail: 'heavier' })).toBe(alertThreshold(scores));
+    expect(alertThreshold(scores, { tail: 'gpd' })).toBeLessThan(alertThreshold(scores));
+    const few = exponentialScores(99, 7);
+    expect(alertThreshold(few, { tail: 'gpd' })).toBe(alertThreshold(few));
+  });
+
   it('rejects bad inputs', () => {
     expect(() => alertThreshold(new Float64Array(0))).toThrow(RangeError);
     expect(() => alertThreshold(Float64Array.of(0.5), { contamination: 1.5 })).toThrow(RangeError);
     expect(() => alertThreshold(Float64Array.of(0.5), { falseAlarmRate: 0.5 })).toThrow(RangeError);
-  });
-
-  it('quantile interpolates linearly', () => {
-    expect(quantile(Float64Array.of(0, 10), 0.25)).toBe(2.5);
   });
 });

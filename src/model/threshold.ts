@@ -1,25 +1,38 @@
+import { fitTail, quantile, tailQuantile } from './tail-fit.js';
+
 /** How the alert threshold is derived from the training scores. */
 export interface ThresholdOptions {
   /** Target share of normal windows above the threshold (default: one per host per day of 10 s windows). */
   falseAlarmRate?: number;
   /** Contamination-style alternative: flag exactly this share of the training windows. Not the default. */
   contamination?: number;
+  /** Model of the training scores' upper tail that is extrapolated to the rate (default exponential). */
+  tail?: TailModel;
 }
+
+/**
+ * Tail models of alertThreshold: `exponential` between the 90th and 99th
+ * percentiles; `gpd`, a generalized Pareto distribution fitted to the top
+ * 10 % by probability-weighted moments (see fitTail); `heavier`, the higher
+ * of the two thresholds, which is the GPD's where the fitted tail is heavier
+ * than the exponential extrapolation assumes.
+ */
+export type TailModel = 'exponential' | 'gpd' | 'heavier';
+
+/** Tail models by name, for options. */
+export const TAIL_MODELS: readonly TailModel[] = ['exponential', 'gpd', 'heavier'];
+
+/** Tail model used when none is chosen. */
+export const DEFAULT_TAIL: TailModel = 'exponential';
 
 /** One false alarm per host per day with 10-second windows. */
 export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
 
+/** Fewest training scores the `gpd` tail is fitted to (10 excesses over the 90th percentile). */
+const GPD_MIN_SCORES = 100;
+
 /** Largest threshold derived from the tail: below 1, the largest score of any model family. */
 const MAX_THRESHOLD = 0.99;
-
-/** Quantile q in [0, 1] of ascending-sorted values, with linear interpolation. */
-export function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 /**
  * Alert threshold from the scores of the training windows. By default the
@@ -28,7 +41,10 @@ export function quantile(sorted: Float64Array, q: number): number {
  * tail from its bulk and so is robust to a few attack windows in training)
  * and extrapolated to the false-alarm rate: q90 + (q99 - q90)·log10(0.1/rate).
  * Scores are bounded by 1 (the Scorer contract), so their tail is light and
- * the exponential extrapolation errs on the quiet side. Capped at
+ * the exponential extrapolation errs on the quiet side. The `gpd` tail
+ * estimates the tail's shape as well (bounded tails have a negative shape,
+ * which lowers the threshold towards the tail's endpoint); it needs 100
+ * scores and falls back to the exponential below that. Capped at
  * MAX_THRESHOLD, so that a score can still exceed it.
  */
 export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}): number {
@@ -42,5 +58,9 @@ export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}
   if (!(rate > 0 && rate < 0.1)) throw new RangeError(`falseAlarmRate must be in (0, 0.1), got ${rate}`);
   const q90 = quantile(sorted, 0.9);
   const q99 = quantile(sorted, 0.99);
-  return Math.min(MAX_THRESHOLD, q90 + (q99 - q90) * Math.log10(0.1 / rate));
+  const exponential = q90 + (q99 - q90) * Math.log10(0.1 / rate);
+  const tail = opts.tail ?? DEFAULT_TAIL;
+  if (tail === 'exponential' || sorted.length < GPD_MIN_SCORES) return Math.min(MAX_THRESHOLD, exponential);
+  const gpd = tailQuantile(fitTail(sorted), rate);
+  return Math.min(MAX_THRESHOLD, tail === 'gpd' ? gpd : Math.max(gpd, exponential));
 }

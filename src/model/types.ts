@@ -1,5 +1,6 @@
 import type { WindowBatch } from '../features/window-batch.js';
 import type { Baseline } from './explain.js';
+import type { TailModel } from './threshold.js';
 
 /**
  * A fitted model of some family that scores rows of nFeatures values.
@@ -48,6 +49,8 @@ export interface FitJob {
   readonly falseAlarmRate: number;
   /** Contamination-style share of training rows above the threshold (overrides falseAlarmRate). */
   readonly contamination: number | undefined;
+  /** Model of the training scores' upper tail that sets the threshold (default DEFAULT_TAIL). */
+  readonly tail?: TailModel;
   /** Packet time of the fit, seconds since the epoch. */
   readonly now: number;
 }

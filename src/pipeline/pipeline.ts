@@ -1,25 +1,23 @@
-import { Decoder } from '../decode/decoder.js';
+import type { Decoder } from '../decode/decoder.js';
 import { ENCAP_NAMES } from '../decode/encaps.js';
 import { LAYER_NAMES } from '../decode/layers.js';
 import { REASON_NAMES } from '../decode/reasons.js';
-import { FlowTable, type FlowTimeouts } from '../flows/flow-table.js';
+import type { FlowTable } from '../flows/flow-table.js';
 import type { MetricsContext, CaptureState } from '../metrics/context.js';
 import { TrafficStats } from '../metrics/traffic-stats.js';
 import type { PacketSink } from '../source/source.js';
 import type { PacketView } from '../source/packet-view.js';
-import { Scoring, type ScoringConfig } from './scoring.js';
+import type { Scoring } from './scoring.js';
 import { STAGE_NAMES, StageError } from './stage-error.js';
 
-/** Settings of the packet path. */
-export interface PipelineConfig {
-  /** Flow table capacity. */
-  flowMax: number;
-  /** Flow timeouts in seconds. */
-  timeouts: FlowTimeouts;
-  /** Decoder nesting limit. */
-  maxDepth: number;
+/** The stages a pipeline runs packets through; `buildPipeline` makes them from the options. */
+export interface PipelineParts {
+  /** The decoder. */
+  decoder: Decoder;
+  /** The flow table; its flow-ended events must reach `scoring.windows` (buildPipeline wires them). */
+  flows: FlowTable;
   /** Features, model and anomaly outputs; absent when only traffic is counted. */
-  scoring?: Omit<ScoringConfig, 'flowMax'>;
+  scoring?: Scoring;
 }
 
 /** Packet time between two housekeeping passes (flow expiry, window close), in seconds. */
@@ -31,8 +29,9 @@ const FEATURES = 2;
 const SCORING = 3;
 
 /**
- * The only module that knows every stage: it takes packets from a source,
- * decodes them, counts them, tracks their flows, and hands flows on.
+ * Runs every stage: it takes packets from a source, decodes them, counts
+ * them, tracks their flows, and hands packets and flows to scoring. It is
+ * given its stages (see buildPipeline) and builds none of them.
  */
 export class Pipeline {
   /** The decoder (one reused result struct). */
@@ -51,10 +50,10 @@ export class Pipeline {
   /** The stage running now, so that an exception is attributed to it. */
   private stage = DECODE;
 
-  constructor(config: PipelineConfig) {
-    this.decoder = new Decoder({ maxDepth: config.maxDepth });
-    this.flows = new FlowTable(config.flowMax, config.timeouts, { flowEnded: (slot, f) => this.scoring?.windows.flowEnded(slot, f) });
-    this.scoring = config.scoring ? new Scoring({ ...config.scoring, flowMax: config.flowMax }) : undefined;
+  constructor(parts: PipelineParts) {
+    this.decoder = parts.decoder;
+    this.flows = parts.flows;
+    this.scoring = parts.scoring;
   }
 
   /** The sink sources deliver to; an exception in a stage is counted and rethrown as a StageError. */

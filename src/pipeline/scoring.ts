@@ -33,6 +33,9 @@ export interface ScoringConfig {
 /** Receives every scored window: the batch and the score of each row (rows above the threshold are flagged). */
 export type ScoresListener = (batch: WindowBatch, scores: Float64Array, threshold: number) => void;
 
+/** Receives every closed window after the detector saw it, with the seconds that took (an in-line fit included). */
+export type WindowListener = (batch: WindowBatch, seconds: number) => void;
+
 /**
  * Features, detector and anomaly outputs: turns packets and finished flows
  * into scored host-windows and anomalies, and keeps the aggregates the
@@ -63,6 +66,7 @@ export class Scoring implements ScoringView {
   scoringWindow = false;
   private readonly scoreListeners: ScoresListener[] = [];
   private readonly anomalyListeners: ((a: Anomaly) => void)[] = [];
+  private readonly windowListeners: WindowListener[] = [];
 
   constructor(config: ScoringConfig) {
     this.ring = new AnomalyRing(config.ringSize);
@@ -97,9 +101,17 @@ export class Scoring implements ScoringView {
     this.anomalyListeners.push(listener);
   }
 
+  /** Registers a consumer of every closed window, called after the detector has seen it (warming or scoring). */
+  onWindow(listener: WindowListener): void {
+    this.windowListeners.push(listener);
+  }
+
   private window(batch: WindowBatch): void {
     this.scoringWindow = true;
+    const started = performance.now();
     this.score(batch);
+    const seconds = (performance.now() - started) / 1000;
+    for (const l of this.windowListeners) l(batch, seconds);
     this.scoringWindow = false;
   }
 

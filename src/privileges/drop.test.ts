@@ -3,7 +3,7 @@
 // leave ids alone.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { dropPrivileges } from './drop.js';
+import { dropPrivileges, runAsUser } from './drop.js';
 import { lookupUser } from './lookup-user.js';
 import { PrivilegeError } from './privilege-error.js';
 
@@ -31,10 +31,20 @@ describe('dropPrivileges', () => {
     expect([process.getuid?.(), process.getgid?.()]).toEqual(before);
   });
 
-  it('is a no-op for the user the process already runs as', () => {
+  it('refuses root, uid 0 and an empty name before changing anything, never claiming a drop', () => {
+    const before = [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getgroups?.()];
+    const root = 'is uid 0, which keeps every privilege: name an unprivileged user, or leave the option out';
+    expect(() => dropPrivileges('root')).toThrow(new PrivilegeError(`--run-as root ${root}`));
+    expect(() => dropPrivileges('0')).toThrow(new PrivilegeError(`--run-as 0 ${root}`));
+    expect(() => runAsUser('')).toThrow(new PrivilegeError('--run-as is empty: name the unprivileged user to switch to, or leave the option out'));
+    expect([process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getgroups?.()]).toEqual(before);
+  });
+
+  // As root (CI) the process's own user is root, which is refused above.
+  it.skipIf(process.getuid?.() === 0)('is a no-op for the user the process already runs as, and says so', () => {
     const me = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
     const groups = process.getgroups?.();
-    expect(dropPrivileges(me).uid).toBe(process.getuid?.());
+    expect(dropPrivileges(me)).toMatchObject({ uid: process.getuid?.(), switched: false });
     expect(process.getgroups?.()).toEqual(groups);
   });
 });

@@ -16,6 +16,21 @@ type SwitchUser = (name: string, uid: number, gid: number, keep: number[]) => vo
 export interface DroppedPrivileges extends UserIds {
   /** Effective capture capabilities after the switch, e.g. ["CAP_NET_RAW", "CAP_NET_ADMIN"]. */
   capabilities: string[];
+  /** False when the process already ran as that user, so nothing was dropped. */
+  switched: boolean;
+}
+
+/**
+ * Resolves the `--run-as` user, refusing the ones a switch to would drop
+ * nothing from: an empty name and root (uid 0), which keeps every capability.
+ */
+export function runAsUser(user: string): UserIds {
+  if (user === '') throw new PrivilegeError('--run-as is empty: name the unprivileged user to switch to, or leave the option out');
+  const target = lookupUser(user);
+  if (target.uid === 0) {
+    throw new PrivilegeError(`--run-as ${user} is uid 0, which keeps every privilege: name an unprivileged user, or leave the option out`);
+  }
+  return target;
 }
 
 /**
@@ -26,17 +41,17 @@ export interface DroppedPrivileges extends UserIds {
  * (those of them the process holds) stay permitted and effective so that a
  * failed capture can be reopened; every other capability leaves the bounding
  * set too, and no_new_privs is set (native/privileges.cc). Verifies the
- * result, including that root cannot be regained. A no-op when the process
- * already runs as that user.
+ * result, including that root cannot be regained. Refuses root (see
+ * runAsUser). A no-op when the process already runs as that user.
  */
-export function dropPrivileges(user: string): DroppedPrivileges {
-  const target = lookupUser(user);
+export function dropPrivileges(user: string | UserIds): DroppedPrivileges {
+  const target = typeof user === 'string' ? runAsUser(user) : user;
   const { geteuid, getuid, getegid, getgid, initgroups, setgid, setuid } = process as PosixProcess;
   if (!geteuid || !getuid || !getegid || !getgid || !initgroups || !setgid || !setuid) {
     throw new PrivilegeError('switching user is not supported on this platform');
   }
-  const held = () => ({ ...target, capabilities: captureCapabilityNames(capabilitySet(readOwnStatus(), 'CapEff') ?? 0n) });
-  if (geteuid() === target.uid && getuid() === target.uid) return held();
+  const held = (switched: boolean) => ({ ...target, capabilities: captureCapabilityNames(capabilitySet(readOwnStatus(), 'CapEff') ?? 0n), switched });
+  if (geteuid() === target.uid && getuid() === target.uid) return held(false);
   if (geteuid() !== 0) {
     throw new PrivilegeError(`cannot switch to user ${target.name}: not running as root`);
   }
@@ -63,11 +78,11 @@ export function dropPrivileges(user: string): DroppedPrivileges {
       `switching to user ${target.name} left uid/euid/gid/egid ${ids.join('/')}, expected ${want.join('/')}`,
     );
   }
-  if (target.uid !== 0 && canRegainRoot(setuid)) {
+  if (canRegainRoot(setuid)) {
     throw new PrivilegeError(`switching to user ${target.name} failed: root can still be regained`);
   }
-  if (switchUser && target.uid !== 0) verifyCredentials(target, keep, readOwnStatus(), readThreadStatuses());
-  return held();
+  if (switchUser) verifyCredentials(target, keep, readOwnStatus(), readThreadStatuses());
+  return held(true);
 }
 
 /** switchUser of the addon; undefined where the addon is not built or not on Linux. */

@@ -39,6 +39,27 @@ function pcapAt(times: number[]): Buffer {
 }
 
 describe('openCaptureFile', () => {
+  it('gives the event loop a turn within a chunk once a slice of packet work has taken its time', async () => {
+    // 20,000 packets in one default-sized chunk, each taking at least 5 µs: over 100 ms of work.
+    const file = path.join(tmp, 'slices.pcap');
+    writeFileSync(file, pcapAt(Array.from({ length: 20_000 }, (_, i) => 1_700_000_000 + i * 1e-3)));
+    const turns: number[] = [];
+    let delivered = 0;
+    const timer = setInterval(() => turns.push(delivered), 1);
+    try {
+      await openCaptureFile(file).run(() => {
+        const until = performance.now() + 0.005;
+        while (performance.now() < until);
+        delivered++;
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(delivered).toBe(20_000);
+    // The old reader delivered the whole chunk before any timer ran.
+    expect(turns.filter((n) => n > 0 && n < 20_000).length).toBeGreaterThanOrEqual(5);
+  });
+
   it('yields identical records for chunk sizes 1, 7, 64 and the default', async () => {
     for (const name of ['decode/pcapng-multi-section-mixed-endian.pcapng', 'malformed/fuzzed-wireshark-bigendian.pcap']) {
       const file = path.join(corpus, name);

@@ -2,10 +2,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { PacketSink, PacketSource } from './source.js';
-import { CaptureError, CaptureFileError } from './source.js';
+import type { PacketSink, PacketSource, SourceStats } from './source.js';
+import { CaptureError, CaptureFileError, registerSource } from './source.js';
 import { CaptureParser } from './capture-parser.js';
 import { Pacer } from './pacer.js';
+import { ioReason } from '../util/io-reason.js';
 
 /** Options of `openCaptureFile`. */
 export interface CaptureFileOptions {
@@ -13,31 +14,34 @@ export interface CaptureFileOptions {
   speed?: number;
   /** Bytes per read (default 2 MiB); tests use tiny values to exercise chunk boundaries. */
   chunkSize?: number;
+  /** pcapng interface description blocks allowed per section (default DEFAULT_MAX_INTERFACES). */
+  maxInterfaces?: number;
 }
 
 /** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
 const DEFAULT_CHUNK = 2 * 1024 * 1024;
+/**
+ * Reads kept in flight on the thread pool (libuv runs four at once by default): the
+ * next chunks are ready when the parser needs them even if a read thread waits for a
+ * core behind other work, so the packet path does not stall on each hand-over.
+ */
+const READS_IN_FLIGHT = 4;
 /** A pause shorter than this is not worth a timer (ms). */
 const MIN_SLEEP_MS = 1;
+/** Longest stretch of packet work between two turns of the event loop (ms), so a scrape never waits behind a chunk of small packets. */
+const SLICE_MS = 10;
+/** Packets between two looks at the clock (a power of two); a look costs about as much as a small packet's decode. */
+const CLOCK_EVERY = 128;
 /** gzip member magic (RFC 1952, section 2.3.1). */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
-
-/** Explanations for the system errors a user can cause by naming a bad path. */
-const IO_REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a parent is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'name too long',
-};
 
 /** Opens a pcap or pcapng file (optionally gzip-compressed) as a packet source; nothing is read until `run`. */
 export function openCaptureFile(path: string, opts: CaptureFileOptions = {}): CaptureFileSource {
   return new CaptureFileSource(path, opts);
 }
+
+registerSource('file', (path, settings) => openCaptureFile(path, settings));
 
 /** Streams one capture file through a `CaptureParser` in constant memory. */
 export class CaptureFileSource implements PacketSource {
@@ -46,10 +50,15 @@ export class CaptureFileSource implements PacketSource {
   private readonly abort = new AbortController();
   private readonly chunkSize: number;
   private readonly speed: number;
-  /** How long the pacer wants to wait before the packet the parser paused on (ms). */
+  private readonly maxInterfaces: number | undefined;
+  /** How long the pacer wants to wait before the packet the parser paused on (ms); 0 when it paused for a turn of the event loop. */
   private waitMs = 0;
+  /** performance.now() at which the current slice of packet work ends. */
+  private sliceEnd = 0;
   /** Bytes of the file (compressed, for gzip) read so far, for progress displays. */
   bytesRead = 0;
+  /** Packets delivered so far. */
+  private received = 0;
 
   constructor(
     readonly name: string,
@@ -57,11 +66,17 @@ export class CaptureFileSource implements PacketSource {
   ) {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
+    this.maxInterfaces = opts.maxInterfaces;
   }
 
   /** Link types declared by the file header or interface blocks read so far in the last `run`. */
   get linktypes(): ReadonlySet<number> {
     return this.parser?.linktypes ?? new Set();
+  }
+
+  /** Packets delivered; a file loses none. */
+  stats(): SourceStats {
+    return { received: this.received, dropped: 0, ifDropped: 0 };
   }
 
   stop(): void {
@@ -72,15 +87,26 @@ export class CaptureFileSource implements PacketSource {
 
   async run(sink: PacketSink): Promise<void> {
     if (this.stopped) return;
-    const parser = new CaptureParser(this.name, sink);
+    const parser = new CaptureParser(
+      this.name,
+      (v) => {
+        this.received++;
+        sink(v);
+      },
+      this.maxInterfaces,
+    );
     this.parser = parser;
-    if (this.speed > 0) {
-      const pacer = new Pacer(this.speed);
-      parser.gate = (p) => {
-        this.waitMs = pacer.delayMs(p.tsSec, p.tsNsec);
-        return this.waitMs < MIN_SLEEP_MS;
-      };
-    }
+    const pacer = this.speed > 0 ? new Pacer(this.speed) : undefined;
+    let calls = 0;
+    parser.gate = (p) => {
+      if ((++calls & (CLOCK_EVERY - 1)) === 0 && performance.now() >= this.sliceEnd) {
+        this.waitMs = 0;
+        return false;
+      }
+      if (pacer === undefined) return true;
+      this.waitMs = pacer.delayMs(p.tsSec, p.tsNsec);
+      return this.waitMs < MIN_SLEEP_MS;
+    };
     let fh: FileHandle;
     try {
       fh = await open(this.name, 'r');
@@ -99,27 +125,52 @@ export class CaptureFileSource implements PacketSource {
   }
 
   /**
-   * Reads the file into two reused buffers: the next chunk is read (on the
-   * thread pool) while the parser works through the current one, so the
-   * packet path does not wait for I/O. Returns false if stopped early.
+   * Reads the file into READS_IN_FLIGHT reused buffers, each read on the thread
+   * pool while the parser works through earlier chunks; chunks are delivered in
+   * file order. Returns false if stopped early.
    */
   private async runPlain(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
-    const bufs = [new Uint8Array(this.chunkSize), new Uint8Array(this.chunkSize)];
-    let position = 0;
-    let next = this.read(fh, bufs[0], position);
+    const size = this.chunkSize;
+    const bufs = Array.from({ length: READS_IN_FLIGHT }, () => new Uint8Array(size));
+    // Reads in file order: reads[i] fills bufs[(head + i) % READS_IN_FLIGHT] from position starts[i].
+    const reads: Promise<{ bytesRead: number }>[] = [];
+    const starts: number[] = [];
+    let head = 0;
+    let ahead = 0;
+    const issue = () => {
+      const read = this.read(fh, bufs[(head + reads.length) % READS_IN_FLIGHT], ahead);
+      // A read ahead may fail before it is awaited; the failure is thrown when its turn comes.
+      read.catch(() => undefined);
+      reads.push(read);
+      starts.push(ahead);
+      ahead += size;
+    };
     try {
-      for (let i = 0; ; i ^= 1) {
-        const { bytesRead } = await next;
+      for (let i = 0; i < READS_IN_FLIGHT; i++) issue();
+      for (;;) {
+        const { bytesRead } = await reads[0];
         if (bytesRead === 0) return true;
-        position += bytesRead;
-        // The parser never holds on to a drained chunk (a straddling record is copied), so the other buffer is free.
-        next = this.read(fh, bufs[i ^ 1], position);
-        this.bytesRead = position;
-        if (!(await this.deliver(parser, bufs[i].subarray(0, bytesRead)))) return false;
+        const start = starts[0];
+        const buf = bufs[head];
+        void reads.shift();
+        starts.shift();
+        head = (head + 1) % READS_IN_FLIGHT;
+        this.bytesRead = start + bytesRead;
+        if (bytesRead < size) {
+          // A short read (the end, or a file still growing): the reads ahead started past it, so they are redone from here.
+          await Promise.allSettled(reads);
+          reads.length = 0;
+          starts.length = 0;
+          ahead = start + bytesRead;
+        }
+        // The parser never holds on to a drained chunk (a straddling record is copied), so its buffer is free for the next read.
+        const ok = await this.deliver(parser, buf.subarray(0, bytesRead));
+        while (reads.length < READS_IN_FLIGHT) issue();
+        if (!ok) return false;
       }
     } finally {
-      // The file is closed next; let the read ahead finish first (its outcome no longer matters).
-      await next.catch(() => undefined);
+      // The file is closed next; let the reads ahead finish first (their outcome no longer matters).
+      await Promise.allSettled(reads);
     }
   }
 
@@ -158,16 +209,22 @@ export class CaptureFileSource implements PacketSource {
     return !stopped;
   }
 
-  /** Feeds one chunk, sleeping when the pacer is ahead; false if the source was stopped. */
+  /**
+   * Feeds one chunk in slices of at most SLICE_MS, giving the event loop a turn
+   * between slices and sleeping when the pacer is ahead; false if the source was stopped.
+   */
   private async deliver(parser: CaptureParser, chunk: Uint8Array): Promise<boolean> {
     parser.feed(chunk);
+    this.sliceEnd = performance.now() + SLICE_MS;
     while (!parser.drain()) {
       if (this.stopped) return false;
       try {
-        await sleep(this.waitMs, undefined, { signal: this.abort.signal });
+        if (this.waitMs === 0) await yieldToLoop(undefined, { signal: this.abort.signal });
+        else await sleep(this.waitMs, undefined, { signal: this.abort.signal });
       } catch {
         return false;
       }
+      this.sliceEnd = performance.now() + SLICE_MS;
     }
     return !this.stopped;
   }
@@ -189,7 +246,5 @@ function isZlibError(err: unknown): boolean {
 
 /** A one-line `CaptureError` for a file that cannot be opened or read. */
 function ioError(path: string, err: unknown): CaptureError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const reason = (typeof code === 'string' && IO_REASONS[code]) || (err instanceof Error ? err.message : String(err));
-  return new CaptureError(`${path}: cannot read: ${reason}`, { cause: err });
+  return new CaptureError(`${path}: cannot read: ${ioReason(err)}`, { cause: err });
 }

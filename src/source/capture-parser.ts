@@ -4,7 +4,7 @@ import { CaptureError, CaptureFileError } from './source.js';
 import type { RecordFormat } from './record-format.js';
 import { RecordError } from './record-error.js';
 import { PCAP_HEADER_LENGTH, PcapFormat, isPcapMagic } from './pcap-format.js';
-import { PcapngFormat, isPcapngMagic } from './pcapng-format.js';
+import { DEFAULT_MAX_INTERFACES, PcapngFormat, isPcapngMagic } from './pcapng-format.js';
 
 /** Decides, just before delivery, whether a packet may go now; `false` pauses the parser on it. */
 export type PacketGate = (packet: PacketView) => boolean;
@@ -37,10 +37,12 @@ export class CaptureParser {
   /**
    * @param name path used in error messages
    * @param sink receives each packet
+   * @param maxInterfaces pcapng interface description blocks allowed per section
    */
   constructor(
     readonly name: string,
     private readonly sink: PacketSink,
+    private readonly maxInterfaces = DEFAULT_MAX_INTERFACES,
   ) {}
 
   /** Link types declared so far by the file header or interface blocks. */
@@ -142,7 +144,7 @@ export class CaptureParser {
     if (!this.fillCarry(4)) return false;
     const head = this.carry;
     if (isPcapngMagic(head)) {
-      this.format = new PcapngFormat();
+      this.format = new PcapngFormat(this.maxInterfaces);
       return true;
     }
     if (!isPcapMagic(head)) {

@@ -1,26 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isInterfaceDown, LiveSource, type CaptureStats, type LiveSourceOptions } from './live-source.js';
-import { CaptureError, type PacketSink } from './source.js';
+import { CaptureError, registerSource, type PacketSink, type PacketSource, type SourceEvents } from './source.js';
 
 /** Backoff between reopen attempts, in milliseconds: doubles from the first to the last. */
 export const BACKOFF_MS = { first: 1000, max: 30_000 } as const;
 
 /** What a supervisor reports about its interface. */
-export interface SupervisorEvents {
-  /** The capture failed (the interface went away or down); called once per outage. */
-  down(iface: string, message: string): void;
-  /** The capture is delivering again after an outage. */
-  up(iface: string): void;
-}
+export type SupervisorEvents = SourceEvents;
+
+registerSource('live', (iface, s) => new CaptureSupervisor({ interface: iface, filter: s.filter, snaplen: s.snaplen, bufferSize: s.bufferSize, promiscuous: s.promiscuous }, s.events ?? { down: () => undefined, up: () => undefined }));
 
 /**
  * Keeps one interface captured: runs a LiveSource, and when it fails, marks
  * the capture down and reopens it with exponential backoff until it comes
  * back or `stop()` is called. Counters stay monotonic across reopens.
  */
-export class CaptureSupervisor {
+export class CaptureSupervisor implements PacketSource {
   /** Interface name. */
   readonly iface: string;
+  /** libpcap's warning from the last open(), if any. */
+  warning: string | undefined;
   /** Whether the capture is currently delivering packets. */
   up = false;
   private options: LiveSourceOptions;
@@ -56,7 +55,13 @@ export class CaptureSupervisor {
       return undefined;
     }
     this.source = source;
+    this.warning = source.warning;
     return source.warning;
+  }
+
+  /** The interface name. */
+  get name(): string {
+    return this.iface;
   }
 
   /** Cumulative counters over every handle opened so far. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { linkState } from './link-state.js';
 import { Counter32 } from './counter32.js';
 import { PacketView } from './packet-view.js';
@@ -50,6 +51,8 @@ export class LiveSource implements PacketSource {
   #stopped = false;
   #last: CaptureStats = { received: 0, dropped: 0, ifDropped: 0 };
   readonly #wide = { received: new Counter32(), dropped: new Counter32(), ifDropped: new Counter32() };
+  /** How many times the kernel counts each packet: 2 on a loopback interface (see loopbackCopies), else 1. */
+  #copies = 1;
   /** Settles the promise of the current run(); undefined when not running. */
   #finish: ((error?: Error) => void) | undefined;
 
@@ -101,6 +104,7 @@ export class LiveSource implements PacketSource {
         immediate: o.immediate ?? false,
       });
       if (o.filter !== undefined) handle.setFilter(o.filter);
+      this.#copies = loopbackCopies(o.interface, o.filter);
       this.#linktype = opened.linktype;
       this.#warning = opened.warning;
     } catch (err) {
@@ -224,7 +228,8 @@ export class LiveSource implements PacketSource {
   #read(handle: PcapHandle): void {
     const raw = handle.stats();
     const w = this.#wide;
-    this.#last = { received: w.received.read(raw.received), dropped: w.dropped.read(raw.dropped), ifDropped: w.ifDropped.read(raw.ifDropped) };
+    const c = this.#copies;
+    this.#last = { received: Math.floor(w.received.read(raw.received) / c), dropped: Math.floor(w.dropped.read(raw.dropped) / c), ifDropped: w.ifDropped.read(raw.ifDropped) };
   }
 
   /** One-line CaptureError from a binding error; the binding's `code` stays on `cause`. */
@@ -233,6 +238,27 @@ export class LiveSource implements PacketSource {
     const message = code === 'PERM_DENIED' || code === 'PROMISC_PERM_DENIED' ? PERMISSION : (err as Error).message;
     return new CaptureError(`capture on ${this.name}: ${message}`, { cause: err });
   }
+}
+
+/** IFF_LOOPBACK of <linux/if.h>, in /sys/class/net/NAME/flags. */
+const IFF_LOOPBACK = 0x8;
+
+/**
+ * How many times the kernel counts each packet of `iface` in libpcap's
+ * received and dropped counters. A loopback interface hands every packet to
+ * packet sockets twice, once outgoing and once incoming; both pass the
+ * filter and are counted, and libpcap discards the outgoing copy only in user
+ * space. So 2, unless the filter selects one direction (inbound/outbound),
+ * or 1 for any other interface, or where /sys cannot tell (not Linux).
+ */
+export function loopbackCopies(iface: string, filter: string | undefined): number {
+  let flags: number;
+  try {
+    flags = Number.parseInt(readFileSync(`/sys/class/net/${iface}/flags`, 'utf8'), 16);
+  } catch {
+    return 1;
+  }
+  return (flags & IFF_LOOPBACK) !== 0 && !/\b(inbound|outbound)\b/.test(filter ?? '') ? 2 : 1;
 }
 
 /** True when `err` is the CaptureError of opening an interface that exists but is down. */

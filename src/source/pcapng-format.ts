@@ -14,8 +14,18 @@ const BOM_BE = 0x1a2b3c4d;
 const BOM_LE = 0x4d3c2b1a;
 /** Block type + block total length + trailing block total length. */
 const MIN_BLOCK = 12;
+/**
+ * Packet times must fall in [0, MAX_TS_SEC) seconds: 1970 to the year 3000
+ * (past classic pcap's 32-bit seconds, which end in 2106, as tcpdump reads
+ * such files too). Far larger values (2^57 s, 2^64 units, if_tsoffset of
+ * ±2^63) only come from damage, and lose all sub-second precision in a double.
+ */
+export const MAX_TS_SEC = 32_503_680_000;
 /** Largest block this reader buffers; a longer one is treated as damage. */
 export const MAX_BLOCK = 256 * 1024 * 1024;
+
+/** Default bound on interface description blocks per section (`--capture.max-interfaces`). */
+export const DEFAULT_MAX_INTERFACES = 1024;
 
 /** Whether the first four bytes are the pcapng SHB block type (palindromic, so order-free). */
 export function isPcapngMagic(b: Uint8Array): boolean {
@@ -29,10 +39,14 @@ export class PcapngFormat implements RecordFormat {
   readonly linktypes = new Set<number>();
   private le = true;
   private ifaces: PcapngInterface[] = [];
+  /** Interned interface names of the whole file; holds at most `maxInterfaces` names, later ones are not interned. */
   private readonly intern = new Map<string, string>();
   /** SPBs carry no timestamp; they reuse the last one seen so time never jumps back to 1970. */
   private lastSec = 0;
   private lastNsec = 0;
+
+  /** @param maxInterfaces interface description blocks allowed per section; one more is damage */
+  constructor(private readonly maxInterfaces = DEFAULT_MAX_INTERFACES) {}
 
   next(buf: Uint8Array, dv: DataView, pos: number, end: number, view: PacketView): number {
     if (end - pos < MIN_BLOCK) {
@@ -69,7 +83,10 @@ export class PcapngFormat implements RecordFormat {
         break;
       case IDB:
         this.need(length, 20, 'interface description');
-        this.ifaces.push(parseInterface(buf, dv, le, pos + 8, stop, this.ifaces.length, this.intern));
+        if (this.ifaces.length >= this.maxInterfaces) {
+          throw new RecordError(`the section declares more than ${this.maxInterfaces} interfaces (--capture.max-interfaces)`);
+        }
+        this.ifaces.push(parseInterface(buf, dv, le, pos + 8, stop, this.ifaces.length, this.intern, this.maxInterfaces));
         this.linktypes.add(this.ifaces[this.ifaces.length - 1].linktype);
         break;
       case EPB:
@@ -122,6 +139,9 @@ export class PcapngFormat implements RecordFormat {
       throw new RecordError(`captured length ${caplen} exceeds the block's ${stop - pos - 28} data bytes`);
     }
     iface.scale.apply(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), view);
+    if (!(view.tsSec >= 0 && view.tsSec < MAX_TS_SEC)) {
+      throw new RecordError(`timestamp ${view.tsSec} s is outside 1970-01-01 to 3000-01-01 (interface ${id}: if_tsresol, if_tsoffset or the timestamp is damaged)`);
+    }
     this.lastSec = view.tsSec;
     this.lastNsec = view.tsNsec;
     this.fill(buf, pos + 28, caplen < wirelen ? caplen : wirelen, wirelen, iface, view);

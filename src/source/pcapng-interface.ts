@@ -44,7 +44,7 @@ export function walkOptions(
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Parses the IDB body at `pos` (after type and length) up to the trailing length at `stop`. */
+/** Parses the IDB body at `pos` (after type and length) up to the trailing length at `stop`; interns its name while `intern` holds fewer than `maxInterned`. */
 export function parseInterface(
   buf: Uint8Array,
   dv: DataView,
@@ -53,6 +53,7 @@ export function parseInterface(
   stop: number,
   index: number,
   intern: Map<string, string>,
+  maxInterned: number,
 ): PcapngInterface {
   const linktype = dv.getUint16(pos, le);
   const snaplen = dv.getUint32(pos + 4, le);
@@ -75,7 +76,7 @@ export function parseInterface(
   let interned = intern.get(name);
   if (interned === undefined) {
     interned = name;
-    intern.set(name, name);
+    if (intern.size < maxInterned) intern.set(name, name);
   }
   return { linktype, snaplen, name: interned, scale: new TsScale(tsresol, offsetSec) };
 }

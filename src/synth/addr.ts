@@ -3,12 +3,6 @@ export function ip4(a: number, b: number, c: number, d: number): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
-/** Parses a dotted-quad IPv4 address. */
-export function parseIp(text: string): number {
-  const [a, b, c, d] = text.split('.').map(Number);
-  return ip4(a, b, c, d);
-}
-
 /** Dotted-quad text of an IPv4 address. */
 export function ipText(addr: number): string {
   return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;

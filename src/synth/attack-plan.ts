@@ -3,7 +3,8 @@ import { NET, SERVERS, clientIp } from './network.js';
 import { Prng } from '../util/prng.js';
 import { SEC } from './timing.js';
 import { ATTACK_TYPES } from './types.js';
-import type { AttackLabel, AttackType } from './types.js';
+import type { AttackLabel, AttackType, ClassicAttackType, SynthProfile } from './types.js';
+import { planWideAttacks } from './wide-plan.js';
 
 /** An attack placed in time, with numeric addresses for the generator. */
 export interface PlannedAttack {
@@ -13,8 +14,16 @@ export interface PlannedAttack {
   /** First and last instants the attack may send at, µs since the epoch. */
   start: number;
   end: number;
-  /** Beacon only: largest share of the period a check-in may come early (0 = strictly periodic). */
+  /** Beacons: largest share of the period a check-in may come early (beacon) or move either way (jitterbeacon); 0 otherwise. */
   jitter: number;
+  /** Wide attacks: mean time between check-ins or attempts, µs; 0 otherwise. */
+  period: number;
+  /** Wide attacks: destination port (sweep, beacon, exfiltration); 0 otherwise. */
+  port: number;
+  /** Wide attacks: probes or queries per second, or bytes per second of an upload; 0 otherwise. */
+  rate: number;
+  /** Sweeps: addresses that answer, with their listening TCP ports; empty otherwise. */
+  live: ReadonlyMap<number, readonly number[]>;
 }
 
 /** Resolved options the plan depends on. */
@@ -24,6 +33,7 @@ export interface PlanInput {
   attacks: readonly AttackType[];
   start: number;
   hosts: number;
+  profile: SynthProfile;
 }
 
 /** Probes per second of the fast scan (nmap -T4 sends thousands). */
@@ -34,7 +44,7 @@ export const SCAN_PORTS = 1000;
 const SCAN_VICTIMS = 2;
 
 /** Length in seconds each attack gets in a 10-minute run; shorter runs shrink them proportionally. */
-const BASE_SECONDS: Record<Exclude<AttackType, 'beacon'>, number> = {
+const BASE_SECONDS: Record<Exclude<ClassicAttackType, 'beacon'>, number> = {
   // The probes plus time for the last answers; a longer slot would label quiet time as scanning.
   scan: (SCAN_VICTIMS * SCAN_PORTS) / SCAN_RATE + 0.05,
   slowscan: 180,
@@ -49,7 +59,7 @@ export const MAX_BEACON_JITTER = 0.3;
 /** Quiet time between consecutive attacks at full scale, in seconds. */
 const GAP_SECONDS = 10;
 
-const DESCRIPTIONS: Record<AttackType, string> = {
+const DESCRIPTIONS: Record<ClassicAttackType, string> = {
   scan: `fast TCP SYN scan of ${SCAN_PORTS} ports on each victim at ~${SCAN_RATE} probes/s (nmap -T4 style)`,
   slowscan: 'slow TCP SYN scan: one probe every 1-3 s across common ports of several hosts',
   synflood: 'TCP SYN flood to port 80 at ~3000 SYN/s from random source ports, no handshake completed',
@@ -61,11 +71,26 @@ const DESCRIPTIONS: Record<AttackType, string> = {
 };
 
 /**
- * Places the requested attacks: the beacon spans the whole run; the others run
+ * Places the requested attacks, numbered in order of start: the classic ones
+ * (see planClassic) and the wide ones (see planWideAttacks), whose attackers
+ * are other hosts.
+ */
+export function planAttacks(input: PlanInput): PlannedAttack[] {
+  const classic = planClassic(input);
+  const taken = new Set(classic.map((a) => a.attacker));
+  const preferred = attackerPool(input.hosts).filter((ip) => !taken.has(ip));
+  const rest = Array.from({ length: input.hosts }, (_, i) => clientIp(i)).filter((ip) => !taken.has(ip) && !preferred.includes(ip));
+  const out = [...classic, ...planWideAttacks(input, preferred, rest.length + preferred.length > 0 ? rest : attackerPool(input.hosts))];
+  out.sort((a, b) => a.start - b.start);
+  return out.map((a, i) => ({ ...a, label: { ...a.label, id: `atk-${String(i + 1).padStart(2, '0')}-${a.label.type}` } }));
+}
+
+/**
+ * Places the classic attacks: the beacon spans the whole run; the others run
  * one after another in a seeded order with quiet gaps, after a warm-up of
  * benign traffic, shrunk proportionally when the run is too short.
  */
-export function planAttacks(input: PlanInput): PlannedAttack[] {
+function planClassic(input: PlanInput): PlannedAttack[] {
   const rng = new Prng(input.seed ^ 0x5eed1abe);
   // A fixed order, so the plan does not depend on the order attacks were requested in.
   const types = ATTACK_TYPES.filter((t) => input.attacks.includes(t));
@@ -73,7 +98,7 @@ export function planAttacks(input: PlanInput): PlannedAttack[] {
   const total = input.duration * SEC;
   const warm = Math.min(30 * SEC, total / 10);
   const tail = Math.min(10 * SEC, total / 20);
-  const serial = rng.shuffle(types.filter((t) => t !== 'beacon')) as Exclude<AttackType, 'beacon'>[];
+  const serial = rng.shuffle(types.filter((t) => t !== 'beacon')) as Exclude<ClassicAttackType, 'beacon'>[];
   const need = serial.reduce((sum, t) => sum + BASE_SECONDS[t] * SEC, 0) + Math.max(0, serial.length - 1) * GAP_SECONDS * SEC;
   const avail = total - warm - tail;
   const scale = need > 0 ? Math.min(1, avail / need) : 1;
@@ -96,12 +121,11 @@ export function planAttacks(input: PlanInput): PlannedAttack[] {
     t += len + Math.round(GAP_SECONDS * SEC * scale);
   }
   if (types.includes('beacon')) out.push(place(rng, 'beacon', t0 + Math.round(rng.range(1, 5) * SEC), t0 + total - 1, takeClient, outside));
-  out.sort((a, b) => a.start - b.start);
-  return out.map((a, i) => ({ ...a, label: { ...a.label, id: `atk-${String(i + 1).padStart(2, '0')}-${a.label.type}` } }));
+  return out;
 }
 
 /** Clients that neither use SSH nor download (see the benign roles); all clients when there are too few. */
-function attackerPool(hosts: number): number[] {
+export function attackerPool(hosts: number): number[] {
   const all = Array.from({ length: hosts }, (_, i) => i);
   const plain = all.filter((i) => !isSshUser(i) && !isDownloader(i));
   return (plain.length >= 4 ? plain : all).map(clientIp);
@@ -117,7 +141,7 @@ export function isDownloader(i: number): boolean {
   return i % 5 === 1;
 }
 
-function place(rng: Prng, type: AttackType, start: number, end: number, takeClient: () => number, outside: (net: 100 | 113) => number): PlannedAttack {
+function place(rng: Prng, type: ClassicAttackType, start: number, end: number, takeClient: () => number, outside: (net: 100 | 113) => number): PlannedAttack {
   let attacker: number;
   let victims: number[];
   switch (type) {
@@ -162,5 +186,5 @@ function place(rng: Prng, type: AttackType, start: number, end: number, takeClie
     end_ts: end / SEC,
     description: type === 'beacon' ? `${DESCRIPTIONS.beacon}, each sleep up to ${Math.round(jitter * 100)} % shorter (jitter)` : DESCRIPTIONS[type],
   };
-  return { label, attacker, victims, start, end, jitter };
+  return { label, attacker, victims, start, end, jitter, period: 0, port: 0, rate: 0, live: new Map() };
 }

@@ -24,7 +24,7 @@ export function* fastScan(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   let t = a.start;
   for (const [victim, port] of probes) {
     yield Math.round(t);
-    probe(s, rng, a.attacker, victim, sport, port);
+    probe(s, rng, a.attacker, victim, sport, port, serverPorts);
     t += gap * rng.range(0.5, 1.5);
   }
 }
@@ -34,24 +34,30 @@ export function* slowScan(s: Scheduler, rng: Prng, a: PlannedAttack): Actor {
   let t = a.start;
   while (t < a.end - 10_000) {
     yield t;
-    probe(s, rng, a.attacker, rng.pick(a.victims), rng.int(40000, 65000), rng.pick(COMMON_PORTS));
+    probe(s, rng, a.attacker, rng.pick(a.victims), rng.int(40000, 65000), rng.pick(COMMON_PORTS), serverPorts);
     t += Math.round(rng.range(1, 3) * SEC);
   }
+}
+
+/** Listening ports of the classic servers; undefined for any other address (no host answers). */
+function serverPorts(addr: number): readonly number[] | undefined {
+  return SERVERS.includes(addr) ? openPorts(addr) : undefined;
 }
 
 /**
  * Writes a SYN probe and schedules the victim's answer: SYN-ACK (then the
  * scanner's RST) for an open port, RST-ACK for a closed one, nothing when
- * the address has no host.
+ * `listening` knows no host at the address.
  */
-function probe(s: Scheduler, rng: Prng, attacker: number, victim: number, sport: number, port: number): void {
+export function probe(s: Scheduler, rng: Prng, attacker: number, victim: number, sport: number, port: number, listening: (addr: number) => readonly number[] | undefined): void {
   const fb = s.fb;
   const seq = rng.nextUint32();
   fb.tcp(attacker, victim, sport, port, SYN, seq, 0, 1024, 0);
-  if (!SERVERS.includes(victim)) return;
+  const open = listening(victim);
+  if (open === undefined) return;
   const back = s.now + Math.max(rttTo(attacker), rttTo(victim)) + rng.int(5, 60);
   const ack = (seq + 1) >>> 0;
-  if (openPorts(victim).includes(port)) {
+  if (open.includes(port)) {
     const isn = rng.nextUint32();
     s.spawn(at(back, () => fb.tcp(victim, attacker, port, sport, SYN | ACK, isn, ack, 64240, 0)));
     s.spawn(at(back + rng.int(20, 80), () => fb.tcp(attacker, victim, sport, port, RST, ack, 0, 0, 0)));

@@ -1,5 +1,5 @@
 /** DNS record types used by the generator. */
-export const QTYPE = { A: 1, TXT: 16, AAAA: 28 } as const;
+export const QTYPE = { A: 1, CNAME: 5, NULL: 10, TXT: 16, AAAA: 28 } as const;
 /** NXDOMAIN response code. */
 export const NXDOMAIN = 3;
 
@@ -11,7 +11,7 @@ export interface DnsAnswer {
 }
 
 /** Wire form of a domain name: length-prefixed labels ending with the root. */
-function encodeName(name: string): number[] {
+export function encodeName(name: string): number[] {
   const out: number[] = [];
   for (const label of name.split('.')) {
     out.push(label.length);

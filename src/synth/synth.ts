@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { bruteForce } from './attack-bruteforce.js';
-import { beacon, exfil } from './attack-c2.js';
-import { dnsTunnel } from './attack-dns-tunnel.js';
+import { bruteForce, slowBruteForce } from './attack-bruteforce.js';
+import { beacon, exfil, jitterBeacon } from './attack-c2.js';
+import { dnsTunnel, slowDnsTunnel } from './attack-dns-tunnel.js';
 import { synFlood, udpFlood } from './attack-floods.js';
 import type { PlanInput, PlannedAttack } from './attack-plan.js';
 import { planAttacks } from './attack-plan.js';
 import { fastScan, slowScan } from './attack-scans.js';
+import { pingSweep, sweep } from './attack-sweeps.js';
 import { startBenign } from './benign.js';
 import { FrameBuilder } from './frame-builder.js';
 import { MAX_CLIENTS } from './network.js';
@@ -15,11 +16,12 @@ import { Prng } from '../util/prng.js';
 import type { Actor } from './scheduler.js';
 import { Scheduler } from './scheduler.js';
 import { SEC } from './timing.js';
-import { ATTACK_TYPES } from './types.js';
+import { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES } from './types.js';
 import type { AttackType, SynthLabels, SynthOptions } from './types.js';
+import { startWideBenign } from './wide-benign.js';
 
-export { ATTACK_TYPES };
-export type { AttackLabel, AttackType, SynthLabels, SynthOptions } from './types.js';
+export { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES };
+export type { AttackLabel, AttackType, ClassicAttackType, SynthLabels, SynthOptions, SynthProfile, WideAttackType } from './types.js';
 
 /** Default first instant of a capture (2023-11-14T22:13:20Z). */
 export const DEFAULT_START = 1_700_000_000;
@@ -42,8 +44,10 @@ function resolve(opts: SynthOptions): PlanInput {
   if (!Number.isFinite(opts.duration) || opts.duration <= 0) throw new RangeError(`duration must be a positive number of seconds, got ${opts.duration}`);
   if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_CLIENTS) throw new RangeError(`hosts must be an integer from 1 to ${MAX_CLIENTS}, got ${hosts}`);
   if (!Number.isInteger(start) || start < 0 || start + opts.duration >= 2 ** 32) throw new RangeError(`start must be an epoch second that fits pcap timestamps, got ${start}`);
-  for (const a of opts.attacks) if (!ATTACK_TYPES.includes(a)) throw new RangeError(`unknown attack type "${a}" (known: ${ATTACK_TYPES.join(', ')})`);
-  return { seed: opts.seed, duration: opts.duration, attacks: opts.attacks, start, hosts };
+  for (const a of opts.attacks) if (!ALL_ATTACK_TYPES.includes(a)) throw new RangeError(`unknown attack type "${a}" (known: ${ALL_ATTACK_TYPES.join(', ')})`);
+  const profile = opts.profile ?? 'classic';
+  if (!SYNTH_PROFILES.includes(profile)) throw new RangeError(`unknown profile "${profile}" (known: ${SYNTH_PROFILES.join(', ')})`);
+  return { seed: opts.seed, duration: opts.duration, attacks: opts.attacks, start, hosts, profile };
 }
 
 /** Ground truth of the attacks `synthPackets(opts)` injects; computed without generating packets. */
@@ -60,6 +64,12 @@ const ATTACKS: Record<AttackType, (s: Scheduler, rng: Prng, a: PlannedAttack) =>
   bruteforce: bruteForce,
   beacon,
   exfil,
+  jitterbeacon: jitterBeacon,
+  slowbruteforce: slowBruteForce,
+  sweep,
+  pingsweep: pingSweep,
+  slowdnstunnel: slowDnsTunnel,
+  slowexfil: exfil,
 };
 
 /**
@@ -74,6 +84,7 @@ export function* synthPackets(opts: SynthOptions): Generator<SynthPacket, void, 
   const s = new Scheduler(fb, t0, t0 + input.duration * SEC);
   startBenign(s, rng.fork(), input.hosts, input.duration);
   for (const a of planAttacks(input)) s.spawn(ATTACKS[a.label.type](s, rng.fork(), a));
+  if (input.profile === 'wide') startWideBenign(s, rng.fork(), input.seed, input.hosts, input.duration);
   const out: SynthPacket = { tsSec: 0, tsNsec: 0, frame: fb.buf };
   while (s.step()) {
     out.tsSec = Math.floor(s.ts / SEC);

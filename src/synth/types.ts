@@ -1,8 +1,30 @@
-/** Kinds of attack the generator can inject. */
-export type AttackType = 'scan' | 'slowscan' | 'synflood' | 'udpflood' | 'dnstunnel' | 'bruteforce' | 'beacon' | 'exfil';
+/** Attacks of the classic profile's default set. */
+export type ClassicAttackType = 'scan' | 'slowscan' | 'synflood' | 'udpflood' | 'dnstunnel' | 'bruteforce' | 'beacon' | 'exfil';
 
-/** Every attack type, in documentation order. */
-export const ATTACK_TYPES: readonly AttackType[] = ['scan', 'slowscan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon', 'exfil'];
+/** Attacks of the wide profile's default set: low and slow, periodic and sweeping. */
+export type WideAttackType = 'jitterbeacon' | 'slowbruteforce' | 'sweep' | 'pingsweep' | 'slowdnstunnel' | 'slowexfil';
+
+/** Kinds of attack the generator can inject. */
+export type AttackType = ClassicAttackType | WideAttackType;
+
+/** The classic profile's attacks, its default set, in documentation order. */
+export const ATTACK_TYPES: readonly ClassicAttackType[] = ['scan', 'slowscan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon', 'exfil'];
+
+/** The wide profile's attacks, its default set, in documentation order. */
+export const WIDE_ATTACK_TYPES: readonly WideAttackType[] = ['jitterbeacon', 'slowbruteforce', 'sweep', 'pingsweep', 'slowdnstunnel', 'slowexfil'];
+
+/** Every attack type; either profile may inject any of them. */
+export const ALL_ATTACK_TYPES: readonly AttackType[] = [...ATTACK_TYPES, ...WIDE_ATTACK_TYPES];
+
+/**
+ * Benign workloads: `classic` is the original site; `wide` adds periodic jobs
+ * of many periods and jitters (monitoring polls, metrics pushes, CI runners,
+ * backups, update checks, keep-alives, public NTP) and more host roles.
+ */
+export type SynthProfile = 'classic' | 'wide';
+
+/** Every profile, the default first. */
+export const SYNTH_PROFILES: readonly SynthProfile[] = ['classic', 'wide'];
 
 /** What to generate. */
 export interface SynthOptions {
@@ -16,6 +38,8 @@ export interface SynthOptions {
   start?: number;
   /** Number of benign clients in 10.0.0.0/24; default 20, at most 200. */
   hosts?: number;
+  /** Benign workload; default classic. */
+  profile?: SynthProfile;
 }
 
 /** Ground truth for one injected attack; times are epoch seconds (µs precision). */

@@ -113,9 +113,9 @@ describe.each(dashboards)('%s', (file, d) => {
     expect(validate(d, schema)).toEqual([]);
   });
 
-  it('has a fixed uid and the variables datasource, job, instance, interface', () => {
+  it('has a fixed uid and the variables datasource, job, instance', () => {
     expect(d.uid).toBe(`netscore-${file.replace(/\.json$/, '')}`);
-    for (const v of ['datasource', 'job', 'instance', 'interface']) expect(vars.has(v), v).toBe(true);
+    for (const v of ['datasource', 'job', 'instance']) expect(vars.has(v), v).toBe(true);
     const ds = (d.templating.list as Json[]).find((v) => v.name === 'datasource')!;
     expect(ds.type).toBe('datasource');
     expect(ds.query).toBe('prometheus');
@@ -164,6 +164,42 @@ describe.each(dashboards)('%s', (file, d) => {
     }
     expect(n).toBeGreaterThan(5);
     expect(problems).toEqual([]);
+  });
+});
+
+/** Metrics (and recorded series) that carry an `interface` label. */
+const INTERFACE_METRICS = /\b(netscore_(packets_total|bytes_total|packet_size_bytes\w*|capture_\w+)|netscore_interface:\w+:\w+|netscore:(packets|bytes):rate5m)\{([^}]*)\}/g;
+
+describe.each(dashboards)('%s variables', (_file, d) => {
+  const queries = panelsOf(d).flatMap((p) => (p.targets ?? []).map((t: Json) => ({ where: `${p.title}/${t.refId}`, expr: String(t.expr) })));
+
+  it('has the interface variable exactly when a panel shows per-interface metrics, and every such query filters by it', () => {
+    const unfiltered: string[] = [];
+    let perInterface = 0;
+    for (const q of queries) {
+      for (const m of q.expr.matchAll(INTERFACE_METRICS)) {
+        perInterface++;
+        if (!/interface=~"\$interface"/.test(m[4])) unfiltered.push(`${q.where}: ${m[0]}`);
+      }
+    }
+    const hasVar = (d.templating.list as Json[]).some((v) => v.name === 'interface');
+    expect(hasVar, 'interface variable present').toBe(perInterface > 0);
+    expect(unfiltered).toEqual([]);
+  });
+
+  it('uses every variable it declares in some query', () => {
+    const text = [...queries.map((q) => q.expr), ...(d.templating.list as Json[]).map((v) => String(v.definition ?? '')), JSON.stringify(d.panels)].join('\n');
+    const unused = (d.templating.list as Json[]).map((v) => v.name as string).filter((name) => name !== 'datasource' && !new RegExp(`\\$(\\{${name}\\}|${name}\\b)`).test(text));
+    expect(unused).toEqual([]);
+  });
+
+  it('defaults multi-value variables other than job, instance and interface to a readable handful', () => {
+    for (const v of (d.templating.list as Json[]).filter((x) => x.type === 'query' && x.name === 'feature')) {
+      const value = v.current.value as string[];
+      expect(value).not.toContain('$__all');
+      expect(value.length).toBeGreaterThan(0);
+      expect(value.length).toBeLessThanOrEqual(6);
+    }
   });
 });
 

@@ -40,7 +40,7 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
     ['empty', () => '', /model file is empty/],
     ['of another format', () => edited((d) => (d.format = 'onnx')), /wrong format "onnx" \(expected "netscore-model"\)/],
     ['of a newer version', () => edited((d) => (d.version = 3)), /unsupported version 3 \(this build reads version 2\)/],
-    ['of an unknown model family', () => edited((d) => (d.family = 'onnx')), /unknown model family "onnx" \(this build knows iforest\)/],
+    ['of an unknown model family', () => edited((d) => (d.family = 'onnx')), /unknown model family "onnx" \(this build knows iforest, hst, ensemble\)/],
     [
       'of another feature schema',
       () => edited((d) => ((d.schema as string[])[3] = 'bogus_feature')),
@@ -71,7 +71,7 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
 
   it('an unknown --model.kind, named with the known families, and exit 2', async () => {
     const { code, stderr } = await runCli(['replay', '--model.kind=onnx', capture]);
-    expect(stderr).toBe('netscore: invalid value for --model.kind: "onnx" (want one of iforest)\n');
+    expect(stderr).toBe('netscore: invalid value for --model.kind: "onnx" (want one of iforest, hst, ensemble)\n');
     expect(code).toBe(2);
   });
 

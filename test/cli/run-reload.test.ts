@@ -74,7 +74,7 @@ describe.skipIf(skipReason)(`SIGHUP reloads the config file${skipReason ? ` (ski
     ]);
     write('capture: [\n');
     expect((await hup(1)).map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ msg: 'configuration reload failed; keeping the running configuration', err: expect.stringMatching(new RegExp(`^config file ${config}: `)) }),
+      expect.objectContaining({ msg: 'configuration reload failed; keeping the running configuration', err: expect.stringMatching(new RegExp(`^config file ${config} is not valid YAML at line 2, column 1: `)) }),
     ]);
     await sendAndCount(30);
 

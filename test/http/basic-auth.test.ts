@@ -63,6 +63,43 @@ describe('BasicAuth', () => {
     expect(results.filter((r) => r === undefined)).toHaveLength(16);
   });
 
+  it('gives each client address at most --web.auth.max-checks-per-client checks under way; other clients still get theirs', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const auth = await BasicAuth.create(
+      users,
+      async (p, h) => {
+        await gate;
+        return bcrypt.compareSync(p, h);
+      },
+      { maxPerClient: 3 },
+    );
+    const guesses = Array.from({ length: 6 }, (_, i) => auth.check(header('alice', `guess${i}`), '192.0.2.66'));
+    const scraper = auth.check(header('alice', 'wonderland'), '192.0.2.10');
+    release();
+    expect(await Promise.all(guesses)).toEqual([undefined, undefined, undefined, 'over_budget', 'over_budget', 'over_budget']);
+    expect(await scraper).toEqual({ user: 'alice' });
+    // The budget is given back once the checks are done.
+    expect(await auth.check(header('alice', 'guess'), '192.0.2.66')).toBeUndefined();
+  });
+
+  it('keeps successes across a reload when the user keeps the same hash, and only then', async () => {
+    const s = spy();
+    const before = await BasicAuth.create(users, s.compare);
+    expect(await before.check(header('alice', 'wonderland'))).toEqual({ user: 'alice' });
+    expect(await before.check(header('bob', 'builder'))).toEqual({ user: 'bob' });
+    expect(s.hashes).toHaveLength(2);
+    const bobsNewHash = bcrypt.hashSync('builder', 5);
+    const rotated = new Map([...users, ['bob', bobsNewHash]]);
+    const after = await BasicAuth.create(rotated, s.compare, { previous: before });
+    expect(await after.check(header('alice', 'wonderland'))).toEqual({ user: 'alice' });
+    expect(s.hashes).toHaveLength(2);
+    expect(await after.check(header('bob', 'builder'))).toEqual({ user: 'bob' });
+    expect(s.hashes).toEqual([users.get('alice'), users.get('bob'), bobsNewHash]);
+    const removed = await BasicAuth.create(new Map([['bob', bobsNewHash]]), s.compare, { previous: after });
+    expect(await removed.check(header('alice', 'wonderland'))).toBeUndefined();
+  });
+
   it('takes about as long to reject an unknown user as a known user with a wrong password (real bcrypt, cost 8)', async () => {
     const auth = await BasicAuth.create(new Map([['alice', bcrypt.hashSync("wonderland", 8)]]));
     const time = async (h: string) => {

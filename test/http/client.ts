@@ -18,6 +18,10 @@ export interface GetOptions {
   maxVersion?: SecureVersion;
   /** OpenSSL cipher list offered for TLS ≤ 1.2. */
   ciphers?: string;
+  /** Source address to connect from, e.g. another 127.0.0.0/8 address. */
+  localAddress?: string;
+  /** Request method (default GET). */
+  method?: string;
 }
 
 /** A response. */
@@ -35,7 +39,7 @@ export function get(url: string, opts: GetOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = (https ? httpsRequest : httpRequest)(
       url,
-      { headers, agent: false, ...(https ? { ca: opts.ca, cert: opts.cert, key: opts.key, minVersion: opts.minVersion, maxVersion: opts.maxVersion, ciphers: opts.ciphers } : {}) },
+      { headers, agent: false, localAddress: opts.localAddress, method: opts.method, ...(https ? { ca: opts.ca, cert: opts.cert, key: opts.key, minVersion: opts.minVersion, maxVersion: opts.maxVersion, ciphers: opts.ciphers } : {}) },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

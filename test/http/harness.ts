@@ -44,3 +44,13 @@ export async function startServed(flags: Record<string, unknown>): Promise<Serve
     },
   };
 }
+
+/** Runs `fn` against a netscore served with `flags`, then closes it. */
+export async function withServed(flags: Record<string, unknown>, fn: (s: Served) => Promise<void>): Promise<void> {
+  const s = await startServed(flags);
+  try {
+    await fn(s);
+  } finally {
+    await s.close();
+  }
+}

@@ -123,3 +123,46 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     expect(listed.some((a) => attackers.has(a.host))).toBe(true);
   }, 90_000);
 });
+
+describe.skipIf(skipReason)(`warm-up progress on the landing page in headless Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('shows the traffic time learnt of --model.warmup while the online model warms up, and it grows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netscore-warmup-'));
+    // 120 s of traffic at 4× real time, a 600 s warm-up: warming for the whole test.
+    const { pcap } = synthesize(dir, { duration: '120', attacks: 'none', name: 'warmup' });
+    const ns = await startReplay(pcap, 4, ['--model.warmup=600']);
+    const browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      javaScriptEnabled: false,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      const progress = async () => {
+        await page.goto(`http://${ns.address}/`);
+        const bar = page.locator('section', { has: page.locator('h2', { hasText: 'Model' }) }).locator('progress');
+        return { max: Number(await bar.getAttribute('max')), value: Number(await bar.getAttribute('value')), text: await page.locator('p.warmup').innerText() };
+      };
+      // The first window closes after 10 s of traffic (2.5 s here).
+      await new Promise((r) => setTimeout(r, 6000));
+      const first = await progress();
+      expect(first.max).toBe(600);
+      expect(first.value).toBeGreaterThan(0);
+      const words = /^Warming up: .*?((?:\d+m )?\d+s) of 10m 0s of traffic learnt \((\d+)%\), about ((?:\d+m )?\d+s) of traffic left before scoring starts\.$/.exec(first.text);
+      expect(words, first.text).not.toBeNull();
+      expect(Number(words?.[2])).toBe(Math.floor((100 * first.value) / 600));
+      await new Promise((r) => setTimeout(r, 6000));
+      const later = await progress();
+      expect(later.value).toBeGreaterThan(first.value);
+      // The metric says the same as the page, in seconds of traffic.
+      const metrics = await (await fetch(`http://${ns.address}/metrics`)).text();
+      const learnt = Number(/^netscore_model_warmup_learnt_seconds (\S+)$/m.exec(metrics)?.[1]);
+      expect(learnt).toBeGreaterThanOrEqual(later.value);
+      expect(/^netscore_model_warmup_seconds (\S+)$/m.exec(metrics)?.[1]).toBe('600');
+    } finally {
+      await browser.close();
+      await ns.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

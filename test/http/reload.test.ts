@@ -136,6 +136,38 @@ describe('web config reload', () => {
     }
   });
 
+  it('refuses a reload that would turn basic auth off (an emptied file), with a warning', async () => {
+    const s = await start(users('alice', 'wonderland'));
+    try {
+      writeFileSync(path, '');
+      await waitFor(() => failures(s).length > 0, { timeoutMs: 10_000, what: 'the refused reload to be logged' });
+      expect(failures(s)[0]).toMatchObject({ level: 'warn', err: `web config ${path}: basic_auth_users: a reload cannot turn basic authentication off; restart to do that` });
+      expect(await status(s.urls[0], {})).toBe(401);
+      expect(await status(s.urls[0], alice)).toBe(200);
+      expect(await reloadMetrics(s.urls[0], alice)).toEqual({ ok: 0, success: 0, failure: 1 });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('refuses a reload that would turn client certificates off, with a warning', async () => {
+    const dir = mkdtempSync(join(pki.dir, 'mtls-'));
+    for (const f of ['server.crt', 'server.key', 'ca.crt']) copyFileSync(join(pki.dir, f), join(dir, f));
+    const tls = 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n';
+    path = join(dir, 'web.yml');
+    writeFileSync(path, `${tls}  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n`);
+    served = await startServed({ 'web.config.file': path });
+    try {
+      const s = served;
+      writeFileSync(path, tls);
+      await waitFor(() => failures(s).length > 0, { timeoutMs: 10_000, what: 'the refused reload to be logged' });
+      expect(failures(s)[0]).toMatchObject({ level: 'warn', err: `web config ${path}: tls_server_config.client_auth_type: a reload cannot turn client certificates off; restart to do that` });
+      await expect(status(s.urls[0], { ca: pki.pem('ca.crt') })).rejects.toThrow();
+    } finally {
+      await stop();
+    }
+  });
+
   it('refuses to switch between HTTP and HTTPS without a restart', async () => {
     const s = await start(users('alice', 'wonderland'));
     try {

@@ -11,7 +11,7 @@ import { createApp, listen } from '../../src/http/server.js';
 import type { Anomaly } from '../../src/model/anomaly.js';
 import { sample } from '../cli/spawn.js';
 import { get, type GetOptions } from './client.js';
-import { startServed, type Served } from './harness.js';
+import { withServed } from './harness.js';
 import { makePki, type TestPki } from './pki.js';
 
 let pki: TestPki;
@@ -27,16 +27,6 @@ function webConfig(text: string): string {
   const path = join(pki.dir, `web-${n++}.yml`);
   writeFileSync(path, text);
   return path;
-}
-
-/** Runs `fn` against a netscore served with `flags`, then closes it. */
-async function withServed(flags: Record<string, unknown>, fn: (s: Served) => Promise<void>): Promise<void> {
-  const s = await startServed(flags);
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
 }
 
 /** Opens a raw TCP connection to the server of `url`. */

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../src/source/capture-file.js';
 import { pcapFileHeader } from '../../src/synth/pcap-writer.js';
 import { runCli } from '../cli/spawn.js';
+import { block } from './hostile-pcapng.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-lying-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,16 +25,6 @@ function pcapRecord(caplen: number, data: Uint8Array = FRAME): Buffer {
   h.writeUInt32LE(caplen, 8);
   h.writeUInt32LE(caplen, 12);
   return Buffer.concat([h, data]);
-}
-
-/** A little-endian pcapng block of `type` with `body`, its length fields set to `length` (default: the true length). */
-function block(type: number, body: Uint8Array, length = 12 + body.length, trailer = length): Buffer {
-  const b = Buffer.alloc(12 + body.length);
-  b.writeUInt32LE(type, 0);
-  b.writeUInt32LE(length, 4);
-  Buffer.from(body).copy(b, 8);
-  b.writeUInt32LE(trailer, 8 + body.length);
-  return b;
 }
 
 /** Section header (1.0) and one Ethernet interface with a snaplen of 4 GB: blocks 1 and 2. */

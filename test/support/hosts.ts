@@ -4,6 +4,12 @@ export function ipv4(a: number, b: number, c: number, d: number): number {
 }
 
 /** Addresses of the scripted feature tests: three clients, a public server, a resolver. */
+/** An IPv4 address from dotted-quad text, as a 32-bit number. */
+export function parseIpv4(text: string): number {
+  const [a, b, c, d] = text.split('.').map(Number);
+  return ipv4(a, b, c, d);
+}
+
 export const HOST = {
   A: ipv4(10, 0, 0, 1),
   B: ipv4(10, 0, 0, 2),

@@ -1,0 +1,4 @@
+import { modelFamilySuite } from './family.case.test.js';
+import { hstFamily } from './hst-family.js';
+
+modelFamilySuite(hstFamily);

@@ -1,0 +1,33 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WIDE_ATTACK_TYPES } from '../../src/synth/types.js';
+import { runCli } from './spawn.js';
+
+describe('netscore synth --profile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+
+  it('wide with the default attacks labels the wide set; none gives a benign-only five minutes', async () => {
+    const attacks = await runCli(['synth', '--profile', 'wide', '--seed', '4', '--duration', '90', '--hosts', '8', '-o', join(dir, 'w.pcap'), '--labels', join(dir, 'w.json')]);
+    expect(attacks.code, attacks.stderr).toBe(0);
+    const labels = JSON.parse(readFileSync(join(dir, 'w.json'), 'utf8'));
+    expect(new Set(labels.attacks.map((a: { type: string }) => a.type))).toEqual(new Set(WIDE_ATTACK_TYPES));
+    const benign = await runCli(['synth', '--profile', 'wide', '--attacks', 'none', '--duration', '5m', '--hosts', '6', '-o', join(dir, 'b.pcap'), '--labels', join(dir, 'b.json')]);
+    expect(benign.code, benign.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'))).toEqual({ evaluation: { window_s: 10 }, attacks: [] });
+  }, 120_000);
+
+  it('names a bad profile or attack in one line and exits 2', async () => {
+    for (const [flag, value] of [
+      ['--profile', 'huge'],
+      ['--attacks', 'sweep,teleport'],
+    ]) {
+      const r = await runCli(['synth', flag, value, '-o', join(dir, 'x.pcap')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`invalid value for ${flag}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
