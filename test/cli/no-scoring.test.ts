@@ -22,7 +22,7 @@ const SCORING_FAMILIES = [
   'netscore_anomalies_total', 'netscore_anomalies_suppressed_total', 'netscore_model_state', 'netscore_model_generation', 'netscore_model_last_trained_timestamp_seconds',
   'netscore_model_training_samples', 'netscore_model_threshold', 'netscore_window_feature', 'netscore_top_host_anomaly_score',
   'netscore_anomaly_log_lines_lost_total', 'netscore_model_online', 'netscore_model_retrain_interval_seconds', 'netscore_model_warmup_seconds',
-  'netscore_model_warmup_learnt_seconds', 'netscore_window_close_duration_seconds',
+  'netscore_model_warmup_learnt_seconds', 'netscore_window_close_duration_seconds', 'netscore_host_baselines_evicted_total', 'netscore_host_history_evicted_total',
 ];
 
 /** Names of the netscore_ families of an exposition. */
