@@ -1,4 +1,6 @@
 import { AnomalyRing } from '../alerts/anomaly-ring.js';
+import { HostBaselines } from '../alerts/host-baselines.js';
+import { Incidents } from '../alerts/incidents.js';
 import { TopHosts } from '../alerts/top-hosts.js';
 import { HostWindows, type WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
@@ -24,6 +26,14 @@ export interface ScoringConfig {
   topK: number;
   /** How long a flagged host stays in the top-k, in seconds. */
   holdSeconds: number;
+  /** Unflagged windows that may separate two windows of one incident. */
+  incidentGap: number;
+  /** Most open incidents. */
+  maxOpenIncidents: number;
+  /** Most closed incidents kept. */
+  maxClosedIncidents: number;
+  /** Most hosts whose own baseline is kept for incident explanations. */
+  baselineHosts: number;
 }
 
 /** Receives every scored window: the batch and the score of each row (rows above the threshold are flagged). */
@@ -46,6 +56,10 @@ export class Scoring implements ScoringView {
   readonly ring: AnomalyRing;
   /** Most anomalous recent hosts. */
   readonly top: TopHosts;
+  /** Each host's own baseline over its unflagged windows. */
+  readonly baselines: HostBaselines;
+  /** Anomalies merged into incidents. */
+  readonly incidents: Incidents;
   /** Windows scored (host-window rows). */
   windowsScored = 0;
   /** Score histogram counts by SCORE_BUCKETS index (last: +Inf). */
@@ -65,6 +79,18 @@ export class Scoring implements ScoringView {
   constructor(config: ScoringConfig) {
     this.ring = new AnomalyRing(config.ringSize);
     this.top = new TopHosts(config.topK, config.holdSeconds);
+    this.baselines = new HostBaselines(config.baselineHosts, N_FEATURES);
+    const column = new Map(FEATURE_NAMES.map((name, f) => [name, f]));
+    this.incidents = new Incidents({
+      windowSeconds: config.windowSeconds,
+      gapWindows: config.incidentGap,
+      maxOpen: config.maxOpenIncidents,
+      maxClosed: config.maxClosedIncidents,
+      hostBaseline: (host, feature) => {
+        const f = column.get(feature);
+        return f === undefined ? undefined : this.baselines.mean(host, f);
+      },
+    });
     this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
     this.windows = new HostWindows(
       { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax },
@@ -91,6 +117,7 @@ export class Scoring implements ScoringView {
     this.scoringWindow = true;
     const started = performance.now();
     this.score(batch);
+    this.incidents.windowClosed(batch.start);
     const seconds = (performance.now() - started) / 1000;
     for (const l of this.windowListeners) l(batch, seconds);
     this.scoringWindow = false;
@@ -110,6 +137,7 @@ export class Scoring implements ScoringView {
       this.scoreBuckets[b]++;
       this.scoreSum += s;
     }
+    this.baselines.observe(batch.hosts, batch.raw, scores, this.detector.threshold);
     for (const l of this.scoreListeners) l(batch, scores, this.detector.threshold);
   }
 
@@ -117,6 +145,7 @@ export class Scoring implements ScoringView {
     this.anomalies[SEVERITIES.indexOf(a.severity) * CATEGORIES.length + CATEGORIES.indexOf(a.category)]++;
     this.ring.push(a);
     this.top.observe(a);
+    this.incidents.observe(a);
     for (const l of this.anomalyListeners) l(a);
   }
 
