@@ -97,7 +97,7 @@ export class Pipeline {
       this.stage = FLOWS;
       this.flows.flush();
       this.stage = SCORING;
-      this.scoring?.windows.flush();
+      this.scoring?.finish();
     } catch (err) {
       throw this.failed(err, '');
     }

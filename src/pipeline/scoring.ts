@@ -113,6 +113,12 @@ export class Scoring implements ScoringView {
     this.windowListeners.push(listener);
   }
 
+  /** Closes the last windows and then every open incident: the input has ended. */
+  finish(): void {
+    this.windows.flush();
+    this.incidents.closeAll();
+  }
+
   private window(batch: WindowBatch): void {
     this.scoringWindow = true;
     const started = performance.now();
@@ -145,8 +151,9 @@ export class Scoring implements ScoringView {
     this.anomalies[SEVERITIES.indexOf(a.severity) * CATEGORIES.length + CATEGORIES.indexOf(a.category)]++;
     this.ring.push(a);
     this.top.observe(a);
-    this.incidents.observe(a);
     for (const l of this.anomalyListeners) l(a);
+    // After the listeners, so that the anomaly log has a window's line before the incident line it causes.
+    this.incidents.observe(a);
   }
 
   /** Fills featureStats from the raw rows of one window. */
