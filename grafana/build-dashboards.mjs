@@ -317,16 +317,16 @@ function dashboard({ uid, title, description, panels, extraVars = [], time = 'no
           type: 'dashboard',
         },
         {
-          name: 'Critical anomalies',
+          name: 'Critical incidents',
           datasource: DS,
           enable: true,
           hide: false,
           iconColor: 'red',
-          expr: `ALERTS{alertname="NetscoreAnomalyCritical",alertstate="firing",${I}}`,
+          expr: `ALERTS{alertname="NetscoreIncidentCritical",alertstate="firing",${I}}`,
           step: '60s',
-          titleFormat: 'Critical anomaly',
-          textFormat: '{{host}} {{category}} on {{instance}}',
-          tagKeys: 'host,category',
+          titleFormat: 'Critical incident',
+          textFormat: 'incident {{incident}}: {{host}} {{category}} on {{instance}}',
+          tagKeys: 'incident,host,category',
           useValueForTime: false,
         },
       ],
@@ -612,7 +612,7 @@ function anomalies() {
     },
     table({
       title: 'Top anomalous hosts (last 5 minutes)',
-      description: 'Up to 10 hosts per sensor flagged in the last 5 minutes, with their latest score, category, severity and the features that made them stand out (value vs the training median). Same data as the NetscoreAnomaly* alerts.',
+      description: 'Up to 10 hosts per sensor flagged in the last 5 minutes, with their latest score, category, severity and the features that made them stand out (value vs the training median). The NetscoreIncident* alerts are about incidents (related flagged windows merged; /api/incidents).',
       targets: [instantTable(`netscore_top_host_anomaly_score{${H}}`)],
       transformations: [
         {
@@ -639,6 +639,13 @@ function anomalies() {
       sortBy: [{ displayName: 'score', desc: true }],
       w: 16,
       h: 10,
+    }),
+    timeseries({
+      title: 'Open incidents by category and severity',
+      description: 'Incidents open on each sensor: related flagged host-windows merged (one host across short gaps, or several hosts against one victim), by category and severity. Each open critical incident fires NetscoreIncidentCritical; /api/incidents and the landing page list them with their hosts, victims and top features.',
+      targets: [target(`sum by (category, severity) (netscore_incidents_open{${I}}) > 0`, '{{severity}} {{category}}')],
+      unit: 'short',
+      stack: true,
     }),
     timeseries({
       title: 'Anomalies/min by severity',

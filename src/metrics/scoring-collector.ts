@@ -116,7 +116,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ]),
     new Family(
       'netscore_top_incident_score',
-      'Peak score of the most severe open incidents (capped at --anomaly.top-k, critical first), with the incident id, its first host, category and severity, its hosts, victims (destinations the hosts sent most packets to) and the top features of its peak window with that host\'s own baseline and the population median.',
+      'Peak score of the most severe open incidents (capped at --anomaly.top-k, critical first), with the incident id, its first host, category and severity, its hosts, peers (the destinations and ports its hosts sent most packets to: the victims) and the top features of its peak window with that host\'s own baseline and the population median.',
       'gauge',
       () =>
         s.incidents
@@ -129,7 +129,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
               category: i.category,
               severity: i.severity,
               hosts: `${i.hosts.join(', ')}${i.hosts_truncated ? ', …' : ''}`,
-              victims: describePeers(i.peers),
+              peers: describePeers(i.peers),
               top_features: describeIncidentFeatures(i.top_features),
             },
             value: i.peak_score,
