@@ -66,9 +66,9 @@ export interface IncidentOptions {
 }
 
 /** Hosts an incident names. */
-export const HOSTS_NAMED = 16;
+const HOSTS_NAMED = 16;
 /** Victim addresses an incident names. */
-export const VICTIMS_NAMED = 10;
+const VICTIMS_NAMED = 10;
 /** Victim addresses whose packet counts an incident keeps (space-saving, like the peer table). */
 const VICTIM_SLOTS = 32;
 /** Destinations (address, port) whose packet counts an incident keeps. */
@@ -78,12 +78,14 @@ const VICTIMS_MATCHED = 3;
 /** A window's peer counts as a target when it got at least this share of the packets of the window's top peer. */
 const TARGET_SHARE = 0.5;
 
-/** Incident duration (seconds) from which severity rises by one point, and by one more. */
-export const LONG_SECONDS = 300;
-export const VERY_LONG_SECONDS = 1800;
-/** Hosts, or victim addresses, from which an incident counts as spread. */
-export const SPREAD_HOSTS = 2;
-export const SPREAD_VICTIMS = 5;
+/** Incident duration (seconds) from which severity rises by one point. */
+const LONG_SECONDS = 300;
+/** Incident duration (seconds) from which severity rises by one more point. */
+const VERY_LONG_SECONDS = 1800;
+/** Hosts from which an incident counts as spread. */
+const SPREAD_HOSTS = 2;
+/** Victim addresses from which an incident counts as spread. */
+const SPREAD_VICTIMS = 5;
 /** Severity points of each category. */
 const CATEGORY_POINTS: Readonly<Record<AnomalyCategory, number>> = {
   scan: 2,

@@ -104,9 +104,10 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
           value: e.score,
         })),
     ),
-    new Family('netscore_incidents_open', 'Open incidents (related flagged host-windows merged), by category and severity.', 'gauge', () =>
-      perCategory((severity, category) => s.incidents.ranked().filter((i) => i.severity === severity && i.category === category).length),
-    ),
+    new Family('netscore_incidents_open', 'Open incidents (related flagged host-windows merged), by category and severity.', 'gauge', () => {
+      const open = s.incidents.ranked();
+      return perCategory((severity, category) => open.filter((i) => i.severity === severity && i.category === category).length);
+    }),
     new Family('netscore_incidents_total', 'Incidents closed, by their final category and severity.', 'counter', () =>
       perCategory((severity, category) => s.incidents.closedCounts[SEVERITIES.indexOf(severity) * CATEGORIES.length + CATEGORIES.indexOf(category)]),
     ),
