@@ -76,7 +76,10 @@ export class Scoring implements ScoringView {
   private readonly anomalyListeners: ((a: Anomaly) => void)[] = [];
   private readonly windowListeners: WindowListener[] = [];
 
+  private readonly windowSeconds: number;
+
   constructor(config: ScoringConfig) {
+    this.windowSeconds = config.windowSeconds;
     this.ring = new AnomalyRing(config.ringSize);
     this.top = new TopHosts(config.topK, config.holdSeconds);
     this.baselines = new HostBaselines(config.baselineHosts, N_FEATURES);
@@ -111,6 +114,17 @@ export class Scoring implements ScoringView {
   /** Registers a consumer of every closed window, called after the detector has seen it (warming or scoring). */
   onWindow(listener: WindowListener): void {
     this.windowListeners.push(listener);
+  }
+
+  /**
+   * Closes the window that ended by `ts` (packet or wall time), then the
+   * incidents no later window can join: every window that started a window
+   * before `ts` has been scored, so silence (windows without a host, which
+   * yield no batch) still ends incidents.
+   */
+  advance(ts: number): void {
+    this.windows.advance(ts);
+    this.incidents.windowClosed(ts - this.windowSeconds);
   }
 
   /** Closes the last windows and then every open incident: the input has ended. */
