@@ -216,6 +216,83 @@ describe('FlowTable', () => {
     expect(t.active).toBe(0);
   });
 
+  it('agrees with a Map-based reference when flows end out of order (idle timeouts, closes, active timeouts) and slots are reused', () => {
+    // Many short-lived flows in a small table: every end takes a flow out of the middle of a probe run.
+    let seed = 3;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const timeouts = { ...DEFAULT_TIMEOUTS, tcp: 40, tcpClosed: 3, udp: 9, active: 70 };
+    const { t, ended } = table(640, timeouts);
+    const ref = new Map<string, { first: number; last: number; closed: boolean; n: number }>();
+    const refEnded: string[] = [];
+    const endRef = (key: string, reason: string) => {
+      const e = ref.get(key)!;
+      refEnded.push(`${key} ${e.n} ${reason}`);
+      ref.delete(key);
+    };
+    for (let i = 0; i < 30000; i++) {
+      const now = i / 100;
+      if (i % 100 === 0) {
+        t.expire(now);
+        for (const [key, e] of [...ref]) {
+          const idle = key.startsWith('u') ? timeouts.udp : e.closed ? timeouts.tcpClosed : timeouts.tcp;
+          if (e.last <= now - idle) endRef(key, e.closed ? 'tcp_close' : 'idle_timeout');
+        }
+      }
+      const udp = rnd(2) === 0;
+      const host = `10.${rnd(2)}.0.${rnd(50)}`;
+      const port = 1000 + rnd(3);
+      const key = `${udp ? 'u' : 't'} ${host}:${port}`;
+      const fin = !udp && rnd(8) === 0;
+      let e = ref.get(key);
+      if (e && now - e.first > timeouts.active) {
+        endRef(key, 'active_timeout');
+        e = undefined;
+      }
+      if (!e) {
+        // 2 protocols × 100 hosts × 3 ports: the table never fills.
+        e = { first: now, last: now, closed: false, n: 0 };
+        ref.set(key, e);
+      }
+      e.n++;
+      e.last = now;
+      if (fin) e.closed = true;
+      t.update(pkt(host, port, '10.9.9.9', 80, udp ? UDP : TCP, fin ? 0x11 : 0x10), 60, now);
+    }
+    t.flush();
+    for (const key of [...ref.keys()]) endRef(key, 'shutdown');
+    const got = ended.map((f) => `${f.proto === UDP ? 'u' : 't'} ${f.src}:${f.srcPort} ${f.fwdPackets} ${f.reason}`);
+    expect(got.sort()).toEqual(refEnded.sort());
+    expect(t.ended[END_REASONS.indexOf('table_full')]).toBe(0);
+    expect(t.active).toBe(0);
+  });
+
+  it('still finds the flows a failed flush did not end, and ends each of them once', () => {
+    let calls = 0;
+    const ended: number[] = [];
+    const t = new FlowTable(64, DEFAULT_TIMEOUTS, {
+      flowEnded: (_slot, f) => {
+        if (++calls === 5) throw new Error('sink failed');
+        ended.push(f.srcPort);
+      },
+    });
+    const slots = Array.from({ length: 10 }, (_, i) => t.update(pkt('10.0.0.1', 1000 + i, '10.0.0.2', 80, UDP), 60, i));
+    expect(() => t.flush()).toThrow('sink failed');
+    // Flows 0..4 ended (the fifth in a failed call); 5..9 are still held at their slots.
+    expect(t.active).toBe(5);
+    for (let i = 5; i < 10; i++) {
+      expect(t.update(pkt('10.0.0.2', 80, '10.0.0.1', 1000 + i, UDP), 60, 20)).toBe(slots[i]);
+      expect(t.lastNew).toBe(false);
+    }
+    expect(t.update(pkt('10.0.0.1', 1000, '10.0.0.2', 80, UDP), 60, 21)).toBeGreaterThanOrEqual(0);
+    expect(t.lastNew).toBe(true);
+    t.flush();
+    expect(ended).toEqual([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1000]);
+    expect(t.active).toBe(0);
+  });
+
   it('grows its hash buckets with the flows held, up to twice flowMax, and finds every flow after each growth', () => {
     const flowMax = 5000;
     const { t, ended } = table(flowMax);

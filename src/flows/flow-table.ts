@@ -28,8 +28,10 @@ export const DEFAULT_MAX_FLOWS = 1_000_000;
 
 /** Bytes of one flow record. */
 const RECORD_BYTES = 128;
-/** Bytes a held flow costs: its record, its free-list entry and two hash buckets (up to two more while the table is sparse). */
-export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
+/** Bytes of one hash bucket: the flow's hash and its slot + 1 (0: empty). */
+const BUCKET_BYTES = 8;
+/** Bytes a held flow costs: its record and two hash buckets (up to two more, as the bucket count is a power of two). */
+export const BYTES_PER_FLOW = RECORD_BYTES + 2 * BUCKET_BYTES;
 /** u32 words per record. */
 const W = RECORD_BYTES / 4;
 /** f64 words per record. */
@@ -42,8 +44,8 @@ const O_PORT_B = 9;
 /** version | proto << 8 | initiator-is-A << 16 | flags << 24. */
 const O_META = 10;
 const O_HASH = 11;
-const O_CHAIN = 12;
 const O_PREV = 13;
+/** Next slot in the flow's LRU list, or in the free list while the slot is free. */
 const O_NEXT = 14;
 const O_CLASS = 15;
 // f64 word offsets in a record (bytes 64..127).
@@ -68,14 +70,17 @@ const CLASS_UDP = 2;
 const CLASS_ICMP = 3;
 const CLASS_OTHER = 4;
 const CLASSES = 5;
-/** Hash buckets of a new table; they double as flows arrive, keeping at most one flow per two buckets. */
+/** Hash buckets of a new table; they double as flows arrive, keeping at most one flow per two buckets (short probe runs). */
 const INITIAL_BUCKETS = 1024;
 
 /**
  * Bidirectional flow table keyed on the 5-tuple, in preallocated typed arrays
  * so that the per-packet path allocates nothing. Endpoints are stored in a
  * canonical order (A ≤ B) so both directions hit the same slot; the initiator
- * is whichever endpoint sent the first packet.
+ * is whichever endpoint sent the first packet. The index is open addressing
+ * with linear probing over (hash, slot) buckets, so a packet of a new flow
+ * reads one run of buckets and no other flow's record, and deletion shifts
+ * the run back instead of leaving tombstones.
  */
 export class FlowTable {
   /** Flows currently in the table. */
@@ -100,12 +105,13 @@ export class FlowTable {
   private readonly u32: Uint32Array;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
-  private readonly free: Int32Array;
-  private freeTop = 0;
+  /** First free slot; the free list runs through the records' O_NEXT words (-1 ends it). */
+  private freeHead = -1;
   /** Slots from here up have never held a flow; they are handed out after the freed ones, so a large table costs nothing until it fills. */
   private fresh = 0;
-  /** Chain heads; grown (doubling, rehashed in place) while active flows exceed half of them, up to maxBuckets. */
-  private buckets: Int32Array;
+  /** Buckets as word pairs [hash, slot + 1], 0 in the second word when empty; doubled while active flows exceed half of them, up to maxBuckets. */
+  private buckets: Uint32Array;
+  /** Bucket count - 1. */
   private mask: number;
   /** Bucket count at the full table: the power of two at or above twice flowMax. */
   private readonly maxBuckets: number;
@@ -137,17 +143,16 @@ export class FlowTable {
     this.u32 = new Uint32Array(records);
     this.i32 = new Int32Array(records);
     this.f64 = new Float64Array(records);
-    this.free = new Int32Array(flowMax);
     let size = 1;
     while (size < flowMax * 2) size *= 2;
     this.maxBuckets = size;
-    this.buckets = new Int32Array(Math.min(size, INITIAL_BUCKETS)).fill(-1);
-    this.mask = this.buckets.length - 1;
+    this.buckets = new Uint32Array(2 * Math.min(size, INITIAL_BUCKETS));
+    this.mask = Math.min(size, INITIAL_BUCKETS) - 1;
   }
 
   /** Hash buckets now allocated (grows with the flows held). */
   get bucketCount(): number {
-    return this.buckets.length;
+    return this.mask + 1;
   }
 
   /**
@@ -207,10 +212,18 @@ export class FlowTable {
     }
   }
 
-  /** Ends every flow in the table (end of a replay or shutdown). */
+  /**
+   * Ends every flow in the table (end of a replay or shutdown), in the order
+   * of the LRU lists. The index is rebuilt once at the end rather than
+   * unlinked flow by flow; if the sink throws, it indexes the flows not yet ended.
+   */
   flush(): void {
-    for (let c = 0; c < CLASSES; c++) {
-      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, SHUTDOWN);
+    try {
+      for (let c = 0; c < CLASSES; c++) {
+        for (let s = this.head[c]; s >= 0; s = this.head[c]) this.release(s, SHUTDOWN);
+      }
+    } finally {
+      this.reindex();
     }
   }
 
@@ -275,24 +288,30 @@ export class FlowTable {
 
   private find(h: number, version: number, proto: number): number {
     const u = this.u32;
+    const buckets = this.buckets;
+    const mask = this.mask;
     const meta = version | (proto << 8);
-    for (let s = this.buckets[h & this.mask]; s >= 0; s = this.i32[s * W + O_CHAIN]) {
-      const o = s * W;
-      if (u[o + O_HASH] !== h || (u[o + O_META] & 0xffff) !== meta) continue;
+    for (let b = h & mask; ; b = (b + 1) & mask) {
+      const tag = buckets[2 * b + 1];
+      if (tag === 0) return -1;
+      if (buckets[2 * b] !== h) continue;
+      const o = (tag - 1) * W;
+      if ((u[o + O_META] & 0xffff) !== meta) continue;
       if (u[o + O_PORT_A] !== this.kPortA || u[o + O_PORT_B] !== this.kPortB) continue;
       if (
         u[o] === this.kA[0] && u[o + 1] === this.kA[1] && u[o + 2] === this.kA[2] && u[o + 3] === this.kA[3] &&
         u[o + 4] === this.kB[0] && u[o + 5] === this.kB[1] && u[o + 6] === this.kB[2] && u[o + 7] === this.kB[3]
       ) {
-        return s;
+        return tag - 1;
       }
     }
-    return -1;
   }
 
   private insert(h: number, version: number, proto: number, ts: number): number {
-    if (this.freeTop === 0 && this.fresh === this.flowMax) this.end(this.oldest(), TABLE_FULL);
-    const s = this.freeTop > 0 ? this.free[--this.freeTop] : this.fresh++;
+    if (this.freeHead < 0 && this.fresh === this.flowMax) this.end(this.oldest(), TABLE_FULL);
+    let s = this.freeHead;
+    if (s >= 0) this.freeHead = this.i32[s * W + O_NEXT];
+    else s = this.fresh++;
     const o = s * W;
     const u = this.u32;
     for (let i = 0; i < 4; i++) {
@@ -307,35 +326,61 @@ export class FlowTable {
     const f64 = this.f64;
     f64[d + F_FWD_PACKETS] = f64[d + F_REV_PACKETS] = f64[d + F_FWD_BYTES] = f64[d + F_REV_BYTES] = 0;
     f64[d + F_FIRST] = f64[d + F_LAST] = ts;
-    const b = h & this.mask;
-    this.i32[o + O_CHAIN] = this.buckets[b];
-    this.buckets[b] = s;
     this.i32[o + O_CLASS] = -1;
     this.active++;
     this.created[proto]++;
-    if (this.active * 2 > this.buckets.length && this.buckets.length < this.maxBuckets) this.grow();
+    if (this.active * 2 > this.mask + 1 && this.mask + 1 < this.maxBuckets) this.resize((this.mask + 1) * 2);
+    this.index(h, s);
     return s;
   }
 
-  /** Doubles the hash buckets and relinks every held flow by its stored hash; records do not move. */
-  private grow(): void {
-    const old = this.buckets;
-    const next = new Int32Array(old.length * 2).fill(-1);
-    const mask = next.length - 1;
-    const i32 = this.i32;
-    const u = this.u32;
-    for (let b = 0; b < old.length; b++) {
-      for (let s = old[b]; s >= 0; ) {
-        const o = s * W;
-        const after = i32[o + O_CHAIN];
-        const nb = u[o + O_HASH] & mask;
-        i32[o + O_CHAIN] = next[nb];
-        next[nb] = s;
-        s = after;
-      }
+  /** Puts slot s, whose key hashes to h, in the first empty bucket of h's probe run. */
+  private index(h: number, s: number): void {
+    const buckets = this.buckets;
+    const mask = this.mask;
+    let b = h & mask;
+    while (buckets[2 * b + 1] !== 0) b = (b + 1) & mask;
+    buckets[2 * b] = h;
+    buckets[2 * b + 1] = s + 1;
+  }
+
+  /**
+   * Takes slot s out of the index. Backward shift: later members of the probe
+   * run move into the hole unless their home bucket lies cyclically in (hole, j],
+   * so every run stays unbroken and no tombstones build up.
+   */
+  private unindex(s: number): void {
+    const buckets = this.buckets;
+    const mask = this.mask;
+    let hole = this.u32[s * W + O_HASH] & mask;
+    while (buckets[2 * hole + 1] !== s + 1) hole = (hole + 1) & mask;
+    for (let j = (hole + 1) & mask; buckets[2 * j + 1] !== 0; j = (j + 1) & mask) {
+      const home = buckets[2 * j] & mask;
+      if (hole <= j ? home > hole && home <= j : home > hole || home <= j) continue;
+      buckets[2 * hole] = buckets[2 * j];
+      buckets[2 * hole + 1] = buckets[2 * j + 1];
+      hole = j;
     }
-    this.buckets = next;
-    this.mask = mask;
+    buckets[2 * hole + 1] = 0;
+  }
+
+  /** Rebuilds the index with `count` buckets from the stored hashes in the old buckets; records do not move. */
+  private resize(count: number): void {
+    const old = this.buckets;
+    this.buckets = new Uint32Array(2 * count);
+    this.mask = count - 1;
+    for (let b = 1; b < old.length; b += 2) if (old[b] !== 0) this.index(old[b - 1], old[b] - 1);
+  }
+
+  /** Rebuilds the index from the LRU lists, sized for the flows held (after a flush). */
+  private reindex(): void {
+    let count = Math.min(this.maxBuckets, INITIAL_BUCKETS);
+    while (this.active * 2 > count && count < this.maxBuckets) count *= 2;
+    this.buckets = new Uint32Array(2 * count);
+    this.mask = count - 1;
+    for (let c = 0; c < CLASSES; c++) {
+      for (let s = this.head[c]; s >= 0; s = this.i32[s * W + O_NEXT]) this.index(this.u32[s * W + O_HASH], s);
+    }
   }
 
   /** The least recently seen flow across all timeout classes. */
@@ -376,18 +421,16 @@ export class FlowTable {
 
   /** Removes `slot` from the table and hands its record to the sink; `reason` is an END_REASONS index. */
   private end(slot: number, reason: number): void {
+    this.unindex(slot);
+    this.release(slot, reason);
+  }
+
+  /** Ends `slot` as `end` does, except that the index still lists it (flush rebuilds the index afterwards). */
+  private release(slot: number, reason: number): void {
     this.fillRecord(slot, reason);
     this.unlink(slot);
-    const i32 = this.i32;
-    const o = slot * W;
-    const b = this.u32[o + O_HASH] & this.mask;
-    if (this.buckets[b] === slot) this.buckets[b] = i32[o + O_CHAIN];
-    else {
-      let s = this.buckets[b];
-      while (i32[s * W + O_CHAIN] !== slot) s = i32[s * W + O_CHAIN];
-      i32[s * W + O_CHAIN] = i32[o + O_CHAIN];
-    }
-    this.free[this.freeTop++] = slot;
+    this.i32[slot * W + O_NEXT] = this.freeHead;
+    this.freeHead = slot;
     this.active--;
     this.ended[reason]++;
     this.sink.flowEnded(slot, this.rec);
