@@ -101,6 +101,29 @@ describe('FlowTable', () => {
     expect(ended.map((f) => f.src).sort()).toEqual(['2001:db8::1', '2001:db8::1:0:1']);
   });
 
+  it('reports ports and IPv6 addresses in initiator order whichever endpoint sorts first, equal ports included', () => {
+    const { t, ended } = table();
+    const v6 = (src: number[], sport: number, dst: number[], dport: number) => {
+      const p = pkt('0.0.0.0', sport, '0.0.0.0', dport, UDP);
+      p.ipVersion = 6;
+      p.src.set(src);
+      p.dst.set(dst);
+      return p;
+    };
+    const hi = [0x20010db8, 0, 0, 9];
+    const lo = [0x20010db8, 0, 0, 1];
+    const a = t.update(v6(hi, 5000, lo, 53), 100, 1);
+    expect(t.update(v6(lo, 53, hi, 5000), 80, 2)).toBe(a);
+    const b = t.update(pkt('10.0.0.9', 123, '10.0.0.1', 123, UDP), 90, 3);
+    expect(t.update(pkt('10.0.0.1', 123, '10.0.0.9', 123, UDP), 90, 4)).toBe(b);
+    expect(t.lastReverse).toBe(true);
+    t.flush();
+    expect(ended.map((f) => [f.src, f.srcPort, f.dst, f.dstPort, f.fwdBytes, f.revBytes])).toEqual([
+      ['2001:db8::9', 5000, '2001:db8::1', 53, 100, 80],
+      ['10.0.0.9', 123, '10.0.0.1', 123, 90, 90],
+    ]);
+  });
+
   it('ends flows on their protocol idle timeout, sooner after FIN or RST', () => {
     const { t, ended } = table(16, { ...DEFAULT_TIMEOUTS, tcp: 100, tcpClosed: 5, udp: 30 });
     t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, TCP, 0x02), 60, 0);
