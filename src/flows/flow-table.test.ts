@@ -316,6 +316,30 @@ describe('FlowTable', () => {
     expect(t.active).toBe(0);
   });
 
+  it('ends, finds and adds flows while a doubled index is still taking over the old one', () => {
+    const { t, ended } = table(5000, { ...DEFAULT_TIMEOUTS, udp: 10 });
+    const host = (i: number) => `10.1.${(i >> 8) & 255}.${i & 255}`;
+    const slots: number[] = [];
+    // 513 flows double the 1024 buckets; the old ones are moved over during the next 128 new flows.
+    for (let i = 0; i < 520; i++) slots.push(t.update(pkt(host(i), 1000, '10.255.0.1', 53, UDP), 60, i < 260 ? 0 : 5));
+    expect(t.bucketCount).toBe(2048);
+    // Half of them end before they are moved; the rest are still found, each in one flow.
+    t.expire(10);
+    expect(ended).toHaveLength(260);
+    for (let i = 260; i < 520; i++) {
+      expect(t.update(pkt('10.255.0.1', 53, host(i), 1000, UDP), 60, 6)).toBe(slots[i]);
+      expect(t.lastNew).toBe(false);
+    }
+    for (let i = 0; i < 260; i++) {
+      t.update(pkt(host(i), 1000, '10.255.0.1', 53, UDP), 60, 7);
+      expect(t.lastNew).toBe(true);
+    }
+    expect(t.active).toBe(520);
+    t.flush();
+    expect(ended).toHaveLength(780);
+    expect(ended.reduce((sum, f) => sum + f.fwdPackets + f.revPackets, 0)).toBe(1040);
+  });
+
   it('grows its hash buckets with the flows held, up to twice flowMax, and finds every flow after each growth', () => {
     const flowMax = 5000;
     const { t, ended } = table(flowMax);

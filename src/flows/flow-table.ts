@@ -77,6 +77,11 @@ const CLASS_OTHER = 4;
 const CLASSES = 5;
 /** Hash buckets of a new table; they double as flows arrive, keeping at most one flow per two buckets (short probe runs). */
 const INITIAL_BUCKETS = 1024;
+/** Buckets of the previous index moved into the doubled one per new flow, so that no packet pays for a whole rehash. */
+const MOVES_PER_INSERT = 8;
+/** Second word of a bucket of the previous index whose flow was moved or ended: probe runs go on through it. */
+const MOVED = 0xffffffff;
+const NO_BUCKETS = new Uint32Array(0);
 
 /**
  * Bidirectional flow table keyed on the 5-tuple, in preallocated typed arrays
@@ -85,7 +90,9 @@ const INITIAL_BUCKETS = 1024;
  * is whichever endpoint sent the first packet. The index is open addressing
  * with linear probing over (hash, slot) buckets, so a packet of a new flow
  * reads one run of buckets and no other flow's record, and deletion shifts
- * the run back instead of leaving tombstones.
+ * the run back instead of leaving tombstones. A doubling of the index moves
+ * the previous buckets over a little at each new flow, so no packet waits for
+ * a whole rehash (which took a quarter of a second at half a million flows).
  */
 export class FlowTable {
   /** Flows currently in the table. */
@@ -120,6 +127,12 @@ export class FlowTable {
   private buckets: Uint32Array;
   /** Bucket count - 1. */
   private mask: number;
+  /** The index before the last doubling while its flows are being moved into `buckets` (moved and ended ones are MOVED); empty otherwise. */
+  private previous: Uint32Array = NO_BUCKETS;
+  /** Bucket count of `previous` - 1. */
+  private previousMask = 0;
+  /** Buckets of `previous` below this one have been moved. */
+  private moved = 0;
   /** Bucket count at the full table: the power of two at or above twice flowMax. */
   private readonly maxBuckets: number;
   private readonly head = new Int32Array(CLASSES).fill(-1);
@@ -275,14 +288,17 @@ export class FlowTable {
 
   /** Slot of the flow whose key is in k/k6 and hashes to h, or -1. */
   private find(h: number): number {
+    const s = this.findIn(this.buckets, this.mask, h);
+    return s >= 0 || this.previous.length === 0 ? s : this.findIn(this.previous, this.previousMask, h);
+  }
+
+  private findIn(buckets: Uint32Array, mask: number, h: number): number {
     const u = this.u32;
     const k = this.k;
-    const buckets = this.buckets;
-    const mask = this.mask;
     for (let b = h & mask; ; b = (b + 1) & mask) {
       const tag = buckets[2 * b + 1];
       if (tag === 0) return -1;
-      if (buckets[2 * b] !== h) continue;
+      if (buckets[2 * b] !== h || tag === MOVED) continue;
       const o = (tag - 1) * W;
       if ((u[o + O_META] & KEY_META) !== k[O_META] || u[o + O_PORTS] !== k[O_PORTS] || u[o + O_ADDR_A] !== k[O_ADDR_A] || u[o + O_ADDR_B] !== k[O_ADDR_B]) continue;
       if ((k[O_META] & 0xff) === 6 && !this.sameV6(tag - 1)) continue;
@@ -316,7 +332,8 @@ export class FlowTable {
     f64[d + F_FIRST] = f64[d + F_LAST] = ts;
     this.active++;
     this.created[k[O_META] >>> 8]++;
-    if (this.active * 2 > this.mask + 1 && this.mask + 1 < this.maxBuckets) this.resize((this.mask + 1) * 2);
+    if (this.active * 2 > this.mask + 1 && this.mask + 1 < this.maxBuckets) this.double();
+    if (this.previous.length > 0) this.move(MOVES_PER_INSERT);
     this.index(h, s);
     return s;
   }
@@ -339,8 +356,19 @@ export class FlowTable {
   private unindex(s: number): void {
     const buckets = this.buckets;
     const mask = this.mask;
-    let hole = flowHash(this.u32, s * W, this.v6, s * V6_WORDS) & mask;
-    while (buckets[2 * hole + 1] !== s + 1) hole = (hole + 1) & mask;
+    const h = flowHash(this.u32, s * W, this.v6, s * V6_WORDS);
+    let hole = h & mask;
+    for (let tag = buckets[2 * hole + 1]; tag !== s + 1; tag = buckets[2 * hole + 1]) {
+      if (tag === 0) {
+        // Not moved yet: it is still in the previous index, where nothing ever shifts.
+        const previous = this.previous;
+        let b = h & this.previousMask;
+        while (previous[2 * b + 1] !== s + 1) b = (b + 1) & this.previousMask;
+        previous[2 * b + 1] = MOVED;
+        return;
+      }
+      hole = (hole + 1) & mask;
+    }
     for (let j = (hole + 1) & mask; buckets[2 * j + 1] !== 0; j = (j + 1) & mask) {
       const home = buckets[2 * j] & mask;
       if (hole <= j ? home > hole && home <= j : home > hole || home <= j) continue;
@@ -351,12 +379,28 @@ export class FlowTable {
     buckets[2 * hole + 1] = 0;
   }
 
-  /** Rebuilds the index with `count` buckets from the stored hashes in the old buckets; records do not move. */
-  private resize(count: number): void {
-    const old = this.buckets;
-    this.buckets = new Uint32Array(2 * count);
-    this.mask = count - 1;
-    for (let b = 1; b < old.length; b += 2) if (old[b] !== 0) this.index(old[b - 1], old[b] - 1);
+  /** Doubles the index; the flows of the old one are moved over by `move`, after any earlier doubling's are. */
+  private double(): void {
+    if (this.previous.length > 0) this.move(this.previousMask + 1);
+    this.previous = this.buckets;
+    this.previousMask = this.mask;
+    this.moved = 0;
+    this.buckets = new Uint32Array(4 * (this.mask + 1));
+    this.mask = 2 * this.mask + 1;
+  }
+
+  /** Moves up to n buckets of the previous index into the current one, by their stored hashes; records do not move. */
+  private move(n: number): void {
+    const previous = this.previous;
+    const end = Math.min(this.moved + n, this.previousMask + 1);
+    for (let b = this.moved; b < end; b++) {
+      const tag = previous[2 * b + 1];
+      if (tag === 0 || tag === MOVED) continue;
+      this.index(previous[2 * b], tag - 1);
+      previous[2 * b + 1] = MOVED;
+    }
+    this.moved = end;
+    if (end > this.previousMask) this.previous = NO_BUCKETS;
   }
 
   /** Rebuilds the index from the LRU lists, sized for the flows held (after a flush). */
@@ -365,6 +409,7 @@ export class FlowTable {
     while (this.active * 2 > count && count < this.maxBuckets) count *= 2;
     this.buckets = new Uint32Array(2 * count);
     this.mask = count - 1;
+    this.previous = NO_BUCKETS;
     for (let c = 0; c < CLASSES; c++) {
       for (let s = this.head[c]; s >= 0; s = this.i32[s * W + O_NEXT]) this.index(flowHash(this.u32, s * W, this.v6, s * V6_WORDS), s);
     }
