@@ -79,8 +79,10 @@ export class PeerTable {
 
   /** Empties entry `e`. */
   clear(e: number): void {
-    this.ids.fill(0, e * PEER_SLOTS, (e + 1) * PEER_SLOTS);
-    this.counts.fill(0, e * PEER_SLOTS, (e + 1) * PEER_SLOTS);
+    for (let s = e * PEER_SLOTS, end = s + PEER_SLOTS; s < end; s++) {
+      this.ids[s] = 0;
+      this.counts[s] = 0;
+    }
   }
 
   /** Adds entry `o` of `other` into entry `e`. */

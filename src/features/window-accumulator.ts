@@ -293,7 +293,7 @@ export class WindowAccumulator {
     if (r < 0) return;
     const p = this.p;
     p.counters[r * N_COUNTERS + C.INBOUND]++;
-    p.sketches[SKETCH.IN_SOURCES].add(r, initiator >= 0 ? hashWords(p.hosts.keys, initiator * HOST_KEY, HOST_KEY) : hashAddress(pkt.ipVersion, pkt.src));
+    p.sketches[SKETCH.IN_SOURCES].add(r, initiator >= 0 ? p.hosts.hashOf(initiator) : hashAddress(pkt.ipVersion, pkt.src));
   }
 
   /** A destination-unreachable message counts for the host whose packet it answers. */
@@ -373,13 +373,14 @@ export class WindowAccumulator {
     const key = this.key;
     key[0] = version;
     setAddress(key, 1, version, words);
-    const found = p.hosts.find(key);
+    const hash = p.hosts.hash(key);
+    const found = p.hosts.find(key, 0, hash);
     if (found >= 0) return found;
     if (p.hosts.size === p.hosts.capacity && !this.evictOne()) {
-      p.untracked.add(0, hashWords(key, 0, HOST_KEY));
+      p.untracked.add(0, hash);
       return -1;
     }
-    const h = p.hosts.insert(key);
+    const h = p.hosts.insert(key, 0, hash);
     p.stamp[h] = ++this.stamp;
     this.runSecond[h] = 0;
     this.runPackets[h] = 0;
@@ -399,7 +400,7 @@ export class WindowAccumulator {
       // The newest entry may be the initiator whose new flow is being added right now.
       if (p.stamp[e] === this.stamp) continue;
       if (p.counters[a + C.PKTS_SENT] + p.counters[a + C.PKTS_RECV] + p.counters[a + C.INBOUND] > EVICTABLE_ACTIVITY) continue;
-      p.untracked.add(0, hashWords(p.hosts.keys, e * HOST_KEY, HOST_KEY));
+      p.untracked.add(0, p.hosts.hashOf(e));
       p.hosts.remove(e);
       // Stamp 0 never matches a flow's stamp, so flows re-resolve their host.
       p.resetEntry(e);
