@@ -17,6 +17,13 @@ export class Scheduler {
   now: number;
   /** Timestamp of the last emitted frame, µs since the epoch. */
   ts = -1;
+  /**
+   * TCP payload to TLS ports is cut into TLS records (see TcpConn.send), so a
+   * dissector never reads random bytes as a record header. Off in the classic
+   * profile, whose bytes are pinned; there tshark reads about one segment in a
+   * million as a malformed SSLv2 record.
+   */
+  tlsRecords = false;
   private readonly times: number[] = [];
   private readonly orders: number[] = [];
   private readonly actors: Actor[] = [];

@@ -81,6 +81,7 @@ export function* synthPackets(opts: SynthOptions): Generator<SynthPacket, void, 
   const fb = new FrameBuilder(new PayloadPool(rng.fork()));
   const t0 = input.start * SEC;
   const s = new Scheduler(fb, t0, t0 + input.duration * SEC);
+  s.tlsRecords = input.profile === 'wide';
   startBenign(s, rng.fork(), input.hosts, input.duration);
   for (const a of planAttacks(input)) s.spawn(ATTACKS[a.label.type](s, rng.fork(), a));
   if (input.profile === 'wide') startWideBenign(s, rng.fork(), input.seed, input.hosts, input.duration);
