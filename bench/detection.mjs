@@ -1,7 +1,8 @@
 // Detection measurements for docs/detection.md: trains a model on benign-only
 // synthetic captures, evaluates it on attack captures of held-out seeds
 // (per seed: AUC, benign FPR, recall per attack type and the category each
-// type should raise; then median/min AUC and pooled recall), and scores the
+// type should raise, jittered beacons split by the class of the C2 address;
+// then median/min AUC and pooled recall), and scores the
 // real captures of ../shared/pcaps (attack captures that raise their category,
 // benign captures that raise anything or anything critical).
 // Needs `npm run build` first (imports dist/).
@@ -58,7 +59,11 @@ try {
 if (!['classic', 'wide'].includes(args.profile)) usage(`invalid value for --profile: "${args.profile}" (want classic or wide)`);
 if (args['short-training'] && args['train-seconds'] !== undefined) usage('--short-training and --train-seconds exclude each other');
 const profile = args.profile;
-const types = profile === 'wide' ? WIDE_ATTACK_TYPES : ATTACK_TYPES;
+const attackTypes = profile === 'wide' ? WIDE_ATTACK_TYPES : ATTACK_TYPES;
+// Jittered beacons are reported by the class of their C2 address (every synthetic internal address is in 10.0.0.0/8).
+const beaconClass = (a) => (a.type === 'jitterbeacon' ? { ...a, type: `jitterbeacon-${a.victim_ips[0].startsWith('10.') ? 'internal' : 'public'}` } : a);
+const types = attackTypes.flatMap((t) => (t === 'jitterbeacon' ? ['jitterbeacon-internal', 'jitterbeacon-public'] : [t]));
+const baseType = (t) => t.replace(/-(internal|public)$/, '');
 const duration = Number(args.duration);
 const hosts = Number(args.hosts);
 if (!(duration > 0)) usage(`invalid value for --duration: "${args.duration}"`);
@@ -118,8 +123,13 @@ const categoryText = (counts) =>
 
 const perSeed = [];
 for (const seed of seeds) {
-  const opts = { seed, duration, attacks: [...types], hosts, profile };
-  const report = evaluate((await scoreRun(model, opts)).rows, synthLabels(opts));
+  const opts = { seed, duration, attacks: [...attackTypes], hosts, profile };
+  const labels = synthLabels(opts);
+  const report = evaluate((await scoreRun(model, opts)).rows, { ...labels, attacks: labels.attacks.map(beaconClass) });
+  for (const [t, r] of Object.entries(report.perType)) {
+    r.expected = expectedCategory(baseType(t));
+    r.named = r.categories[r.expected] ?? 0;
+  }
   perSeed.push({ seed, ...report });
   const text = types.map((t) => {
     const r = report.perType[t];
@@ -139,7 +149,7 @@ for (const t of types) {
   const detected = rs.reduce((a, r) => a + r.detected, 0);
   const named = rs.reduce((a, r) => a + r.named, 0);
   const recalls = rs.map((r) => r.recall);
-  perType[t] = { windows, detected, recall: windows > 0 ? detected / windows : NaN, recallMin: min(recalls), recallMedian: median(recalls), expected: expectedCategory(t), named, categories };
+  perType[t] = { windows, detected, recall: windows > 0 ? detected / windows : NaN, recallMin: min(recalls), recallMedian: median(recalls), expected: expectedCategory(baseType(t)), named, categories };
 }
 const summary = {
   aucMedian: median(aucs),
