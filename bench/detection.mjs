@@ -10,7 +10,7 @@
 //        [--train SEEDS] [--train-seconds 3600 | --short-training]
 //        [--duration 1800] [--hosts 20] [--real DIR] [--train-real DIR] [--json FILE]
 // Training seeds default to 100,102 (classic) or 100 (wide), an hour each;
-// --short-training trains on the first training seed's first 5 minutes.
+// --short-training trains on a 5-minute run of the first training seed.
 // Held-out seeds must not be training seeds.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
