@@ -24,12 +24,15 @@ describe.skipIf(!existsSync(DIR))('categories on loopback-a', () => {
       '--log.level=warn',
     ]);
     expect([code, stderr]).toEqual([0, '']);
-    // Rows of the per-type table: type, windows, detected, recall, categories (e.g. `flood:2 other:1`).
-    const rows = new Map([...stdout.matchAll(/^(\w+)\s+\d+\s+(\d+)\s+[\d.]+\s+(.*)$/gm)].map((m) => [m[1], { detected: Number(m[2]), categories: m[3].trim() }]));
+    // Rows of the per-type table: type, windows, detected, recall, expected category, windows named so, categories (e.g. `flood:2 other:1`).
+    const rows = new Map(
+      [...stdout.matchAll(/^(\w+)\s+\d+\s+(\d+)\s+[\d.]+\s+(\S+)\s+(\S+)\s+(.*)$/gm)].map((m) => [m[1], { detected: Number(m[2]), expected: m[3], named: m[4], categories: m[5].trim() }]),
+    );
     for (const [type, category] of Object.entries(CATEGORY)) {
       const r = rows.get(type);
       expect(r?.detected, type).toBeGreaterThan(0);
       expect(r?.categories, type).toBe(`${category}:${r?.detected}`);
+      expect([r?.expected, r?.named], type).toEqual([category, String(r?.detected)]);
     }
   }, 60_000);
 });
