@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { HTTP_LIMIT_DEFAULTS } from '../http/limits.js';
-import { DEFAULT_MAX_DEPTH } from '../decode/decoder.js';
+import { DEFAULT_MAX_DEPTH } from '../decode/max-depth.js';
 import { BYTES_PER_FLOW, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
 import { DEFAULT_FAMILY, modelFamilyKinds } from '../model/families.js';
 import { DEFAULT_TAIL, TAIL_MODELS } from '../model/threshold.js';
