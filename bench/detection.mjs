@@ -135,7 +135,11 @@ for (const seed of seeds) {
     const r = report.perType[t];
     return r ? `${t} ${r.detected}/${r.windows} (${r.expected} ${r.named})` : `${t} -`;
   });
-  console.log(`seed ${seed}: AUC ${fmt(report.auc, 4)} FPR ${pct(report.benignFlagged, report.benignWindows)} (${report.benignFlagged}/${report.benignWindows}) ${text.join(' ')}`);
+  const noisy = Object.entries(report.benignFlaggedByHost)
+    .sort((a, b) => b[1] - a[1])
+    .map(([h, n]) => `${h}:${n}`)
+    .join(' ');
+  console.log(`seed ${seed}: AUC ${fmt(report.auc, 4)} FPR ${pct(report.benignFlagged, report.benignWindows)} (${report.benignFlagged}/${report.benignWindows}${noisy ? ` ${noisy}` : ''}) ${text.join(' ')}`);
 }
 
 const sum = (f) => perSeed.reduce((a, s) => a + f(s), 0);

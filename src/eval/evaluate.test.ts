@@ -30,6 +30,7 @@ describe('evaluate', () => {
     );
     expect(r).toMatchObject({ windowSeconds: 10, windows: 8, attackWindows: 3, victimWindows: 1, benignWindows: 4, benignFlagged: 1 });
     expect(r.falsePositiveRate).toBe(0.25);
+    expect(r.benignFlaggedByHost).toEqual({ '10.0.0.5': 1 });
     expect(r.perType.scan).toEqual({ windows: 2, detected: 2, recall: 1, categories: { scan: 1, flood: 1 }, expected: 'scan', named: 1 });
     expect(r.perType.beacon).toEqual({ windows: 1, detected: 0, recall: 0, categories: {}, expected: 'beacon', named: 0 });
     // Positives 0.9, 0.8, 0.6 against negatives 0.4, 0.3, 0.2, 0.7: 4 + 4 + 3 wins of 12.

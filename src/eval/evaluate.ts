@@ -38,6 +38,8 @@ export interface EvalReport {
   /** All other pairs. */
   benignWindows: number;
   benignFlagged: number;
+  /** Flagged benign pairs per host, for finding what the false alarms are. */
+  benignFlaggedByHost: Record<string, number>;
   /** benignFlagged / benignWindows. */
   falsePositiveRate: number;
   /** ROC AUC of attack against benign pairs, ties counting half. */
@@ -74,6 +76,7 @@ export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): E
   const negatives: number[] = [];
   let victimWindows = 0;
   let benignFlagged = 0;
+  const benignFlaggedByHost: Record<string, number> = {};
   for (const s of scored) {
     // A pair counts once per attack type it belongs to, and once in the AUC.
     const types = new Set(labels.attacks.filter((a) => a.attacker_ip === s.host && overlaps(s.windowStart, a)).map((a) => a.type));
@@ -92,7 +95,10 @@ export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): E
       victimWindows++;
     } else {
       negatives.push(s.score);
-      if (s.flagged) benignFlagged++;
+      if (s.flagged) {
+        benignFlagged++;
+        benignFlaggedByHost[s.host] = (benignFlaggedByHost[s.host] ?? 0) + 1;
+      }
     }
   }
   for (const r of Object.values(perType)) r.recall = r.windows > 0 ? r.detected / r.windows : NaN;
@@ -103,6 +109,7 @@ export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): E
     victimWindows,
     benignWindows: negatives.length,
     benignFlagged,
+    benignFlaggedByHost,
     falsePositiveRate: negatives.length > 0 ? benignFlagged / negatives.length : NaN,
     auc: rocAuc(positives, negatives),
     perType,

@@ -121,6 +121,7 @@ export async function writeSynth(opts: SynthOptions, pcapPath: string, labelsPat
   return { packets: w.packets, bytes: w.bytes, labels };
 }
 
+/** Writes `text` to `path`; a failure names the file. */
 async function writeText(path: string, text: string): Promise<void> {
   try {
     await writeFile(path, text);

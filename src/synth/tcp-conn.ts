@@ -81,9 +81,8 @@ export class TcpConn {
    * segment one RTT later, its ACKs interleaved in time order. Ends at the
    * last ACK, so `t` then is one RTT past the last data segment. On a TLS
    * port of a scheduler that frames records, random bytes (no or an empty
-   * `head`) of at least
-   * MIN_RECORD are sent as TLS records of RECORD_SPAN bytes (the last one up
-   * to MIN_RECORD longer rather than shorter than MIN_RECORD).
+   * `head`) of at least MIN_RECORD are sent as TLS records of RECORD_SPAN
+   * bytes, the last one taking in a tail shorter than MIN_RECORD.
    */
   *send(dir: 0 | 1, len: number, head: Uint8Array | null = null): Steps {
     const framed = (head?.length ?? 0) === 0 && len >= MIN_RECORD && this.s.tlsRecords && TLS_PORTS.includes(this.sport);
