@@ -8,8 +8,10 @@ const INVERSE_POWERS = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
  * are nearly exact.
  */
 export class HllBank {
-  private readonly registers: Uint8Array;
-  private readonly m: number;
+  /** Registers, `m` per slot (read and written whole by the partial-window codec). */
+  readonly registers: Uint8Array;
+  /** Registers per slot. */
+  readonly m: number;
   private readonly p: number;
   private readonly alphaMM: number;
 
