@@ -3,7 +3,7 @@ import { Decoder } from '../decode/decoder.js';
 import { FlowTable, type FlowTimeouts } from '../flows/flow-table.js';
 import { encodePartial } from '../features/partial-codec.js';
 import { WindowAccumulator, type WindowAccumulatorOptions } from '../features/window-accumulator.js';
-import { BatchView, HEADER_BYTES, RECORD } from './shard-batch.js';
+import { BatchRing, BatchView, HEADER_BYTES, RECORD, recordBytes } from './shard-batch.js';
 import { EventRecorder } from './shard-events.js';
 import { STAT } from './shard-stats.js';
 
@@ -20,8 +20,8 @@ export interface ShardWorkerData {
   windows?: WindowAccumulatorOptions;
   /** This worker's counters (STAT layout). */
   stats: SharedArrayBuffer;
-  /** Batches in flight per worker; this worker decrements its word after each batch. */
-  inflight: SharedArrayBuffer;
+  /** The ring of batches the reader fills (BatchRing). */
+  ring: { control: SharedArrayBuffer; data: SharedArrayBuffer };
 }
 
 /** What a capture worker posts: a closed window's partial and flow events, the end of the stream, or the exception that stopped it. */
@@ -40,7 +40,8 @@ function start(data: ShardWorkerData): void {
   const port = parentPort;
   if (port === null) throw new Error('shard-worker must run in a worker thread');
   const stats = new Float64Array(data.stats);
-  const inflight = new Int32Array(data.inflight);
+  const ring = new BatchRing(data.ring);
+  const v = new BatchView(ring.data.buffer);
   const decoder = new Decoder({ maxDepth: data.maxDepth });
   const recorder = new EventRecorder();
   const acc = data.windows ? new WindowAccumulator({ ...data.windows, sums: recorder }, recorder) : undefined;
@@ -66,9 +67,8 @@ function start(data: ShardWorkerData): void {
     acc.reset(next);
   };
 
-  const batch = (buffer: ArrayBuffer, used: number): void => {
-    const v = new BatchView(buffer);
-    for (let at = 0; at < used; ) {
+  const batch = (offset: number, used: number): void => {
+    for (let at = offset, stop = offset + used; at < stop; ) {
       const f = at >> 3;
       const u = at >> 2;
       const position = v.f64[f];
@@ -110,7 +110,7 @@ function start(data: ShardWorkerData): void {
           port.postMessage({ type: 'done' } satisfies ShardMessage);
         }
       }
-      at += HEADER_BYTES + Math.ceil(caplen / 8) * 8;
+      at += recordBytes(caplen);
     }
   };
 
@@ -122,20 +122,22 @@ function start(data: ShardWorkerData): void {
     stats.set(flows.ended, STAT.ENDED);
   };
 
-  port.on('message', (m: { buffer: ArrayBuffer; used: number }) => {
+  // After a failure the worker keeps freeing slots, so that the reader never waits on it for ever.
+  let failed = false;
+  for (let b = ring.next(); b !== undefined; b = ring.next()) {
     const started = performance.now();
-    try {
-      batch(m.buffer, m.used);
-    } catch (err) {
-      port.postMessage({ type: 'error', message: (err as Error).message ?? String(err), stage } satisfies ShardMessage);
-      port.close();
-      return;
+    if (!failed) {
+      try {
+        batch(b.offset, b.used);
+      } catch (err) {
+        failed = true;
+        port.postMessage({ type: 'error', message: (err as Error).message ?? String(err), stage } satisfies ShardMessage);
+      }
     }
+    ring.release();
     publish();
     stats[STAT.BUSY] += (performance.now() - started) / 1000;
-    Atomics.sub(inflight, data.index, 1);
-    Atomics.notify(inflight, data.index);
-  });
+  }
 }
 
 start(workerData as ShardWorkerData);

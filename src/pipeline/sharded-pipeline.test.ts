@@ -32,7 +32,8 @@ interface Outcome {
 }
 
 async function replay(files: string[], workers: number, options: Partial<OptionValues> = {}): Promise<Outcome> {
-  const o = { ...defaultOptions(), 'model.warmup': 120, 'model.retrain-interval': 600, ...options };
+  // A flow table of 200,000 (no capture here holds as many flows at once) keeps each worker's start-up short.
+  const o = { ...defaultOptions(), 'flow.max': 200_000, 'model.warmup': 120, 'model.retrain-interval': 600, ...options };
   const pipeline = buildPipeline(o);
   const scoring = scoringOf(pipeline);
   const hash = createHash('sha256');
@@ -53,7 +54,7 @@ async function replay(files: string[], workers: number, options: Partial<OptionV
   if (shards) await shards.finish();
   else pipeline.finish();
   const registry = createRegistry({ ...pipeline.metricsContext(), ...(shards && { flows: shards.flows }) }, CORE_COLLECTORS, false);
-  // Each worker has a flow table of --flow.max: the capacity is the only total that differs (checked below).
+  // Each worker has a flow table of --flow.max: the capacity, the only total that differs, must be workers × --flow.max.
   const exposition = (await registry.metrics()).replace(/^netscore_flows_max (\d+)$/m, (_, n) => `netscore_flows_max ${Number(n) / workers}`);
   const aggregates = { scored: scoring.windowsScored, buckets: Array.from(scoring.scoreBuckets), sum: scoring.scoreSum, anomalies: Array.from(scoring.anomalies), untracked: scoring.windows.untrackedHosts, stats: Array.from(scoring.featureStats) };
   return { ...out, rows: hash.digest('hex'), metrics: `${exposition}\n${JSON.stringify(aggregates)}`, core: exposition, hostsPerWindow };
@@ -99,7 +100,7 @@ describe('capture workers (replay shards)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'netscore-shards-'));
     synth = path.join(dir, 'synth.pcap');
-    await writeSynth({ seed: 7, duration: 900, attacks: [...ATTACK_TYPES], hosts: 12 }, synth);
+    await writeSynth({ seed: 7, duration: 600, attacks: [...ATTACK_TYPES], hosts: 10 }, synth);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -8,7 +8,7 @@ import type { PacketSink } from '../source/source.js';
 import type { PacketView } from '../source/packet-view.js';
 import type { PipelineOptions } from './build-pipeline.js';
 import type { Pipeline } from './pipeline.js';
-import { BatchWriter, RECORD } from './shard-batch.js';
+import { BatchRing, BatchWriter, RECORD } from './shard-batch.js';
 import { type MergedSums, replayEvents } from './shard-events.js';
 import { shardOf } from './shard-hash.js';
 import { STAT, STAT_WORDS } from './shard-stats.js';
@@ -18,8 +18,6 @@ import { STAGE_NAMES, StageError } from './stage-error.js';
 const WORKER_URL = new URL('../../dist/pipeline/shard-worker.js', import.meta.url);
 /** Packet time between two housekeeping passes, in seconds (as Pipeline's). */
 const TICK_SECONDS = 1;
-/** Batches a worker may have queued before the reader waits for it: a few milliseconds of work, enough to ride out a slow batch. */
-const MAX_INFLIGHT = 4;
 /** Wall time after which a partly filled batch is sent at the next tick, so that paced replays close windows on time. */
 const FLUSH_MS = 50;
 
@@ -55,7 +53,6 @@ export class ShardedPipeline {
   private readonly threads: Worker[];
   private readonly writers: BatchWriter[];
   private readonly stats: Float64Array[];
-  private readonly inflight: Int32Array;
   private readonly waits: Float64Array;
   private readonly clock: WindowClock | undefined;
   private readonly turns: Turn[] = [];
@@ -75,8 +72,6 @@ export class ShardedPipeline {
     this.clock = windows ? new WindowClock(windows.windowSeconds) : undefined;
     this.partials = windows ? Array.from({ length: workers }, () => new PartialWindow(windows)) : [];
     this.merged = windows ? new PartialWindow(windows) : undefined;
-    const inflight = new SharedArrayBuffer(4 * workers);
-    this.inflight = new Int32Array(inflight);
     this.waits = new Float64Array(workers);
     this.stats = [];
     this.writers = [];
@@ -85,7 +80,8 @@ export class ShardedPipeline {
     for (let i = 0; i < workers; i++) {
       const stats = new SharedArrayBuffer(8 * STAT_WORDS);
       this.stats.push(new Float64Array(stats));
-      this.writers.push(new BatchWriter());
+      const ring = new BatchRing();
+      this.writers.push(new BatchWriter(ring));
       const data: ShardWorkerData = {
         index: i,
         flowMax: o['flow.max'],
@@ -100,7 +96,7 @@ export class ShardedPipeline {
         maxDepth: o['decode.max-depth'],
         windows,
         stats,
-        inflight,
+        ring: ring.shared,
       };
       const thread = new Worker(script, { workerData: data });
       this.threads.push(thread);
@@ -211,6 +207,7 @@ export class ShardedPipeline {
 
   /** Stops the workers. */
   async close(): Promise<void> {
+    for (const w of this.writers) w.ring.stop();
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 
@@ -229,22 +226,20 @@ export class ShardedPipeline {
   private append(w: number, type: number, position: number, ts: number, end: number, next: number, v?: PacketView): void {
     const writer = this.writers[w];
     const caplen = v?.caplen ?? 0;
-    if (!writer.fits(caplen) && writer.used > 0) this.post(w);
+    if (!writer.fits(caplen)) this.post(w);
     writer.append(type, position, ts, end, next, v?.data, v?.offset, caplen, v?.wirelen, v?.linktype);
   }
 
-  /** Sends worker w its filled batch, first waiting while it has MAX_INFLIGHT queued (the time waited is counted). */
+  /** Publishes worker w's filled batch, then waits while its ring is full, so that the next slot is free (backpressure: the time waited is counted). */
   private post(w: number): void {
     const writer = this.writers[w];
     if (writer.used === 0) return;
-    const { buffer, used } = writer.take();
-    if (Atomics.load(this.inflight, w) >= MAX_INFLIGHT) {
-      const started = performance.now();
-      for (let n = Atomics.load(this.inflight, w); n >= MAX_INFLIGHT && this.failure === undefined; n = Atomics.load(this.inflight, w)) Atomics.wait(this.inflight, w, n, 100);
-      this.waits[w] += (performance.now() - started) / 1000;
-    }
-    Atomics.add(this.inflight, w, 1);
-    this.threads[w].postMessage({ buffer, used }, [buffer]);
+    writer.flush();
+    const ring = writer.ring;
+    if (!ring.full()) return;
+    const started = performance.now();
+    while (ring.full()) ring.waitForRoom(100);
+    this.waits[w] += (performance.now() - started) / 1000;
   }
 
   /** Worker i's partial of the oldest window it had not posted; once every worker's is in, the window is merged and scored. */
