@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,6 +128,27 @@ describe('capture workers (replay shards)', () => {
     expect(two.windows).toBe(one.windows);
     expect(two.core).toBe(one.core);
     for (const n of two.hostsPerWindow) expect(n).toBeLessThanOrEqual(10_000);
+  });
+
+  it('exposes every worker at zero from the start, counts each packet in one worker, and passes promtool', async () => {
+    const o = { ...defaultOptions(), 'flow.max': 1000 };
+    const pipeline = buildPipeline(o);
+    const shards = new ShardedPipeline(pipeline, o, 2);
+    const registry = createRegistry({ ...pipeline.metricsContext(), flows: shards.flows, workers: shards.workers }, CORE_COLLECTORS, false);
+    const before = await registry.metrics();
+    for (const name of ['packets', 'busy_seconds', 'wait_seconds', 'dropped_packets']) {
+      for (const w of ['0', '1']) expect(before).toContain(`netscore_capture_worker_${name}_total{worker="${w}"} 0\n`);
+    }
+    expect(before).toContain('netscore_capture_worker_skew_ratio 1\n');
+    await feedFiles([synth], shards, 0);
+    await shards.finish();
+    const after = await registry.metrics();
+    const packets = [0, 1].map((w) => Number(new RegExp(`^netscore_capture_worker_packets_total\\{worker="${w}"\\} (\\d+)$`, 'm').exec(after)?.[1]));
+    expect(packets[0] + packets[1]).toBe(pipeline.traffic.packets);
+    expect(Math.min(...packets)).toBeGreaterThan(0);
+    const skew = Number(/^netscore_capture_worker_skew_ratio (\S+)$/m.exec(after)?.[1]);
+    expect(skew).toBeCloseTo((2 * Math.max(...packets)) / pipeline.traffic.packets, 9);
+    execFileSync('promtool', ['check', 'metrics'], { input: after, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   });
 
   it('synth: 2 and 3 workers give the windows, scores, anomalies and totals of one, and the model scores', async () => {
