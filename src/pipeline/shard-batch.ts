@@ -30,8 +30,12 @@ const WRITTEN = 0;
 const READ = 1;
 /** Nonzero: the worker must stop. */
 const STOP = 2;
+/** Nonzero while the worker sleeps waiting for a batch: only then does publishing wake it (a notify costs a system call). */
+const SLEEPING = 3;
+/** Nonzero while the reader sleeps waiting for a free slot: only then does releasing one wake it. */
+const READER_SLEEPING = 4;
 /** Used bytes of each slot follow. */
-const USED = 3;
+const USED = 5;
 
 /**
  * A single-producer, single-consumer ring of batch slots in shared memory
@@ -67,7 +71,9 @@ export class BatchRing {
   /** Reader: waits up to `ms` for the worker to read a batch. */
   waitForRoom(ms: number): void {
     const read = Atomics.load(this.control, READ);
+    Atomics.store(this.control, READER_SLEEPING, 1);
     if (Atomics.load(this.control, WRITTEN) - read >= RING_SLOTS) Atomics.wait(this.control, READ, read, ms);
+    Atomics.store(this.control, READER_SLEEPING, 0);
   }
 
   /** Reader: publishes the slot at writeOffset with `used` bytes of records. */
@@ -75,7 +81,7 @@ export class BatchRing {
     const written = Atomics.load(this.control, WRITTEN);
     this.control[USED + (written % RING_SLOTS)] = used;
     Atomics.store(this.control, WRITTEN, written + 1);
-    Atomics.notify(this.control, WRITTEN);
+    if (Atomics.load(this.control, SLEEPING) !== 0) Atomics.notify(this.control, WRITTEN);
   }
 
   /** Reader: tells the worker to stop waiting for batches. */
@@ -89,7 +95,10 @@ export class BatchRing {
     const read = Atomics.load(this.control, READ);
     while (Atomics.load(this.control, WRITTEN) === read) {
       if (Atomics.load(this.control, STOP) !== 0) return undefined;
+      // Set before the last check of WRITTEN: a batch published after it sees the flag and wakes this wait.
+      Atomics.store(this.control, SLEEPING, 1);
       Atomics.wait(this.control, WRITTEN, read, 1000);
+      Atomics.store(this.control, SLEEPING, 0);
     }
     const slot = read % RING_SLOTS;
     return { offset: slot * BATCH_BYTES, used: this.control[USED + slot] };
@@ -98,7 +107,7 @@ export class BatchRing {
   /** Worker: the batch `next` gave is read; its slot is free. */
   release(): void {
     Atomics.add(this.control, READ, 1);
-    Atomics.notify(this.control, READ);
+    if (Atomics.load(this.control, READER_SLEEPING) !== 0) Atomics.notify(this.control, READ);
   }
 }
 
