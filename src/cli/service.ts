@@ -71,7 +71,9 @@ export async function createService(
     const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
     log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
   }
-  const pipeline = buildPipeline(o, { model });
+  const workers = o['capture.workers'];
+  // With capture workers the main thread's own flow table and accumulator see no packet: a one-flow table spares their memory.
+  const pipeline = buildPipeline(workers > 1 ? { ...o, 'flow.max': 1 } : o, { model });
   const scoring = pipeline.scoring;
   const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
   if (scoring && outputs && paced) {
@@ -79,7 +81,6 @@ export async function createService(
       log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
     );
   }
-  const workers = o['capture.workers'];
   // Loaded only for several workers, so that one-worker start-up stays as light as before.
   const shards = workers > 1 ? new (await import('../pipeline/sharded-pipeline.js')).ShardedPipeline(pipeline, o, workers) : undefined;
   const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(shards && { flows: shards.flows, workers: shards.workers }) };

@@ -85,23 +85,38 @@ export interface MergedSums {
   nameEntropy(hostKey: Uint32Array, bits: number): void;
 }
 
-/** Hands `events` every flow event of the workers' buffers, and `sums` every sum, in stream order. */
+/**
+ * Hands `events` every flow event of the workers' buffers, and `sums` every
+ * sum, in stream order. Each worker's buffer is in stream order already
+ * (packets come in order; a tick ends flows class by class, least recently
+ * seen first), so this merges the buffers rather than sorting them.
+ */
 export function replayEvents(buffers: readonly ArrayBuffer[], events: FlowEvents, sums: MergedSums): void {
   const all = buffers.map((b) => new Float64Array(b));
-  const order: [number, number][] = [];
-  all.forEach((w, i) => {
-    for (let at = 0; at < w.length; at += WORDS) order.push([i, at]);
-  });
-  order.sort((x, y) => all[x[0]][x[1]] - all[y[0]][y[1]] || all[x[0]][x[1] + 1] - all[y[0]][y[1] + 1] || x[0] - y[0] || x[1] - y[1]);
+  const at = new Array<number>(all.length).fill(0);
   const key = new Uint32Array(SERVICE_KEY);
-  for (const [i, at] of order) {
+  for (;;) {
+    let i = -1;
+    for (let k = 0; k < all.length; k++) {
+      if (at[k] >= all[k].length) continue;
+      if (i < 0) i = k;
+      else {
+        const a = all[k];
+        const b = all[i];
+        const d = a[at[k]] - b[at[i]] || a[at[k] + 1] - b[at[i] + 1];
+        if (d < 0) i = k;
+      }
+    }
+    if (i < 0) return;
     const w = all[i];
-    for (let k = 0; k < SERVICE_KEY; k++) key[k] = w[at + 6 + k];
-    const kind = w[at + 2];
-    if (kind === FLOW_STARTED) events.flowStarted(key, w[at + 3]);
-    else if (kind === SESSION_ENDED) events.sessionEnded(key, w[at + 3], w[at + 4], w[at + 5]);
-    else if (kind === DURATION) sums.flowDuration(key, w[at], w[at + 3]);
-    else sums.nameEntropy(key, w[at + 3]);
+    const e = at[i];
+    at[i] += WORDS;
+    for (let k = 0; k < SERVICE_KEY; k++) key[k] = w[e + 6 + k];
+    const kind = w[e + 2];
+    if (kind === FLOW_STARTED) events.flowStarted(key, w[e + 3]);
+    else if (kind === SESSION_ENDED) events.sessionEnded(key, w[e + 3], w[e + 4], w[e + 5]);
+    else if (kind === DURATION) sums.flowDuration(key, w[e], w[e + 3]);
+    else sums.nameEntropy(key, w[e + 3]);
   }
 }
 
