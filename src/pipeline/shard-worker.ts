@@ -27,6 +27,7 @@ export interface ShardWorkerData {
 /** What a capture worker posts: a closed window's partial and flow events, the end of the stream, or the exception that stopped it. */
 export type ShardMessage =
   | { type: 'window'; end: number; partial: ArrayBuffer; events: ArrayBuffer }
+  | { type: 'ready' }
   | { type: 'done' }
   | { type: 'error'; message: string; stage: 'decode' | 'flows' | 'features' };
 
@@ -122,6 +123,7 @@ function start(data: ShardWorkerData): void {
     stats.set(flows.ended, STAT.ENDED);
   };
 
+  port.postMessage({ type: 'ready' } satisfies ShardMessage);
   // After a failure the worker keeps freeing slots, so that the reader never waits on it for ever.
   let failed = false;
   for (let b = ring.next(); b !== undefined; b = ring.next()) {

@@ -59,6 +59,7 @@ export class ShardedPipeline {
   private readonly partials: PartialWindow[];
   private readonly merged: PartialWindow | undefined;
   private readonly done: Promise<void>[];
+  private readonly started: Promise<void>[] = [];
   private position = 0;
   private nextTick = -Infinity;
   private lastFlush = 0;
@@ -100,13 +101,17 @@ export class ShardedPipeline {
       };
       const thread = new Worker(script, { workerData: data });
       this.threads.push(thread);
+      this.started.push(new Promise<void>((resolve) => thread.once('message', () => resolve())));
       const done = new Promise<void>((resolve, reject) => {
           thread.on('message', (m: ShardMessage) => {
+            if (m.type === 'ready') return;
             if (m.type === 'done') resolve();
             else if (m.type === 'error') reject(new StageError(m.stage, this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i}: ${m.message}`)));
             else this.received(i, m);
           });
           thread.on('error', (err) => reject(new StageError('decode', this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i} stopped: ${err.message}`, { cause: err }))));
+          // After 'done' this is a no-op; before it, the worker died without saying why.
+          thread.on('exit', (code) => reject(new StageError('decode', this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i} exited with code ${code}`))));
       }).catch((err) => {
         this.failure ??= err;
         if (err instanceof StageError) pipeline.failures[STAGE_NAMES.indexOf(err.stage)]++;
@@ -146,6 +151,11 @@ export class ShardedPipeline {
       dropped: () => 0,
     };
     if (scoring) scoring.windows.remoteTracked = () => sum(STAT.TRACKED);
+  }
+
+  /** Resolves when every worker has started (or failed to), so that the reader does not wait on a worker still loading its code. */
+  ready(): Promise<void> {
+    return Promise.race([Promise.all(this.started).then(() => undefined), ...this.done]);
   }
 
   /** Counts, dispatches and clocks one packet; a worker's failure is thrown here (a StageError). */
