@@ -101,7 +101,7 @@ describe('capture workers (replay shards)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'netscore-shards-'));
     synth = path.join(dir, 'synth.pcap');
-    await writeSynth({ seed: 7, duration: 600, attacks: [...ATTACK_TYPES], hosts: 10 }, synth);
+    await writeSynth({ seed: 7, duration: 400, attacks: [...ATTACK_TYPES], hosts: 8 }, synth);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
