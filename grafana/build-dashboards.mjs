@@ -448,6 +448,35 @@ function traffic() {
       w: 8,
     }),
   );
+  panels.push(row('Capture workers'));
+  panels.push(
+    timeseries({
+      title: 'Worker busy ratio',
+      description: 'Share of one core each capture worker (--capture.workers) spends on packets. One worker near 1 while others idle is flow-hash skew (NetscoreCaptureWorkerSaturated); all near 1 means more workers or sensors (docs/scaling.md). No data with one worker: the packet path then runs on the main thread.',
+      targets: [target(`sum by (instance, worker) (rate(netscore_capture_worker_busy_seconds_total{${I}}[$__rate_interval]))`, '{{instance}} worker {{worker}}')],
+      unit: 'percentunit',
+      w: 8,
+      thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'red', value: 0.9 }] },
+    }),
+    timeseries({
+      title: 'Packets/s per worker',
+      description: 'Packets each capture worker decodes and accounts per second; both directions of a flow go to the same worker.',
+      targets: [target(`sum by (instance, worker) (rate(netscore_capture_worker_packets_total{${I}}[$__rate_interval]))`, '{{instance}} worker {{worker}}')],
+      unit: 'pps',
+      stack: true,
+      w: 8,
+    }),
+    timeseries({
+      title: 'Worker skew, waits and drops',
+      description: 'Skew: packets of the busiest worker over the mean since start (1 = even, the worker count = all on one). Waits: seconds per second the reader waited for a worker with a full queue (a replay waits rather than drop). Drops: packets lost to a full worker queue.',
+      targets: [
+        target(`max by (instance) (netscore_capture_worker_skew_ratio{${I}})`, '{{instance}} skew', 'A'),
+        target(`sum by (instance) (rate(netscore_capture_worker_wait_seconds_total{${I}}[$__rate_interval]))`, '{{instance}} waits (s/s)', 'B'),
+        target(`sum by (instance) (rate(netscore_capture_worker_dropped_packets_total{${I}}[$__rate_interval]))`, '{{instance}} drops/s', 'C'),
+      ],
+      w: 8,
+    }),
+  );
   panels.push(row('Decoding'));
   panels.push(
     timeseries({

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { HTTP_LIMIT_DEFAULTS } from '../http/limits.js';
 import { DEFAULT_MAX_DEPTH } from '../decode/max-depth.js';
@@ -32,6 +33,8 @@ export interface OptionSpec {
   max?: number;
   /** Help group heading. */
   group: string;
+  /** For `int` options: "auto" is accepted and means one per available core but one (at least 1). */
+  auto?: boolean;
 }
 
 /** The value type of each option kind. */
@@ -97,6 +100,7 @@ export const OPTIONS = [
   { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },
   { group: 'Capture', name: 'capture.buffer-size', kind: 'bytes', describe: 'Kernel capture buffer per interface.', default: 64 * 1024 * 1024, min: 65_536, max: 2 ** 31 - 1 },
   { group: 'Capture', name: 'capture.promiscuous', kind: 'boolean', describe: 'Put the interface in promiscuous mode (needs CAP_NET_ADMIN).', default: true },
+  { group: 'Workers', name: 'capture.workers', kind: 'int', auto: true, describe: 'Capture worker threads; each decodes, tracks flows and accumulates window features for its share of the flows (a symmetric 5-tuple hash), and the main thread merges, scores and serves; "auto" is one per core but one, and 1 keeps the whole packet path on the main thread (docs/scaling.md).', default: 1, min: 1, max: 256 },
   { group: 'Capture files', name: 'capture.max-interfaces', kind: 'int', describe: 'Interface description blocks a pcapng section may declare; a file with more stops at the first one too many.', default: 1024, min: 1, max: 65_536 },
   { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
   { group: 'Replay', name: 'replay.loop', kind: 'int', describe: 'Replay the files this many times, each pass shifted in time to follow the one before (as tcpreplay --loop); 0 repeats until stopped.', default: 1, min: 0 },
@@ -159,8 +163,9 @@ export function parseValue(spec: OptionSpec, raw: unknown, origin: string): unkn
       throw bad('a comma-separated list');
     case 'int':
     case 'number': {
+      if (spec.auto && text === 'auto') return Math.max(1, availableParallelism() - 1);
       const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
-      if (!Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) throw bad(spec.kind === 'int' ? 'an integer' : 'a number');
+      if (!Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) throw bad(`${spec.kind === 'int' ? 'an integer' : 'a number'}${spec.auto ? ' or auto' : ''}`);
       value = n;
       break;
     }

@@ -16,6 +16,7 @@ import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import type { ShardedPipeline } from '../pipeline/sharded-pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
 import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
@@ -29,6 +30,8 @@ export interface Service {
   pipeline: Pipeline;
   /** The scoring stages; undefined with --no-scoring. */
   scoring: Scoring | undefined;
+  /** The capture workers feeding the pipeline's scoring, with --capture.workers above 1 (then packets go to its sink, not the pipeline's). */
+  shards: ShardedPipeline | undefined;
   /** Registry with every collector. */
   registry: Registry;
   /** JSON API routes. */
@@ -69,7 +72,9 @@ export async function createService(
     const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
     log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
   }
-  const pipeline = buildPipeline(o, { model });
+  const workers = o['capture.workers'];
+  // With capture workers the main thread's own flow table and accumulator see no packet: a one-flow table spares their memory.
+  const pipeline = buildPipeline(workers > 1 ? { ...o, 'flow.max': 1 } : o, { model });
   const scoring = pipeline.scoring;
   const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
   if (scoring && outputs && paced) {
@@ -77,18 +82,24 @@ export async function createService(
       log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
     );
   }
-  const base = pipeline.metricsContext(() => captures(pipeline));
+  // Loaded only for several workers, so that one-worker start-up stays as light as before.
+  const shards = workers > 1 ? new (await import('../pipeline/sharded-pipeline.js')).ShardedPipeline(pipeline, o, workers) : undefined;
+  const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(shards && { flows: shards.flows, workers: shards.workers }) };
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
   return {
     pipeline,
     scoring,
+    shards,
     registry,
     api: {
       anomalies: (q) => queryAnomalies(scoring?.ring, q),
       incidents: (q) => queryIncidents(scoring?.incidents, q),
     },
     sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
-    close: async () => outputs?.close(),
+    close: async () => {
+      await shards?.close();
+      await outputs?.close();
+    },
   };
 }
 

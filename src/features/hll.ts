@@ -8,10 +8,12 @@ const INVERSE_POWERS = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
  * are nearly exact.
  */
 export class HllBank {
-  private readonly registers: Uint8Array;
+  /** Registers, `m` per slot (read and written whole by the partial-window codec). */
+  readonly registers: Uint8Array;
   /** The registers as f64 words (m is a multiple of 8), so a clear is a few word stores rather than a fill call. */
   private readonly words: Float64Array;
-  private readonly m: number;
+  /** Registers per slot. */
+  readonly m: number;
   private readonly p: number;
   private readonly alphaMM: number;
 

@@ -28,14 +28,17 @@ const NO_PORT = -1;
  * destinations (counts add).
  */
 export class PeerTable {
+  // The arrays are read and written whole by the partial-window codec.
   /** Destination ids (nonzero) per slot: ids[entry * PEER_SLOTS + slot]; 0 is an empty slot. */
-  private readonly ids: Uint32Array;
-  private readonly counts: Float64Array;
+  readonly ids: Uint32Array;
+  /** Packets per slot. */
+  readonly counts: Float64Array;
   /** Four address words per slot (IPv4 uses the first). */
-  private readonly words: Uint32Array;
-  private readonly ports: Int32Array;
+  readonly words: Uint32Array;
+  /** Destination port per slot (-1: none). */
+  readonly ports: Int32Array;
   /** IP version of each entry's destinations. */
-  private readonly versions: Uint8Array;
+  readonly versions: Uint8Array;
 
   constructor(readonly entries: number) {
     this.ids = new Uint32Array(entries * PEER_SLOTS);

@@ -86,6 +86,7 @@ describe('prometheus', () => {
     ['exporter down without its for period', /(alert: NetscoreExporterDown\n(?:.*\n)*?\s+for: )2m/, '$10m', 'health'],
     ['drop ratio threshold at 10%', /capture_drop_ratio:rate5m > 0\.01/, 'capture_drop_ratio:rate5m > 0.1', 'health'],
     ['model-stale alert that ignores whether the model learns online', /netscore_model_online == 1/, 'netscore_model_online >= 0', 'health'],
+    ['worker saturation alert without the idle-worker condition', /busy_seconds_total\[5m\]\)\) < 0\.5/, 'busy_seconds_total[5m])) < 2', 'health'],
     ['no-traffic alert that needs the packet series to exist', /\n\s+or on \(job, instance, interface\)\n\s+\(netscore_capture_up == 1 unless[^\n]*/, '', 'health'],
   ])('promtool test rules fails for a copy with %s', (_name, re, replacement, tests) => {
     const dir = tmpCopyOfPrometheusDir();
