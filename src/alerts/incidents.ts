@@ -67,6 +67,8 @@ export interface IncidentOptions {
 
 /** Hosts an incident names. */
 const HOSTS_NAMED = 16;
+/** Hosts an incident remembers, to match their later windows and count its spread. */
+const HOSTS_KEPT = 256;
 /** Victim addresses an incident names. */
 const VICTIMS_NAMED = 10;
 /** Victim addresses whose packet counts an incident keeps (space-saving, like the peer table). */
@@ -126,6 +128,7 @@ interface Open {
   /** The highest-scoring window and the highest-scoring one that is not `other`. */
   peak: Anomaly;
   categoryPeak: Anomaly | undefined;
+  /** Hosts of the incident (at most HOSTS_KEPT). */
   hostSet: Set<string>;
   /** Packets per victim address and per destination (address and port), bounded. */
   victimPackets: Map<string, number>;
@@ -170,11 +173,6 @@ export class Incidents {
     this.listeners.push(listener);
   }
 
-  /** Open incidents held. */
-  get openCount(): number {
-    return this.open.size;
-  }
-
   /** Merges one flagged window into its related open incident, or opens one. */
   observe(a: Anomaly): void {
     const o = this.related(a);
@@ -189,7 +187,8 @@ export class Incidents {
     inc.end = Math.max(inc.end, a.window_end);
     o.deadline = inc.end + this.opts.gapWindows * this.opts.windowSeconds;
     if (!o.hostSet.has(a.host)) {
-      o.hostSet.add(a.host);
+      // Past HOSTS_KEPT a host's later windows can still join through the victims they share.
+      if (o.hostSet.size < HOSTS_KEPT) o.hostSet.add(a.host);
       if (inc.hosts.length < HOSTS_NAMED) inc.hosts.push(a.host);
       else inc.hosts_truncated = true;
     }
