@@ -138,7 +138,10 @@ describe('Incidents', () => {
       ['B', 'open'],
       ['A', 'closed'],
     ]);
-    expect(tracker.ranked().map((i) => i.hosts[0])).toEqual(['B', 'C']);
+    // A (closed at 20, its last window ended at 10) stays ranked for a hold of 30 s after it closed, not for 20.
+    expect(tracker.ranked(0).map((i) => i.hosts[0])).toEqual(['B', 'C']);
+    expect(tracker.ranked(30).map((i) => i.hosts[0])).toEqual(['B', 'C', 'A']);
+    expect(tracker.ranked(20).map((i) => i.hosts[0])).toEqual(['B', 'C']);
     tracker.closeAll();
     expect(tracker.list().every((i) => i.state === 'closed')).toBe(true);
     expect([...tracker.closedCounts].reduce((x, y) => x + y)).toBe(3);

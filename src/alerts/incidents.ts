@@ -153,6 +153,8 @@ export class Incidents {
   /** Closed incidents, oldest first (at most maxClosed). */
   private readonly closed: Incident[] = [];
   private nextId = 1;
+  /** End of the last window closed (seconds since the epoch), the clock of `ranked`. */
+  private now = -Infinity;
   private readonly listeners: ((event: IncidentEvent, incident: Incident) => void)[] = [];
   /** Open incidents closed early because the open table was full. */
   closedEarly = 0;
@@ -202,6 +204,7 @@ export class Incidents {
 
   /** Closes the incidents that no window after the one starting at `windowStart` can join. */
   windowClosed(windowStart: number): void {
+    this.now = Math.max(this.now, windowStart + this.opts.windowSeconds);
     for (const o of this.open.values()) if (windowStart >= o.deadline) this.close(o);
   }
 
@@ -216,10 +219,14 @@ export class Incidents {
     return [...[...this.open.values()].map((o) => o.incident).sort(newest), ...[...this.closed].sort(newest)];
   }
 
-  /** The open incidents, critical first, then by peak score (higher first), then newer. */
-  ranked(): Incident[] {
-    return [...this.open.values()]
-      .map((o) => o.incident)
+  /**
+   * The open incidents and those closed less than `holdSeconds` before the
+   * end of the last window scored (so a short incident stays visible to a
+   * slow scraper), critical first, then by peak score (higher first), then newer.
+   */
+  ranked(holdSeconds: number): Incident[] {
+    const recent = this.closed.filter((i) => i.end + this.opts.gapWindows * this.opts.windowSeconds + holdSeconds > this.now);
+    return [...[...this.open.values()].map((o) => o.incident), ...recent]
       .sort((x, y) => (x.severity === y.severity ? 0 : x.severity === 'critical' ? -1 : 1) || y.peak_score - x.peak_score || y.id - x.id);
   }
 
