@@ -89,6 +89,13 @@ describe('Incidents', () => {
     expect(incidents[0]).toMatchObject({ windows: 4, hosts: ['203.0.113.1', '203.0.113.2', '203.0.113.3', v], category: 'flood', severity: 'critical', peak_host: v });
   });
 
+  it('names the first 16 of many sources against one victim and says more joined', () => {
+    const sources = Array.from({ length: 300 }, (_, i) => a(0, `198.51.100.${i % 256}-${i}`, 0.8, [to('192.0.2.1', 53, 10)], 'flood'));
+    const { incidents } = run([sources, [], []]);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ windows: 300, hosts: sources.slice(0, 16).map((x) => x.host), hosts_truncated: true, victims: ['192.0.2.1'] });
+  });
+
   it('keeps unrelated hosts apart: other victims, or a related window after the incident closed', () => {
     const { incidents } = run([
       [a(0, 'A', 0.8, [to('192.0.2.1', 22, 100)]), a(0, 'B', 0.8, [to('192.0.2.2', 22, 100)])],
@@ -131,7 +138,10 @@ describe('Incidents', () => {
       ['B', 'open'],
       ['A', 'closed'],
     ]);
-    expect(tracker.ranked().map((i) => i.hosts[0])).toEqual(['B', 'C']);
+    // A (closed at 20, its last window ended at 10) stays ranked for a hold of 30 s after it closed, not for 20.
+    expect(tracker.ranked(0).map((i) => i.hosts[0])).toEqual(['B', 'C']);
+    expect(tracker.ranked(30).map((i) => i.hosts[0])).toEqual(['B', 'C', 'A']);
+    expect(tracker.ranked(20).map((i) => i.hosts[0])).toEqual(['B', 'C']);
     tracker.closeAll();
     expect(tracker.list().every((i) => i.state === 'closed')).toBe(true);
     expect([...tracker.closedCounts].reduce((x, y) => x + y)).toBe(3);

@@ -67,6 +67,8 @@ export interface IncidentOptions {
 
 /** Hosts an incident names. */
 const HOSTS_NAMED = 16;
+/** Hosts an incident remembers, to match their later windows and count its spread. */
+const HOSTS_KEPT = 256;
 /** Victim addresses an incident names. */
 const VICTIMS_NAMED = 10;
 /** Victim addresses whose packet counts an incident keeps (space-saving, like the peer table). */
@@ -126,6 +128,7 @@ interface Open {
   /** The highest-scoring window and the highest-scoring one that is not `other`. */
   peak: Anomaly;
   categoryPeak: Anomaly | undefined;
+  /** Hosts of the incident (at most HOSTS_KEPT). */
   hostSet: Set<string>;
   /** Packets per victim address and per destination (address and port), bounded. */
   victimPackets: Map<string, number>;
@@ -150,6 +153,8 @@ export class Incidents {
   /** Closed incidents, oldest first (at most maxClosed). */
   private readonly closed: Incident[] = [];
   private nextId = 1;
+  /** End of the last window closed (seconds since the epoch), the clock of `ranked`. */
+  private now = -Infinity;
   private readonly listeners: ((event: IncidentEvent, incident: Incident) => void)[] = [];
   /** Open incidents closed early because the open table was full. */
   closedEarly = 0;
@@ -170,11 +175,6 @@ export class Incidents {
     this.listeners.push(listener);
   }
 
-  /** Open incidents held. */
-  get openCount(): number {
-    return this.open.size;
-  }
-
   /** Merges one flagged window into its related open incident, or opens one. */
   observe(a: Anomaly): void {
     const o = this.related(a);
@@ -189,7 +189,8 @@ export class Incidents {
     inc.end = Math.max(inc.end, a.window_end);
     o.deadline = inc.end + this.opts.gapWindows * this.opts.windowSeconds;
     if (!o.hostSet.has(a.host)) {
-      o.hostSet.add(a.host);
+      // Past HOSTS_KEPT a host's later windows can still join through the victims they share.
+      if (o.hostSet.size < HOSTS_KEPT) o.hostSet.add(a.host);
       if (inc.hosts.length < HOSTS_NAMED) inc.hosts.push(a.host);
       else inc.hosts_truncated = true;
     }
@@ -203,6 +204,7 @@ export class Incidents {
 
   /** Closes the incidents that no window after the one starting at `windowStart` can join. */
   windowClosed(windowStart: number): void {
+    this.now = Math.max(this.now, windowStart + this.opts.windowSeconds);
     for (const o of this.open.values()) if (windowStart >= o.deadline) this.close(o);
   }
 
@@ -217,10 +219,14 @@ export class Incidents {
     return [...[...this.open.values()].map((o) => o.incident).sort(newest), ...[...this.closed].sort(newest)];
   }
 
-  /** The open incidents, critical first, then by peak score (higher first), then newer. */
-  ranked(): Incident[] {
-    return [...this.open.values()]
-      .map((o) => o.incident)
+  /**
+   * The open incidents and those closed less than `holdSeconds` before the
+   * end of the last window scored (so a short incident stays visible to a
+   * slow scraper), critical first, then by peak score (higher first), then newer.
+   */
+  ranked(holdSeconds: number): Incident[] {
+    const recent = this.closed.filter((i) => i.end + this.opts.gapWindows * this.opts.windowSeconds + holdSeconds > this.now);
+    return [...[...this.open.values()].map((o) => o.incident), ...recent]
       .sort((x, y) => (x.severity === y.severity ? 0 : x.severity === 'critical' ? -1 : 1) || y.peak_score - x.peak_score || y.id - x.id);
   }
 

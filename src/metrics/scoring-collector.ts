@@ -105,7 +105,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
         })),
     ),
     new Family('netscore_incidents_open', 'Open incidents (related flagged host-windows merged), by category and severity.', 'gauge', () => {
-      const open = s.incidents.ranked();
+      const open = s.incidents.ranked(0).filter((i) => i.state === 'open');
       return perCategory((severity, category) => open.filter((i) => i.severity === severity && i.category === category).length);
     }),
     new Family('netscore_incidents_total', 'Incidents closed, by their final category and severity.', 'counter', () =>
@@ -117,11 +117,11 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ]),
     new Family(
       'netscore_top_incident_score',
-      'Peak score of the most severe open incidents (capped at --anomaly.top-k, critical first), with the incident id, its first host, category and severity, its hosts, peers (the destinations and ports its hosts sent most packets to: the victims) and the top features of its peak window with that host\'s own baseline and the population median.',
+      'Peak score of the most severe incidents open or closed within --anomaly.hold (capped at --anomaly.top-k, critical first), with the incident id, its first host, category and severity, its hosts, peers (the destinations and ports its hosts sent most packets to: the victims) and the top features of its peak window with that host\'s own baseline and the population median.',
       'gauge',
       () =>
         s.incidents
-          .ranked()
+          .ranked(s.top.holdSeconds)
           .slice(0, s.top.k)
           .map((i) => ({
             labels: {

@@ -26,7 +26,7 @@ export interface ScoringView {
   /** Host tracking. */
   readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts'>;
   /** Top anomalous hosts. */
-  readonly top: Pick<TopHosts, 'entries' | 'k'>;
+  readonly top: Pick<TopHosts, 'entries' | 'k' | 'holdSeconds'>;
   /** Incidents. */
   readonly incidents: Pick<Incidents, 'ranked' | 'closedCounts' | 'closedEarly' | 'forgotten'>;
   /** Hosts' own baselines. */
