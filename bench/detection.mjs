@@ -63,7 +63,6 @@ console.log(`model: ${model.samples} training windows, threshold ${model.thresho
 const seeds = seedList(args.seeds);
 const perSeed = [];
 const total = { windows: {}, detected: {}, categories: {} };
-const pooled = { pos: [], neg: [] };
 for (const seed of seeds) {
   const opts = { seed, duration: Number(args.duration), attacks: [...ATTACK_TYPES] };
   const report = evaluate((await scoreRun(model, opts)).rows, synthLabels(opts));

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 let revision = process.env.NETSCORE_REVISION;
 if (!revision) {
   try {
-    revision = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    revision = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     revision = 'unknown';
   }

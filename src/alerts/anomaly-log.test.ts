@@ -16,6 +16,7 @@ function anomaly(n: number): Anomaly {
     category: 'scan',
     severity: 'critical',
     top_features: [{ feature: 'distinct_dst_ports', value: 900, median: 3 }],
+    peers: [],
     model_generation: 2,
   };
 }

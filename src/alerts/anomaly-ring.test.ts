@@ -12,6 +12,7 @@ function anomaly(n: number): Anomaly {
     category: 'scan',
     severity: 'warning',
     top_features: [],
+    peers: [],
     model_generation: 1,
   };
 }

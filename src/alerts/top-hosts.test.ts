@@ -13,6 +13,7 @@ function anomaly(host: string, score: number, windowStart = 1000, category: Anom
     category,
     severity: score >= 0.8 ? 'critical' : 'warning',
     top_features: [{ feature: 'syn_ratio', value: 0.9, median: 0.1 }],
+    peers: [{ address: '192.0.2.80', port: 22, packets: 40 }],
     model_generation: 1,
   };
 }
@@ -32,6 +33,7 @@ describe('TopHosts', () => {
         category: 'flood',
         severity: 'critical',
         top_features: [{ feature: 'syn_ratio', value: 0.9, median: 0.1 }],
+        peers: [{ address: '192.0.2.80', port: 22, packets: 40 }],
       },
       expect.objectContaining({ host: '10.0.0.3', score: 0.8 }),
     ]);

@@ -1,3 +1,4 @@
+import type { Peer } from '../features/peer-table.js';
 import type { Anomaly, AnomalyCategory, FeatureContribution, Severity } from '../model/anomaly.js';
 
 /** One host of `TopHosts.entries()`: its latest anomaly within the hold time. */
@@ -12,6 +13,8 @@ export interface TopHost {
   severity: Severity;
   /** Top contributing features of that anomaly, most important first. */
   top_features: FeatureContribution[];
+  /** The destinations the host sent most packets to in that anomaly's window. */
+  peers: Peer[];
 }
 
 /** How many candidates are kept per reported entry, so expiring leaders can be replaced. */
@@ -93,7 +96,7 @@ export class TopHosts {
     return [...this.byHost.values()]
       .sort((x, y) => (outranks(x, y) ? -1 : outranks(y, x) ? 1 : x.host < y.host ? -1 : x.host > y.host ? 1 : 0))
       .slice(0, this.k)
-      .map(({ host, score, category, severity, top_features }) => ({ host, score, category, severity, top_features }));
+      .map(({ host, score, category, severity, top_features, peers }) => ({ host, score, category, severity, top_features, peers }));
   }
 
   /** The candidate every other one outranks; only called when candidates are held. */

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { OptionValues } from './options.js';
 import { feedFiles } from './feed.js';
 import { listenAddresses } from './listen-addresses.js';
-import { createService } from './service.js';
+import { createService, logStart } from './service.js';
 import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 import { replaySummary, type ReplaySummary } from './summary.js';
@@ -61,6 +61,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   const addresses = listenAddresses(o);
   // The HTTP stack (server, web config, bcrypt worker) is loaded only to serve.
   const close = addresses.length > 0 ? await (await import('./serve.js')).serve(addresses, o, registry, log, service) : undefined;
+  if (speed > 0) logStart(log);
   const interrupt = new AbortController();
   let signal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {

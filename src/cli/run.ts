@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { asUser } from '../privileges/as-user.js';
-import { dropPrivileges, runAsUser } from '../privileges/drop.js';
+import { type DroppedPrivileges, dropPrivileges, runAsUser } from '../privileges/drop.js';
 import { defaultInterface } from '../source/live-interfaces.js';
 import type { PacketSource } from '../source/source.js';
 import { openSource } from '../source/sources.js';
@@ -9,7 +9,7 @@ import { OPTIONS, resolveOptions, type OptionValues } from './options.js';
 import { diffOptions } from './reload.js';
 import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
-import { createService, type Service } from './service.js';
+import { createService, logStart, type Service } from './service.js';
 import { onSignals } from './signals.js';
 import { reportStageFailure } from './stage-failure.js';
 
@@ -53,8 +53,9 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   );
   const { pipeline } = service;
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
+  logStart(log);
   if (runAs) {
-    let ids;
+    let ids: DroppedPrivileges;
     try {
       ids = dropPrivileges(runAs);
     } catch (err) {

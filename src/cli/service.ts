@@ -1,15 +1,16 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
+import { groupAnomalies } from '../alerts/anomaly-groups.js';
+import { queryAnomalies } from '../http/anomaly-query.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
-import { parseQuery } from '../http/query.js';
 import type { CaptureState } from '../metrics/context.js';
 import { createRegistry, CORE_COLLECTORS } from '../metrics/registry.js';
 import { scoringCollector, type ModelView, type ScoringMetricsContext } from '../metrics/scoring-collector.js';
 import { stateCollector, type StateView } from '../metrics/state-collector.js';
 import { WindowTiming } from '../metrics/window-timing.js';
-import { describeFeatures } from '../model/anomaly.js';
+import { describeFeatures, describePeers } from '../model/anomaly.js';
 import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
@@ -20,9 +21,6 @@ import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
 import { ModelLifecycle } from './model-lifecycle.js';
 import { checkOutputFile } from './paths.js';
 import { StateKeeper } from './state-keeper.js';
-
-/** Default and largest `limit` of /api/anomalies (larger values are capped). */
-const API_LIMIT = { default: 100, max: 1000 } as const;
 
 /** A pipeline with its metrics, API, landing page and output files, as `run` and `replay` serve it. */
 export interface Service {
@@ -64,8 +62,6 @@ export async function createService(
   for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
     if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
   }
-  // A service that runs for a while (live capture, paced replay) says what build it is; a batch replay stays quiet.
-  if (paced) log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
   const modelFile = o['model.file'];
   const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
   if (model) {
@@ -87,14 +83,20 @@ export async function createService(
     scoring,
     registry,
     api: {
-      anomalies: (q) => {
-        const { limit } = parseQuery(q, { limit: { min: 1, ...API_LIMIT } });
-        return scoring ? scoring.ring.recent(limit) : [];
-      },
+      anomalies: (q) => queryAnomalies(scoring?.ring, q),
     },
     sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
     close: async () => outputs?.close(),
   };
+}
+
+/**
+ * Says what build is starting, once its listeners are up (so that a port in
+ * use stays a one-line error); only services that run a while (live capture,
+ * paced replay) call it, and a batch replay stays quiet.
+ */
+export function logStart(log: Logger): void {
+  log.info({ version: VERSION, revision: REVISION, built: BUILD_DATE, node: process.version }, 'netscore starting');
 }
 
 /** Opens the outputs of `scoring` that the options ask for: the anomaly log and its log lines, the model state directory and the scores CSV. */
@@ -105,7 +107,18 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
     : undefined;
   scoring.onAnomaly((a) => {
     anomalyLog?.append(a);
-    log.info({ host: a.host, category: a.category, severity: a.severity, score: Number(a.score.toFixed(3)), top: a.top_features.map((f) => f.feature).join(',') }, 'anomaly');
+    log.info(
+      {
+        window: new Date(a.window_start * 1000).toISOString(),
+        host: a.host,
+        category: a.category,
+        severity: a.severity,
+        score: Number(a.score.toFixed(3)),
+        top: describeFeatures(a.top_features),
+        peers: describePeers(a.peers),
+      },
+      'anomaly',
+    );
   });
   const stateDir = o['model.state-dir'];
   const modelFile = o['model.file'];
@@ -146,14 +159,18 @@ function captureSection(source: string, captures: readonly CaptureState[]): Land
   return { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` };
 }
 
-/** Model state and recent anomalies for the landing page. */
+/** Most anomaly groups (consecutive windows of one host) the landing page lists. */
+const RECENT_GROUPS = 10;
+
+/** Model state and recent anomalies (grouped per host run, newest first) for the landing page. */
 function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
   const d = scoring.detector;
-  const anomalies = scoring.ring
-    .recent(10)
+  const iso = (t: number) => new Date(t * 1000).toISOString();
+  const anomalies = groupAnomalies(scoring.ring.recent(scoring.ring.capacity))
+    .slice(0, RECENT_GROUPS)
     .map(
-      (a) =>
-        `<tr><td>${new Date(a.window_start * 1000).toISOString()}</td><td>${escapeHtml(a.host)}</td><td>${escapeHtml(a.category)}</td><td>${escapeHtml(a.severity)}</td><td>${a.score.toFixed(3)}</td><td>${escapeHtml(describeFeatures(a.top_features))}</td></tr>`,
+      (g) =>
+        `<tr><td>${iso(g.first)}</td><td>${iso(g.last)}</td><td>${g.windows}</td><td>${escapeHtml(g.host)}</td><td>${escapeHtml(g.peak.category)}</td><td>${escapeHtml(g.peak.severity)}</td><td>${g.peak.score.toFixed(3)}</td><td>${escapeHtml(describeFeatures(g.peak.top_features))}</td><td>${escapeHtml(describePeers(g.peers))}</td></tr>`,
     )
     .join('');
   return [
@@ -164,7 +181,7 @@ function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
     {
       title: 'Recent anomalies',
       html: anomalies
-        ? `<table><tr><th>Window</th><th>Host</th><th>Category</th><th>Severity</th><th>Score</th><th>Top features</th></tr>${anomalies}</table>`
+        ? `<table><tr><th>First window</th><th>Last window</th><th>Windows</th><th>Host</th><th>Category</th><th>Severity</th><th>Peak score</th><th>Top features</th><th>Peers</th></tr>${anomalies}</table>`
         : '<p>None.</p>',
     },
   ];

@@ -62,7 +62,7 @@ export class StateKeeper {
 
   /** Saves when the detector has refitted since the last save (called after each scored window). */
   afterWindow(): void {
-    if (this.detector.generation !== this.savedGeneration) this.save();
+    if (this.detector.generation !== this.savedGeneration) void this.save();
   }
 
   /** Queues a save of the current snapshot; resolves when it is on disk (or has failed and been counted). */

@@ -70,7 +70,7 @@ export class DecodeState {
     p.errReason = reason;
     p.errOffset = off - this.start;
     p.errRequired = required;
-    p.errActual = actual < 0 ? 0 : actual;
+    p.errActual = Math.max(actual, 0);
   }
 
   /** Checks that `need` bytes are captured at `off`; records a truncation error for `layer` when not. */

@@ -39,7 +39,7 @@ beforeAll(async () => {
     }
   }
   seedPool = new Uint8Array(total);
-  chunks.forEach((c, i) => seedPool.set(c, seedStart[i]));
+  for (const [i, c] of chunks.entries()) seedPool.set(c, seedStart[i]);
 });
 
 /** xorshift32: deterministic, allocation-free. */

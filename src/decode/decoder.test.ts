@@ -11,7 +11,7 @@ function hex(...parts: string[]): Uint8Array {
 
 /** A 16-bit big-endian field as hex. */
 function u16(n: number): string {
-  return ((n >> 8) & 0xff).toString(16).padStart(2, '0') + ' ' + (n & 0xff).toString(16).padStart(2, '0');
+  return `${((n >> 8) & 0xff).toString(16).padStart(2, '0')} ${(n & 0xff).toString(16).padStart(2, '0')}`;
 }
 
 const MACS = `
@@ -470,7 +470,7 @@ describe('errors carry layer, reason, offset, required and actual length', () =>
     expectError(decode(hex(head, ipv4(6, 40).replace(/^\s*45/, '44'))), 'ipv4', 'bad_header_length', 14, 20, 16);
     expectError(decode(hex(head, ipv4(6, 40).replace(/^\s*45/, '46'), '01 01')), 'ipv4', 'truncated', 14, 24, 22);
     expectError(decode(hex(head, ipv4(6, 10))), 'ipv4', 'bad_total_length', 14, 20, 10);
-    const opt = ipv4(17, 32).replace(/^\s*45/, '46') + '\n 82 90 00 00 // security option claiming 144 bytes\n' + udp(8);
+    const opt = `${ipv4(17, 32).replace(/^\s*45/, '46')}\n 82 90 00 00 // security option claiming 144 bytes\n${udp(8)}`;
     expectError(decode(hex(head, opt)), 'ipv4', 'bad_option', 34, 144, 4);
     expectError(decode(hex(head, ipv4(17, 27, 0x2000), '00 00 00 00 00 00 00')), 'ipv4', 'bad_fragment', 14, 0, 7);
   });

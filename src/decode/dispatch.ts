@@ -33,7 +33,7 @@ export function dispatchIpProto(s: DecodeState, proto: number, off: number): voi
 /** Tries the tunnel registered for the destination port, then the source port; true when one decoded the payload. */
 export function dispatchUdpPorts(s: DecodeState, srcPort: number, dstPort: number, off: number): boolean {
   const byDst = UDP_PORTS[dstPort];
-  if (byDst !== undefined && byDst(s, off)) return true;
+  if (byDst?.(s, off)) return true;
   const bySrc = UDP_PORTS[srcPort];
   return bySrc !== undefined && bySrc !== byDst && bySrc(s, off);
 }

@@ -88,7 +88,7 @@ function checkOptions(s: DecodeState, off: number, end: number): boolean {
     }
     const length = off + 1 < end ? d[off + 1] : 0;
     if (length < 2 || off + length > end) {
-      s.fail(LAYER.IPV4, REASON.BAD_OPTION, off, length < 2 ? 2 : length, length < 2 ? length : end - off);
+      s.fail(LAYER.IPV4, REASON.BAD_OPTION, off, Math.max(length, 2), length < 2 ? length : end - off);
       return false;
     }
     off += length;

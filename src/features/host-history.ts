@@ -137,7 +137,9 @@ export class HostHistory implements ModelContext {
 /** Entry ids of t, least recently used first. */
 function ordered(t: LruTable): number[] {
   const ids: number[] = [];
-  t.forEach((e) => ids.push(e));
+  t.forEach((e) => {
+    ids.push(e);
+  });
   return ids.reverse();
 }
 

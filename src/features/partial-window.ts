@@ -1,4 +1,5 @@
 import { HllBank } from './hll.js';
+import { PeerTable } from './peer-table.js';
 import { hashWords } from './word-hash.js';
 import { WordTable } from './word-table.js';
 
@@ -105,6 +106,8 @@ export class PartialWindow {
   readonly counters: Float64Array;
   /** Sketches by SKETCH id, one sketch per entry. */
   readonly sketches: readonly HllBank[];
+  /** Per host: the destinations (address, port) it sent most packets to. */
+  readonly peers: PeerTable;
   /** Distinct hosts not tracked for want of room (one sketch). */
   readonly untracked = new HllBank(1, 10);
   /** Per-host packet counts by second of the window: seconds[entry * secondSlots + slot]. */
@@ -127,6 +130,7 @@ export class PartialWindow {
     this.stamp = new Uint32Array(opts.maxHosts);
     this.counters = new Float64Array(opts.maxHosts * N_COUNTERS);
     this.sketches = Array.from({ length: N_SKETCHES }, () => new HllBank(opts.maxHosts));
+    this.peers = new PeerTable(opts.maxHosts);
     const seconds = Math.ceil(opts.windowSeconds) + 1;
     this.secondsPerSlot = Math.ceil(seconds / MAX_SECOND_SLOTS);
     this.secondSlots = Math.ceil(seconds / this.secondsPerSlot);
@@ -154,6 +158,7 @@ export class PartialWindow {
   resetEntry(e: number): void {
     this.counters.fill(0, e * N_COUNTERS, (e + 1) * N_COUNTERS);
     for (const s of this.sketches) s.clear(e);
+    this.peers.clear(e);
     this.seconds.fill(0, e * this.secondSlots, (e + 1) * this.secondSlots);
     this.stamp[e] = 0;
   }
@@ -198,6 +203,7 @@ export class PartialWindow {
       }
       for (let k = 0; k < N_COUNTERS; k++) this.counters[e * N_COUNTERS + k] += other.counters[o * N_COUNTERS + k];
       for (let k = 0; k < N_SKETCHES; k++) this.sketches[k].merge(e, other.sketches[k], o);
+      this.peers.merge(e, other.peers, o);
       for (let k = 0; k < this.secondSlots; k++) this.seconds[e * this.secondSlots + k] += other.seconds[o * this.secondSlots + k];
     }
     this.untracked.merge(0, other.untracked, 0);

@@ -168,6 +168,7 @@ export class WindowAccumulator {
       acc[a + C.PKTS_SENT]++;
       acc[a + C.BYTES_SENT] += wirelen;
       if (isPublicAddress(pkt.ipVersion, pkt.dst)) acc[a + C.PUBLIC_BYTES] += wirelen;
+      p.peers.add(h, pkt.ipVersion, pkt.dst, 0, pkt.hasL4 && (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) ? pkt.dstPort : -1);
       if (wirelen < SMALL_PACKET) acc[a + C.SMALL]++;
       const second = Math.floor(ts);
       if (second !== this.runSecond[h]) {

@@ -1,3 +1,5 @@
+import type { Peer } from './peer-table.js';
+
 /** One closed window: a row per host, in schema column order. */
 export interface WindowBatch {
   /** Window start, seconds since the epoch. */
@@ -10,4 +12,6 @@ export interface WindowBatch {
   vectors: Float64Array;
   /** row-major n×F raw values (for explanations) */
   raw: Float64Array;
+  /** The top destinations of a row's host in this window, most packets first (absent for batches not built from traffic). */
+  peers?: (row: number) => Peer[];
 }

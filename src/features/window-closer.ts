@@ -4,6 +4,7 @@ import type { HllBank } from './hll.js';
 import { DEFAULT_HISTORY_SIZE, HostHistory } from './host-history.js';
 import type { HostRow } from './host-row.js';
 import { COUNTER as C, HOST_KEY, N_COUNTERS, type Counter, type PartialWindow, SKETCH, type Sketch } from './partial-window.js';
+import { PeerTable } from './peer-table.js';
 import { isPublicAddress } from './public-address.js';
 import { Regularity } from './regularity.js';
 import { RepeatedSessions } from './repeated-sessions.js';
@@ -139,14 +140,16 @@ export class WindowCloser implements FlowEvents {
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
     if (rows.length === 0) return undefined;
     const raw = new Float64Array(rows.length * N_FEATURES);
+    const peers = new PeerTable(rows.length);
     const hosts = rows.map((e, r) => {
+      peers.merge(r, w.peers, e);
       row.at(w, e, best.subarray(e * 4, e * 4 + 4));
       for (let f = 0; f < N_FEATURES; f++) raw[r * N_FEATURES + f] = FEATURES[f].value(row);
       return ipText(w.hosts.keys[e * HOST_KEY], w.hosts.keys, e * HOST_KEY + 1);
     });
     const vectors = new Float64Array(raw.length);
     transformRows(raw, vectors);
-    return { start: w.start, end, hosts, vectors, raw };
+    return { start: w.start, end, hosts, vectors, raw, peers: (r) => peers.top(r) };
   }
 
   /** Counts the verdicts on partial p's carried flows for the hosts that carried them and have a row now. */

@@ -4,6 +4,7 @@ import { DecodedPacket } from '../decode/decoded-packet.js';
 import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { HostWindows } from './host-windows.js';
+import { PEER_SLOTS } from './peer-table.js';
 import { FEATURE_NAMES, N_FEATURES } from './schema.js';
 import { WindowAccumulator } from './window-accumulator.js';
 import type { WindowBatch } from './window-batch.js';
@@ -180,6 +181,11 @@ describe('accumulator and closer', () => {
     for (let w = 0; w < single.length; w++) {
       expect(rows(split[w])).toEqual(rows(single[w]));
       expect(Array.from(split[w].vectors)).toEqual(Array.from(single[w].vectors));
+      // Peers merge like the counters: for hosts whose destinations fit the slots, the split window names the same ones with the same packet counts.
+      const fits = single[w].hosts.filter((h) => row(single[w], h).dst_services <= PEER_SLOTS);
+      expect(fits.length).toBeGreaterThan(0);
+      const peersOf = (b: WindowBatch) => fits.map((h) => b.peers?.(b.hosts.indexOf(h)));
+      expect(peersOf(split[w])).toEqual(peersOf(single[w]));
     }
     // A's flows alternate between the accumulators (slots are handed out in order), and the row covers everything A did.
     expect(row(single[0], '10.0.0.1')).toMatchObject({ peak_packet_rate: 24, dns_queries: 5, nxdomain_share: 1, failed_flows: 0, mean_flow_duration: 0.375, icmp_echo_payload: 56 });

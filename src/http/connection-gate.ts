@@ -90,13 +90,13 @@ export class ConnectionGate {
     const socket = req.socket;
     const conn = this.conns.get(connKey(socket));
     if (!conn || socket.destroyed) {
-      socket.destroy();
+      closeUnparsed(socket);
       return;
     }
     clearTimeout(conn.firstRequest);
     if (conn.queue.length >= this.limits.maxPipelined) {
       this.stats.drop('pipeline_limit');
-      socket.destroy();
+      closeUnparsed(socket);
       return;
     }
     conn.queue.push([req, res]);
@@ -135,6 +135,25 @@ export class ConnectionGate {
     handler(req, res);
   }
 }
+
+/**
+ * Closes `socket` and leaves the rest of what Node.js has already read from
+ * it (up to 64 KiB, hundreds of small pipelined requests) unparsed. Node's
+ * HTTP server parses a whole chunk in one go and hands each request's headers
+ * to the socket parser's `onIncoming`, whose return value goes to llhttp's
+ * headers-complete callback; 2 ends that parse as for a protocol upgrade, so
+ * no request after this one gets request and response objects (or an abort
+ * error each when the socket closes). Without that parser (another HTTP
+ * implementation) the socket is only closed.
+ */
+function closeUnparsed(socket: Socket): void {
+  const parser: unknown = Reflect.get(socket, 'parser');
+  if (typeof parser === 'object' && parser !== null && typeof Reflect.get(parser, 'onIncoming') === 'function') Reflect.set(parser, 'onIncoming', endParse);
+  socket.destroy();
+}
+
+/** llhttp's headers-complete verdict that stops the parse in progress. */
+const endParse = (): number => 2;
 
 /** The client's address, IPv4-mapped IPv6 addresses as plain IPv4. */
 export function clientAddress(socket: Socket): string {

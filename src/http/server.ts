@@ -14,9 +14,8 @@ import type { DropReason, HttpStats } from './http-stats.js';
 import { landingPage, type LandingSection } from './landing.js';
 import { HTTP_LIMIT_DEFAULTS } from './limits.js';
 import type { ListenAddress } from './listen-address.js';
-import { clientCertPolicy, peerRejection, secureContextOptions } from './tls-settings.js';
+import { clientCertPolicy, peerRejection, secureContextOptions, type TlsServerConfig } from './tls-settings.js';
 import { TrustedClients } from './trusted-clients.js';
-import type { TlsServerConfig } from './web-config.js';
 
 /** Access settings read per request: extra headers and, when configured, basic authentication. */
 export interface Access {

@@ -3,21 +3,12 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { secureContextOptions, TLS13_SUITES, TLS_VERSIONS } from './tls-settings.js';
+import { CLIENT_AUTH_TYPES, type ClientAuthType, secureContextOptions, TLS13_SUITES, type TlsServerConfig, TLS_VERSIONS, type TlsVersionName } from './tls-settings.js';
 
 /** A web config file that cannot be used; the message is one line naming the file and the field. */
 export class WebConfigError extends Error {
   override name = 'WebConfigError';
 }
-
-/** `client_auth_type` values, as exporter-toolkit (Go's crypto/tls) names them. */
-export const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
-
-/** How the server treats client certificates. */
-export type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
-
-/** A TLS version name of the web config. */
-export type TlsVersionName = keyof typeof TLS_VERSIONS;
 
 /**
  * TLS 1.0–1.2 suites Go's tls.CipherSuites() lists (the names exporter-toolkit
@@ -51,30 +42,6 @@ export const SETTABLE_HEADERS: Readonly<Record<string, readonly string[] | undef
   'X-XSS-Protection': undefined,
   'Content-Security-Policy': undefined,
 };
-
-/** The validated `tls_server_config`, with the PEM files already read. */
-export interface TlsServerConfig {
-  /** Server certificate chain (PEM). */
-  cert: Buffer;
-  /** Its private key (PEM). */
-  key: Buffer;
-  /** CA certificates that client certificates are verified against (PEM). */
-  clientCa?: Buffer;
-  /** Client certificate policy. */
-  clientAuth: ClientAuthType;
-  /** Lowest protocol version accepted. */
-  minVersion: TlsVersionName;
-  /** Highest protocol version accepted. */
-  maxVersion: TlsVersionName;
-  /** OpenSSL names of the allowed TLS ≤ 1.2 suites; undefined keeps Node.js' defaults. */
-  cipherSuites?: string[];
-  /** OpenSSL group names, in preference order; undefined keeps Node.js' defaults. */
-  curves?: string[];
-  /** Whether the server's suite order wins. */
-  preferServerCipherSuites: boolean;
-  /** Subject alternative names a client certificate must carry one of. */
-  clientAllowedSans?: string[];
-}
 
 /** A validated web config file. */
 export interface WebConfig {

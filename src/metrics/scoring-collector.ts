@@ -1,4 +1,4 @@
-import { CATEGORIES, describeFeatures, SEVERITIES } from '../model/anomaly.js';
+import { CATEGORIES, describeFeatures, describePeers, SEVERITIES } from '../model/anomaly.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
 import type { WindowTiming } from './window-timing.js';
@@ -50,9 +50,9 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ),
     new Family('netscore_anomalies_total', 'Host-windows flagged as anomalous, by severity and category.', 'counter', () => {
       const out: Sample[] = [];
-      SEVERITIES.forEach((severity, i) =>
-        CATEGORIES.forEach((category, j) => out.push({ labels: { severity, category }, value: s.anomalies[i * CATEGORIES.length + j] })),
-      );
+      for (const [i, severity] of SEVERITIES.entries()) {
+        for (const [j, category] of CATEGORIES.entries()) out.push({ labels: { severity, category }, value: s.anomalies[i * CATEGORIES.length + j] });
+      }
       return out;
     }),
     new Family('netscore_anomalies_suppressed_total', 'Host-windows above the threshold that were not reported (log, API, top-k) because their window already had --anomaly.max-per-window anomalies.', 'counter',
@@ -79,14 +79,14 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ctx.windowTiming.family(),
     new Family('netscore_window_feature', 'Aggregates of each feature over the hosts of the last closed window: median (p50), 99th percentile (p99) and maximum.', 'gauge', () => {
       const out: Sample[] = [];
-      s.featureNames.forEach((feature, f) =>
-        STATS.forEach((stat, k) => out.push({ labels: { feature, stat }, value: s.featureStats[f * 3 + k] })),
-      );
+      for (const [f, feature] of s.featureNames.entries()) {
+        for (const [k, stat] of STATS.entries()) out.push({ labels: { feature, stat }, value: s.featureStats[f * 3 + k] });
+      }
       return out;
     }),
     new Family(
       'netscore_top_host_anomaly_score',
-      'Score of the most anomalous hosts flagged recently (capped top-k), with the category, severity and top features of their latest anomaly.',
+      'Score of the most anomalous hosts flagged recently (capped top-k), with the category, severity, top features and peers (the destinations and ports it sent most packets to) of their latest anomaly.',
       'gauge',
       () =>
         s.top.entries().map((e) => ({
@@ -95,6 +95,7 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
             category: e.category,
             severity: e.severity,
             top_features: describeFeatures(e.top_features),
+            peers: describePeers(e.peers),
           },
           value: e.score,
         })),

@@ -11,7 +11,7 @@ export function trafficCollector(ctx: MetricsContext): Family[] {
   const byProtocol = (pick: 'packets' | 'bytes') => (): Sample[] => {
     const out: Sample[] = [];
     for (const c of interfaces()) {
-      PROTOCOLS.forEach((protocol, i) => out.push({ labels: { interface: c.name, protocol }, value: c[pick][i] }));
+      for (const [i, protocol] of PROTOCOLS.entries()) out.push({ labels: { interface: c.name, protocol }, value: c[pick][i] });
     }
     return out;
   };

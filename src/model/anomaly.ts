@@ -1,3 +1,5 @@
+import type { Peer } from '../features/peer-table.js';
+
 /** Categories an anomaly is assigned from the features that dominate it. */
 export const CATEGORIES = ['scan', 'flood', 'dns-tunnel', 'tunnel', 'brute-force', 'beacon', 'exfiltration', 'other'] as const;
 
@@ -26,6 +28,11 @@ export function describeFeatures(top: readonly FeatureContribution[]): string {
   return top.map((f) => `${f.feature}=${round(f.value)} (median ${round(f.median)})`).join(', ');
 }
 
+/** Renders peers as one short line, e.g. `198.51.100.5:443 (200 packets), [2001:db8::1]:53 (4 packets)`. */
+export function describePeers(peers: readonly Peer[]): string {
+  return peers.map((p) => `${p.port === undefined ? p.address : `${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`} (${p.packets} packets)`).join(', ');
+}
+
 /**
  * A flagged (window, source host) pair. Field names are the JSON names used by
  * `/api/anomalies` and the anomaly log, so the object is serialised as is.
@@ -47,6 +54,8 @@ export interface Anomaly {
   severity: Severity;
   /** Top contributing features, most important first. */
   top_features: FeatureContribution[];
+  /** The destinations (address, port) the host sent most packets to in the window, most first (at most PEERS_SHOWN). */
+  peers: Peer[];
   /** Generation of the model that scored the window. */
   model_generation: number;
 }

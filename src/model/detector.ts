@@ -221,7 +221,7 @@ export class Detector {
     const flagged: number[] = [];
     for (let i = 0; i < n; i++) {
       scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * this.width));
-      if (this.opts.combiner !== undefined) scores[i] = this.opts.combiner.combine(batch, i, scores[i], model);
+      if (this.opts.combiner !== undefined) scores[i] = this.opts.combiner.combine(batch, i, scores[i]);
       if (scores[i] > model.threshold) flagged.push(i);
       else if (offer) {
         if (this.online) this.offer(batch, i);
@@ -341,6 +341,7 @@ export class Detector {
       category,
       severity: severityOf(score, model.threshold, category),
       top_features: topFeatures(model.baseline, this.z, batch.raw, at, this.opts.schema, this.opts.topFeatures),
+      peers: batch.peers?.(i) ?? [],
       model_generation: this.generationCount,
     });
   }

@@ -1,6 +1,6 @@
 import type { WindowBatch } from '../features/window-batch.js';
 import { minScale } from './explain.js';
-import type { DetectorModel, RowCombiner } from './types.js';
+import type { RowCombiner } from './types.js';
 
 /** Training windows (a baseline declared benign) a host needs before its deviation counts; until then the model's score stands alone. */
 export const HOST_WARMUP_WINDOWS = 6;
@@ -58,7 +58,7 @@ export class HostDeviation implements RowCombiner {
   }
 
   /** The final score of row i of `batch` whose model score is `score`: score × (FLOOR + (1 - FLOOR) × host deviation score). */
-  combine(batch: WindowBatch, i: number, score: number, model: DetectorModel): number {
+  combine(batch: WindowBatch, i: number, score: number): number {
     const s = this.hosts.get(batch.hosts[i]);
     if (s === undefined || (s[1] < HOST_WARMUP_WINDOWS && s[0] < HOST_WARMUP_SCORED_WINDOWS)) return score;
     const w = this.width;

@@ -26,9 +26,16 @@ describe('checkTree', () => {
       ['backward child', (t) => (t.left[1] = 0), /node 1 child index 0 outside \(1, 5\)/, 4, 2],
       ['leaf with children', (t) => (t.left[2] = 3), /leaf 2 has children 3, -1/, 4, 2],
       ['NaN threshold', (t) => (t.threshold[1] = NaN), /node 1 threshold NaN is not finite/, 4, 2],
-      ['negative feature', (t) => (t.feature[0] = -2), /node 0 feature -2 outside \[0, 2\)/, 4, 2],
-      ['size sum', (t) => (t.size[3] = 1), /node 1 size 3 is not the sum of its children's sizes/, 4, 2],
-      ['zero size', (t) => ((t.size[3] = 0), (t.size[4] = 3)), /node 3 size 0 outside \[1, 4\]/, 4, 2],
+      ['negative feature', (t) => {
+        t.feature[0] = -2;
+      }, /node 0 feature -2 outside \[0, 2\)/, 4, 2],
+      ['size sum', (t) => {
+        t.size[3] = 1;
+      }, /node 1 size 3 is not the sum of its children's sizes/, 4, 2],
+      ['zero size', (t) => {
+        t.size[3] = 0;
+        t.size[4] = 3;
+      }, /node 3 size 0 outside \[1, 4\]/, 4, 2],
       ['too deep', () => undefined, /node 1 splits at depth 1, height limit is 1/, 4, 1],
       ['too many nodes', () => undefined, /tree has 5 nodes, more than 2\*2-1/, 2, 2],
     ];

@@ -76,7 +76,7 @@ describe('saveModel / loadModel', () => {
     expect(model.scoreMany(probe, 50)).toEqual(forest.scoreMany(probe, 50));
     expect(model).toBeInstanceOf(IsolationForest);
     expect((model as IsolationForest).params).toEqual(forest.params);
-    (model as IsolationForest).trees.forEach((tree, t) => expect(tree).toEqual(forest.trees[t]));
+    for (const [t, tree] of (model as IsolationForest).trees.entries()) expect(tree).toEqual(forest.trees[t]);
     expect(meta).toEqual({ schema: SCHEMA, threshold: 0.62, trainedAt: '2025-01-02T03:04:05Z', samples: 400 });
   });
 
@@ -162,7 +162,9 @@ describe('saveModel / loadModel', () => {
       ['child-loop', (d) => (d.body.trees[0].right = base64(int32s(d.body.trees[0].right).map((v, i) => (i === 0 ? 0 : v)))), /: corrupt model: tree 0: node 0 child index 0 outside \(0, \d+\)$/],
       ['feature-range', (d) => (d.body.trees[3].feature = base64(int32s(d.body.trees[3].feature).map((v, i) => (i === 0 ? 4 : v)))), /: corrupt model: tree 3: node 0 feature 4 outside \[0, 4\)$/],
       ['leaf-size', (d) => (d.body.trees[0].size = base64(int32s(d.body.trees[0].size).map((v, i) => (i === 0 ? 65 : v)))), /: corrupt model: tree 0: root size 65 is not the sample size 64$/],
-      ['no-nodes', (d) => TREE_FIELDS.forEach((f) => (d.body.trees[0][f] = '')), /: corrupt model: tree 0: tree has no nodes$/],
+      ['no-nodes', (d) => {
+        for (const f of TREE_FIELDS) d.body.trees[0][f] = '';
+      }, /: corrupt model: tree 0: tree has no nodes$/],
     ];
     for (const [name, edit, pattern] of cases) expect(await loadError(`${name}.json`, edited(edit))).toMatch(pattern);
   });

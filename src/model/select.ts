@@ -25,7 +25,7 @@ function select(a: Float64Array, n: number, k: number): void {
     const x = a[lo];
     const y = a[(lo + hi) >> 1];
     const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = x < y ? (y < z ? y : Math.max(x, z)) : x < z ? x : Math.max(y, z);
     let i = lo;
     let j = hi;
     do {

@@ -133,6 +133,6 @@ describe('model state directory', () => {
     // sysfs refuses new files even to root.
     const error = await saveDetectorState('/sys/kernel', trained(30).snapshot()).then(() => undefined, (e: Error) => e);
     expect(error?.message).toBe('/sys/kernel/model.json: cannot write model: permission denied (the directory /sys/kernel must let this user create and rename files)');
-    expect((error?.cause as Error).cause).toMatchObject({ code: 'EACCES' });
+    expect((error?.cause as Error | undefined)?.cause).toMatchObject({ code: 'EACCES' });
   });
 });

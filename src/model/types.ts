@@ -74,7 +74,7 @@ export interface DetectorModel {
 /** A second scorer the detector combines with its model's score (the per-host deviation); it keeps the score in [0, 1]. */
 export interface RowCombiner {
   /** The final score of row i of `batch`, whose model score is `score`. */
-  combine(batch: WindowBatch, i: number, score: number, model: DetectorModel): number;
+  combine(batch: WindowBatch, i: number, score: number): number;
   /** Learns from row i of `batch`: a training row (`training`), or a scored one that was not flagged. */
   learn(batch: WindowBatch, i: number, training: boolean): void;
 }

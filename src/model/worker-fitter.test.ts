@@ -15,8 +15,8 @@ function job(n: number, seed = 3): FitJob {
 
 describe('workerFitter', () => {
   it('fits on the worker thread exactly the model fitModel fits in line', async () => {
-    const fit = workerFitter();
-    const [inWorker, inLine] = [await fit(job(3000)), fitModel(job(3000))];
+    const fitter = workerFitter();
+    const [inWorker, inLine] = [await fitter(job(3000)), fitModel(job(3000))];
     expect(inWorker.threshold).toBe(inLine.threshold);
     expect(inWorker.baseline).toEqual(inLine.baseline);
     expect(inWorker.samples).toBe(3000);
@@ -27,8 +27,8 @@ describe('workerFitter', () => {
   });
 
   it('answers fits in the order asked, and a failing fit with its reason', async () => {
-    const fit = workerFitter();
-    const results = await Promise.allSettled([fit(job(300, 1)), fit(job(1)), fit(job(300, 2))]);
+    const fitter = workerFitter();
+    const results = await Promise.allSettled([fitter(job(300, 1)), fitter(job(1)), fitter(job(300, 2))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.message).toBe('model fit failed: need at least 2 training rows, got 1');
     expect((results[0] as PromiseFulfilledResult<{ threshold: number }>).value.threshold).toBe(fitModel(job(300, 1)).threshold);
@@ -36,9 +36,9 @@ describe('workerFitter', () => {
   });
 
   it('fails each fit with one line when the worker cannot start, and tries again on the next fit', async () => {
-    const fit = workerFitter(new URL('./no-such-worker.js', import.meta.url));
+    const fitter = workerFitter(new URL('./no-such-worker.js', import.meta.url));
     for (let i = 0; i < 2; i++) {
-      const err = await fit(job(100)).then(() => undefined, (e: Error) => e);
+      const err = await fitter(job(100)).then(() => undefined, (e: Error) => e);
       expect(err?.message).toMatch(/^model fit worker stopped: .*no-such-worker\.js/);
       expect(err?.message).not.toContain('\n');
     }

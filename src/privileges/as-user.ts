@@ -16,7 +16,7 @@ type PosixProcess = NodeJS.Process & { initgroups?: (user: string, extraGroup: n
  */
 export async function asUser<T>(user: UserIds, open: () => Promise<T>): Promise<T> {
   const { geteuid, getegid, getgroups, setgroups, initgroups, setegid, seteuid } = process as PosixProcess;
-  if (!geteuid || geteuid() !== 0 || !getegid || !getgroups || !setgroups || !initgroups || !setegid || !seteuid) return open();
+  if (geteuid?.() !== 0 || !getegid || !getgroups || !setgroups || !initgroups || !setegid || !seteuid) return open();
   const groups = getgroups();
   const egid = getegid();
   // Each step that took effect pushes its undo; they run in reverse order.

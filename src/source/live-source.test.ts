@@ -117,7 +117,9 @@ describe('LiveSource options', () => {
 
 describe.skipIf(skipReason)(title('LiveSource on lo'), () => {
   const sockets: UdpSocket[] = [];
-  afterAll(() => sockets.forEach((s) => s.close()));
+  afterAll(() => {
+    for (const s of sockets) s.close();
+  });
 
   it('delivers exactly the UDP datagrams sent, with their wire lengths and bytes', async () => {
     const [rx, tx] = [await udpSocket(), await udpSocket()];

@@ -108,7 +108,7 @@ export class PcapFormat implements RecordFormat {
     view.data = buf;
     view.offset = pos + hl;
     // Bytes past the wire length cannot be packet data; wirelen stays as recorded (tshark's frame.len).
-    view.caplen = caplen < wirelen ? caplen : wirelen;
+    view.caplen = Math.min(caplen, wirelen);
     view.wirelen = wirelen;
     view.tsSec = sec;
     view.tsNsec = nsec;

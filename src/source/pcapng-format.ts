@@ -144,7 +144,7 @@ export class PcapngFormat implements RecordFormat {
     }
     this.lastSec = view.tsSec;
     this.lastNsec = view.tsNsec;
-    this.fill(buf, pos + 28, caplen < wirelen ? caplen : wirelen, wirelen, iface, view);
+    this.fill(buf, pos + 28, Math.min(caplen, wirelen), wirelen, iface, view);
   }
 
   private simple(buf: Uint8Array, dv: DataView, pos: number, stop: number, view: PacketView): void {

@@ -1,4 +1,4 @@
-import type { PlannedAttack } from './attack-plan.js';
+import type { PlannedAttack } from './types.js';
 import type { DnsAnswer } from './dns-wire.js';
 import { NXDOMAIN, QTYPE, encodeName, txtRdata } from './dns-wire.js';
 import { dnsExchange } from './dns-exchange.js';

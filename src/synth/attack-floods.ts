@@ -1,4 +1,4 @@
-import type { PlannedAttack } from './attack-plan.js';
+import type { PlannedAttack } from './types.js';
 import { ACK, SYN } from './frame-builder.js';
 import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';

@@ -3,38 +3,8 @@ import { NET, SERVERS, clientIp } from './network.js';
 import { Prng } from '../util/prng.js';
 import { SEC } from './timing.js';
 import { ATTACK_TYPES } from './types.js';
-import type { AttackLabel, AttackType, ClassicAttackType, SynthProfile } from './types.js';
+import type { AttackLabel, ClassicAttackType, PlanInput, PlannedAttack } from './types.js';
 import { planWideAttacks } from './wide-plan.js';
-
-/** An attack placed in time, with numeric addresses for the generator. */
-export interface PlannedAttack {
-  label: AttackLabel;
-  attacker: number;
-  victims: number[];
-  /** First and last instants the attack may send at, µs since the epoch. */
-  start: number;
-  end: number;
-  /** Beacons: largest share of the period a check-in may come early (beacon) or move either way (jitterbeacon); 0 otherwise. */
-  jitter: number;
-  /** Wide attacks: mean time between check-ins or attempts, µs; 0 otherwise. */
-  period: number;
-  /** Wide attacks: destination port (sweep, beacon, exfiltration); 0 otherwise. */
-  port: number;
-  /** Wide attacks: probes or queries per second, or bytes per second of an upload; 0 otherwise. */
-  rate: number;
-  /** Sweeps: addresses that answer, with their listening TCP ports; empty otherwise. */
-  live: ReadonlyMap<number, readonly number[]>;
-}
-
-/** Resolved options the plan depends on. */
-export interface PlanInput {
-  seed: number;
-  duration: number;
-  attacks: readonly AttackType[];
-  start: number;
-  hosts: number;
-  profile: SynthProfile;
-}
 
 /** Probes per second of the fast scan (nmap -T4 sends thousands). */
 export const SCAN_RATE = 2500;
@@ -111,7 +81,10 @@ function planClassic(input: PlanInput): PlannedAttack[] {
   const takeClient = (): number => internal[nextInternal++ % internal.length];
   // External attackers get distinct addresses in the documentation ranges.
   let octet = rng.int(2, 150);
-  const outside = (net: 100 | 113): number => ip4(net === 113 ? 203 : 198, net === 113 ? 0 : 51, net, (octet += rng.int(1, 12)));
+  const outside = (net: 100 | 113): number => {
+    octet += rng.int(1, 12);
+    return ip4(net === 113 ? 203 : 198, net === 113 ? 0 : 51, net, octet);
+  };
   const out: PlannedAttack[] = [];
   let t = t0 + warm;
   for (const [i, type] of serial.entries()) {

@@ -1,4 +1,4 @@
-import type { PlannedAttack } from './attack-plan.js';
+import type { PlannedAttack } from './types.js';
 import { SCAN_PORTS, SCAN_RATE } from './attack-plan.js';
 import { ACK, RST, SYN } from './frame-builder.js';
 import { SERVERS, openPorts } from './network.js';

@@ -132,7 +132,8 @@ export class FrameBuilder {
     b[12] = 0x08;
     b[13] = 0x00;
     const total = IP + l4len;
-    const id = (this.ipId = (this.ipId + 0x9e37) & 0xffff);
+    this.ipId = (this.ipId + 0x9e37) & 0xffff;
+    const id = this.ipId;
     b[14] = 0x45;
     b[15] = 0;
     b[16] = total >>> 8;

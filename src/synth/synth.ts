@@ -3,7 +3,6 @@ import { bruteForce, slowBruteForce } from './attack-bruteforce.js';
 import { beacon, exfil, jitterBeacon } from './attack-c2.js';
 import { dnsTunnel, slowDnsTunnel } from './attack-dns-tunnel.js';
 import { synFlood, udpFlood } from './attack-floods.js';
-import type { PlanInput, PlannedAttack } from './attack-plan.js';
 import { planAttacks } from './attack-plan.js';
 import { fastScan, slowScan } from './attack-scans.js';
 import { pingSweep, sweep } from './attack-sweeps.js';
@@ -17,7 +16,7 @@ import type { Actor } from './scheduler.js';
 import { Scheduler } from './scheduler.js';
 import { SEC } from './timing.js';
 import { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES } from './types.js';
-import type { AttackType, SynthLabels, SynthOptions } from './types.js';
+import type { AttackType, PlanInput, PlannedAttack, SynthLabels, SynthOptions } from './types.js';
 import { startWideBenign } from './wide-benign.js';
 
 export { ALL_ATTACK_TYPES, ATTACK_TYPES, SYNTH_PROFILES, WIDE_ATTACK_TYPES };

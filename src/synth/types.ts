@@ -58,3 +58,33 @@ export interface SynthLabels {
   evaluation: { window_s: 10 };
   attacks: AttackLabel[];
 }
+
+/** An attack placed in time, with numeric addresses for the generator. */
+export interface PlannedAttack {
+  label: AttackLabel;
+  attacker: number;
+  victims: number[];
+  /** First and last instants the attack may send at, µs since the epoch. */
+  start: number;
+  end: number;
+  /** Beacons: largest share of the period a check-in may come early (beacon) or move either way (jitterbeacon); 0 otherwise. */
+  jitter: number;
+  /** Wide attacks: mean time between check-ins or attempts, µs; 0 otherwise. */
+  period: number;
+  /** Wide attacks: destination port (sweep, beacon, exfiltration); 0 otherwise. */
+  port: number;
+  /** Wide attacks: probes or queries per second, or bytes per second of an upload; 0 otherwise. */
+  rate: number;
+  /** Sweeps: addresses that answer, with their listening TCP ports; empty otherwise. */
+  live: ReadonlyMap<number, readonly number[]>;
+}
+
+/** Resolved options the plan depends on. */
+export interface PlanInput {
+  seed: number;
+  duration: number;
+  attacks: readonly AttackType[];
+  start: number;
+  hosts: number;
+  profile: SynthProfile;
+}

@@ -34,7 +34,10 @@ export function startWideBenign(s: Scheduler, rng: Prng, seed: number, hosts: nu
   const portsOf = new Map<number, EphemeralPorts>();
   const ports = (ip: number): EphemeralPorts => {
     let p = portsOf.get(ip);
-    if (p === undefined) portsOf.set(ip, (p = new EphemeralPorts(rng.fork())));
+    if (p === undefined) {
+      p = new EphemeralPorts(rng.fork());
+      portsOf.set(ip, p);
+    }
     return p;
   };
   const spawn = (j: PeriodicJob): void => s.spawn(periodicJob(s, rng.fork(), j, ports(j.client)));

@@ -1,10 +1,9 @@
 import { ip4, ipText } from './addr.js';
-import type { PlanInput, PlannedAttack } from './attack-plan.js';
 import { NET, SERVERS } from './network.js';
 import { Prng } from '../util/prng.js';
 import { SEC } from './timing.js';
 import { WIDE_ATTACK_TYPES } from './types.js';
-import type { WideAttackType } from './types.js';
+import type { PlanInput, PlannedAttack, WideAttackType } from './types.js';
 import { liveHosts } from './wide-network.js';
 
 /** Largest share of the period a jittered beacon's check-in moves either way. */

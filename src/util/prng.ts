@@ -100,7 +100,7 @@ export class Prng {
 
   /** Pareto variate (heavy tail) with minimum xm and shape alpha, capped at cap. */
   pareto(xm: number, alpha: number, cap: number): number {
-    return Math.min(cap, xm / Math.pow(1 - this.nextFloat(), 1 / alpha));
+    return Math.min(cap, xm / (1 - this.nextFloat()) ** (1 / alpha));
   }
 
   /** Log-normal variate with the given median and log-space sigma (Box-Muller). */

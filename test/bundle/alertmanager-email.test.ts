@@ -24,6 +24,7 @@ const critical = {
     description: 'netscore scored traffic from host 10.0.0.66 as highly anomalous (Isolation Forest score 0.910) and classified it as scan.',
     score: '0.910',
     top_features: 'dst_ports=812 (median 3), syn_unanswered_share=0.98 (median 0)',
+    peers: '192.0.2.80:22 (40 packets), 192.0.2.80:23 (38 packets)',
     dashboard: 'http://localhost:3000/d/netscore-anomalies/netscore-anomalies?var-job=netscore&var-instance=sensor1%3A10811&var-host=10.0.0.66',
   },
   generatorURL: 'http://prometheus.example:9090/graph?g0.expr=netscore_top_host_anomaly_score',
@@ -53,7 +54,7 @@ describe('alert email (real Alertmanager + SMTP sink)', () => {
     await stopAll(am, sink);
   });
 
-  it('sends a critical anomaly at once, readable: host, score, why, dashboard link', async () => {
+  it('sends a critical anomaly at once, readable: host, score, why, peers, dashboard link', async () => {
     const t0 = Date.now();
     await am.postAlerts([critical]);
     const mail = await sink.waitForMessage((m) => subjectOf(m).includes('10.0.0.66'), 20_000);
@@ -70,12 +71,14 @@ describe('alert email (real Alertmanager + SMTP sink)', () => {
     expect(text).toMatch(/Category:\s+scan/);
     expect(text).toMatch(/Score:\s+0\.910 {2}\(0\.\.1, higher = more anomalous\)/);
     expect(text).toMatch(/Why:\s+dst_ports=812 \(median 3\), syn_unanswered_share=0\.98 \(median 0\)/);
+    expect(text).toMatch(/Peers:\s+192\.0\.2\.80:22 \(40 packets\), 192\.0\.2\.80:23 \(38 packets\)/);
     expect(text).toContain(`Dashboard: ${critical.annotations.dashboard}`);
     expect(text).toContain(`${am.url}/#/silences/new?filter=%7B`);
 
     const html = typeof mail.html === 'string' ? mail.html : '';
     expect(html).toContain('10.0.0.66');
     expect(html).toContain('dst_ports=812 (median 3)');
+    expect(html).toMatch(/>Peers<\/td><td>192\.0\.2\.80:22 \(40 packets\), 192\.0\.2\.80:23 \(38 packets\)</);
     // html/template escapes & in URLs as &amp;
     expect(html).toContain(`href="${critical.annotations.dashboard.replaceAll('&', '&amp;')}"`);
     expect(html).toContain('#c62828'); // critical header colour

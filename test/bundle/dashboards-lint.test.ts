@@ -50,7 +50,7 @@ function callArgs(expr: string, fn: string): string[] {
 }
 
 /** Lint problems of one PromQL expression (empty when fine). */
-export function lintExpr(expr: string, vars: Set<string>): string[] {
+function lintExpr(expr: string, vars: Set<string>): string[] {
   const problems: string[] = [];
   for (const m of expr.matchAll(/\[([^\]]*)\]/g)) {
     const range = m[1].trim();

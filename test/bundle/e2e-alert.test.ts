@@ -78,6 +78,8 @@ describe('synthetic traffic -> netscore -> Prometheus -> Alertmanager -> email',
     // Scores lie in (0, 1]; a flood far beyond the baseline prints as 1.000.
     expect(text).toMatch(/Score:\s+(0\.\d{3}|1\.000) /);
     expect(text).toMatch(/Why:\s+\S+=/);
+    // The victim: the destinations and ports the attacker sent most packets to.
+    expect(text).toMatch(/Peers:\s+\S+:\d+ \(\d+ packets\)/);
     expect(text).toMatch(/Dashboard: http:\/\/localhost:3000\/d\/netscore-anomalies\/netscore-anomalies\?var-job=netscore&var-instance=127\.0\.0\.1%3A\d+&var-host=/);
   }, TIMEOUT_MS + 10_000);
 

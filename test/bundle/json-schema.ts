@@ -66,7 +66,7 @@ export function validate(value: unknown, schema: Schema, root: Schema = schema, 
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) errs.push(`${path}: fewer than ${schema.minItems} items`);
-    if (schema.items !== undefined) value.forEach((item, i) => errs.push(...validate(item, schema.items as Schema, root, `${path}[${i}]`)));
+    if (schema.items !== undefined) for (const [i, item] of value.entries()) errs.push(...validate(item, schema.items as Schema, root, `${path}[${i}]`));
   }
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;

@@ -25,7 +25,7 @@ function edited(edit: (doc: Record<string, unknown>) => void): string {
   return JSON.stringify(doc);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('a bad --model.file is one line naming the file and what is wrong, and exit 1', () => {
   it('the trained model loads', async () => {
@@ -57,7 +57,7 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
     writeFileSync(file, content());
     for (const command of [['replay', capture], ['eval', capture, `--labels=${labels}`]]) {
       const { code, stderr } = await runCli([...command, `--model.file=${file}`, '--log.level=error']);
-      expect(stderr).toMatch(new RegExp(`^netscore: ${escape(file)}: ${problem.source}\\n$`));
+      expect(stderr).toMatch(new RegExp(`^netscore: ${escapeRegExp(file)}: ${problem.source}\\n$`));
       expect(code).toBe(1);
     }
   });

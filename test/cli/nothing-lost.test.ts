@@ -39,7 +39,10 @@ const anomalyLogs = (stderr: string) => stderr.split('\n').filter((l) => l.inclu
 /** Runs replayFiles in-process with a logger whose lines are collected. */
 async function replayInProcess(flags: Record<string, unknown>, file: string) {
   const lines: string[] = [];
-  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) });
+  const sink = new Writable({ write: (chunk, _enc, done) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    done();
+  } });
   const result = await replayFiles([file], resolveOptions(OPTIONS, flags, {}), createLogger('info', 'logfmt', sink));
   return { ...result, lines, text: await result.registry.metrics() };
 }

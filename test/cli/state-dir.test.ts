@@ -53,7 +53,7 @@ describe('--model.state-dir', () => {
     await writeFile(join(state, 'reservoir.bin'), 'garbage');
     const r = await replay(state, 'again');
     expect(r.code).toBe(0);
-    const warnings = r.logs.filter((l) => l.level === 40 || l.level === 'warn');
+    const warnings = r.logs.filter((l) => l.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0].err).toMatch(/reservoir\.bin: /);
     expect((await stat(join(state, 'reservoir.bin.rejected'))).size).toBe(7);

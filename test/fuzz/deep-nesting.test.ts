@@ -55,7 +55,8 @@ describe('deep nesting is bounded by --decode.max-depth and counted as too_deep'
     let ts = 1_700_000_000;
     const feed = (s: Stack, clean: boolean, layer: string) => {
       const frame = s.frame();
-      svc.pipeline.sink(packetView(frame, (ts += 0.001)));
+      ts += 0.001;
+      svc.pipeline.sink(packetView(frame, ts));
       if (clean) cleanSyns++;
       else expected.set(`${layer}/too_deep`, (expected.get(`${layer}/too_deep`) ?? 0) + 1);
     };

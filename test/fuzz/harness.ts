@@ -29,7 +29,11 @@ export function packetView(bytes: Uint8Array, ts: number, linktype = 1, wirelen 
   return v;
 }
 
-/** The `netscore_decode_errors_total` samples as `layer/reason` → count. */
+/** The non-zero `netscore_decode_errors_total` samples as `layer/reason` → count (series that exist at zero from start are left out). */
 export function decodeErrors(text: string): Map<string, number> {
-  return new Map(samples(text, 'netscore_decode_errors_total').map((s) => [`${s.labels.layer}/${s.labels.reason}`, s.value]));
+  return new Map(
+    samples(text, 'netscore_decode_errors_total')
+      .filter((s) => s.value !== 0)
+      .map((s) => [`${s.labels.layer}/${s.labels.reason}`, s.value]),
+  );
 }

@@ -104,10 +104,14 @@ function locate(b: Uint8Array, linktype: number): { fields: LengthField[]; ip?: 
     field('ipv4.ihl', off, 'lo', 5);
     field('ipv4.total_length', off + 2, 'u16', (b[off] & 15) * 4);
     const fragmented = (u16(b, off + 6) & 0x3fff) !== 0;
-    if (!fragmented) (l4 = off + (b[off] & 15) * 4), (proto = b[off + 9]);
+    if (!fragmented) {
+      l4 = off + (b[off] & 15) * 4;
+      proto = b[off + 9];
+    }
   } else if (type === ET.IPV6 && off + 40 <= b.length && b[off] >> 4 === 6) {
     field('ipv6.payload_length', off + 4, 'u16', 0);
-    (l4 = off + 40), (proto = b[off + 6]);
+    l4 = off + 40;
+    proto = b[off + 6];
   } else return { fields: [] };
   if (proto === 6 && l4 + 20 <= b.length) field('tcp.data_offset', l4 + 12, 'hi', 5);
   if (proto === 17 && l4 + 8 <= b.length) field('udp.length', l4 + 4, 'u16', 8);
@@ -150,8 +154,13 @@ export function mutate(seeds: readonly Seed[], seed: number, index: number): Mut
       if (ops === 1 && clean && m.bytes.length < 0xffff) m.expect = expect;
     } else if (op < 90) splice(rng, m, seeds[rng.int(0, seeds.length - 1)]);
     else if (op < 95) lieAboutLength(rng, m);
-    else if (op < 98) (m.linktype = rng.pick(LINKTYPES)), m.ops.push(`linktype(${m.linktype})`);
-    else (m.skew = rng.pick([-30, -1, 1, 30]) * rng.nextFloat()), m.ops.push(`skew(${m.skew.toFixed(3)})`);
+    else if (op < 98) {
+      m.linktype = rng.pick(LINKTYPES);
+      m.ops.push(`linktype(${m.linktype})`);
+    } else {
+      m.skew = rng.pick([-30, -1, 1, 30]) * rng.nextFloat();
+      m.ops.push(`skew(${m.skew.toFixed(3)})`);
+    }
   }
   return m;
 }
@@ -232,7 +241,10 @@ function setLength(rng: Prng, m: Mutant, f: LengthField): string | undefined {
   const old = width === 'u16' ? (m.bytes[at] << 8) | m.bytes[at + 1] : width === 'hi' ? m.bytes[at] >> 4 : width === 'lo' ? m.bytes[at] & 15 : m.bytes[at];
   const value = Math.min(max, Math.max(0, rng.pick([0, 1, f.minimum - 1, f.minimum, old - 1, old + 1, max >> 1, max - 1, max, rng.int(0, max)])));
   const b = m.bytes;
-  if (width === 'u16') (b[at] = value >> 8), (b[at + 1] = value & 0xff);
+  if (width === 'u16') {
+    b[at] = value >> 8;
+    b[at + 1] = value & 0xff;
+  }
   else if (width === 'u8') b[at] = value;
   else if (width === 'hi') b[at] = (b[at] & 0x0f) | (value << 4);
   else b[at] = (b[at] & 0xf0) | value;

@@ -3,6 +3,7 @@
  * pipelined floods, held connection slots and password guessing. Each test
  * states what the server must still do while it is attacked.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,35 @@ describe('pipelined requests', () => {
       expect(await get(`${url}/healthz`)).toMatchObject({ status: 200, body: 'ok\n' });
       expect(await drops(url, 'pipeline_limit')).toBe(4);
     });
+  });
+
+  it('parses no further request of the data already read from a connection it disconnected for pipelining', async () => {
+    // Node.js announces every request it has parsed, before the server sees it.
+    let started = 0;
+    let afterClose = 0;
+    const onStart = (message: unknown) => {
+      started++;
+      if ((message as { socket: Socket }).socket.destroyed) afterClose++;
+    };
+    subscribe('http.server.request.start', onStart);
+    try {
+      await withServed({}, async ({ urls: [url] }) => {
+        const request = 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n';
+        const flooders = await Promise.all(Array.from({ length: 4 }, () => rawConnect(url)));
+        for (const s of flooders) {
+          s.on('error', () => {});
+          s.pause();
+          s.write(request.repeat(5000));
+        }
+        await Promise.all(flooders.map(closed));
+        expect(await drops(url, 'pipeline_limit')).toBe(4);
+      });
+    } finally {
+      unsubscribe('http.server.request.start', onStart);
+    }
+    // Each flooder got at least 16 waiting requests and the one over the bound parsed.
+    expect(started).toBeGreaterThanOrEqual(4 * 17);
+    expect(afterClose).toBe(0);
   });
 
   it('answers a few pipelined requests in order', async () => {

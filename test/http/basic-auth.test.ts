@@ -7,7 +7,10 @@ const header = (user: string, password: string) => `Basic ${Buffer.from(`${user}
 /** A compare that records the hashes it was asked about and answers with real bcrypt. */
 function spy(): { compare: BcryptCompare; hashes: string[] } {
   const hashes: string[] = [];
-  return { hashes, compare: async (p, h) => (hashes.push(h), bcrypt.compareSync(p, h)) };
+  return { hashes, compare: async (p, h) => {
+    hashes.push(h);
+    return bcrypt.compareSync(p, h);
+  } };
 }
 
 describe('BasicAuth', () => {
@@ -55,7 +58,10 @@ describe('BasicAuth', () => {
   it('answers busy instead of queueing more than 16 checks', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const auth = await BasicAuth.create(users, async () => (await gate, false));
+    const auth = await BasicAuth.create(users, async () => {
+      await gate;
+      return false;
+    });
     const checks = Array.from({ length: 20 }, () => auth.check(header('alice', 'x')));
     release();
     const results = await Promise.all(checks);

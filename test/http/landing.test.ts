@@ -8,6 +8,7 @@
  *
  * `UPDATE_SCREENSHOT=1` also writes docs/img/landing.png.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -15,11 +16,22 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReplay, synthesize, trainBenignModel, type NetscoreReplay, type SynthAttack } from '../bundle/netscore-proc.js';
 import { REPO_ROOT } from '../bundle/prom-harness.js';
+import { PCAPS } from '../oracle/manifest.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skipReason = existsSync(CHROMIUM) ? '' : `${CHROMIUM} is missing (apt-get install chromium, or scripts/setup.sh --test)`;
 /** The synth category of each attack type the capture holds. */
 const CATEGORY: Record<string, string> = { scan: 'scan', bruteforce: 'brute-force' };
+
+/** A headless Chromium without JavaScript, its profile under `dir`. */
+function headlessChromium(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    javaScriptEnabled: false,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+}
 
 /** One row of an HTML table as cell texts. */
 type Row = string[];
@@ -79,7 +91,7 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     let anomalies: Row[] = [];
     const screenshot = Boolean(process.env.UPDATE_SCREENSHOT);
     // For the screenshot, wait for the brute force too.
-    while (loads < 2 || !anomalies.some(([, host]) => attackers.has(host)) || (screenshot && !anomalies.some(([, , category]) => category === 'brute-force'))) {
+    while (loads < 2 || !anomalies.some(([, , , host]) => attackers.has(host)) || (screenshot && !anomalies.some(([, , , , category]) => category === 'brute-force'))) {
       await page.waitForEvent('load', { timeout: 20_000 });
       anomalies = await tableRows(page, 'Recent anomalies');
     }
@@ -97,18 +109,21 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     const threshold = Number(/State: scoring, generation 1, trained on \d+ host-windows, threshold (0\.\d{3})\./.exec(model)?.[1]);
     expect(threshold, model).toBeGreaterThan(0);
 
-    // Anomalies: each row is one of /api/anomalies; an attacker's row has its category, a score above the threshold and top features.
-    const api = (await (await fetch(`${base}/api/anomalies?limit=1000`)).json()) as { window_start: number; host: string; category: string; severity: string; score: number }[];
-    for (const [window, host, category, severity, score, features] of anomalies) {
-      expect(api, `${host} ${category} ${score} is in /api/anomalies`).toContainEqual(
-        expect.objectContaining({ window_start: Date.parse(window) / 1000, host, category, severity, score: expect.closeTo(Number(score), 3) }),
-      );
+    // Anomalies: each row groups consecutive anomalous windows of one host from /api/anomalies; an attacker's row has its category, a peak score above the threshold and top features.
+    const api = (await (await fetch(`${base}/api/anomalies?limit=1000`)).json()) as { window_start: number; window_end: number; host: string; category: string; severity: string; score: number }[];
+    for (const [first, last, windows, host, category, severity, score, features] of anomalies) {
+      const run = api.filter((a) => a.host === host && a.window_start >= Date.parse(first) / 1000 && a.window_start <= Date.parse(last) / 1000);
+      expect(run.length, `${host} ${first}..${last}`).toBe(Number(windows));
+      expect(run, `${host} ${category} ${score} is in /api/anomalies`).toContainEqual(expect.objectContaining({ host, category, severity, score: expect.closeTo(Number(score), 3) }));
+      expect(Math.max(...run.map((a) => a.score))).toBeCloseTo(Number(score), 3);
       expect(Number(score)).toBeGreaterThan(threshold);
       expect(features).toMatch(/^[a-z_]+=\S+/);
     }
-    const attackerRows = anomalies.filter(([, host]) => attackers.has(host));
+    // A row starts a run: the host's window just before its first is not anomalous.
+    for (const [first, , , host] of anomalies) expect(api.filter((a) => a.host === host && a.window_start < Date.parse(first) / 1000 && a.window_end === Date.parse(first) / 1000)).toEqual([]);
+    const attackerRows = anomalies.filter(([, , , host]) => attackers.has(host));
     expect(attackerRows.length).toBeGreaterThan(0);
-    for (const [, host, category] of attackerRows) expect(category).toBe(attackers.get(host));
+    for (const [, , , host, category] of attackerRows) expect(category).toBe(attackers.get(host));
 
     if (screenshot) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'landing.png'), fullPage: true });
 
@@ -130,12 +145,7 @@ describe.skipIf(skipReason)(`warm-up progress on the landing page in headless Ch
     // 120 s of traffic at 4× real time, a 600 s warm-up: warming for the whole test.
     const { pcap } = synthesize(dir, { duration: '120', attacks: 'none', name: 'warmup' });
     const ns = await startReplay(pcap, 4, ['--model.warmup=600']);
-    const browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      javaScriptEnabled: false,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await headlessChromium(dir);
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
       const progress = async () => {
@@ -159,6 +169,52 @@ describe.skipIf(skipReason)(`warm-up progress on the landing page in headless Ch
       const learnt = Number(/^netscore_model_warmup_learnt_seconds (\S+)$/m.exec(metrics)?.[1]);
       expect(learnt).toBeGreaterThanOrEqual(later.value);
       expect(/^netscore_model_warmup_seconds (\S+)$/m.exec(metrics)?.[1]).toBe('600');
+    } finally {
+      await browser.close();
+      await ns.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+/** The one attack in flood-syn-single-source-synthetic.pcap: 200 SYNs from 192.0.2.10 to one port. */
+const FLOOD = join(PCAPS, 'attacks', 'flood-syn-single-source-synthetic.pcap');
+
+describe.skipIf(skipReason || !existsSync(FLOOD))(`a SYN flood's victim in the log line, /api/anomalies and the page${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('names the destination address and port the flooder sent its packets to, as tshark counts them', async () => {
+    // The oracle: tshark's count of packets per (destination, port) of the flooding host.
+    const counts = execFileSync('tshark', ['-r', FLOOD, '-Y', 'ip.src == 192.0.2.10', '-T', 'fields', '-e', 'ip.dst', '-e', 'tcp.dstport'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+    const [[victim, packets]] = [...counts].sort((x, y) => y[1] - x[1]);
+    const [address, port] = victim.split('\t');
+    const dir = mkdtempSync(join(tmpdir(), 'netscore-flood-'));
+    const model = trainBenignModel(dir, '300');
+    const ns = await startReplay(FLOOD, 0, [`--model.file=${model}`, '--replay.hold']);
+    const browser = await headlessChromium(dir);
+    try {
+      const base = `http://${ns.address}`;
+      let api: { host: string; category: string; window_start: number; peers: unknown[] }[] = [];
+      for (const until = Date.now() + 20_000; api.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+        api = (await (await fetch(`${base}/api/anomalies?host=192.0.2.10`)).json()) as typeof api;
+      }
+      expect(api).toHaveLength(1);
+      expect(api[0]).toMatchObject({ category: 'flood', peers: [{ address, port: Number(port), packets }] });
+
+      const line = ns.logs().split('\n').find((l) => l.includes('msg=anomaly') && l.includes('host=192.0.2.10'));
+      expect(line).toContain(`window=${new Date(api[0].window_start * 1000).toISOString()}`);
+      expect(line).toContain('category=flood');
+      expect(line).toMatch(/ score=\d/);
+      expect(line).toMatch(/ top="[a-z_]+=\S+ \(median /);
+      expect(line).toContain(`peers="${address}:${port} (${packets} packets)"`);
+
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      await page.goto(`${base}/`);
+      const rows = (await tableRows(page, 'Recent anomalies')).filter((r) => r[3] === '192.0.2.10');
+      expect(rows).toHaveLength(1);
+      expect(rows[0][4]).toBe('flood');
+      expect(rows[0][8]).toBe(`${address}:${port} (${packets} packets)`);
     } finally {
       await browser.close();
       await ns.stop();

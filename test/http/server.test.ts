@@ -71,10 +71,48 @@ describe('HTTP limits', () => {
         ['?limit=1e3', 'query parameter "limit" must be an integer of at least 1, got "1e3"\n'],
         ['?limit=99999999999999999999', 'query parameter "limit" must be an integer of at least 1, got "99999999999999999999"\n'],
         ['?limit=5&limit=6', 'query parameter "limit" given more than once\n'],
-        ['?host=10.0.0.1', 'unknown query parameter "host" (known: limit)\n'],
+        ['?hots=10.0.0.1', 'unknown query parameter "hots" (known: limit, host, category, severity, from, to)\n'],
       ]) {
         const r = await get(`${url}/api/anomalies${q}`);
         expect([q, r.status, r.headers['content-type'], r.body]).toEqual([q, 400, 'text/plain; charset=utf-8', message]);
+      }
+    });
+  });
+
+  it('filters /api/anomalies by host, category, severity and window time, explains each top feature, and answers a bad filter with a one-line 400', async () => {
+    await withServed({}, async ({ urls: [url], service }) => {
+      const at = (i: number, host: string, category: string, severity: string): Anomaly =>
+        ({ ...anomaly(i), window_start: 1_700_000_000 + 10 * i, window_end: 1_700_000_010 + 10 * i, host, category, severity, top_features: [{ feature: 'peak_packet_rate', value: 900, median: 3 }] }) as unknown as Anomaly;
+      const pushed = [at(0, '10.0.0.1', 'scan', 'warning'), at(1, '10.0.0.2', 'flood', 'critical'), at(2, '2001:db8::1', 'flood', 'warning'), at(3, '10.0.0.1', 'flood', 'critical')];
+      for (const a of pushed) service.scoring!.ring.push(a);
+      const starts = async (q: string) => {
+        const r = await get(`${url}/api/anomalies${q}`);
+        expect([q, r.status]).toEqual([q, 200]);
+        return (JSON.parse(r.body) as Anomaly[]).map((a) => (a.window_start - 1_700_000_000) / 10);
+      };
+      expect(await starts('')).toEqual([3, 2, 1, 0]);
+      expect(await starts('?host=10.0.0.1')).toEqual([3, 0]);
+      expect(await starts('?host=2001:0db8:0:0:0:0:0:1')).toEqual([2]);
+      expect(await starts('?category=flood')).toEqual([3, 2, 1]);
+      expect(await starts('?severity=critical&category=flood')).toEqual([3, 1]);
+      expect(await starts('?host=10.0.0.1&category=flood&limit=5')).toEqual([3]);
+      // Windows are [start, start + 10): from/to select those that overlap, in seconds or ISO 8601.
+      expect(await starts('?from=1700000015&to=1700000020')).toEqual([2, 1]);
+      expect(await starts(`?from=${encodeURIComponent('2023-11-14T22:13:45Z')}`)).toEqual([3, 2]);
+      expect(await starts(`?to=${encodeURIComponent('2023-11-14T23:13:25+01:00')}`)).toEqual([0]);
+      const [first] = JSON.parse((await get(`${url}/api/anomalies?limit=1`)).body) as { top_features: unknown[] }[];
+      expect(first.top_features).toEqual([{ feature: 'peak_packet_rate', value: 900, median: 3, unit: 'packets per second', description: 'Most packets the host sent in flows it initiated within one second of the window' }]);
+      for (const [q, message] of [
+        ['?host=10.0.0', 'query parameter "host" must be an IPv4 or IPv6 address, got "10.0.0"\n'],
+        ['?category=ddos', 'query parameter "category" must be one of scan, flood, dns-tunnel, tunnel, brute-force, beacon, exfiltration, other, got "ddos"\n'],
+        ['?severity=high', 'query parameter "severity" must be one of warning, critical, got "high"\n'],
+        ['?from=yesterday', 'query parameter "from" must be seconds since the epoch or an ISO 8601 date-time such as 2024-05-01T12:00:00Z, got "yesterday"\n'],
+        ['?to=2024-05-01', 'query parameter "to" must be seconds since the epoch or an ISO 8601 date-time such as 2024-05-01T12:00:00Z, got "2024-05-01"\n'],
+        ['?from=20&to=10', 'query parameter "from" must not be later than "to"\n'],
+        ['?category=scan&category=flood', 'query parameter "category" given more than once\n'],
+      ]) {
+        const r = await get(`${url}/api/anomalies${q}`);
+        expect([q, r.status, r.body]).toEqual([q, 400, message]);
       }
     });
   });
@@ -273,7 +311,7 @@ describe('TLS', () => {
   });
 
   it('combines mutual TLS with basic auth', async () => {
-    const cfg = tls('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n') + `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape', 4)}\n`;
+    const cfg = `${tls('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n')}basic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape', 4)}\n`;
     await withServed({ 'web.config.file': webConfig(cfg) }, async ({ urls: [url] }) => {
       expect((await get(`${url}/metrics`, client())).status).toBe(401);
       expect((await get(`${url}/metrics`, { ...client(), auth: { user: 'prometheus', password: 'scrape' } })).status).toBe(200);

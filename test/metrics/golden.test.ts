@@ -22,7 +22,7 @@ function stable(text: string): string {
     }
     keep.push(block.replace(/nodejs="[^"]*"/, 'nodejs="vX"').replace(/revision="[^"]*"/, 'revision="X"').replace(/version="[^"]*"/, 'version="X"'));
   }
-  return keep.join('\n').trimEnd() + '\n';
+  return `${keep.join('\n').trimEnd()}\n`;
 }
 
 async function replayGolden() {

@@ -107,7 +107,7 @@ describe.skipIf(skip)(`netscore run --run-as: output files${skip ? ` (skipped: $
       await ns.stop();
     }
     const logs = ns.stderr().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logs.find((l) => l.level === 40)).toMatchObject({
+    expect(logs.find((l) => l.level === 'warn')).toMatchObject({
       msg: 'model state directory unreadable; starting a new warm-up, and saves will fail until it is readable',
       err: `${state}: cannot read the state directory: permission denied`,
     });
