@@ -15,13 +15,17 @@ const EPISODE_GAP = 2;
 const MAX_MADM = 0.5;
 /** Episodes at which the connection-count factor reaches 1. */
 const FULL_COUNT = 10;
+/** Longest median gap (s) judged: the slowest beacon period, which is also how long a host's first services count as its history. */
+const MAX_PERIOD = 600;
+/** A service stays alive for this many median gaps after its latest episode. */
+const ALIVE_GAPS = 1.5;
 
 /**
  * Beacon timing per (host, destination, protocol/port) service across
  * windows, after RITA: the inter-arrival times of its connection episodes
  * are scored for dispersion (1 - MAD/median / MAX_MADM) times symmetry
  * (1 - |Bowley skew| / 2), and the score grows with the number of episodes
- * up to FULL_COUNT. Jittered beacons keep a high score; bursty or random
+ * up to FULL_COUNT; a median gap over MAX_PERIOD scores 0. Jittered beacons keep a high score; bursty or random
  * contact (browsing, independent requests) scores low. Memory is bounded: the least
  * recently used service is evicted when the table is full.
  */
@@ -41,26 +45,34 @@ export class Beacons {
     this.median = new Float64Array(capacity);
   }
 
-  /** Records a flow start of the service key[at..at+keyWidth) at `ts`. */
-  observe(key: Uint32Array, ts: number, at = 0): void {
+  /** Records a flow start of the service key[at..at+keyWidth) at `ts`; true when it starts an episode of the service (always for a service new to the table). */
+  observe(key: Uint32Array, ts: number, at = 0): boolean {
     const e = this.services.touch(key, at);
     if (this.services.inserted) {
       this.episodes.reset(e);
       this.score[e] = 0;
     }
-    if (this.episodes.start(e, ts)) this.judge(e);
+    if (!this.episodes.start(e, ts)) return false;
+    this.judge(e);
+    return true;
   }
 
   /**
    * Calls visit for every service with a timing score above 0 whose last
-   * episode is at most 1.5 median gaps before `now`, so a beacon counts in
+   * episode is at most ALIVE_GAPS median gaps before `now`, so a beacon counts in
    * the windows between its check-ins and stops counting once it stops.
+   * Only services with a flow start in the last ALIVE_GAPS × MAX_PERIOD
+   * seconds can be alive, and they are the most recently used, so the walk
+   * stops at the first older one instead of visiting the whole table.
    */
   forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number) => void): void {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
-    this.services.forEach((e) => {
-      if (this.score[e] > 0 && now - this.episodes.last(e) <= 1.5 * this.median[e]) visit(keys, e * width, this.score[e]);
+    const oldest = now - ALIVE_GAPS * MAX_PERIOD;
+    this.services.visitRecent((e) => {
+      if (this.episodes.lastFlow(e) < oldest) return false;
+      if (this.score[e] > 0 && now - this.episodes.last(e) <= ALIVE_GAPS * this.median[e]) visit(keys, e * width, this.score[e]);
+      return true;
     });
   }
 
@@ -83,7 +95,7 @@ export class Beacons {
     dev.sort();
     const madm = quantile(dev, 0.5);
     this.median[e] = q2;
-    const dispersion = q2 > 0 ? Math.max(0, 1 - madm / (MAX_MADM * q2)) : 0;
+    const dispersion = q2 > 0 && q2 <= MAX_PERIOD ? Math.max(0, 1 - madm / (MAX_MADM * q2)) : 0;
     this.score[e] = dispersion * (1 - Math.abs(skew) / 2) * Math.min(1, n / FULL_COUNT);
   }
 }

@@ -42,6 +42,11 @@ export class Episodes {
     return true;
   }
 
+  /** Time of entry e's latest flow start (the end of its latest episode so far). */
+  lastFlow(e: number): number {
+    return this.lastStart[e];
+  }
+
   /** Start time of entry e's latest episode. */
   last(e: number): number {
     return this.times[e * this.history + this.counts[e] - 1];

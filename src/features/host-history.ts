@@ -62,7 +62,7 @@ export class HostHistory implements ModelContext {
 
   /** Records a flow start at `ts` of the service key[0..10) (host key, destination address, protocol/port word). */
   observe(key: Uint32Array, ts: number): void {
-    // A known service changes nothing but its recency: one table lookup per flow start.
+    // A known service changes nothing but its recency: one table lookup per call.
     const s = this.touch(this.services, key, 0);
     if (!this.services.inserted) return;
     this.serviceFirst[s] = ts;

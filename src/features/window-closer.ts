@@ -95,8 +95,9 @@ export class WindowCloser implements FlowEvents {
 
   flowStarted(key: Uint32Array, ts: number): void {
     this.regularities.observe(key, ts);
-    this.beacons.observe(key, ts);
-    this.history.observe(key, ts);
+    // The history hears only of episode starts (a service's first flow start is one): the other flow starts
+    // of an episode would change nothing but the service's recency, which so is that of its latest episode.
+    if (this.beacons.observe(key, ts)) this.history.observe(key, ts);
   }
 
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {

@@ -164,9 +164,9 @@ export class Detector {
     return this.current?.threshold ?? NaN;
   }
 
-  /** The current model, for saving (undefined while warming). */
+  /** The current model, for saving, with the context's state as of now (undefined while warming). */
   get model(): DetectorModel | undefined {
-    return this.current;
+    return this.withContext(this.current);
   }
 
   /** The state to save for a restart; the reservoir is a copy. */
@@ -312,7 +312,8 @@ export class Detector {
   }
 
   private install(model: DetectorModel): void {
-    this.current = this.withContext(model);
+    // The context is copied only when the model is read or saved, not at every refit.
+    this.current = model;
     this.generationCount++;
   }
 

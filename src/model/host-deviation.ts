@@ -45,12 +45,16 @@ export class HostDeviation implements RowCombiner {
   /** Hosts forgotten because the table was full (a monotonic count). */
   evicted = 0;
   private readonly hosts = new Map<string, Float64Array>();
+  /** Smallest scale of each feature (minScale), looked up once. */
+  private readonly floor: Float64Array;
 
   /** @param capacity hosts remembered; @param width features per row. */
   constructor(
     readonly capacity: number,
     private readonly width: number,
-  ) {}
+  ) {
+    this.floor = Float64Array.from({ length: width }, (_, f) => minScale(f));
+  }
 
   /** Hosts with a baseline. */
   get size(): number {
@@ -62,9 +66,10 @@ export class HostDeviation implements RowCombiner {
     const s = this.hosts.get(batch.hosts[i]);
     if (s === undefined || (s[1] < HOST_WARMUP_WINDOWS && s[0] < HOST_WARMUP_SCORED_WINDOWS)) return score;
     const w = this.width;
+    const floor = this.floor;
     let z = 0;
     for (let f = 0; f < w; f++) {
-      const sd = Math.max(Math.sqrt(s[2 + w + f]), minScale(f));
+      const sd = Math.max(Math.sqrt(s[2 + w + f]), floor[f]);
       z = Math.max(z, Math.abs(batch.vectors[i * w + f] - s[2 + f]) / sd);
     }
     const host = 1 - Math.exp(-0.5 * (z / Z0) ** 2);
@@ -89,10 +94,12 @@ export class HostDeviation implements RowCombiner {
     this.hosts.set(host, s);
     const n = Math.min(MEMORY_WINDOWS, s[0] + 1);
     const a = 1 / n;
+    const floor = this.floor;
+    const vectors = batch.vectors;
     for (let f = 0; f < w; f++) {
       // Winsorized: one unusual window moves the mean and variance at most as far as one CLIP scales off would.
-      const sd = s[0] === 0 ? Infinity : Math.max(Math.sqrt(s[2 + w + f]), minScale(f));
-      const d = Math.max(-CLIP * sd, Math.min(CLIP * sd, batch.vectors[i * w + f] - s[2 + f]));
+      const sd = s[0] === 0 ? Infinity : Math.max(Math.sqrt(s[2 + w + f]), floor[f]);
+      const d = Math.max(-CLIP * sd, Math.min(CLIP * sd, vectors[i * w + f] - s[2 + f]));
       s[2 + f] += a * d;
       s[2 + w + f] = (1 - a) * (s[2 + w + f] + a * d * d);
     }
