@@ -61,4 +61,27 @@ describe('Beacons', () => {
     expect(alive(b, 45)).toHaveLength(1);
     expect(alive(b, 56)).toEqual([]);
   });
+
+  it('keeps the timing score of a beacon that repeats one exchange and takes up to half of it when session sizes vary', () => {
+    const run = (size?: (i: number) => number): number => {
+      const b = new Beacons(16, 10);
+      for (let i = 0; i < 12; i++) {
+        b.observe(key(6), 60 * i);
+        if (size !== undefined) b.sized(key(6), size(i));
+      }
+      return alive(b, 60 * 11 + 30)[0];
+    };
+    const timingOnly = run();
+    const jitter = jitters(11);
+    const same = run(() => 1200 + 40 * jitter());
+    const varied = run(() => 1200 * 10 ** (2 * jitter()));
+    expect(timingOnly).toBeGreaterThan(0.9);
+    expect(same).toBeGreaterThan(0.95 * timingOnly);
+    expect(varied).toBeLessThan(0.7 * timingOnly);
+    expect(varied).toBeGreaterThanOrEqual(0.5 * timingOnly);
+    // Sizes of a service the table does not hold are ignored.
+    const b = new Beacons(16, 10);
+    b.sized(key(7), 100);
+    expect(alive(b, 0)).toEqual([]);
+  });
 });

@@ -102,6 +102,7 @@ export class WindowCloser implements FlowEvents {
 
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
     this.sessions.ended(key, 0, first, last, bytes);
+    this.beacons.sized(key, bytes);
   }
 
   /**
