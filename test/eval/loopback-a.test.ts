@@ -28,8 +28,8 @@ describe('loopback-a, trained on its baseline only', () => {
     expect(report.benignFlagged).toBeLessThanOrEqual(2);
   });
 
-  it('detects every attack type, and the internal beacon in at least 70% of its windows', () => {
+  it('detects every attack type, and the internal beacon in at least 80% of its windows (12 of 15 reached; #15 asks 70%)', () => {
     for (const [type, r] of Object.entries(report.perType)) expect(r.detected, type).toBeGreaterThan(0);
-    expect(report.perType.beacon.recall).toBeGreaterThanOrEqual(0.7);
+    expect(report.perType.beacon.recall).toBeGreaterThanOrEqual(0.8);
   });
 });
