@@ -58,8 +58,10 @@ export class Regularity {
   forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
+    // The whole table is walked every window: the episode arrays are read in place rather than through Episodes.last.
+    const { times, counts, history } = this.episodes;
     this.pairs.forEach((e) => {
-      if (this.value[e] > 0 && now - this.episodes.last(e) <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], this.episodes.counts[e], this.meanGap[e]);
+      if (this.value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], counts[e], this.meanGap[e]);
     });
   }
 
