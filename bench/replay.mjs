@@ -16,11 +16,11 @@
 //      BENCH_RUNS           alternating rounds (default 5)
 //      BENCH_BASELINE_DIST  another build's dist/ (e.g. of the previous commit) to time in the
 //                           same rounds, for before/after tables
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { median, runCommand } from './stats.mjs';
+import { cachedSynth } from './synth-cache.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3 * 3600);
 const hosts = Number(process.env.BENCH_HOSTS ?? 80);
@@ -30,32 +30,7 @@ const dist = path.join(root, 'dist');
 if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
 const cli = path.join(dist, 'cli', 'main.js');
 const baseline = process.env.BENCH_BASELINE_DIST ? path.join(path.resolve(process.env.BENCH_BASELINE_DIST), 'cli', 'main.js') : undefined;
-const { writeSynth } = await import(path.join(dist, 'synth', 'synth.js'));
 const ATTACKS = ['scan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon'];
-
-/**
- * The synth capture for `opts`, from the cache in .bench/ when the generator's built code is
- * unchanged; a new one replaces older cached captures. Written under a temporary name and
- * renamed, so an interrupted run leaves no half file behind.
- */
-async function cachedSynth(opts, name) {
-  const synthDir = path.join(dist, 'synth');
-  const hash = createHash('sha256').update(JSON.stringify(opts));
-  for (const f of readdirSync(synthDir).filter((f) => f.endsWith('.js')).sort()) hash.update(f).update(readFileSync(path.join(synthDir, f)));
-  const dir = path.join(root, '.bench');
-  mkdirSync(dir, { recursive: true });
-  const key = `${name}-${hash.digest('hex').slice(0, 12)}`;
-  const file = path.join(dir, `${key}.pcap`);
-  const meta = path.join(dir, `${key}.json`);
-  if (existsSync(file) && existsSync(meta)) return { file, ...JSON.parse(readFileSync(meta, 'utf8')), cached: true };
-  for (const f of readdirSync(dir)) if (f.startsWith(`${name}-`)) rmSync(path.join(dir, f), { force: true });
-  const t = performance.now();
-  const tmp = `${file}.${process.pid}.tmp`;
-  const { packets, bytes } = await writeSynth(opts, tmp);
-  renameSync(tmp, file);
-  writeFileSync(meta, `${JSON.stringify({ packets, bytes })}\n`);
-  return { file, packets, bytes, cached: false, seconds: (performance.now() - t) / 1000 };
-}
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 const big = await cachedSynth({ seed: 1, duration: seconds, hosts, attacks: ATTACKS }, 'replay');

@@ -317,16 +317,16 @@ function dashboard({ uid, title, description, panels, extraVars = [], time = 'no
           type: 'dashboard',
         },
         {
-          name: 'Critical anomalies',
+          name: 'Critical incidents',
           datasource: DS,
           enable: true,
           hide: false,
           iconColor: 'red',
-          expr: `ALERTS{alertname="NetscoreAnomalyCritical",alertstate="firing",${I}}`,
+          expr: `ALERTS{alertname="NetscoreIncidentCritical",alertstate="firing",${I}}`,
           step: '60s',
-          titleFormat: 'Critical anomaly',
-          textFormat: '{{host}} {{category}} on {{instance}}',
-          tagKeys: 'host,category',
+          titleFormat: 'Critical incident',
+          textFormat: 'incident {{incident}}: {{host}} {{category}} on {{instance}}',
+          tagKeys: 'incident,host,category',
           useValueForTime: false,
         },
       ],
@@ -445,6 +445,35 @@ function traffic() {
       targets: [target(`netscore_build_info{${I}}`, '{{instance}} {{version}} ({{revision}}, node {{nodejs}})')],
       textMode: 'name',
       colorMode: 'none',
+      w: 8,
+    }),
+  );
+  panels.push(row('Capture workers'));
+  panels.push(
+    timeseries({
+      title: 'Worker busy ratio',
+      description: 'Share of one core each capture worker (--capture.workers) spends on packets. One worker near 1 while others idle is flow-hash skew (NetscoreCaptureWorkerSaturated); all near 1 means more workers or sensors (docs/scaling.md). No data with one worker: the packet path then runs on the main thread.',
+      targets: [target(`sum by (instance, worker) (rate(netscore_capture_worker_busy_seconds_total{${I}}[$__rate_interval]))`, '{{instance}} worker {{worker}}')],
+      unit: 'percentunit',
+      w: 8,
+      thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'red', value: 0.9 }] },
+    }),
+    timeseries({
+      title: 'Packets/s per worker',
+      description: 'Packets each capture worker decodes and accounts per second; both directions of a flow go to the same worker.',
+      targets: [target(`sum by (instance, worker) (rate(netscore_capture_worker_packets_total{${I}}[$__rate_interval]))`, '{{instance}} worker {{worker}}')],
+      unit: 'pps',
+      stack: true,
+      w: 8,
+    }),
+    timeseries({
+      title: 'Worker skew, waits and drops',
+      description: 'Skew: packets of the busiest worker over the mean since start (1 = even, the worker count = all on one). Waits: seconds per second the reader waited for a worker with a full queue (a replay waits rather than drop). Drops: packets lost to a full worker queue.',
+      targets: [
+        target(`max by (instance) (netscore_capture_worker_skew_ratio{${I}})`, '{{instance}} skew', 'A'),
+        target(`sum by (instance) (rate(netscore_capture_worker_wait_seconds_total{${I}}[$__rate_interval]))`, '{{instance}} waits (s/s)', 'B'),
+        target(`sum by (instance) (rate(netscore_capture_worker_dropped_packets_total{${I}}[$__rate_interval]))`, '{{instance}} drops/s', 'C'),
+      ],
       w: 8,
     }),
   );
@@ -612,7 +641,7 @@ function anomalies() {
     },
     table({
       title: 'Top anomalous hosts (last 5 minutes)',
-      description: 'Up to 10 hosts per sensor flagged in the last 5 minutes, with their latest score, category, severity and the features that made them stand out (value vs the training median). Same data as the NetscoreAnomaly* alerts.',
+      description: 'Up to 10 hosts per sensor flagged in the last 5 minutes, with their latest score, category, severity and the features that made them stand out (value vs the training median). The NetscoreIncident* alerts are about incidents (related flagged windows merged; /api/incidents).',
       targets: [instantTable(`netscore_top_host_anomaly_score{${H}}`)],
       transformations: [
         {
@@ -639,6 +668,13 @@ function anomalies() {
       sortBy: [{ displayName: 'score', desc: true }],
       w: 16,
       h: 10,
+    }),
+    timeseries({
+      title: 'Open incidents by category and severity',
+      description: 'Incidents open on each sensor: related flagged host-windows merged (one host across short gaps, or several hosts against one victim), by category and severity. Each open critical incident fires NetscoreIncidentCritical; /api/incidents and the landing page list them with their hosts, victims and top features.',
+      targets: [target(`sum by (category, severity) (netscore_incidents_open{${I}}) > 0`, '{{severity}} {{category}}')],
+      unit: 'short',
+      stack: true,
     }),
     timeseries({
       title: 'Anomalies/min by severity',

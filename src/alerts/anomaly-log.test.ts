@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Anomaly } from '../model/anomaly.js';
-import { AnomalyLog } from './anomaly-log.js';
+import { AnomalyLog, type IncidentLine } from './anomaly-log.js';
+import { Incidents } from './incidents.js';
 
 /** Anomalies with n < 100 serialise to lines of equal length, which the rotation tests rely on. */
 function anomaly(n: number): Anomaly {
@@ -57,6 +58,24 @@ describe('AnomalyLog writing', () => {
     expect(JSON.parse(lines[1])).toEqual(anomaly(2));
     expect(log.linesWritten).toBe(2);
     await log.close();
+  });
+
+  it('writes incident lines from an incident tracker, in event order, between the anomaly lines that cause them', async () => {
+    const path = join(dir, 'a.jsonl');
+    const log = AnomalyLog.open(path);
+    const incidents = new Incidents({ windowSeconds: 10, gapWindows: 0, maxOpen: 10, maxClosed: 10, hostBaseline: () => 2 });
+    incidents.onEvent((event, i) => log.append({ event: `incident_${event}`, ...i }));
+    // Two consecutive windows of one host, then nothing: one incident, opened, then closed.
+    for (const a of [anomaly(1), { ...anomaly(2), host: anomaly(1).host, window_start: anomaly(1).window_end, window_end: anomaly(1).window_end + 10 }]) {
+      log.append(a);
+      incidents.observe(a);
+    }
+    incidents.windowClosed(anomaly(1).window_end + 10);
+    await log.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Anomaly | IncidentLine);
+    expect(lines.map((l) => ('event' in l ? l.event : 'anomaly'))).toEqual(['anomaly', 'incident_open', 'anomaly', 'incident_close']);
+    expect(lines[3]).toMatchObject({ id: 1, state: 'closed', start: anomaly(1).window_start, end: anomaly(1).window_end + 10, windows: 2, hosts: [anomaly(1).host], category: 'scan', severity: 'critical' });
+    expect((lines[3] as IncidentLine).top_features).toEqual([{ feature: 'distinct_dst_ports', value: 900, median: 3, host_baseline: 2 }]);
   });
 
   it('appends to an existing file instead of truncating it', async () => {

@@ -1,6 +1,10 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import type { Anomaly } from '../model/anomaly.js';
 import { fileError } from './file-error.js';
+import type { Incident, IncidentEvent } from './incidents.js';
+
+/** An incident line of the anomaly log: the event (`incident_open`, `incident_update`, `incident_close`) and the incident as it is then. */
+export type IncidentLine = { event: `incident_${IncidentEvent}` } & Incident;
 
 /** Options of `AnomalyLog.open`. */
 export interface AnomalyLogOptions {
@@ -19,7 +23,8 @@ const FLUSH_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
 /**
- * The `--anomaly.log-file` JSON-lines log: one `Anomaly` per line, rotated by
+ * The `--anomaly.log-file` JSON-lines log: one `Anomaly` per line, and one
+ * `IncidentLine` per incident opened, changed or closed, rotated by
  * size like logrotate (`path` → `path.1` → … → `path.keep`, the oldest dropped).
  *
  * Writes are synchronous, batched at most once a second (or per 64 KiB):
@@ -92,7 +97,7 @@ export class AnomalyLog {
   }
 
   /** Queues `a` as one JSON line; it is written within a second. Throws after `close()`. */
-  append(a: Anomaly): void {
+  append(a: Anomaly | IncidentLine): void {
     if (this.closed) throw new Error(`anomaly log ${this.path}: append after close`);
     const line = Buffer.from(`${JSON.stringify(a)}\n`);
     this.pending.push(line);

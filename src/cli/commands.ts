@@ -30,14 +30,14 @@ export const COMMANDS: readonly Command[] = [
     usage: 'run',
     isDefault: true,
     describe: 'Capture live traffic and serve metrics (the default command).',
-    options: [...groups('Capture', 'Web'), ...COMMON, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
+    options: [...groups('Capture', 'Workers', 'Web'), ...COMMON, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
     run: async (args, o, log) => (await import('./run.js')).run(args, o, log),
   },
   {
     name: 'replay',
     usage: 'replay <files..>',
     describe: 'Replay pcap or pcapng files (optionally gzipped) through the pipeline.',
-    options: [...groups('Replay', 'Web'), ...COMMON, ...FILES, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
+    options: [...groups('Replay', 'Workers', 'Web'), ...COMMON, ...FILES, ...PACKET_PATH, ...groups('Scoring', 'Anomalies')],
     builder: (y) => y.positional('files', { describe: 'capture files (pcap or pcapng, optionally gzipped)', type: 'string', array: true, default: undefined }),
     run: async (args, o, log) => (await import('./replay.js')).replay(args.files as string[], o, log),
   },
@@ -50,6 +50,7 @@ export const COMMANDS: readonly Command[] = [
       y
         .option('output', { alias: 'o', type: 'string', group: own('synth'), describe: 'Capture file to write (pcap).', demandOption: true, requiresArg: true })
         .option('labels', { type: 'string', group: own('synth'), describe: 'Labels file to write (JSON).', requiresArg: true })
+        .option('truth', { type: 'string', group: own('synth'), describe: 'Truth file to write (CSV): per 10 s window and source host, packets and bytes sent, how many an attack made, and the label (attack, victim or benign).', requiresArg: true })
         .option('seed', { group: own('synth'), requiresArg: true, describe: 'Seed of the generator; the same seed gives the same bytes. [integer] [default: 1]' })
         .option('duration', { group: own('synth'), requiresArg: true, describe: 'Length of the capture (e.g. 600, 10m). [duration] [default: 10m]' })
         .option('profile', { type: 'string', group: own('synth'), requiresArg: true, describe: `Benign workload: classic, or wide (adds periodic jobs of many periods and jitters and more host roles, and makes "all" the wide attacks). (${SYNTH_PROFILES.join('|')}) [default: classic]` })

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Pipeline } from '../pipeline/pipeline.js';
+import type { TrafficStats } from '../metrics/traffic-stats.js';
 import { StageError } from '../pipeline/stage-error.js';
 import type { PacketSink } from '../source/source.js';
 import { CaptureError } from '../source/source.js';
@@ -24,13 +24,13 @@ export interface FeedOptions {
 }
 
 /**
- * Replays `files` in order into `pipeline`, with a progress bar on a terminal.
+ * Replays `files` in order into `pipeline` (a Pipeline or the capture workers' ShardedPipeline), with a progress bar on a terminal.
  * A damaged or unreadable file is reported on stderr (one line, in the first
  * pass) and the next file is read; resolves to those error lines. With `loops`, every pass after
  * the first is shifted in time to follow the one before, as tcpreplay --loop
  * would send it. A StageError rejects, naming the file. Does not finish the pipeline.
  */
-export async function feedFiles(files: string[], pipeline: Pipeline, speed: number, opts: FeedOptions = {}): Promise<string[]> {
+export async function feedFiles(files: string[], pipeline: { sink: PacketSink; traffic: TrafficStats }, speed: number, opts: FeedOptions = {}): Promise<string[]> {
   const { signal, loops = 1, maxInterfaces } = opts;
   const sizes = files.map((f) => {
     try {

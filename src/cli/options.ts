@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { DEFAULT_HISTORY_SIZE } from '../features/host-history.js';
 import { HTTP_LIMIT_DEFAULTS } from '../http/limits.js';
-import { DEFAULT_MAX_DEPTH } from '../decode/decoder.js';
+import { DEFAULT_MAX_DEPTH } from '../decode/max-depth.js';
 import { BYTES_PER_FLOW, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
 import { DEFAULT_FAMILY, modelFamilyKinds } from '../model/families.js';
 import { DEFAULT_TAIL, TAIL_MODELS } from '../model/threshold.js';
@@ -33,6 +34,8 @@ export interface OptionSpec {
   max?: number;
   /** Help group heading. */
   group: string;
+  /** For `int` options: "auto" is accepted and means one per available core but one (at least 1). */
+  auto?: boolean;
 }
 
 /** The value type of each option kind. */
@@ -89,12 +92,17 @@ export const OPTIONS = [
   { group: 'Anomalies', name: 'anomaly.max-per-window', kind: 'int', describe: 'Most anomalies reported per window, highest scores first; the rest are counted in netscore_anomalies_suppressed_total.', default: 100, min: 1, max: 1_000_000 },
   { group: 'Anomalies', name: 'anomaly.top-k', kind: 'int', describe: 'Hosts in the netscore_top_host_anomaly_score gauge.', default: 10, min: 1, max: 1000 },
   { group: 'Anomalies', name: 'anomaly.hold', kind: 'duration', describe: 'How long a flagged host stays in the top-k gauge.', default: 300, min: 1 },
+  { group: 'Anomalies', name: 'incident.gap', kind: 'int', describe: 'Unflagged windows that may separate two flagged windows of one incident.', default: 1, min: 0, max: 1000 },
+  { group: 'Anomalies', name: 'incident.max-open', kind: 'int', describe: 'Most open incidents; one more closes the least recently active early (netscore_incidents_evicted_total{table="open"}).', default: 256, min: 1, max: 100_000 },
+  { group: 'Anomalies', name: 'incident.max-closed', kind: 'int', describe: 'Closed incidents kept for /api/incidents and the landing page; older ones are forgotten (netscore_incidents_evicted_total{table="closed"}).', default: 1000, min: 1, max: 1_000_000 },
+  { group: 'Anomalies', name: 'incident.baseline-hosts', kind: 'int', describe: 'Most hosts whose own baseline (mean of their recent unflagged windows) is kept to explain incidents; the least recently seen are evicted.', default: 10_000, min: 1, max: 10_000_000 },
   { group: 'Anomalies', name: 'scores-out', kind: 'string', describe: 'Write one CSV row per scored host-window (window_start,host,score,flagged).' },
   { group: 'Capture', name: 'capture.interface', kind: 'list', describe: 'Interface to capture on; repeat or comma-separate for several, "any" for all (default: the interface of the default route).' },
   { group: 'Capture', name: 'capture.filter', kind: 'string', describe: 'BPF filter expression (tcpdump syntax) applied in the kernel.' },
   { group: 'Capture', name: 'capture.snaplen', kind: 'int', describe: 'Bytes kept per packet; enough for the headers and DNS names netscore reads.', default: 256, min: 64, max: 262_144 },
   { group: 'Capture', name: 'capture.buffer-size', kind: 'bytes', describe: 'Kernel capture buffer per interface.', default: 64 * 1024 * 1024, min: 65_536, max: 2 ** 31 - 1 },
   { group: 'Capture', name: 'capture.promiscuous', kind: 'boolean', describe: 'Put the interface in promiscuous mode (needs CAP_NET_ADMIN).', default: true },
+  { group: 'Workers', name: 'capture.workers', kind: 'int', auto: true, describe: 'Capture worker threads; each decodes, tracks flows and accumulates window features for its share of the flows (a symmetric 5-tuple hash), and the main thread merges, scores and serves; "auto" is one per core but one, and 1 keeps the whole packet path on the main thread (docs/scaling.md).', default: 1, min: 1, max: 256 },
   { group: 'Capture files', name: 'capture.max-interfaces', kind: 'int', describe: 'Interface description blocks a pcapng section may declare; a file with more stops at the first one too many.', default: 1024, min: 1, max: 65_536 },
   { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
   { group: 'Replay', name: 'replay.loop', kind: 'int', describe: 'Replay the files this many times, each pass shifted in time to follow the one before (as tcpreplay --loop); 0 repeats until stopped.', default: 1, min: 0 },
@@ -157,8 +165,9 @@ export function parseValue(spec: OptionSpec, raw: unknown, origin: string): unkn
       throw bad('a comma-separated list');
     case 'int':
     case 'number': {
+      if (spec.auto && text === 'auto') return Math.max(1, availableParallelism() - 1);
       const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
-      if (!Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) throw bad(spec.kind === 'int' ? 'an integer' : 'a number');
+      if (!Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) throw bad(`${spec.kind === 'int' ? 'an integer' : 'a number'}${spec.auto ? ' or auto' : ''}`);
       value = n;
       break;
     }

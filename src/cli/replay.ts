@@ -58,6 +58,7 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
     speed > 0,
   );
   const { pipeline, registry } = service;
+  const packets = service.shards ?? pipeline;
   const addresses = listenAddresses(o);
   // The HTTP stack (server, web config, bcrypt worker) is loaded only to serve.
   const close = addresses.length > 0 ? await (await import('./serve.js')).serve(addresses, o, registry, log, service) : undefined;
@@ -75,8 +76,10 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let failure: unknown;
   let ended = NaN;
   try {
-    errors = await feedFiles(files, pipeline, speed, { signal: interrupt.signal, loops: o['replay.loop'], maxInterfaces: o['capture.max-interfaces'] });
-    pipeline.finish();
+    await service.shards?.ready();
+    errors = await feedFiles(files, packets, speed, { signal: interrupt.signal, loops: o['replay.loop'], maxInterfaces: o['capture.max-interfaces'] });
+    if (service.shards) await service.shards.finish();
+    else pipeline.finish();
     if (o['replay.hold'] && close !== undefined && !interrupt.signal.aborted) {
       // The summary's elapsed time is the replay's, not the hold's.
       ended = performance.now();
@@ -101,6 +104,6 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
       offSignals();
     }
   }
-  const summary = replaySummary(files, pipeline, ((Number.isNaN(ended) ? performance.now() : ended) - started) / 1000);
+  const summary = replaySummary(files, packets, ((Number.isNaN(ended) ? performance.now() : ended) - started) / 1000);
   return { summary, errors, registry, signal, failure };
 }

@@ -11,6 +11,7 @@ import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
 import { createService, logStart, type Service } from './service.js';
 import { onSignals } from './signals.js';
+import { UsageError } from './usage-error.js';
 import { reportStageFailure } from './stage-failure.js';
 
 /** Default listen address of `run`, netscore's port. */
@@ -25,6 +26,8 @@ export const DEFAULT_LISTEN = ':10811';
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   // Refused before anything is opened: an empty name or root would drop nothing.
   const runAs = o['run-as'] === undefined ? undefined : runAsUser(o['run-as']);
+  // Live capture workers join a PACKET_FANOUT group (#14 §2); until they do, only replay shards.
+  if (o['capture.workers'] > 1) throw new UsageError('--capture.workers above 1 applies to replay only for now: live capture workers are not available yet');
   const names = o['capture.interface']?.length ? o['capture.interface'] : [defaultInterface()];
   const supervisors = names.map((iface) => {
     const s = openSource('live', iface, {

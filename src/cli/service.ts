@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomalyLog } from '../alerts/anomaly-log.js';
-import { groupAnomalies } from '../alerts/anomaly-groups.js';
+import { describeIncidentFeatures } from '../alerts/incidents.js';
 import { queryAnomalies } from '../http/anomaly-query.js';
+import { queryIncidents } from '../http/incident-query.js';
 import { ScoresCsv } from '../alerts/scores-csv.js';
 import { escapeHtml, warmupProgress, type LandingSection } from '../http/landing.js';
 import type { CaptureState } from '../metrics/context.js';
@@ -15,6 +16,7 @@ import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import type { ShardedPipeline } from '../pipeline/sharded-pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
 import { BUILD_DATE, REVISION, VERSION } from '../util/version.js';
@@ -28,6 +30,8 @@ export interface Service {
   pipeline: Pipeline;
   /** The scoring stages; undefined with --no-scoring. */
   scoring: Scoring | undefined;
+  /** The capture workers feeding the pipeline's scoring, with --capture.workers above 1 (then packets go to its sink, not the pipeline's). */
+  shards: ShardedPipeline | undefined;
   /** Registry with every collector. */
   registry: Registry;
   /** JSON API routes. */
@@ -68,7 +72,9 @@ export async function createService(
     const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
     log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
   }
-  const pipeline = buildPipeline(o, { model });
+  const workers = o['capture.workers'];
+  // With capture workers the main thread's own flow table and accumulator see no packet: a one-flow table spares their memory.
+  const pipeline = buildPipeline(workers > 1 ? { ...o, 'flow.max': 1 } : o, { model });
   const scoring = pipeline.scoring;
   const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
   if (scoring && outputs && paced) {
@@ -76,17 +82,24 @@ export async function createService(
       log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
     );
   }
-  const base = pipeline.metricsContext(() => captures(pipeline));
+  // Loaded only for several workers, so that one-worker start-up stays as light as before.
+  const shards = workers > 1 ? new (await import('../pipeline/sharded-pipeline.js')).ShardedPipeline(pipeline, o, workers) : undefined;
+  const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(shards && { flows: shards.flows, workers: shards.workers }) };
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
   return {
     pipeline,
     scoring,
+    shards,
     registry,
     api: {
       anomalies: (q) => queryAnomalies(scoring?.ring, q),
+      incidents: (q) => queryIncidents(scoring?.incidents, q),
     },
     sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
-    close: async () => outputs?.close(),
+    close: async () => {
+      await shards?.close();
+      await outputs?.close();
+    },
   };
 }
 
@@ -120,6 +133,24 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
       'anomaly',
     );
   });
+  scoring.incidents.onEvent((event, i) => {
+    anomalyLog?.append({ event: `incident_${event}`, ...i });
+    log.info(
+      {
+        id: i.id,
+        start: new Date(i.start * 1000).toISOString(),
+        end: new Date(i.end * 1000).toISOString(),
+        windows: i.windows,
+        hosts: i.hosts.join(', '),
+        category: i.category,
+        severity: i.severity,
+        peak_score: Number(i.peak_score.toFixed(3)),
+        top: describeIncidentFeatures(i.top_features),
+        peers: describePeers(i.peers),
+      },
+      `incident ${event === 'open' ? 'opened' : event === 'close' ? 'closed' : 'updated'}`,
+    );
+  });
   const stateDir = o['model.state-dir'];
   const modelFile = o['model.file'];
   // A loaded model is fixed (never refitted), so there is no online state to keep.
@@ -145,6 +176,8 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
     ctx: { scoring, model, windowTiming, maxHosts: o['hosts.max'], logLinesLost: () => anomalyLog?.linesLost ?? 0, state },
     close: async () => {
       await state?.close();
+      // What is still open ends with the input; its close lines go to the log before it closes.
+      scoring.incidents.closeAll();
       await anomalyLog?.close();
       await scores?.close();
     },
@@ -159,18 +192,19 @@ function captureSection(source: string, captures: readonly CaptureState[]): Land
   return { title: 'Capture', html: `<p>Source: ${escapeHtml(source)}</p><table><tr><th>Interface</th><th>Status</th><th>Received</th><th>Dropped</th></tr>${rows}</table>` };
 }
 
-/** Most anomaly groups (consecutive windows of one host) the landing page lists. */
-const RECENT_GROUPS = 10;
+/** Most incidents the landing page lists. */
+const RECENT_INCIDENTS = 10;
 
-/** Model state and recent anomalies (grouped per host run, newest first) for the landing page. */
+/** Model state and incidents (open ones first, newest first) for the landing page. */
 function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
   const d = scoring.detector;
   const iso = (t: number) => new Date(t * 1000).toISOString();
-  const anomalies = groupAnomalies(scoring.ring.recent(scoring.ring.capacity))
-    .slice(0, RECENT_GROUPS)
+  const incidents = scoring.incidents
+    .list()
+    .slice(0, RECENT_INCIDENTS)
     .map(
-      (g) =>
-        `<tr><td>${iso(g.first)}</td><td>${iso(g.last)}</td><td>${g.windows}</td><td>${escapeHtml(g.host)}</td><td>${escapeHtml(g.peak.category)}</td><td>${escapeHtml(g.peak.severity)}</td><td>${g.peak.score.toFixed(3)}</td><td>${escapeHtml(describeFeatures(g.peak.top_features))}</td><td>${escapeHtml(describePeers(g.peers))}</td></tr>`,
+      (i) =>
+        `<tr><td>${i.id}</td><td>${i.state}</td><td>${iso(i.start)}</td><td>${iso(i.end)}</td><td>${i.windows}</td><td>${escapeHtml(i.hosts.join(', '))}${i.hosts_truncated ? ', …' : ''}</td><td>${escapeHtml(i.category)}</td><td>${escapeHtml(i.severity)}</td><td>${i.peak_score.toFixed(3)}</td><td>${escapeHtml(describeIncidentFeatures(i.top_features))}</td><td>${escapeHtml(describePeers(i.peers))}</td></tr>`,
     )
     .join('');
   return [
@@ -179,9 +213,9 @@ function scoringSections(scoring: Scoring, model: ModelView): LandingSection[] {
       html: `${d.state === 'warming' ? warmupProgress(model) : ''}<p>State: <b>${d.state}</b>, generation ${d.generation}, trained on ${d.trainingSamples} host-windows, threshold ${Number.isFinite(d.threshold) ? d.threshold.toFixed(3) : 'n/a'}.</p>`,
     },
     {
-      title: 'Recent anomalies',
-      html: anomalies
-        ? `<table><tr><th>First window</th><th>Last window</th><th>Windows</th><th>Host</th><th>Category</th><th>Severity</th><th>Peak score</th><th>Top features</th><th>Peers</th></tr>${anomalies}</table>`
+      title: 'Incidents',
+      html: incidents
+        ? `<table><tr><th>Id</th><th>State</th><th>Start</th><th>End</th><th>Windows</th><th>Hosts</th><th>Category</th><th>Severity</th><th>Peak score</th><th>Top features (host baseline, population median)</th><th>Peers</th></tr>${incidents}</table>`
         : '<p>None.</p>',
     },
   ];

@@ -1,5 +1,6 @@
 import { L3 } from '../decode/decoded-packet.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
+import type { FlowCounts } from '../metrics/context.js';
+import type { TrafficStats } from '../metrics/traffic-stats.js';
 
 /** The `replay --summary` JSON object; the field set is fixed by the CLI contract. */
 export interface ReplaySummary {
@@ -13,8 +14,8 @@ export interface ReplaySummary {
   elapsed_seconds: number;
 }
 
-/** Builds the summary from the pipeline's counters. `outer` follows MANIFEST-outer.csv's definitions. */
-export function replaySummary(files: string[], p: Pipeline, elapsedSeconds: number): ReplaySummary {
+/** Builds the summary from the pipeline's counters (the flows of every capture worker). `outer` follows MANIFEST-outer.csv's definitions. */
+export function replaySummary(files: string[], p: { traffic: TrafficStats; flows: FlowCounts }, elapsedSeconds: number): ReplaySummary {
   const t = p.traffic;
   let flows = 0;
   for (const n of p.flows.created) flows += n;

@@ -43,11 +43,12 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
   };
   checkOutputFile('-o', args.output as string, 'capture.pcap');
   if (args.labels !== undefined) checkOutputFile('--labels', args.labels as string, 'labels.json');
+  if (args.truth !== undefined) checkOutputFile('--truth', args.truth as string, 'truth.csv');
   // The generator is loaded only when it runs: commands.ts imports this file for its flags whatever the command.
   const { writeSynth } = await import('../synth/synth.js');
   let result: Awaited<ReturnType<typeof writeSynth>>;
   try {
-    result = await writeSynth(opts, args.output as string, args.labels as string | undefined);
+    result = await writeSynth(opts, args.output as string, args.labels as string | undefined, args.truth as string | undefined);
   } catch (err) {
     if (err instanceof RangeError) throw new OptionError(err.message, { cause: err });
     throw err;

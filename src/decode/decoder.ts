@@ -1,6 +1,7 @@
 import type { DecodedPacket } from './decoded-packet.js';
 import { DecodeState } from './decode-state.js';
 import { LINKTYPES } from './dispatch.js';
+import { DEFAULT_MAX_DEPTH } from './max-depth.js';
 import { LAYER } from './layers.js';
 import { REASON } from './reasons.js';
 import './registry.js';
@@ -9,8 +10,6 @@ export { ENCAP_NAMES } from './encaps.js';
 export { LAYER_NAMES } from './layers.js';
 export { REASON_NAMES } from './reasons.js';
 
-/** Default limit on stacked headers (tags, labels, IPv6 extension headers, tunnels) per packet. */
-export const DEFAULT_MAX_DEPTH = 128;
 /** Tunnels per packet never exceed this, whatever `maxDepth` allows. */
 export const MAX_TUNNELS = 16;
 

@@ -30,8 +30,9 @@ describe('evaluate', () => {
     );
     expect(r).toMatchObject({ windowSeconds: 10, windows: 8, attackWindows: 3, victimWindows: 1, benignWindows: 4, benignFlagged: 1 });
     expect(r.falsePositiveRate).toBe(0.25);
-    expect(r.perType.scan).toEqual({ windows: 2, detected: 2, recall: 1, categories: { scan: 1, flood: 1 } });
-    expect(r.perType.beacon).toEqual({ windows: 1, detected: 0, recall: 0, categories: {} });
+    expect(r.benignFlaggedByHost).toEqual({ '10.0.0.5': 1 });
+    expect(r.perType.scan).toEqual({ windows: 2, detected: 2, recall: 1, categories: { scan: 1, flood: 1 }, expected: 'scan', named: 1 });
+    expect(r.perType.beacon).toEqual({ windows: 1, detected: 0, recall: 0, categories: {}, expected: 'beacon', named: 0 });
     // Positives 0.9, 0.8, 0.6 against negatives 0.4, 0.3, 0.2, 0.7: 4 + 4 + 3 wins of 12.
     expect(r.auc).toBeCloseTo(11 / 12, 12);
   });
@@ -50,13 +51,29 @@ describe('evaluate', () => {
     expect(r.perType.scan.recall).toBeNaN();
     expect(r.auc).toBeNaN();
     const text = formatReport(r);
-    expect(text).toMatch(/^scan\s+0\s+0\s+-\s+-$/m);
+    expect(text).toMatch(/^scan\s+0\s+0\s+-\s+scan\s+0\s+-$/m);
     expect(text).toContain('FPR 0.00%');
+  });
+
+  it('names the category each attack type should raise, wide types and unknown ones included', () => {
+    const wide = {
+      evaluation: { window_s: 10 },
+      attacks: [
+        { id: 'w1', type: 'jitterbeacon', attacker_ip: '10.0.0.3', victim_ips: ['10.0.1.200'], start_ts: 100, end_ts: 200 },
+        { id: 'w2', type: 'slowbruteforce', attacker_ip: '10.0.0.4', victim_ips: ['10.0.1.22'], start_ts: 100, end_ts: 200 },
+        { id: 'w3', type: 'made-up', attacker_ip: '10.0.0.6', victim_ips: [], start_ts: 100, end_ts: 200 },
+      ],
+    };
+    const r = evaluate([row(100, '10.0.0.3', 0.9, true, 'beacon'), row(110, '10.0.0.3', 0.9, true, 'other'), row(100, '10.0.0.4', 0.9, true, 'scan'), row(100, '10.0.0.6', 0.9, true, 'scan')], wide);
+    expect(r.perType.jitterbeacon).toMatchObject({ detected: 2, expected: 'beacon', named: 1 });
+    expect(r.perType.slowbruteforce).toMatchObject({ detected: 1, expected: 'brute-force', named: 0 });
+    expect(r.perType['made-up'].expected).toBeUndefined();
+    expect(formatReport(r)).toMatch(/^made-up\s+1\s+1\s+1\.000\s+-\s+-\s+scan:1$/m);
   });
 
   it('formats one line per attack type with recall and categories', () => {
     const r = evaluate([row(100, '10.0.0.9', 0.9, true, 'scan'), row(100, '10.0.0.5', 0.1, false)], labels);
-    expect(formatReport(r)).toMatch(/^scan\s+1\s+1\s+1\.000\s+scan:1$/m);
+    expect(formatReport(r)).toMatch(/^scan\s+1\s+1\s+1\.000\s+scan\s+1\s+scan:1$/m);
     expect(formatReport(r)).toContain('ROC AUC: 1.0000');
   });
 });

@@ -1,4 +1,5 @@
 import { rocAuc } from './auc.js';
+import { expectedCategory } from './expected-category.js';
 
 /** One (window, source host) pair as scored by netscore. */
 export interface ScoredWindow {
@@ -19,6 +20,10 @@ export interface TypeResult {
   recall: number;
   /** Categories of the detected pairs and how often each was given. */
   categories: Record<string, number>;
+  /** The category this type should raise (see expected-category.ts); absent for a type the map does not know. */
+  expected?: string;
+  /** Detected pairs given the expected category (0 without one). */
+  named: number;
 }
 
 /** The outcome of evaluating scored host-windows against attack labels. */
@@ -33,6 +38,8 @@ export interface EvalReport {
   /** All other pairs. */
   benignWindows: number;
   benignFlagged: number;
+  /** Flagged benign pairs per host, for finding what the false alarms are. */
+  benignFlaggedByHost: Record<string, number>;
   /** benignFlagged / benignWindows. */
   falsePositiveRate: number;
   /** ROC AUC of attack against benign pairs, ties counting half. */
@@ -61,11 +68,15 @@ export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): E
   // The window [start, start + w) and the attack share a stretch of time (an attack that ends as the window opens is not in it).
   const overlaps = (start: number, a: { start_ts: number; end_ts: number }) => start + w > a.start_ts && (start < a.end_ts || (start <= a.end_ts && a.start_ts === a.end_ts));
   const perType: Record<string, TypeResult> = {};
-  for (const a of labels.attacks) perType[a.type] ??= { windows: 0, detected: 0, recall: NaN, categories: {} };
+  for (const a of labels.attacks) {
+    const expected = expectedCategory(a.type);
+    perType[a.type] ??= { windows: 0, detected: 0, recall: NaN, categories: {}, ...(expected === undefined ? {} : { expected }), named: 0 };
+  }
   const positives: number[] = [];
   const negatives: number[] = [];
   let victimWindows = 0;
   let benignFlagged = 0;
+  const benignFlaggedByHost: Record<string, number> = {};
   for (const s of scored) {
     // A pair counts once per attack type it belongs to, and once in the AUC.
     const types = new Set(labels.attacks.filter((a) => a.attacker_ip === s.host && overlaps(s.windowStart, a)).map((a) => a.type));
@@ -78,12 +89,16 @@ export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): E
         r.detected++;
         const c = s.category ?? 'uncategorized';
         r.categories[c] = (r.categories[c] ?? 0) + 1;
+        if (c === r.expected) r.named++;
       }
     } else if (labels.attacks.some((a) => a.victim_ips.includes(s.host) && overlaps(s.windowStart, a))) {
       victimWindows++;
     } else {
       negatives.push(s.score);
-      if (s.flagged) benignFlagged++;
+      if (s.flagged) {
+        benignFlagged++;
+        benignFlaggedByHost[s.host] = (benignFlaggedByHost[s.host] ?? 0) + 1;
+      }
     }
   }
   for (const r of Object.values(perType)) r.recall = r.windows > 0 ? r.detected / r.windows : NaN;
@@ -94,6 +109,7 @@ export function evaluate(scored: readonly ScoredWindow[], labels: EvalLabels): E
     victimWindows,
     benignWindows: negatives.length,
     benignFlagged,
+    benignFlaggedByHost,
     falsePositiveRate: negatives.length > 0 ? benignFlagged / negatives.length : NaN,
     auc: rocAuc(positives, negatives),
     perType,

@@ -65,4 +65,27 @@ describe('parseDns', () => {
     expect(parseDns(QUERY, -1, 5, out)).toBe(false);
     expect(parseDns(QUERY, 0, 1000, out)).toBe(true);
   });
+
+  it('gives the entropy of a scan over all 256 byte values, bit for bit, message after message', () => {
+    // Names of 1-4 labels below "zone.example" with any byte values (upper case folded), one after another.
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 8;
+    };
+    const out = new DnsSummary();
+    for (let m = 0; m < 300; m++) {
+      const labels = Array.from({ length: 1 + (next() % 4) }, () => Array.from({ length: 1 + (next() % 63) }, () => next() & 0xff));
+      const bytes = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+      for (const l of [...labels, [...Buffer.from('zone')], [...Buffer.from('example')]]) bytes.push(l.length, ...l);
+      bytes.push(0, 0, 1, 0, 1);
+      expect(parseDns(Uint8Array.from(bytes), 0, bytes.length, out)).toBe(true);
+      const counts = new Array<number>(256).fill(0);
+      const chars = labels.flat().map((c) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c));
+      for (const c of chars) counts[c]++;
+      let h = 0;
+      for (const k of counts) if (k > 0) h -= (k / chars.length) * Math.log2(k / chars.length);
+      expect(out.entropy).toBe(h);
+    }
+  });
 });

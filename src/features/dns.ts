@@ -15,6 +15,8 @@ export class DnsSummary {
 }
 
 const counts = new Uint16Array(256);
+/** Bit c of seen[c >> 5] is set when counts[c] > 0: the entropy visits and clears only the characters a name used. */
+const seen = new Uint32Array(8);
 
 /**
  * Parses the header and first question name of the RFC 1035 message in
@@ -53,23 +55,31 @@ export function parseDns(data: Uint8Array, off: number, len: number, out: DnsSum
   out.nameLength = textLength;
   if (labels <= 2) return true;
   // Second pass: character histogram of the labels below the registered domain.
-  counts.fill(0);
   let n = 0;
   p = off + 12;
   for (let i = 0; i < labels - 2; i++) {
     const l = data[p];
     for (let k = 1; k <= l; k++) {
       const ch = data[p + k];
-      counts[ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch]++; // DNS names are case-insensitive
+      const c = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch; // DNS names are case-insensitive
+      counts[c]++;
+      seen[c >> 5] |= 1 << (c & 31);
     }
     n += l;
     p += 1 + l;
   }
+  // Characters in ascending order, as a scan of all 256 counts would add them.
   let h = 0;
-  for (let c = 0; c < 256; c++) {
-    if (counts[c] === 0) continue;
-    const q = counts[c] / n;
-    h -= q * Math.log2(q);
+  for (let w = 0; w < 8; w++) {
+    let bits = seen[w];
+    seen[w] = 0;
+    while (bits !== 0) {
+      const c = (w << 5) | (31 - Math.clz32(bits & -bits));
+      bits &= bits - 1;
+      const q = counts[c] / n;
+      counts[c] = 0;
+      h -= q * Math.log2(q);
+    }
   }
   out.entropy = h;
   return true;

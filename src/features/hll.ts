@@ -8,8 +8,12 @@ const INVERSE_POWERS = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
  * are nearly exact.
  */
 export class HllBank {
-  private readonly registers: Uint8Array;
-  private readonly m: number;
+  /** Registers, `m` per slot (read and written whole by the partial-window codec). */
+  readonly registers: Uint8Array;
+  /** The registers as f64 words (m is a multiple of 8), so a clear is a few word stores rather than a fill call. */
+  private readonly words: Float64Array;
+  /** Registers per slot. */
+  readonly m: number;
   private readonly p: number;
   private readonly alphaMM: number;
 
@@ -19,6 +23,7 @@ export class HllBank {
     this.p = precision;
     this.m = 1 << precision;
     this.registers = new Uint8Array(slots * this.m);
+    this.words = new Float64Array(this.registers.buffer);
     const alpha = this.m === 16 ? 0.673 : this.m === 32 ? 0.697 : this.m === 64 ? 0.709 : 0.7213 / (1 + 1.079 / this.m);
     this.alphaMM = alpha * this.m * this.m;
   }
@@ -61,6 +66,7 @@ export class HllBank {
 
   /** Empties sketch `slot`. */
   clear(slot: number): void {
-    this.registers.fill(0, slot * this.m, (slot + 1) * this.m);
+    const n = this.m >>> 3;
+    for (let i = slot * n, end = i + n; i < end; i++) this.words[i] = 0;
   }
 }

@@ -3,7 +3,10 @@ import type { FlowRecord, FlowSink } from '../flows/flow-record.js';
 import type { HostHistory } from './host-history.js';
 import type { WindowBatch } from './window-batch.js';
 import { WindowAccumulator } from './window-accumulator.js';
+import { WindowClock } from './window-clock.js';
 import { WindowCloser } from './window-closer.js';
+import type { FlowEvents } from './window-accumulator.js';
+import type { PartialWindow } from './partial-window.js';
 
 export type { WindowBatch } from './window-batch.js';
 
@@ -25,16 +28,18 @@ export interface HostWindowsOptions {
  * clock. Memory is fixed at construction; nothing is allocated per packet.
  */
 export class HostWindows implements FlowSink {
-  private readonly windowSeconds: number;
+  private readonly clock: WindowClock;
   private readonly accumulator: WindowAccumulator;
   private readonly closer: WindowCloser;
+  /** Hosts tracked by accumulators outside this object (capture workers), read at scrape time. */
+  remoteTracked: () => number = () => 0;
 
   /** @param onWindow receives every closed window that has at least one host. */
   constructor(
     opts: HostWindowsOptions,
     private readonly onWindow: (batch: WindowBatch) => void,
   ) {
-    this.windowSeconds = opts.windowSeconds;
+    this.clock = new WindowClock(opts.windowSeconds);
     this.closer = new WindowCloser(opts);
     this.accumulator = new WindowAccumulator(opts, this.closer);
   }
@@ -51,16 +56,13 @@ export class HostWindows implements FlowSink {
 
   /** Hosts tracked in the current window. */
   get trackedHosts(): number {
-    return this.accumulator.trackedHosts;
+    return this.accumulator.trackedHosts + this.remoteTracked();
   }
 
   /** Called for every decoded IP packet after the flow table update (see `WindowAccumulator.packet`); closes the window first when ts is past it. */
   packet(pkt: DecodedPacket, data: Uint8Array, wirelen: number, ts: number, flowSlot: number, reverse: boolean, newFlow: boolean): void {
     if (pkt.ipVersion === 0) return;
-    const start = this.accumulator.start;
-    if (Number.isNaN(start)) this.accumulator.reset(this.alignedStart(ts));
-    else if (ts >= start + this.windowSeconds) this.advance(ts);
-    else if (ts < start - this.windowSeconds) this.restart(ts);
+    if (this.clock.packet(ts)) this.turn();
     this.accumulator.packet(pkt, data, wirelen, ts, flowSlot, reverse, newFlow);
   }
 
@@ -69,44 +71,34 @@ export class HostWindows implements FlowSink {
     this.accumulator.flowEnded(slot, flow);
   }
 
-  /**
-   * Closes and emits the window when ts is past its end (packet time; call
-   * often). The next window is the one after it, or the one holding ts when
-   * time skipped whole windows (they are empty): one close per call, however
-   * far ts lies ahead.
-   */
+  /** Closes and emits the window when ts is past its end (packet time; call often); see `WindowClock.advance`. */
   advance(ts: number): void {
-    const start = this.accumulator.start;
-    if (!(ts >= start + this.windowSeconds)) return;
-    const end = start + this.windowSeconds;
-    this.emit(end);
-    this.accumulator.reset(ts >= end + this.windowSeconds ? this.alignedStart(ts) : end);
+    if (this.clock.advance(ts)) this.turn();
   }
 
   /** Emits the current partial window (shutdown / end of replay). */
   flush(): void {
-    const start = this.accumulator.start;
-    if (Number.isNaN(start)) return;
-    this.emit(start + this.windowSeconds);
-    this.accumulator.reset(start);
+    if (this.clock.flush()) this.turn();
   }
 
   /**
-   * Time went back by more than a window (the next of several capture files
-   * replayed into one pipeline): the current window is emitted and windows
-   * start over from `ts`, rather than piling the earlier traffic into it.
+   * Closes a window whose partial `w` was merged from capture workers' partials
+   * (this object's own accumulator stays empty then): `replay` first hands the
+   * closer the workers' flow events of the window, in the order one stream
+   * would have produced them.
    */
-  private restart(ts: number): void {
-    this.emit(this.accumulator.start + this.windowSeconds);
-    this.accumulator.reset(this.alignedStart(ts));
-  }
-
-  private alignedStart(ts: number): number {
-    return Math.floor(ts / this.windowSeconds) * this.windowSeconds;
-  }
-
-  private emit(end: number): void {
-    const batch = this.closer.close([this.accumulator.close()], end);
+  closeMerged(w: PartialWindow, end: number, replay: (events: FlowEvents) => void): void {
+    replay(this.closer);
+    const batch = this.closer.close([w], end);
     if (batch !== undefined) this.onWindow(batch);
+  }
+
+  private turn(): void {
+    const { end, next } = this.clock;
+    if (!Number.isNaN(end)) {
+      const batch = this.closer.close([this.accumulator.close()], end);
+      if (batch !== undefined) this.onWindow(batch);
+    }
+    this.accumulator.reset(next);
   }
 }

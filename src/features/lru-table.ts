@@ -28,7 +28,8 @@ export class LruTable {
    * recently used entry when full) and marking it most recently used.
    */
   touch(key: Uint32Array, at = 0): number {
-    let e = this.table.find(key, at);
+    const h = this.table.hash(key, at);
+    let e = this.table.find(key, at, h);
     this.inserted = e < 0;
     if (e < 0) {
       if (this.table.size === this.table.capacity) {
@@ -36,7 +37,7 @@ export class LruTable {
         this.unlink(victim);
         this.table.remove(victim);
       }
-      e = this.table.insert(key, at);
+      e = this.table.insert(key, at, h);
     } else {
       this.unlink(e);
     }

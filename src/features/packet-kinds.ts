@@ -39,7 +39,9 @@ export function isEcho(proto: number, type: number): boolean {
 export function isOddTcp(flags: number): boolean {
   const f = flags & ~(TCP_FLAG.ECE | TCP_FLAG.CWR);
   if ((f & TCP_FLAG.SYN) !== 0 && (f & (TCP_FLAG.FIN | TCP_FLAG.RST)) !== 0) return true;
-  return (f & TCP_FLAG.ACK) === 0 && f !== TCP_FLAG.SYN && f !== TCP_FLAG.RST;
+  // Every comparison runs for every packet: a short-circuit left the last ones unseen until the
+  // first probe, which then deoptimised the per-packet code that inlines this.
+  return ((f & TCP_FLAG.ACK) | +(f === TCP_FLAG.SYN) | +(f === TCP_FLAG.RST)) === 0;
 }
 
 /**

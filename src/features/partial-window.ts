@@ -100,6 +100,8 @@ export class PartialWindow {
   readonly hosts: WordTable;
   /** Nonzero for the entries that hold a host. */
   readonly stamp: Uint32Array;
+  /** Per entry: the stream position of the host's first packet (capture workers set it, so that merged entries keep one stream's order). */
+  readonly first: Float64Array;
   /** One past the highest entry id in use. */
   highWater = 0;
   /** counters[entry * N_COUNTERS + COUNTER.X]. */
@@ -128,6 +130,7 @@ export class PartialWindow {
   constructor(opts: PartialWindowOptions) {
     this.hosts = new WordTable(opts.maxHosts, HOST_KEY);
     this.stamp = new Uint32Array(opts.maxHosts);
+    this.first = new Float64Array(opts.maxHosts);
     this.counters = new Float64Array(opts.maxHosts * N_COUNTERS);
     this.sketches = Array.from({ length: N_SKETCHES }, () => new HllBank(opts.maxHosts));
     this.peers = new PeerTable(opts.maxHosts);
@@ -156,10 +159,11 @@ export class PartialWindow {
 
   /** Empties entry `e` (its stamp becomes 0). */
   resetEntry(e: number): void {
-    this.counters.fill(0, e * N_COUNTERS, (e + 1) * N_COUNTERS);
-    for (const s of this.sketches) s.clear(e);
+    // Element loops: a fill call costs more than these few stores (this runs for every host evicted in a flood).
+    for (let i = e * N_COUNTERS, end = i + N_COUNTERS; i < end; i++) this.counters[i] = 0;
+    for (let k = 0; k < N_SKETCHES; k++) this.sketches[k].clear(e);
     this.peers.clear(e);
-    this.seconds.fill(0, e * this.secondSlots, (e + 1) * this.secondSlots);
+    for (let i = e * this.secondSlots, end = i + this.secondSlots; i < end; i++) this.seconds[i] = 0;
     this.stamp[e] = 0;
   }
 
@@ -189,23 +193,44 @@ export class PartialWindow {
    */
   merge(other: PartialWindow): void {
     if (other.secondSlots !== this.secondSlots) throw new RangeError('partial windows of different lengths cannot merge');
-    for (let o = 0; o < other.highWater; o++) {
-      if (other.stamp[o] === 0) continue;
-      let e = this.hosts.find(other.hosts.keys, o * HOST_KEY);
-      if (e < 0) {
-        e = this.hosts.insert(other.hosts.keys, o * HOST_KEY);
-        if (e < 0) {
-          this.untracked.add(0, hashWords(other.hosts.keys, o * HOST_KEY, HOST_KEY));
-          continue;
-        }
-        this.stamp[e] = 1;
-        if (e >= this.highWater) this.highWater = e + 1;
-      }
-      for (let k = 0; k < N_COUNTERS; k++) this.counters[e * N_COUNTERS + k] += other.counters[o * N_COUNTERS + k];
-      for (let k = 0; k < N_SKETCHES; k++) this.sketches[k].merge(e, other.sketches[k], o);
-      this.peers.merge(e, other.peers, o);
-      for (let k = 0; k < this.secondSlots; k++) this.seconds[e * this.secondSlots + k] += other.seconds[o * this.secondSlots + k];
-    }
+    for (let o = 0; o < other.highWater; o++) if (other.stamp[o] !== 0) this.mergeEntry(other, o);
     this.untracked.merge(0, other.untracked, 0);
+  }
+
+  /**
+   * Folds `partials` (capture workers' partials of this window) into this
+   * empty one with their hosts in the order of their first packet, which is
+   * the entry order one stream would have given them; their carried verdicts
+   * are listed here.
+   */
+  mergeOrdered(partials: readonly PartialWindow[]): void {
+    const order: [number, number][] = [];
+    partials.forEach((p, i) => {
+      if (p.secondSlots !== this.secondSlots) throw new RangeError('partial windows of different lengths cannot merge');
+      for (let o = 0; o < p.highWater; o++) if (p.stamp[o] !== 0) order.push([i, o]);
+      this.untracked.merge(0, p.untracked, 0);
+      for (let c = 0; c < p.carriedCount; c++) this.addCarried(p.carriedKeys, c * HOST_KEY, p.carriedFailed[c] !== 0, p.carriedServices[c]);
+    });
+    order.sort((a, b) => partials[a[0]].first[a[1]] - partials[b[0]].first[b[1]] || a[0] - b[0] || a[1] - b[1]);
+    for (const [i, o] of order) this.mergeEntry(partials[i], o);
+  }
+
+  /** Adds entry `o` of `other` to this partial's entry of the same host, inserting it (or counting it untracked). */
+  private mergeEntry(other: PartialWindow, o: number): void {
+    let e = this.hosts.find(other.hosts.keys, o * HOST_KEY);
+    if (e < 0) {
+      e = this.hosts.insert(other.hosts.keys, o * HOST_KEY);
+      if (e < 0) {
+        this.untracked.add(0, hashWords(other.hosts.keys, o * HOST_KEY, HOST_KEY));
+        return;
+      }
+      this.stamp[e] = 1;
+      this.first[e] = other.first[o];
+      if (e >= this.highWater) this.highWater = e + 1;
+    }
+    for (let k = 0; k < N_COUNTERS; k++) this.counters[e * N_COUNTERS + k] += other.counters[o * N_COUNTERS + k];
+    for (let k = 0; k < N_SKETCHES; k++) this.sketches[k].merge(e, other.sketches[k], o);
+    this.peers.merge(e, other.peers, o);
+    for (let k = 0; k < this.secondSlots; k++) this.seconds[e * this.secondSlots + k] += other.seconds[o * this.secondSlots + k];
   }
 }

@@ -28,14 +28,17 @@ const NO_PORT = -1;
  * destinations (counts add).
  */
 export class PeerTable {
+  // The arrays are read and written whole by the partial-window codec.
   /** Destination ids (nonzero) per slot: ids[entry * PEER_SLOTS + slot]; 0 is an empty slot. */
-  private readonly ids: Uint32Array;
-  private readonly counts: Float64Array;
+  readonly ids: Uint32Array;
+  /** Packets per slot. */
+  readonly counts: Float64Array;
   /** Four address words per slot (IPv4 uses the first). */
-  private readonly words: Uint32Array;
-  private readonly ports: Int32Array;
+  readonly words: Uint32Array;
+  /** Destination port per slot (-1: none). */
+  readonly ports: Int32Array;
   /** IP version of each entry's destinations. */
-  private readonly versions: Uint8Array;
+  readonly versions: Uint8Array;
 
   constructor(readonly entries: number) {
     this.ids = new Uint32Array(entries * PEER_SLOTS);
@@ -79,8 +82,10 @@ export class PeerTable {
 
   /** Empties entry `e`. */
   clear(e: number): void {
-    this.ids.fill(0, e * PEER_SLOTS, (e + 1) * PEER_SLOTS);
-    this.counts.fill(0, e * PEER_SLOTS, (e + 1) * PEER_SLOTS);
+    for (let s = e * PEER_SLOTS, end = s + PEER_SLOTS; s < end; s++) {
+      this.ids[s] = 0;
+      this.counts[s] = 0;
+    }
   }
 
   /** Adds entry `o` of `other` into entry `e`. */

@@ -29,6 +29,22 @@ export interface WindowAccumulatorOptions {
   maxHosts: number;
   /** Flow-table size (`--flow.max`): flow slots are in [0, flowMax). */
   flowMax: number;
+  /** A capture worker's: the sums that must be made on the main thread (see ShardSums). */
+  sums?: ShardSums;
+}
+
+/**
+ * The per-host sums a capture worker leaves to the main thread, which makes
+ * them in the order of the one stream: an ended flow's duration counts only
+ * if its host had a row when the flow ended, which depends on every shard's
+ * packets; and fractional sums (DNS name entropy) added in another order
+ * would differ in their last bits. The host key is keys[at..at+HOST_KEY).
+ */
+export interface ShardSums {
+  /** A flow initiated by the host ended after `seconds`. */
+  flowDuration(keys: Uint32Array, at: number, seconds: number): void;
+  /** The host asked for a name whose labels have this entropy (bits per character). */
+  nameEntropy(keys: Uint32Array, at: number, bits: number): void;
 }
 
 // Per-flow bits: the flow started in flowWindow and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window.
@@ -91,7 +107,10 @@ export class WindowAccumulator {
   private readonly runPackets: Float64Array;
   private readonly runSlot: Int32Array;
   private readonly key = new Uint32Array(SERVICE_KEY);
+  private readonly sums: ShardSums | undefined;
   private readonly dns = new DnsSummary();
+  /** Stream position of the packet being accounted (a capture worker sets it; see `PartialWindow.first`). */
+  position = 0;
   private stamp = 0;
   private cursor = 0;
   private windowIndex = 0;
@@ -103,6 +122,7 @@ export class WindowAccumulator {
     if (!(opts.windowSeconds > 0)) throw new RangeError(`windowSeconds must be positive, got ${opts.windowSeconds}`);
     if (!Number.isInteger(opts.flowMax) || opts.flowMax < 1) throw new RangeError(`flowMax must be a positive integer, got ${opts.flowMax}`);
     this.windowSeconds = opts.windowSeconds;
+    this.sums = opts.sums;
     this.p = new PartialWindow(opts);
     this.flowHost = new Int32Array(opts.flowMax).fill(-1);
     this.flowStamp = new Uint32Array(opts.flowMax);
@@ -201,11 +221,13 @@ export class WindowAccumulator {
       if (dns.nameOk) {
         acc[a + C.DNS_NAMED]++;
         acc[a + C.QLEN_SUM] += dns.nameLength;
-        acc[a + C.ENTROPY_SUM] += dns.entropy;
+        if (this.sums === undefined) acc[a + C.ENTROPY_SUM] += dns.entropy;
+        else this.sums.nameEntropy(p.hosts.keys, h * HOST_KEY, dns.entropy);
       }
     } else if (reverse && dns.response) {
       acc[a + C.DNS_R]++;
-      if (dns.rcode === NXDOMAIN) acc[a + C.NXDOMAIN]++;
+      // Counted without a branch: the first NXDOMAIN would otherwise deoptimise this function.
+      acc[a + C.NXDOMAIN] += dns.rcode === NXDOMAIN ? 1 : 0;
     }
   }
 
@@ -227,6 +249,10 @@ export class WindowAccumulator {
       setAddress(key, 5, version, flow.dst);
       key[9] = (IP_PROTO.TCP << 16) | flow.dstPort;
       this.events.sessionEnded(key, flow.first, flow.last, flow.fwdBytes + flow.revBytes);
+    }
+    if (this.sums !== undefined) {
+      this.sums.flowDuration(key, 0, Math.max(0, flow.last - flow.first));
+      return;
     }
     const h = this.p.hosts.find(key);
     if (h < 0) return;
@@ -265,13 +291,14 @@ export class WindowAccumulator {
         this.fail(h, s);
         continue;
       }
+      // A slot reused within the window is listed twice, both times for its newest flow: that flow counts once,
+      // so the counts do not depend on the flow table's slot reuse (which differs between capture workers).
+      if ((bits & BIT_CARRIED) !== 0) continue;
       const a = h * N_COUNTERS;
+      this.flowBits[s] = bits | BIT_CARRIED;
       acc[a + C.LATE]++;
-      if ((bits & BIT_CARRIED) === 0) {
-        this.flowBits[s] = bits | BIT_CARRIED;
-        acc[a + C.LATE_FLOWS]++;
-        p.sketches[SKETCH.LATE_PORTS].add(h, mix32(this.flowService[s] ^ FAILED_PORT_SEED));
-      }
+      acc[a + C.LATE_FLOWS]++;
+      p.sketches[SKETCH.LATE_PORTS].add(h, mix32(this.flowService[s] ^ FAILED_PORT_SEED));
       this.carryKeys.set(p.hosts.keys.subarray(h * HOST_KEY, (h + 1) * HOST_KEY), this.carryCount * HOST_KEY);
       this.carrySlots[this.carryCount++] = s;
     }
@@ -293,7 +320,7 @@ export class WindowAccumulator {
     if (r < 0) return;
     const p = this.p;
     p.counters[r * N_COUNTERS + C.INBOUND]++;
-    p.sketches[SKETCH.IN_SOURCES].add(r, initiator >= 0 ? hashWords(p.hosts.keys, initiator * HOST_KEY, HOST_KEY) : hashAddress(pkt.ipVersion, pkt.src));
+    p.sketches[SKETCH.IN_SOURCES].add(r, initiator >= 0 ? p.hosts.hashOf(initiator) : hashAddress(pkt.ipVersion, pkt.src));
   }
 
   /** A destination-unreachable message counts for the host whose packet it answers. */
@@ -374,14 +401,16 @@ export class WindowAccumulator {
     const key = this.key;
     key[0] = version;
     setAddress(key, 1, version, words);
-    const found = p.hosts.find(key);
+    const hash = p.hosts.hash(key);
+    const found = p.hosts.find(key, 0, hash);
     if (found >= 0) return found;
     if (p.hosts.size === p.hosts.capacity && !this.evictOne()) {
-      p.untracked.add(0, hashWords(key, 0, HOST_KEY));
+      p.untracked.add(0, hash);
       return -1;
     }
-    const h = p.hosts.insert(key);
+    const h = p.hosts.insert(key, 0, hash);
     p.stamp[h] = ++this.stamp;
+    p.first[h] = this.position;
     this.runSecond[h] = 0;
     this.runPackets[h] = 0;
     this.runSlot[h] = h * p.secondSlots + p.secondSlot(0);
@@ -400,7 +429,7 @@ export class WindowAccumulator {
       // The newest entry may be the initiator whose new flow is being added right now.
       if (p.stamp[e] === this.stamp) continue;
       if (p.counters[a + C.PKTS_SENT] + p.counters[a + C.PKTS_RECV] + p.counters[a + C.INBOUND] > EVICTABLE_ACTIVITY) continue;
-      p.untracked.add(0, hashWords(p.hosts.keys, e * HOST_KEY, HOST_KEY));
+      p.untracked.add(0, p.hosts.hashOf(e));
       p.hosts.remove(e);
       // Stamp 0 never matches a flow's stamp, so flows re-resolve their host.
       p.resetEntry(e);

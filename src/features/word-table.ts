@@ -60,9 +60,18 @@ export class WordTable {
     this.issued = 0;
   }
 
-  /** Entry id of the key at key[at..at+width), or -1. */
-  find(key: Uint32Array, at = 0): number {
-    const h = hashWords(key, at, this.width);
+  /** Hash of the key at key[at..at+width), as `find` and `insert` take it (hashWords with its default seed). */
+  hash(key: Uint32Array, at = 0): number {
+    return hashWords(key, at, this.width);
+  }
+
+  /** Hash of the key of entry `e` (which must be present), without rehashing it. */
+  hashOf(e: number): number {
+    return this.hashes[e];
+  }
+
+  /** Entry id of the key at key[at..at+width), or -1; h is its `hash`, when the caller has it already. */
+  find(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
     for (let b = h & this.mask; ; b = (b + 1) & this.mask) {
       const e = this.buckets[b];
       if (e < 0) return -1;
@@ -70,12 +79,11 @@ export class WordTable {
     }
   }
 
-  /** Inserts a key known to be absent; returns its entry id, or -1 when the table is full. */
-  insert(key: Uint32Array, at = 0): number {
+  /** Inserts a key known to be absent; returns its entry id, or -1 when the table is full. h is its `hash`, when the caller has it already. */
+  insert(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
     if (this.freeTop === 0) return -1;
     const e = this.free[--this.freeTop];
     if (e >= this.issued) this.issued = e + 1;
-    const h = hashWords(key, at, this.width);
     let b = h & this.mask;
     while (this.buckets[b] >= 0) b = (b + 1) & this.mask;
     this.buckets[b] = e;

@@ -101,6 +101,29 @@ describe('FlowTable', () => {
     expect(ended.map((f) => f.src).sort()).toEqual(['2001:db8::1', '2001:db8::1:0:1']);
   });
 
+  it('reports ports and IPv6 addresses in initiator order whichever endpoint sorts first, equal ports included', () => {
+    const { t, ended } = table();
+    const v6 = (src: number[], sport: number, dst: number[], dport: number) => {
+      const p = pkt('0.0.0.0', sport, '0.0.0.0', dport, UDP);
+      p.ipVersion = 6;
+      p.src.set(src);
+      p.dst.set(dst);
+      return p;
+    };
+    const hi = [0x20010db8, 0, 0, 9];
+    const lo = [0x20010db8, 0, 0, 1];
+    const a = t.update(v6(hi, 5000, lo, 53), 100, 1);
+    expect(t.update(v6(lo, 53, hi, 5000), 80, 2)).toBe(a);
+    const b = t.update(pkt('10.0.0.9', 123, '10.0.0.1', 123, UDP), 90, 3);
+    expect(t.update(pkt('10.0.0.1', 123, '10.0.0.9', 123, UDP), 90, 4)).toBe(b);
+    expect(t.lastReverse).toBe(true);
+    t.flush();
+    expect(ended.map((f) => [f.src, f.srcPort, f.dst, f.dstPort, f.fwdBytes, f.revBytes])).toEqual([
+      ['2001:db8::9', 5000, '2001:db8::1', 53, 100, 80],
+      ['10.0.0.9', 123, '10.0.0.1', 123, 90, 90],
+    ]);
+  });
+
   it('ends flows on their protocol idle timeout, sooner after FIN or RST', () => {
     const { t, ended } = table(16, { ...DEFAULT_TIMEOUTS, tcp: 100, tcpClosed: 5, udp: 30 });
     t.update(pkt('10.0.0.1', 1, '10.0.0.2', 2, TCP, 0x02), 60, 0);
@@ -214,6 +237,107 @@ describe('FlowTable', () => {
     const got = ended.map((f) => `${f.src}:${f.srcPort} ${f.fwdPackets}/${f.revPackets}`);
     expect(got.sort()).toEqual(refEnded.sort());
     expect(t.active).toBe(0);
+  });
+
+  it('agrees with a Map-based reference when flows end out of order (idle timeouts, closes, active timeouts) and slots are reused', () => {
+    // Many short-lived flows in a small table: every end takes a flow out of the middle of a probe run.
+    let seed = 3;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const timeouts = { ...DEFAULT_TIMEOUTS, tcp: 40, tcpClosed: 3, udp: 9, active: 70 };
+    const { t, ended } = table(640, timeouts);
+    const ref = new Map<string, { first: number; last: number; closed: boolean; n: number }>();
+    const refEnded: string[] = [];
+    const endRef = (key: string, reason: string) => {
+      const e = ref.get(key)!;
+      refEnded.push(`${key} ${e.n} ${reason}`);
+      ref.delete(key);
+    };
+    for (let i = 0; i < 30000; i++) {
+      const now = i / 100;
+      if (i % 100 === 0) {
+        t.expire(now);
+        for (const [key, e] of [...ref]) {
+          const idle = key.startsWith('u') ? timeouts.udp : e.closed ? timeouts.tcpClosed : timeouts.tcp;
+          if (e.last <= now - idle) endRef(key, e.closed ? 'tcp_close' : 'idle_timeout');
+        }
+      }
+      const udp = rnd(2) === 0;
+      const host = `10.${rnd(2)}.0.${rnd(50)}`;
+      const port = 1000 + rnd(3);
+      const key = `${udp ? 'u' : 't'} ${host}:${port}`;
+      const fin = !udp && rnd(8) === 0;
+      let e = ref.get(key);
+      if (e && now - e.first > timeouts.active) {
+        endRef(key, 'active_timeout');
+        e = undefined;
+      }
+      if (!e) {
+        // 2 protocols × 100 hosts × 3 ports: the table never fills.
+        e = { first: now, last: now, closed: false, n: 0 };
+        ref.set(key, e);
+      }
+      e.n++;
+      e.last = now;
+      if (fin) e.closed = true;
+      t.update(pkt(host, port, '10.9.9.9', 80, udp ? UDP : TCP, fin ? 0x11 : 0x10), 60, now);
+    }
+    t.flush();
+    for (const key of [...ref.keys()]) endRef(key, 'shutdown');
+    const got = ended.map((f) => `${f.proto === UDP ? 'u' : 't'} ${f.src}:${f.srcPort} ${f.fwdPackets} ${f.reason}`);
+    expect(got.sort()).toEqual(refEnded.sort());
+    expect(t.ended[END_REASONS.indexOf('table_full')]).toBe(0);
+    expect(t.active).toBe(0);
+  });
+
+  it('still finds the flows a failed flush did not end, and ends each of them once', () => {
+    let calls = 0;
+    const ended: number[] = [];
+    const t = new FlowTable(64, DEFAULT_TIMEOUTS, {
+      flowEnded: (_slot, f) => {
+        if (++calls === 5) throw new Error('sink failed');
+        ended.push(f.srcPort);
+      },
+    });
+    const slots = Array.from({ length: 10 }, (_, i) => t.update(pkt('10.0.0.1', 1000 + i, '10.0.0.2', 80, UDP), 60, i));
+    expect(() => t.flush()).toThrow('sink failed');
+    // Flows 0..4 ended (the fifth in a failed call); 5..9 are still held at their slots.
+    expect(t.active).toBe(5);
+    for (let i = 5; i < 10; i++) {
+      expect(t.update(pkt('10.0.0.2', 80, '10.0.0.1', 1000 + i, UDP), 60, 20)).toBe(slots[i]);
+      expect(t.lastNew).toBe(false);
+    }
+    expect(t.update(pkt('10.0.0.1', 1000, '10.0.0.2', 80, UDP), 60, 21)).toBeGreaterThanOrEqual(0);
+    expect(t.lastNew).toBe(true);
+    t.flush();
+    expect(ended).toEqual([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1000]);
+    expect(t.active).toBe(0);
+  });
+
+  it('ends, finds and adds flows while a doubled index is still taking over the old one', () => {
+    const { t, ended } = table(5000, { ...DEFAULT_TIMEOUTS, udp: 10 });
+    const host = (i: number) => `10.1.${(i >> 8) & 255}.${i & 255}`;
+    const slots: number[] = [];
+    // 513 flows double the 1024 buckets; the old ones are moved over during the next 128 new flows.
+    for (let i = 0; i < 520; i++) slots.push(t.update(pkt(host(i), 1000, '10.255.0.1', 53, UDP), 60, i < 260 ? 0 : 5));
+    expect(t.bucketCount).toBe(2048);
+    // Half of them end before they are moved; the rest are still found, each in one flow.
+    t.expire(10);
+    expect(ended).toHaveLength(260);
+    for (let i = 260; i < 520; i++) {
+      expect(t.update(pkt('10.255.0.1', 53, host(i), 1000, UDP), 60, 6)).toBe(slots[i]);
+      expect(t.lastNew).toBe(false);
+    }
+    for (let i = 0; i < 260; i++) {
+      t.update(pkt(host(i), 1000, '10.255.0.1', 53, UDP), 60, 7);
+      expect(t.lastNew).toBe(true);
+    }
+    expect(t.active).toBe(520);
+    t.flush();
+    expect(ended).toHaveLength(780);
+    expect(ended.reduce((sum, f) => sum + f.fwdPackets + f.revPackets, 0)).toBe(1040);
   });
 
   it('grows its hash buckets with the flows held, up to twice flowMax, and finds every flow after each growth', () => {

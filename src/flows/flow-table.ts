@@ -26,33 +26,40 @@ export const DEFAULT_TIMEOUTS: FlowTimeouts = { tcp: 300, tcpClosed: 5, udp: 60,
 /** Default of --flow.max: flows held at once. */
 export const DEFAULT_MAX_FLOWS = 1_000_000;
 
-/** Bytes of one flow record. */
-const RECORD_BYTES = 128;
-/** Bytes a held flow costs: its record, its free-list entry and two hash buckets (up to two more while the table is sparse). */
-export const BYTES_PER_FLOW = RECORD_BYTES + 4 + 2 * 4;
+/** Bytes of one flow record: six u32 words, then six f64 words. */
+const RECORD_BYTES = 72;
+/** u32 words per flow of the IPv6 side array: address words 1..3 of endpoint A, then of B. */
+const V6_WORDS = 6;
+/** Bytes of one hash bucket: the flow's hash and its slot + 1 (0: empty). */
+const BUCKET_BYTES = 8;
+/** Bytes a held flow costs: its record and two hash buckets (up to two more, as the bucket count is a power of two); an IPv6 flow adds its side words. */
+export const BYTES_PER_FLOW = RECORD_BYTES + 2 * BUCKET_BYTES;
 /** u32 words per record. */
 const W = RECORD_BYTES / 4;
 /** f64 words per record. */
 const D = RECORD_BYTES / 8;
-// u32 word offsets in a record: addresses A (4 words) and B (4), ports, packed metadata, hash, links.
+// u32 word offsets in a record (and in the packet's key): address word 0 of A and of B, ports, packed metadata, then LRU links.
 const O_ADDR_A = 0;
-const O_ADDR_B = 4;
-const O_PORT_A = 8;
-const O_PORT_B = 9;
-/** version | proto << 8 | initiator-is-A << 16 | flags << 24. */
-const O_META = 10;
-const O_HASH = 11;
-const O_CHAIN = 12;
-const O_PREV = 13;
-const O_NEXT = 14;
-const O_CLASS = 15;
-// f64 word offsets in a record (bytes 64..127).
-const F_FWD_PACKETS = 8;
-const F_REV_PACKETS = 9;
-const F_FWD_BYTES = 10;
-const F_REV_BYTES = 11;
-const F_FIRST = 12;
-const F_LAST = 13;
+const O_ADDR_B = 1;
+/** TCP/UDP: port A << 16 | port B; ICMP: type << 16 | identifier (both endpoints share it); otherwise 0. */
+const O_PORTS = 2;
+/** version | proto << 8 | initiator-is-A << 16 | (timeout class + 1, 0 while in no LRU list) << 17 | flags << 24. */
+const O_META = 3;
+const O_PREV = 4;
+/** Next slot in the flow's LRU list, or in the free list while the slot is free. */
+const O_NEXT = 5;
+/** u32 words of the key: everything before the links. */
+const KEY_WORDS = 4;
+/** Bits of O_META that belong to the key (version and protocol). */
+const KEY_META = 0xffff;
+const CLASS_SHIFT = 17;
+// f64 word offsets in a record (bytes 24..71).
+const F_FWD_PACKETS = 3;
+const F_REV_PACKETS = 4;
+const F_FWD_BYTES = 5;
+const F_REV_BYTES = 6;
+const F_FIRST = 7;
+const F_LAST = 8;
 
 // END_REASONS indices; the packet path passes these rather than the strings.
 const IDLE_TIMEOUT = 0;
@@ -68,14 +75,24 @@ const CLASS_UDP = 2;
 const CLASS_ICMP = 3;
 const CLASS_OTHER = 4;
 const CLASSES = 5;
-/** Hash buckets of a new table; they double as flows arrive, keeping at most one flow per two buckets. */
+/** Hash buckets of a new table; they double as flows arrive, keeping at most one flow per two buckets (short probe runs). */
 const INITIAL_BUCKETS = 1024;
+/** Buckets of the previous index moved into the doubled one per new flow, so that no packet pays for a whole rehash. */
+const MOVES_PER_INSERT = 8;
+/** Second word of a bucket of the previous index whose flow was moved or ended: probe runs go on through it. */
+const MOVED = 0xffffffff;
+const NO_BUCKETS = new Uint32Array(0);
 
 /**
  * Bidirectional flow table keyed on the 5-tuple, in preallocated typed arrays
  * so that the per-packet path allocates nothing. Endpoints are stored in a
  * canonical order (A ≤ B) so both directions hit the same slot; the initiator
- * is whichever endpoint sent the first packet.
+ * is whichever endpoint sent the first packet. The index is open addressing
+ * with linear probing over (hash, slot) buckets, so a packet of a new flow
+ * reads one run of buckets and no other flow's record, and deletion shifts
+ * the run back instead of leaving tombstones. A doubling of the index moves
+ * the previous buckets over a little at each new flow, so no packet waits for
+ * a whole rehash (which took a quarter of a second at half a million flows).
  */
 export class FlowTable {
   /** Flows currently in the table. */
@@ -95,28 +112,35 @@ export class FlowTable {
   private readonly classTimeout: Float64Array;
   private readonly sink: FlowSink;
 
-  // One 128-byte record per slot (two cache lines), viewed as u32 and f64 words, so that a
-  // packet touches its flow's memory in one place instead of one array per field.
+  // One 72-byte record per slot, viewed as u32 and f64 words, so that a packet touches its
+  // flow's memory in one place instead of one array per field. IPv4 keys fit in the record;
+  // the other words of IPv6 addresses are in `v6`, whose pages are touched only by IPv6 flows.
   private readonly u32: Uint32Array;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
-  private readonly free: Int32Array;
-  private freeTop = 0;
+  private readonly v6: Uint32Array;
+  /** First free slot; the free list runs through the records' O_NEXT words (-1 ends it). */
+  private freeHead = -1;
   /** Slots from here up have never held a flow; they are handed out after the freed ones, so a large table costs nothing until it fills. */
   private fresh = 0;
-  /** Chain heads; grown (doubling, rehashed in place) while active flows exceed half of them, up to maxBuckets. */
-  private buckets: Int32Array;
+  /** Buckets as word pairs [hash, slot + 1], 0 in the second word when empty; doubled while active flows exceed half of them, up to maxBuckets. */
+  private buckets: Uint32Array;
+  /** Bucket count - 1. */
   private mask: number;
+  /** The index before the last doubling while its flows are being moved into `buckets` (moved and ended ones are MOVED); empty otherwise. */
+  private previous: Uint32Array = NO_BUCKETS;
+  /** Bucket count of `previous` - 1. */
+  private previousMask = 0;
+  /** Buckets of `previous` below this one have been moved. */
+  private moved = 0;
   /** Bucket count at the full table: the power of two at or above twice flowMax. */
   private readonly maxBuckets: number;
   private readonly head = new Int32Array(CLASSES).fill(-1);
   private readonly tail = new Int32Array(CLASSES).fill(-1);
 
-  // The packet's key in canonical order, filled by `key()`.
-  private readonly kA = new Uint32Array(4);
-  private readonly kB = new Uint32Array(4);
-  private kPortA = 0;
-  private kPortB = 0;
+  // The packet's key in canonical order (record layout, links excluded), filled by `key()`.
+  private readonly k = new Uint32Array(KEY_WORDS);
+  private readonly k6 = new Uint32Array(V6_WORDS);
   private kSwapped = false;
   /** The record handed to the sink, refilled for every ended flow. */
   private readonly rec: FlowRecord = {
@@ -137,17 +161,17 @@ export class FlowTable {
     this.u32 = new Uint32Array(records);
     this.i32 = new Int32Array(records);
     this.f64 = new Float64Array(records);
-    this.free = new Int32Array(flowMax);
+    this.v6 = new Uint32Array(flowMax * V6_WORDS);
     let size = 1;
     while (size < flowMax * 2) size *= 2;
     this.maxBuckets = size;
-    this.buckets = new Int32Array(Math.min(size, INITIAL_BUCKETS)).fill(-1);
-    this.mask = this.buckets.length - 1;
+    this.buckets = new Uint32Array(2 * Math.min(size, INITIAL_BUCKETS));
+    this.mask = Math.min(size, INITIAL_BUCKETS) - 1;
   }
 
   /** Hash buckets now allocated (grows with the flows held). */
   get bucketCount(): number {
-    return this.buckets.length;
+    return this.mask + 1;
   }
 
   /**
@@ -158,15 +182,15 @@ export class FlowTable {
   update(pkt: DecodedPacket, wirelen: number, ts: number): number {
     if (pkt.ipVersion === 0 || pkt.fragment === 2) return -1;
     this.key(pkt);
-    const h = this.hashKey(pkt.ipVersion, pkt.ipProto);
+    const h = flowHash(this.k, 0, this.k6, 0);
     const f64 = this.f64;
-    let slot = this.find(h, pkt.ipVersion, pkt.ipProto);
+    let slot = this.find(h);
     if (slot >= 0 && ts - f64[slot * D + F_FIRST] > this.activeTimeout) {
       this.end(slot, ACTIVE_TIMEOUT);
       slot = -1;
     }
     const isNew = slot < 0;
-    if (isNew) slot = this.insert(h, pkt.ipVersion, pkt.ipProto, ts);
+    if (isNew) slot = this.insert(h, ts);
     const d = slot * D;
     const m = slot * W + O_META;
     let meta = this.u32[m];
@@ -179,7 +203,7 @@ export class FlowTable {
       f64[d + F_FWD_BYTES] += wirelen;
     }
     if (ts > f64[d + F_LAST]) f64[d + F_LAST] = ts;
-    let cls = isNew ? classOf(pkt.ipProto) : this.i32[slot * W + O_CLASS];
+    let cls = isNew ? classOf(pkt.ipProto) : ((meta >>> CLASS_SHIFT) & 7) - 1;
     if (pkt.ipProto === IP_PROTO.TCP && pkt.hasL4) {
       const f = pkt.tcpFlags;
       let bits = meta >>> 24;
@@ -207,135 +231,188 @@ export class FlowTable {
     }
   }
 
-  /** Ends every flow in the table (end of a replay or shutdown). */
+  /**
+   * Ends every flow in the table (end of a replay or shutdown), in the order
+   * of the LRU lists. The index is rebuilt once at the end rather than
+   * unlinked flow by flow; if the sink throws, it indexes the flows not yet ended.
+   */
   flush(): void {
-    for (let c = 0; c < CLASSES; c++) {
-      for (let s = this.head[c]; s >= 0; s = this.head[c]) this.end(s, SHUTDOWN);
+    try {
+      for (let c = 0; c < CLASSES; c++) {
+        for (let s = this.head[c]; s >= 0; s = this.head[c]) this.release(s, SHUTDOWN);
+      }
+    } finally {
+      this.reindex();
     }
   }
 
-  /** Fills kA/kB/kPortA/kPortB in canonical order and sets kSwapped when the packet's source is endpoint B. */
+  /** Fills k (and k6 for IPv6) in canonical order and sets kSwapped when the packet's source is endpoint B. */
   private key(pkt: DecodedPacket): void {
     let sp = 0;
     let dp = 0;
     const proto = pkt.ipProto;
+    const icmp = proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6;
     if (pkt.hasL4) {
       if (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) {
         sp = pkt.srcPort;
         dp = pkt.dstPort;
-      } else if (proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6) {
+      } else if (icmp) {
         // ICMP flows are keyed by type and identifier; echo request and reply share a key.
         sp = dp = (icmpKeyType(proto, pkt.icmpType) << 16) | pkt.icmpId;
       }
     }
     const s = pkt.src;
     const d = pkt.dst;
-    const kA = this.kA;
-    const kB = this.kB;
+    const k = this.k;
     let swap: boolean;
     if (pkt.ipVersion === 4) {
-      const s0 = s[0];
-      const d0 = d[0];
-      swap = s0 > d0 || (s0 === d0 && sp > dp);
-      kA[0] = swap ? d0 : s0;
-      kB[0] = swap ? s0 : d0;
-      kA[1] = kA[2] = kA[3] = kB[1] = kB[2] = kB[3] = 0;
+      swap = s[0] > d[0] || (s[0] === d[0] && sp > dp);
     } else {
       let cmp = 0;
       for (let i = 0; i < 4 && cmp === 0; i++) cmp = s[i] - d[i];
       swap = cmp > 0 || (cmp === 0 && sp > dp);
       const a = swap ? d : s;
       const b = swap ? s : d;
-      for (let i = 0; i < 4; i++) {
-        kA[i] = a[i];
-        kB[i] = b[i];
+      for (let i = 1; i < 4; i++) {
+        this.k6[i - 1] = a[i];
+        this.k6[i + 2] = b[i];
       }
     }
-    this.kPortA = swap ? dp : sp;
-    this.kPortB = swap ? sp : dp;
+    k[O_ADDR_A] = swap ? d[0] : s[0];
+    k[O_ADDR_B] = swap ? s[0] : d[0];
+    // An ICMP key is one 32-bit word, the same on both sides.
+    k[O_PORTS] = icmp ? sp : (((swap ? dp : sp) << 16) | (swap ? sp : dp)) >>> 0;
+    k[O_META] = pkt.ipVersion | (proto << 8);
     this.kSwapped = swap;
   }
 
-  private hashKey(version: number, proto: number): number {
-    const kA = this.kA;
-    const kB = this.kB;
-    let h = Math.imul(version * 256 + proto, 0x9e3779b1);
-    h = Math.imul(h ^ kA[0], 0x85ebca6b);
-    h = Math.imul(h ^ kB[0], 0xc2b2ae35);
-    if (version !== 4) {
-      for (let i = 1; i < 4; i++) {
-        h = Math.imul(h ^ kA[i], 0x85ebca6b);
-        h = Math.imul(h ^ kB[i], 0xc2b2ae35);
-      }
-    }
-    h = Math.imul(h ^ this.kPortA, 0x27d4eb2f);
-    h = Math.imul(h ^ this.kPortB, 0x165667b1);
-    return (h ^ (h >>> 15)) >>> 0;
+  /** Slot of the flow whose key is in k/k6 and hashes to h, or -1. */
+  private find(h: number): number {
+    const s = this.findIn(this.buckets, this.mask, h);
+    return s >= 0 || this.previous.length === 0 ? s : this.findIn(this.previous, this.previousMask, h);
   }
 
-  private find(h: number, version: number, proto: number): number {
+  private findIn(buckets: Uint32Array, mask: number, h: number): number {
     const u = this.u32;
-    const meta = version | (proto << 8);
-    for (let s = this.buckets[h & this.mask]; s >= 0; s = this.i32[s * W + O_CHAIN]) {
-      const o = s * W;
-      if (u[o + O_HASH] !== h || (u[o + O_META] & 0xffff) !== meta) continue;
-      if (u[o + O_PORT_A] !== this.kPortA || u[o + O_PORT_B] !== this.kPortB) continue;
-      if (
-        u[o] === this.kA[0] && u[o + 1] === this.kA[1] && u[o + 2] === this.kA[2] && u[o + 3] === this.kA[3] &&
-        u[o + 4] === this.kB[0] && u[o + 5] === this.kB[1] && u[o + 6] === this.kB[2] && u[o + 7] === this.kB[3]
-      ) {
-        return s;
-      }
+    const k = this.k;
+    for (let b = h & mask; ; b = (b + 1) & mask) {
+      const tag = buckets[2 * b + 1];
+      if (tag === 0) return -1;
+      if (buckets[2 * b] !== h || tag === MOVED) continue;
+      const o = (tag - 1) * W;
+      if ((u[o + O_META] & KEY_META) !== k[O_META] || u[o + O_PORTS] !== k[O_PORTS] || u[o + O_ADDR_A] !== k[O_ADDR_A] || u[o + O_ADDR_B] !== k[O_ADDR_B]) continue;
+      if ((k[O_META] & 0xff) === 6 && !this.sameV6(tag - 1)) continue;
+      return tag - 1;
     }
-    return -1;
   }
 
-  private insert(h: number, version: number, proto: number, ts: number): number {
-    if (this.freeTop === 0 && this.fresh === this.flowMax) this.end(this.oldest(), TABLE_FULL);
-    const s = this.freeTop > 0 ? this.free[--this.freeTop] : this.fresh++;
+  /** Whether the IPv6 side words of `slot` equal k6. */
+  private sameV6(slot: number): boolean {
+    const o = slot * V6_WORDS;
+    for (let i = 0; i < V6_WORDS; i++) if (this.v6[o + i] !== this.k6[i]) return false;
+    return true;
+  }
+
+  private insert(h: number, ts: number): number {
+    if (this.freeHead < 0 && this.fresh === this.flowMax) this.end(this.oldest(), TABLE_FULL);
+    let s = this.freeHead;
+    if (s >= 0) this.freeHead = this.i32[s * W + O_NEXT];
+    else s = this.fresh++;
     const o = s * W;
     const u = this.u32;
-    for (let i = 0; i < 4; i++) {
-      u[o + O_ADDR_A + i] = this.kA[i];
-      u[o + O_ADDR_B + i] = this.kB[i];
-    }
-    u[o + O_PORT_A] = this.kPortA;
-    u[o + O_PORT_B] = this.kPortB;
-    u[o + O_META] = version | (proto << 8) | ((this.kSwapped ? 0 : 1) << 16);
-    u[o + O_HASH] = h;
+    const k = this.k;
+    u[o + O_ADDR_A] = k[O_ADDR_A];
+    u[o + O_ADDR_B] = k[O_ADDR_B];
+    u[o + O_PORTS] = k[O_PORTS];
+    u[o + O_META] = k[O_META] | ((this.kSwapped ? 0 : 1) << 16);
+    if ((k[O_META] & 0xff) === 6) this.v6.set(this.k6, s * V6_WORDS);
     const d = s * D;
     const f64 = this.f64;
     f64[d + F_FWD_PACKETS] = f64[d + F_REV_PACKETS] = f64[d + F_FWD_BYTES] = f64[d + F_REV_BYTES] = 0;
     f64[d + F_FIRST] = f64[d + F_LAST] = ts;
-    const b = h & this.mask;
-    this.i32[o + O_CHAIN] = this.buckets[b];
-    this.buckets[b] = s;
-    this.i32[o + O_CLASS] = -1;
     this.active++;
-    this.created[proto]++;
-    if (this.active * 2 > this.buckets.length && this.buckets.length < this.maxBuckets) this.grow();
+    this.created[k[O_META] >>> 8]++;
+    if (this.active * 2 > this.mask + 1 && this.mask + 1 < this.maxBuckets) this.double();
+    if (this.previous.length > 0) this.move(MOVES_PER_INSERT);
+    this.index(h, s);
     return s;
   }
 
-  /** Doubles the hash buckets and relinks every held flow by its stored hash; records do not move. */
-  private grow(): void {
-    const old = this.buckets;
-    const next = new Int32Array(old.length * 2).fill(-1);
-    const mask = next.length - 1;
-    const i32 = this.i32;
-    const u = this.u32;
-    for (let b = 0; b < old.length; b++) {
-      for (let s = old[b]; s >= 0; ) {
-        const o = s * W;
-        const after = i32[o + O_CHAIN];
-        const nb = u[o + O_HASH] & mask;
-        i32[o + O_CHAIN] = next[nb];
-        next[nb] = s;
-        s = after;
+  /** Puts slot s, whose key hashes to h, in the first empty bucket of h's probe run. */
+  private index(h: number, s: number): void {
+    const buckets = this.buckets;
+    const mask = this.mask;
+    let b = h & mask;
+    while (buckets[2 * b + 1] !== 0) b = (b + 1) & mask;
+    buckets[2 * b] = h;
+    buckets[2 * b + 1] = s + 1;
+  }
+
+  /**
+   * Takes slot s out of the index. Backward shift: later members of the probe
+   * run move into the hole unless their home bucket lies cyclically in (hole, j],
+   * so every run stays unbroken and no tombstones build up.
+   */
+  private unindex(s: number): void {
+    const buckets = this.buckets;
+    const mask = this.mask;
+    const h = flowHash(this.u32, s * W, this.v6, s * V6_WORDS);
+    let hole = h & mask;
+    for (let tag = buckets[2 * hole + 1]; tag !== s + 1; tag = buckets[2 * hole + 1]) {
+      if (tag === 0) {
+        // Not moved yet: it is still in the previous index, where nothing ever shifts.
+        const previous = this.previous;
+        let b = h & this.previousMask;
+        while (previous[2 * b + 1] !== s + 1) b = (b + 1) & this.previousMask;
+        previous[2 * b + 1] = MOVED;
+        return;
       }
+      hole = (hole + 1) & mask;
     }
-    this.buckets = next;
-    this.mask = mask;
+    for (let j = (hole + 1) & mask; buckets[2 * j + 1] !== 0; j = (j + 1) & mask) {
+      const home = buckets[2 * j] & mask;
+      if (hole <= j ? home > hole && home <= j : home > hole || home <= j) continue;
+      buckets[2 * hole] = buckets[2 * j];
+      buckets[2 * hole + 1] = buckets[2 * j + 1];
+      hole = j;
+    }
+    buckets[2 * hole + 1] = 0;
+  }
+
+  /** Doubles the index; the flows of the old one are moved over by `move`, after any earlier doubling's are. */
+  private double(): void {
+    if (this.previous.length > 0) this.move(this.previousMask + 1);
+    this.previous = this.buckets;
+    this.previousMask = this.mask;
+    this.moved = 0;
+    this.buckets = new Uint32Array(4 * (this.mask + 1));
+    this.mask = 2 * this.mask + 1;
+  }
+
+  /** Moves up to n buckets of the previous index into the current one, by their stored hashes; records do not move. */
+  private move(n: number): void {
+    const previous = this.previous;
+    const end = Math.min(this.moved + n, this.previousMask + 1);
+    for (let b = this.moved; b < end; b++) {
+      const tag = previous[2 * b + 1];
+      if (tag === 0 || tag === MOVED) continue;
+      this.index(previous[2 * b], tag - 1);
+      previous[2 * b + 1] = MOVED;
+    }
+    this.moved = end;
+    if (end > this.previousMask) this.previous = NO_BUCKETS;
+  }
+
+  /** Rebuilds the index from the LRU lists, sized for the flows held (after a flush). */
+  private reindex(): void {
+    let count = Math.min(this.maxBuckets, INITIAL_BUCKETS);
+    while (this.active * 2 > count && count < this.maxBuckets) count *= 2;
+    this.buckets = new Uint32Array(2 * count);
+    this.mask = count - 1;
+    this.previous = NO_BUCKETS;
+    for (let c = 0; c < CLASSES; c++) {
+      for (let s = this.head[c]; s >= 0; s = this.i32[s * W + O_NEXT]) this.index(flowHash(this.u32, s * W, this.v6, s * V6_WORDS), s);
+    }
   }
 
   /** The least recently seen flow across all timeout classes. */
@@ -352,20 +429,21 @@ export class FlowTable {
   private touch(slot: number, cls: number): void {
     const o = slot * W;
     const i32 = this.i32;
-    if (i32[o + O_CLASS] >= 0) this.unlink(slot);
+    const meta = this.u32[o + O_META];
+    if (meta & (7 << CLASS_SHIFT)) this.unlink(slot);
     const t = this.tail[cls];
     i32[o + O_PREV] = t;
     i32[o + O_NEXT] = -1;
     if (t >= 0) i32[t * W + O_NEXT] = slot;
     else this.head[cls] = slot;
     this.tail[cls] = slot;
-    i32[o + O_CLASS] = cls;
+    this.u32[o + O_META] = ((meta & ~(7 << CLASS_SHIFT)) | ((cls + 1) << CLASS_SHIFT)) >>> 0;
   }
 
   private unlink(slot: number): void {
     const o = slot * W;
     const i32 = this.i32;
-    const c = i32[o + O_CLASS];
+    const c = ((this.u32[o + O_META] >>> CLASS_SHIFT) & 7) - 1;
     const p = i32[o + O_PREV];
     const n = i32[o + O_NEXT];
     if (p >= 0) i32[p * W + O_NEXT] = n;
@@ -376,18 +454,16 @@ export class FlowTable {
 
   /** Removes `slot` from the table and hands its record to the sink; `reason` is an END_REASONS index. */
   private end(slot: number, reason: number): void {
+    this.unindex(slot);
+    this.release(slot, reason);
+  }
+
+  /** Ends `slot` as `end` does, except that the index still lists it (flush rebuilds the index afterwards). */
+  private release(slot: number, reason: number): void {
     this.fillRecord(slot, reason);
     this.unlink(slot);
-    const i32 = this.i32;
-    const o = slot * W;
-    const b = this.u32[o + O_HASH] & this.mask;
-    if (this.buckets[b] === slot) this.buckets[b] = i32[o + O_CHAIN];
-    else {
-      let s = this.buckets[b];
-      while (i32[s * W + O_CHAIN] !== slot) s = i32[s * W + O_CHAIN];
-      i32[s * W + O_CHAIN] = i32[o + O_CHAIN];
-    }
-    this.free[this.freeTop++] = slot;
+    this.i32[slot * W + O_NEXT] = this.freeHead;
+    this.freeHead = slot;
     this.active--;
     this.ended[reason]++;
     this.sink.flowEnded(slot, this.rec);
@@ -403,18 +479,22 @@ export class FlowTable {
     const proto = (meta >>> 8) & 0xff;
     const initA = ((meta >>> 16) & 1) === 1;
     const icmp = proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6;
-    const pa = u[o + O_PORT_A];
-    const pb = u[o + O_PORT_B];
-    const from = o + (initA ? O_ADDR_A : O_ADDR_B);
-    const to = o + (initA ? O_ADDR_B : O_ADDR_A);
-    for (let i = 0; i < 4; i++) {
-      r.src[i] = u[from + i];
-      r.dst[i] = u[to + i];
+    const ports = u[o + O_PORTS];
+    const pa = ports >>> 16;
+    const pb = ports & 0xffff;
+    r.src[0] = u[o + (initA ? O_ADDR_A : O_ADDR_B)];
+    r.dst[0] = u[o + (initA ? O_ADDR_B : O_ADDR_A)];
+    const v6 = (meta & 0xff) === 6;
+    const from = slot * V6_WORDS + (initA ? 0 : 3);
+    const to = slot * V6_WORDS + (initA ? 3 : 0);
+    for (let i = 0; i < 3; i++) {
+      r.src[i + 1] = v6 ? this.v6[from + i] : 0;
+      r.dst[i + 1] = v6 ? this.v6[to + i] : 0;
     }
     r.ipVersion = meta & 0xff;
     r.proto = proto;
-    r.srcPort = icmp ? pa >>> 16 : initA ? pa : pb;
-    r.dstPort = icmp ? pa & 0xffff : initA ? pb : pa;
+    r.srcPort = icmp || initA ? pa : pb;
+    r.dstPort = icmp || initA ? pb : pa;
     r.fwdPackets = this.f64[d + F_FWD_PACKETS];
     r.fwdBytes = this.f64[d + F_FWD_BYTES];
     r.revPackets = this.f64[d + F_REV_PACKETS];
@@ -424,6 +504,20 @@ export class FlowTable {
     r.flags = meta >>> 24;
     r.reason = END_REASONS[reason];
   }
+}
+
+/**
+ * Hash of the flow key at key[at..at+KEY_WORDS) (a record or the packet's
+ * key), with the IPv6 side words at v6[at6..at6+V6_WORDS) for IPv6 keys.
+ */
+function flowHash(key: Uint32Array, at: number, v6: Uint32Array, at6: number): number {
+  const meta = key[at + O_META] & KEY_META;
+  let h = Math.imul(meta, 0x9e3779b1);
+  h = Math.imul(h ^ key[at + O_ADDR_A], 0x85ebca6b);
+  h = Math.imul(h ^ key[at + O_ADDR_B], 0xc2b2ae35);
+  if ((meta & 0xff) === 6) for (let i = 0; i < V6_WORDS; i++) h = Math.imul(h ^ v6[at6 + i], 0x85ebca6b);
+  h = Math.imul(h ^ key[at + O_PORTS], 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 /** Timeout class of a new flow of IP protocol `proto`. */

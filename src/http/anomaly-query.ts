@@ -4,8 +4,8 @@ import { CATEGORIES, SEVERITIES, type Anomaly, type FeatureContribution } from '
 import { HttpError } from './http-error.js';
 import { parseQuery } from './query.js';
 
-/** Most anomalies one `/api/anomalies` answer lists, and the default. */
-const LIMIT = { min: 1, default: 100, max: 1000 } as const;
+/** Most anomalies (or incidents) one `/api/anomalies` (`/api/incidents`) answer lists, and the default. */
+export const LIMIT = { min: 1, default: 100, max: 1000 } as const;
 
 /** The parameters of `/api/anomalies`. */
 const SPEC = {
@@ -27,6 +27,11 @@ export interface ExplainedContribution extends FeatureContribution {
 
 const MEANING = new Map(FEATURES.map((f) => [f.name, { unit: f.unit, description: f.description }]));
 
+/** Adds each feature's unit and meaning from the schema. */
+export function explainFeatures<F extends FeatureContribution>(top: readonly F[]): (F & Omit<ExplainedContribution, keyof FeatureContribution>)[] {
+  return top.map((f) => ({ ...f, ...(MEANING.get(f.feature) ?? { unit: '', description: '' }) }));
+}
+
 /**
  * The answer of `/api/anomalies?limit=&host=&category=&severity=&from=&to=`:
  * the most recent anomalies of the ring, newest first, of that host, category
@@ -44,5 +49,5 @@ export function queryAnomalies(ring: AnomalyRing | undefined, query: Record<stri
     .recent(ring.capacity)
     .filter((a) => (q.host === undefined || a.host === q.host) && (q.category === undefined || a.category === q.category) && (q.severity === undefined || a.severity === q.severity) && a.window_end > from && a.window_start <= to)
     .slice(0, q.limit)
-    .map((a) => ({ ...a, top_features: a.top_features.map((f) => ({ ...f, ...(MEANING.get(f.feature) ?? { unit: '', description: '' }) })) }));
+    .map((a) => ({ ...a, top_features: explainFeatures(a.top_features) }));
 }

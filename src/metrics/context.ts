@@ -25,16 +25,35 @@ export interface DecoderNames {
   encaps: readonly string[];
 }
 
+/** The flow-table counters the metrics and the summary read. */
+export type FlowCounts = Pick<FlowTable, 'active' | 'flowMax' | 'created' | 'ended'>;
+
+/** Counters of the capture workers (`--capture.workers` above 1), by worker. */
+export interface WorkersView {
+  /** Workers. */
+  count: number;
+  /** Packets each worker accounted. */
+  packets(i: number): number;
+  /** Seconds each worker spent on batches. */
+  busySeconds(i: number): number;
+  /** Seconds the reader waited because the worker's queue was full (backpressure; a replay never drops). */
+  waitSeconds(i: number): number;
+  /** Packets dropped because the worker's queue was full (live capture; always 0 in a replay). */
+  dropped(i: number): number;
+}
+
 /** Everything the collectors read at scrape time. Later stages add optional parts. */
 export interface MetricsContext {
   /** Per-packet counters. */
   traffic: TrafficStats;
   /** Decoder label names. */
   names: DecoderNames;
-  /** The flow table. */
-  flows: FlowTable;
+  /** The flow table, or the sum of the capture workers' tables. */
+  flows: FlowCounts;
   /** Captures by interface. */
   captures: () => readonly CaptureState[];
   /** Exceptions thrown by each pipeline stage. */
   failures: { stages: readonly string[]; counts: Float64Array };
+  /** The capture workers, when there are several. */
+  workers?: WorkersView;
 }

@@ -7,6 +7,7 @@ import { failureCollector } from './failure-collector.js';
 import type { Family } from './family.js';
 import { flowCollector } from './flow-collector.js';
 import { trafficCollector } from './traffic-collector.js';
+import { workerCollector } from './worker-collector.js';
 
 /** Default metrics that break the naming rules (gauges ending in `_total`). */
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -22,6 +23,7 @@ export const CORE_COLLECTORS: readonly Collector<MetricsContext>[] = [
   decodeCollector,
   flowCollector,
   failureCollector,
+  workerCollector,
 ];
 
 /** Builds a fresh Registry with the process default metrics and every family of `collectors`. */

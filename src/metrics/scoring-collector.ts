@@ -1,3 +1,4 @@
+import { describeIncidentFeatures } from '../alerts/incidents.js';
 import { CATEGORIES, describeFeatures, describePeers, SEVERITIES } from '../model/anomaly.js';
 import { Family, histogramSamples, type Sample } from './family.js';
 import { SCORE_BUCKETS, type ScoringView } from './scoring-view.js';
@@ -31,6 +32,11 @@ export interface ScoringMetricsContext {
 
 /** Stats of `netscore_window_feature`, in featureStats order. */
 const STATS = ['p50', 'p99', 'max'] as const;
+
+/** One sample per (severity, category), every combination present from start. */
+function perCategory(value: (severity: (typeof SEVERITIES)[number], category: (typeof CATEGORIES)[number]) => number): Sample[] {
+  return SEVERITIES.flatMap((severity) => CATEGORIES.map((category) => ({ labels: { category, severity }, value: value(severity, category) })));
+}
 
 /** Families of the features, model and anomaly stages. */
 export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
@@ -100,6 +106,42 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
           value: e.score,
         })),
     ),
+    new Family('netscore_incidents_open', 'Open incidents (related flagged host-windows merged), by category and severity.', 'gauge', () => {
+      const open = s.incidents.ranked();
+      return perCategory((severity, category) => open.filter((i) => i.severity === severity && i.category === category).length);
+    }),
+    new Family('netscore_incidents_total', 'Incidents closed, by their final category and severity.', 'counter', () =>
+      perCategory((severity, category) => s.incidents.closedCounts[SEVERITIES.indexOf(severity) * CATEGORIES.length + CATEGORIES.indexOf(category)]),
+    ),
+    new Family('netscore_incidents_evicted_total', 'Incidents evicted from a full table: open ones closed early because --incident.max-open were open, closed ones forgotten because --incident.max-closed were kept.', 'counter', () => [
+      { labels: { table: 'open' }, value: s.incidents.closedEarly },
+      { labels: { table: 'closed' }, value: s.incidents.forgotten },
+    ]),
+    new Family(
+      'netscore_top_incident_score',
+      'Peak score of the most severe open incidents (capped at --anomaly.top-k, critical first), with the incident id, its first host, category and severity, its hosts, peers (the destinations and ports its hosts sent most packets to: the victims) and the top features of its peak window with that host\'s own baseline and the population median.',
+      'gauge',
+      () =>
+        s.incidents
+          .ranked()
+          .slice(0, s.top.k)
+          .map((i) => ({
+            labels: {
+              incident: String(i.id),
+              host: i.hosts[0],
+              category: i.category,
+              severity: i.severity,
+              hosts: `${i.hosts.join(', ')}${i.hosts_truncated ? ', …' : ''}`,
+              peers: describePeers(i.peers),
+              top_features: describeIncidentFeatures(i.top_features),
+            },
+            value: i.peak_score,
+          })),
+    ),
+    gauge('netscore_incident_baseline_hosts', 'Hosts whose own baseline (mean of their recent unflagged windows) is kept to explain incidents.', () => s.baselines.size),
+    new Family('netscore_incident_baseline_hosts_evicted_total', 'Hosts whose own baseline was dropped because --incident.baseline-hosts were kept.', 'counter', () => [
+      { labels: {}, value: s.baselines.evicted },
+    ]),
     new Family('netscore_anomaly_log_lines_lost_total', 'Anomaly-log lines that could not be written (disk full, permissions); each loss is also logged.', 'counter', () => [
       { labels: {}, value: ctx.logLinesLost() },
     ]),

@@ -1,3 +1,5 @@
+import type { HostBaselines } from '../alerts/host-baselines.js';
+import type { Incidents } from '../alerts/incidents.js';
 import type { TopHosts } from '../alerts/top-hosts.js';
 import type { Detector } from '../model/detector.js';
 import type { HostWindows } from '../features/host-windows.js';
@@ -27,5 +29,9 @@ export interface ScoringView {
   /** Per-host baselines (their eviction count). */
   readonly hostDeviation: Pick<HostDeviation, 'evicted'>;
   /** Top anomalous hosts. */
-  readonly top: Pick<TopHosts, 'entries'>;
+  readonly top: Pick<TopHosts, 'entries' | 'k'>;
+  /** Incidents. */
+  readonly incidents: Pick<Incidents, 'ranked' | 'closedCounts' | 'closedEarly' | 'forgotten'>;
+  /** Hosts' own baselines. */
+  readonly baselines: Pick<HostBaselines, 'size' | 'evicted'>;
 }

@@ -21,6 +21,8 @@ const cases: [string, string, Record<string, number>, string[]][] = [
   ['scan', 'nmap -O', { flows_started: 16, dst_addresses: 1, dst_ports: 4, dst_services: 4, flows_per_service: 4, failed_share: 0.36, failed_flows: 4, failed_ports: 2, odd_packets: 12, packets_sent: 37, packets_received: 9, peak_packet_rate: 37 }, ['odd_packets']],
   ['flood', 'SYN flood to one port', { flows_started: 11000, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 11000, failed_share: 0.6, failed_flows: 6600, packets_sent: 12000, peak_packet_rate: 3000, mean_packet_size: 66 }, ['flows_per_service']],
   ['flood', 'UDP flood to random ports', { flows_started: 29000, dst_addresses: 1, dst_ports: 1000, dst_services: 1000, flows_per_service: 29, failed_share: 1, failed_flows: 29000, udp_flows: 29000, udp_packets: 30000, packets_sent: 30000, peak_packet_rate: 3100, unreachables_received: 10 }, ['packets_sent']],
+  // hping3 -S -p 8080 against an open port (loopback-a A4): every SYN gets a SYN-ACK, which the attacker's kernel resets.
+  ['flood', 'SYN flood answered by an open port', { flows_started: 5737, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 5737, packets_sent: 11470, packets_received: 5737, peak_packet_rate: 11470, bytes_sent: 619600, bytes_received: 332700, mean_packet_size: 54, small_packet_share: 1, out_in_ratio: 1.862 }, ['flows_per_service', 'peak_packet_rate']],
   ['flood', '200 SYNs in 0.2 s', { flows_started: 200, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 200, failed_share: 1, failed_flows: 200, failed_ports: 1, packets_sent: 200, peak_packet_rate: 200 }, ['peak_packet_rate']],
   ['flood', 'ICMPv6 flood from a multicast source', { flows_started: 1, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 1, failed_share: 1, failed_flows: 1, icmp_packets: 1000, packets_sent: 1000, peak_packet_rate: 1000 }, ['icmp_packets', 'packets_sent']],
   ['flood', 'spoofed sources at the victim', { inbound_sources: 5000 }, ['inbound_sources']],
@@ -33,6 +35,8 @@ const cases: [string, string, Record<string, number>, string[]][] = [
   ['beacon', 'periodic public contact', { flows_started: 1, dst_services: 1, packets_sent: 10, packets_received: 10, connection_regularity: 0.97, public_regularity: 0.97 }, ['public_regularity']],
   ['beacon', 'new, rare and periodic contact (loopback-a: an HTTP POST every 5 s to an internal address only this host uses)', { flows_started: 2, dst_services: 2, packets_sent: 20, packets_received: 16, connection_regularity: 0.4, beacon_score: 0.93 }, ['beacon_score']],
   ['other', 'DNS responses reflected to a victim', { flows_started: 8, dst_addresses: 1, dst_ports: 8, dst_services: 8, flows_per_service: 1, udp_flows: 8, udp_packets: 8, packets_sent: 8, peak_packet_rate: 6, out_in_ratio: 1127 }, ['dst_ports']],
+  // Many short answered requests to one service carry data: not half-open.
+  ['brute-force', 'many short HTTP requests to one service', { flows_started: 400, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 400, packets_sent: 2400, packets_received: 2400, peak_packet_rate: 300, mean_packet_size: 120, small_packet_share: 0.66, out_in_ratio: 0.5 }, ['flows_per_service']],
   ['other', 'a long session', { flows_started: 3, dst_services: 3, packets_sent: 30, packets_received: 30, mean_flow_duration: 1000 }, ['mean_flow_duration']],
 ];
 

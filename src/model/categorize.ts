@@ -18,6 +18,8 @@ const F = {
   bytesSent: featureIndex('bytes_sent'),
   publicBytes: featureIndex('public_bytes_sent'),
   packetSize: featureIndex('mean_packet_size'),
+  small: featureIndex('small_packet_share'),
+  udpFlows: featureIndex('udp_flows'),
   icmp: featureIndex('icmp_packets'),
   echoPayload: featureIndex('icmp_echo_payload'),
   queries: featureIndex('dns_queries'),
@@ -48,6 +50,13 @@ const FLOOD_FAN_IN = 3;
  */
 const FLOOD_FLOWS_PER_SERVICE = 3;
 const FLOOD_PACKETS_PER_SERVICE = 10;
+/**
+ * Packets per flow up to which TCP attempts are half-open: a SYN, and at most
+ * a RST when the initiator's kernel refuses the SYN-ACK of a connection it never made.
+ */
+const HALF_OPEN_PACKETS_PER_FLOW = 2;
+/** Share of header-only packets from which a stream carries no data. */
+const HALF_OPEN_SMALL_SHARE = 0.9;
 /** Mean echo payload above every ordinary ping (Windows 32, Linux and macOS 56 bytes): the pings carry data. */
 const TUNNEL_ECHO_PAYLOAD = 100;
 /** Back-to-back sessions of one size to one service (a count decaying over minutes) that make a login brute force. */
@@ -72,6 +81,8 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, exces
   const pktsPerService = sent / Math.max(1, v(F.services));
   // Probes go unanswered: no SYN-ACK or reply, or ICMP unreachables instead.
   const unanswered = Math.max(v(F.failed), flows > 0 ? Math.min(1, v(F.unreachable) / flows) : 0);
+  // A SYN flood against an open port is answered (SYN-ACKs), but its initiator never completes a handshake or sends data.
+  const halfOpen = flows - v(F.udpFlows) >= 0.5 * flows && pktsPerFlow <= HALF_OPEN_PACKETS_PER_FLOW && v(F.small) >= HALF_OPEN_SMALL_SHARE;
 
   if (v(F.queries) >= 2 && unusual(F.queries, F.nameLength, F.entropy, F.nxdomain) && (v(F.nameLength) >= 40 || v(F.entropy) >= 3.5 || (v(F.nxdomain) >= 0.5 && v(F.queries) >= 10))) {
     return 'dns-tunnel';
@@ -89,12 +100,12 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, exces
   ) {
     return 'exfiltration';
   }
-  // A one-sided stream that hammers its targets at a high rate: TCP attempts that never complete, UDP or ICMP.
+  // A one-sided stream that hammers its targets at a high rate: TCP attempts that never complete (unanswered or half-open), UDP or ICMP.
   if (
     unusual(F.pktsSent, F.peak, F.bytesSent, F.flows, F.perService) &&
     v(F.peak) >= FLOOD_PEAK &&
     (v(F.perService) >= FLOOD_FLOWS_PER_SERVICE || pktsPerService >= FLOOD_PACKETS_PER_SERVICE) &&
-    (unanswered >= 0.5 || v(F.pktsRecv) === 0 || v(F.outIn) >= 10)
+    (unanswered >= 0.5 || halfOpen || v(F.pktsRecv) === 0 || v(F.outIn) >= 10)
   ) {
     return 'flood';
   }

@@ -66,7 +66,6 @@ export type DetectorState = 'warming' | 'scoring';
 export class Detector {
   private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions | 'context' | 'combiner'>> & ThresholdOptions & Pick<DetectorOptions, 'context' | 'combiner'>;
   private readonly reservoir: Reservoir;
-  private readonly row: Float64Array;
   /** Values per row: the schema's length. */
   private readonly width: number;
   private readonly z: Float64Array;
@@ -112,7 +111,6 @@ export class Detector {
     }
     // Reservoir rows hold the transformed vector followed by the raw values.
     this.reservoir = new Reservoir(this.opts.reservoirSize, 2 * width, this.opts.seed);
-    this.row = new Float64Array(2 * width);
     this.z = new Float64Array(width);
     this.excess = new Float64Array(width);
     this.online = model === undefined;
@@ -239,17 +237,13 @@ export class Detector {
     return scores;
   }
 
-  /** Offers row i (vector and raw values) to the training reservoir. */
+  /** Offers row i (vector and raw values) to the training reservoir; a row it skips is not copied. */
   private offer(batch: WindowBatch, i: number): void {
+    const slot = this.reservoir.claim();
+    if (slot < 0) return;
     const w = this.width;
-    const row = this.row;
-    const { vectors, raw } = batch;
-    // Element loops: set(subarray()) would allocate two views per row offered.
-    for (let k = 0, at = i * w; k < w; k++, at++) {
-      row[k] = vectors[at];
-      row[w + k] = raw[at];
-    }
-    this.reservoir.add(row);
+    this.reservoir.put(slot, 0, batch.vectors, i * w, w);
+    this.reservoir.put(slot, w, batch.raw, i * w, w);
   }
 
   /** Fits a new model on the reservoir at packet time `now` (also how `netscore train` ends). */

@@ -26,17 +26,35 @@ export function minScale(f: number): number {
   return FEATURES[f]?.transform === 'log1p' ? Math.LN2 : 0.1;
 }
 
-/** Median of column f of a row-major n×width array. */
-function columnMedian(rows: Float64Array, n: number, width: number, f: number, scratch: Float64Array): number {
-  for (let i = 0; i < n; i++) scratch[i] = rows[i * width + f];
-  return selectMedian(scratch, n);
+// The loops below store unconditionally and count with arithmetic: a fit runs them a few times an
+// hour, mostly before the optimiser has seen every branch, and a branch first taken in optimised
+// code sends it back to the interpreter.
+
+/** Copies column f of the row-major n×width array `rows` into out[0..n). */
+function gather(rows: Float64Array, n: number, width: number, f: number, out: Float64Array): void {
+  for (let i = 0, at = f; i < n; i++, at += width) out[i] = rows[at];
 }
 
-/** Median of the values of column f above `floor` (NaN when there are none). */
-function activeMedian(rows: Float64Array, n: number, width: number, f: number, floor: number, scratch: Float64Array): number {
+/** Copies the values of col[0..n) above `floor` into out; returns how many there are. */
+function above(col: Float64Array, n: number, floor: number, out: Float64Array): number {
   let m = 0;
-  for (let i = 0; i < n; i++) if (rows[i * width + f] > floor) scratch[m++] = rows[i * width + f];
-  return m === 0 ? NaN : selectMedian(scratch, m);
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    out[m] = v;
+    m += +(v > floor);
+  }
+  return m;
+}
+
+/** Writes |v − centre| for the values v of col[0..n) into out, leaving out those equal to `skip`; returns how many. */
+function deviations(col: Float64Array, n: number, centre: number, skip: number, out: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    out[m] = Math.abs(v - centre);
+    m += +(v !== skip);
+  }
+  return m;
 }
 
 /** Fits a Baseline from n training rows (row-major, nFeatures wide) of transformed and raw values. */
@@ -45,27 +63,37 @@ export function fitBaseline(vectors: Float64Array, raw: Float64Array, n: number,
   const median = new Float64Array(nFeatures);
   const scale = new Float64Array(nFeatures);
   const rawMedian = new Float64Array(nFeatures);
-  const low = new Float64Array(nFeatures).fill(Infinity);
-  const high = new Float64Array(nFeatures).fill(-Infinity);
+  const low = new Float64Array(nFeatures);
+  const high = new Float64Array(nFeatures);
+  const col = new Float64Array(n);
   const scratch = new Float64Array(n);
-  const dev = new Float64Array(n);
   for (let f = 0; f < nFeatures; f++) {
-    median[f] = columnMedian(vectors, n, nFeatures, f, scratch);
-    rawMedian[f] = columnMedian(raw, n, nFeatures, f, scratch);
+    gather(raw, n, nFeatures, f, scratch);
+    rawMedian[f] = selectMedian(scratch, n);
+    gather(vectors, n, nFeatures, f, col);
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let i = 0; i < n; i++) {
-      const v = vectors[i * nFeatures + f];
-      if (v < low[f]) low[f] = v;
-      if (v > high[f]) high[f] = v;
+      const v = col[i];
+      scratch[i] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
+    low[f] = lo;
+    high[f] = hi;
+    const mid = selectMedian(scratch, n);
+    median[f] = mid;
     // A feature whose median sits on its floor (a count that is mostly 0) spreads in its active part only.
-    let m = 0;
-    const centre = median[f] === low[f] ? activeMedian(vectors, n, nFeatures, f, low[f], scratch) : median[f];
-    for (let i = 0; i < n; i++) {
-      const v = vectors[i * nFeatures + f];
-      if (median[f] === low[f] && v === low[f]) continue;
-      dev[m++] = Math.abs(v - centre);
+    let m: number;
+    if (mid === lo) {
+      const active = above(col, n, lo, scratch);
+      const centre = active === 0 ? NaN : selectMedian(scratch, active);
+      m = deviations(col, n, centre, lo, scratch);
+    } else {
+      // NaN equals nothing, so every value counts.
+      m = deviations(col, n, mid, NaN, scratch);
     }
-    const mad = m > 0 ? columnMedian(dev, m, 1, 0, scratch) : 0;
+    const mad = m > 0 ? selectMedian(scratch, m) : 0;
     scale[f] = Math.max(1.4826 * mad, minScale(f));
   }
   return { median, scale, rawMedian, low, high };

@@ -42,4 +42,27 @@ describe('Reservoir', () => {
     const fresh = r.rows().reduce((s, v) => s + v, 0);
     expect(fresh).toBeGreaterThan(40);
   });
+
+  it('claim() and put() keep the rows add() keeps, in the same slots', () => {
+    const viaAdd = new Reservoir(50, 3, 5);
+    const viaClaim = new Reservoir(50, 3, 5);
+    const row = new Float64Array(3);
+    for (let i = 0; i < 5000; i++) {
+      row.set([i, i * 2, -i]);
+      viaAdd.add(row);
+      const slot = viaClaim.claim();
+      if (slot >= 0) {
+        viaClaim.put(slot, 0, row, 0, 1);
+        viaClaim.put(slot, 1, row, 1, 2);
+      }
+      if (i === 2000) {
+        viaAdd.age();
+        viaClaim.age();
+      }
+    }
+    expect(viaClaim.offered).toBe(viaAdd.offered);
+    expect(Array.from(viaClaim.rows())).toEqual(Array.from(viaAdd.rows()));
+    // Some late rows made it in, so slots were claimed past the capacity.
+    expect(Math.max(...viaAdd.rows())).toBeGreaterThan(4000);
+  });
 });

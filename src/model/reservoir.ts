@@ -28,18 +28,28 @@ export class Reservoir {
 
   /** Offers the row values[at..at+width); it is kept with probability capacity/seen. */
   add(values: Float64Array, at = 0): void {
+    const slot = this.claim();
+    if (slot >= 0) this.put(slot, 0, values, at, this.width);
+  }
+
+  /**
+   * Counts one offered row and returns the slot it is kept in (to be filled
+   * with `put` before the next offer), or -1 when the sample skips it: a caller
+   * that claims first copies only the rows kept, and copies them once.
+   */
+  claim(): number {
     this.seen++;
-    let slot: number;
-    if (this.count < this.capacity) slot = this.count++;
-    else {
-      slot = this.rng.nextInt(this.seen);
-      if (slot >= this.capacity) return;
-    }
-    // An element loop: set(subarray()) would allocate a view per row offered.
+    if (this.count < this.capacity) return this.count++;
+    const slot = this.rng.nextInt(this.seen);
+    return slot < this.capacity ? slot : -1;
+  }
+
+  /** Writes values[at..at+n) into the row in `slot` from its value `from` on. */
+  put(slot: number, from: number, values: Float64Array, at: number, n: number): void {
+    // An element loop: set(subarray()) would allocate a view per row.
     const data = this.data;
-    const w = this.width;
-    const to = slot * w;
-    for (let i = 0; i < w; i++) data[to + i] = values[at + i];
+    const to = slot * this.width + from;
+    for (let i = 0; i < n; i++) data[to + i] = values[at + i];
   }
 
   /** The held rows, row-major (a view; valid until the next add). */

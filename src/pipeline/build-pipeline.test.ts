@@ -17,6 +17,17 @@ describe('buildPipeline', () => {
     expect(buildPipeline({ ...defaultOptions(), scoring: false }, { training: true }).scoring).toBeDefined();
   });
 
+  it('closes incidents from the housekeeping tick when windows pass without traffic (live silence)', () => {
+    const p = buildPipeline({ ...defaultOptions(), window: 10, 'incident.gap': 1 });
+    const incidents = scoringOf(p).incidents;
+    incidents.observe({ window_start: 1000, window_end: 1010, host: '10.0.0.1', score: 0.9, threshold: 0.5, category: 'scan', severity: 'critical', top_features: [], peers: [], model_generation: 1 });
+    // A window may still join until the window [1020, 1030) has been scored, at 1030.
+    p.idleTick(1029);
+    expect(incidents.list().map((i) => i.state)).toEqual(['open']);
+    p.idleTick(1030);
+    expect(incidents.list().map((i) => i.state)).toEqual(['closed']);
+  });
+
   it('hands flow ends to the feature windows', () => {
     const p = buildPipeline({ ...defaultOptions(), 'flow.max': 16 });
     const ended: unknown[] = [];

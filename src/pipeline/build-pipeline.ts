@@ -31,6 +31,10 @@ export type PipelineOptions = Pick<
   | 'anomaly.ring-size'
   | 'anomaly.top-k'
   | 'anomaly.hold'
+  | 'incident.gap'
+  | 'incident.max-open'
+  | 'incident.max-closed'
+  | 'incident.baseline-hosts'
 >;
 
 /** What the options cannot say: a loaded model to score with, or training (collect every window, fit only when asked). */
@@ -69,6 +73,10 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
           ringSize: o['anomaly.ring-size'],
           topK: o['anomaly.top-k'],
           holdSeconds: o['anomaly.hold'],
+          incidentGap: o['incident.gap'],
+          maxOpenIncidents: o['incident.max-open'],
+          maxClosedIncidents: o['incident.max-closed'],
+          baselineHosts: o['incident.baseline-hosts'],
         })
       : undefined;
   const timeouts = {

@@ -78,7 +78,7 @@ export class Pipeline {
     this.stage = FLOWS;
     this.flows.expire(ts);
     this.stage = SCORING;
-    this.scoring?.windows.advance(ts);
+    this.scoring?.advance(ts);
     this.nextTick = ts + TICK_SECONDS;
   }
 
@@ -97,7 +97,7 @@ export class Pipeline {
       this.stage = FLOWS;
       this.flows.flush();
       this.stage = SCORING;
-      this.scoring?.windows.flush();
+      this.scoring?.finish();
     } catch (err) {
       throw this.failed(err, '');
     }

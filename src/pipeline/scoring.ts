@@ -1,4 +1,6 @@
 import { AnomalyRing } from '../alerts/anomaly-ring.js';
+import { HostBaselines } from '../alerts/host-baselines.js';
+import { Incidents } from '../alerts/incidents.js';
 import { TopHosts } from '../alerts/top-hosts.js';
 import { HostWindows, type WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
@@ -28,6 +30,14 @@ export interface ScoringConfig {
   topK: number;
   /** How long a flagged host stays in the top-k, in seconds. */
   holdSeconds: number;
+  /** Unflagged windows that may separate two windows of one incident. */
+  incidentGap: number;
+  /** Most open incidents. */
+  maxOpenIncidents: number;
+  /** Most closed incidents kept. */
+  maxClosedIncidents: number;
+  /** Most hosts whose own baseline is kept for incident explanations. */
+  baselineHosts: number;
 }
 
 /** Receives every scored window: the batch and the score of each row (rows above the threshold are flagged). */
@@ -52,6 +62,10 @@ export class Scoring implements ScoringView {
   readonly ring: AnomalyRing;
   /** Most anomalous recent hosts. */
   readonly top: TopHosts;
+  /** Each host's own baseline over its unflagged windows. */
+  readonly baselines: HostBaselines;
+  /** Anomalies merged into incidents. */
+  readonly incidents: Incidents;
   /** Windows scored (host-window rows). */
   windowsScored = 0;
   /** Score histogram counts by SCORE_BUCKETS index (last: +Inf). */
@@ -68,27 +82,42 @@ export class Scoring implements ScoringView {
   private readonly anomalyListeners: ((a: Anomaly) => void)[] = [];
   private readonly windowListeners: WindowListener[] = [];
 
+  private readonly windowSeconds: number;
+
   constructor(config: ScoringConfig) {
+    this.windowSeconds = config.windowSeconds;
     this.ring = new AnomalyRing(config.ringSize);
     this.top = new TopHosts(config.topK, config.holdSeconds);
+    this.baselines = new HostBaselines(config.baselineHosts, N_FEATURES);
+    const column = new Map(FEATURE_NAMES.map((name, f) => [name, f]));
+    this.incidents = new Incidents({
+      windowSeconds: config.windowSeconds,
+      gapWindows: config.incidentGap,
+      maxOpen: config.maxOpenIncidents,
+      maxClosed: config.maxClosedIncidents,
+      hostBaseline: (host, feature) => {
+        const f = column.get(feature);
+        return f === undefined ? undefined : this.baselines.mean(host, f);
+      },
+    });
     this.windows = new HostWindows(
       { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax, historySize: config.historySize },
       (batch) => this.window(batch),
     );
     this.hostDeviation = new HostDeviation(config.maxHosts, N_FEATURES);
     const history = this.windows.history;
-    const baselines = this.hostDeviation;
+    const deviation = this.hostDeviation;
     // The host history and baselines travel with every model, so a trained or restored model brings what it was fitted with.
     const context: ModelContext = {
-      toDoc: () => ({ history: history.toDoc(), baselines: baselines.toDoc() }),
+      toDoc: () => ({ history: history.toDoc(), baselines: deviation.toDoc() }),
       restore: (doc) => {
         const d = doc as { history?: unknown; baselines?: unknown };
         history.restore(d.history);
-        baselines.restore(d.baselines);
+        deviation.restore(d.baselines);
       },
     };
     // The model's score and the per-host deviation combine in HostDeviation.combine; another RowCombiner can replace it here.
-    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds, context, combiner: baselines }, (a) => this.anomaly(a), config.model);
+    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds, context, combiner: deviation }, (a) => this.anomaly(a), config.model);
   }
 
   /** Registers a consumer of scored windows (scores CSV, evaluation). */
@@ -106,10 +135,28 @@ export class Scoring implements ScoringView {
     this.windowListeners.push(listener);
   }
 
+  /**
+   * Closes the window that ended by `ts` (packet or wall time), then the
+   * incidents no later window can join: every window that started a window
+   * before `ts` has been scored, so silence (windows without a host, which
+   * yield no batch) still ends incidents.
+   */
+  advance(ts: number): void {
+    this.windows.advance(ts);
+    this.incidents.windowClosed(ts - this.windowSeconds);
+  }
+
+  /** Closes the last windows and then every open incident: the input has ended. */
+  finish(): void {
+    this.windows.flush();
+    this.incidents.closeAll();
+  }
+
   private window(batch: WindowBatch): void {
     this.scoringWindow = true;
     const started = performance.now();
     this.score(batch);
+    this.incidents.windowClosed(batch.start);
     const seconds = (performance.now() - started) / 1000;
     for (const l of this.windowListeners) l(batch, seconds);
     this.scoringWindow = false;
@@ -129,6 +176,7 @@ export class Scoring implements ScoringView {
       this.scoreBuckets[b]++;
       this.scoreSum += s;
     }
+    this.baselines.observe(batch.hosts, batch.raw, scores, this.detector.threshold);
     for (const l of this.scoreListeners) l(batch, scores, this.detector.threshold);
   }
 
@@ -137,6 +185,8 @@ export class Scoring implements ScoringView {
     this.ring.push(a);
     this.top.observe(a);
     for (const l of this.anomalyListeners) l(a);
+    // After the listeners, so that the anomaly log has a window's line before the incident line it causes.
+    this.incidents.observe(a);
   }
 
   /** Fills featureStats from the raw rows of one window. */

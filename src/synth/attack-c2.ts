@@ -74,7 +74,7 @@ export function* jitterBeacon(s: Scheduler, rng: Prng, a: PlannedAttack): Actor 
       const more = httpHead(a.port, `POST /${rng.nextUint32().toString(36)} HTTP/1.1\r\nHost: ${ipText(c2)}\r\nContent-Length: ${result}\r\n\r\n`);
       yield* c.send(0, more.length + result, more);
       const ok = httpHead(a.port, 'HTTP/1.1 204 No Content\r\n\r\n');
-      yield* c.send(1, Math.max(1, ok.length), ok.length > 0 ? ok : null);
+      yield* c.send(1, ok.length > 0 ? ok.length : rng.int(30, 90), ok.length > 0 ? ok : null);
     }
     yield* c.close(rng.chance(0.8) ? 0 : 1);
     t += Math.round(a.period * (1 + rng.range(-a.jitter, a.jitter)));

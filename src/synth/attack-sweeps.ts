@@ -5,16 +5,16 @@ import type { Actor, Scheduler } from './scheduler.js';
 import { at } from './scheduler.js';
 import { SEC, rttTo } from './timing.js';
 
-/** Probe times of a sweep: a.victims in address order or shuffled (drawn per attack), a.rate per second on average, spread over the slot. */
+/**
+ * Probe times of a sweep: a.victims in address order or shuffled (drawn per
+ * attack), a.rate per second, each probe moved by up to 40 % of the gap so
+ * the times stay in order and every victim is probed inside the slot (the plan
+ * leaves the last second or half of it for the answers).
+ */
 function* paced(rng: Prng, a: PlannedAttack): Generator<[number, number], void, void> {
   const order = rng.chance(0.5) ? a.victims : rng.shuffle(a.victims);
   const gap = SEC / a.rate;
-  let t = a.start;
-  for (const victim of order) {
-    if (t >= a.end - 0.5 * SEC) return;
-    yield [Math.round(t), victim];
-    t += gap * rng.range(0.5, 1.5);
-  }
+  for (const [i, victim] of order.entries()) yield [Math.round(a.start + (i + 0.4 + rng.range(-0.4, 0.4)) * gap), victim];
 }
 
 /**

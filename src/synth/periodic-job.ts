@@ -1,7 +1,8 @@
 import type { EphemeralPorts } from './ephemeral-ports.js';
 import type { Prng } from '../util/prng.js';
 import type { Actor, Scheduler } from './scheduler.js';
-import { TcpConn } from './tcp-conn.js';
+import { sshSetup } from './ssh-session.js';
+import { MIN_RECORD, TcpConn } from './tcp-conn.js';
 import { rttTo } from './timing.js';
 
 /** How a periodic job talks to its server. */
@@ -12,7 +13,11 @@ export interface PeriodicJob {
   client: number;
   server: number;
   port: number;
-  /** connect: a new TCP connection per run; keepalive: one connection, an exchange per run; udp: a datagram and, when `response` > 0, an answer. */
+  /**
+   * connect: a new TCP connection per run (SSH identification and key
+   * exchange first on port 22); keepalive: one connection, an exchange per
+   * run; udp: a StatsD-style text datagram and, when `response` > 0, an answer.
+   */
   transport: JobTransport;
   /** Mean time between runs, µs. */
   period: number;
@@ -35,7 +40,8 @@ export interface PeriodicJob {
 /** Runs `job` until the end of the capture; client ports come from `ports`. */
 export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: EphemeralPorts): Actor {
   const phase = s.now + Math.round(rng.range(0, job.period));
-  const size = (median: number): number => Math.max(1, Math.round(rng.lognormal(median, job.spread)));
+  // At least one TLS record's worth, so TLS ports carry whole records.
+  const size = (median: number): number => Math.max(MIN_RECORD, Math.round(rng.lognormal(median, job.spread)));
   const rtt = Math.max(rttTo(job.client), rttTo(job.server));
   const udpPort = ports.take();
   let keep: TcpConn | undefined;
@@ -46,7 +52,8 @@ export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: E
     const response = size(job.response) + (job.bigSide === 1 ? big : 0);
     yield t;
     if (job.transport === 'udp') {
-      s.fb.udp(job.client, job.server, udpPort, job.port, Math.min(request, 1400));
+      const text = statsdText(rng, Math.min(request, 1400));
+      s.fb.udp(job.client, job.server, udpPort, job.port, text.length, text);
       if (job.response > 0) {
         yield t + rtt + rng.int(50, 2000);
         s.fb.udp(job.server, job.client, job.port, udpPort, Math.min(response, 1400));
@@ -61,7 +68,7 @@ export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: E
       keep.t += rng.int(200, 5000);
       yield* keep.send(1, response);
     } else {
-      s.spawn(exchange(rng.fork(), new TcpConn(s, rng, job.client, job.server, ports.take(), job.port, rtt, job.rate, t), request, response));
+      s.spawn(exchange(rng.fork(), new TcpConn(s, rng, job.client, job.server, ports.take(), job.port, rtt, job.rate, t), request, response, job.port === 22));
     }
     const move = job.jitter * job.period * rng.range(-1, 1);
     t = Math.round(job.fixedPhase ? phase + n * job.period + move : t + job.period + move);
@@ -69,12 +76,23 @@ export function* periodicJob(s: Scheduler, rng: Prng, job: PeriodicJob, ports: E
   }
 }
 
-/** One connection: handshake, request, response after a short think time, close by either side. */
-function* exchange(rng: Prng, c: TcpConn, request: number, response: number): Actor {
-  yield* c.open();
+/** Identification string of a monitoring or backup client's SSH library. */
+const SSH_CLIENT = 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n';
+
+/** One connection: handshake (and SSH set-up when `ssh`), request, response after a short think time, close by either side. */
+function* exchange(rng: Prng, c: TcpConn, request: number, response: number, ssh: boolean): Actor {
+  if (ssh) yield* sshSetup(c, rng, SSH_CLIENT);
+  else yield* c.open();
   yield* c.send(0, request);
   c.t += rng.int(300, 40_000);
   yield* c.send(1, response);
   c.t += rng.int(100, 3000);
   yield* c.close(rng.chance(0.7) ? 0 : 1);
+}
+
+/** StatsD lines ("name:value|type") filling exactly `len` bytes: StatsD is text, and random bytes read as other UDP protocols. */
+function statsdText(rng: Prng, len: number): Uint8Array {
+  let text = '';
+  while (text.length < len) text += `app.${rng.pick(['requests', 'errors', 'latency', 'queue', 'cache.hits', 'db.pool'])}.${rng.int(0, 99)}:${rng.int(0, 5000)}|${rng.pick(['c', 'g', 'ms'])}\n`;
+  return Uint8Array.from(text.slice(0, len), (ch) => ch.charCodeAt(0));
 }

@@ -10,14 +10,26 @@ export type Actor = Generator<number, void, void>;
 /**
  * Merges the packets of many concurrent actors into one time-ordered stream.
  * Actors are kept in a binary heap keyed on (wake time, push order), so ties
- * are broken deterministically.
+ * are broken deterministically. Each actor carries a tag (an attack's index,
+ * or -1 for benign work) that the actors it spawns inherit, so every frame can
+ * be attributed to what made it.
  */
 export class Scheduler {
   /** Time of the actor being resumed, µs since the epoch. */
   now: number;
   /** Timestamp of the last emitted frame, µs since the epoch. */
   ts = -1;
+  /**
+   * TCP payload to TLS ports is cut into TLS records (see TcpConn.send), so a
+   * dissector never reads random bytes as a record header. Off in the classic
+   * profile, whose bytes are pinned; there tshark reads about one segment in a
+   * million as a malformed SSLv2 record.
+   */
+  tlsRecords = false;
+  /** Tag of the actor being resumed, and so of the frame it writes. */
+  tag = -1;
   private readonly times: number[] = [];
+  private readonly tags: number[] = [];
   private readonly orders: number[] = [];
   private readonly actors: Actor[] = [];
   private pushes = 0;
@@ -27,10 +39,13 @@ export class Scheduler {
     this.now = start;
   }
 
-  /** Starts `actor`: runs it to its first yield and queues it. */
-  spawn(actor: Actor): void {
+  /** Starts `actor` with `tag` (by default the spawning actor's): runs it to its first yield and queues it. */
+  spawn(actor: Actor, tag = this.tag): void {
+    const outer = this.tag;
+    this.tag = tag;
     const r = actor.next();
-    if (!r.done) this.push(actor, r.value);
+    this.tag = outer;
+    if (!r.done) this.push(actor, r.value, tag);
   }
 
   /**
@@ -47,7 +62,7 @@ export class Scheduler {
       if (t > this.now) this.now = t;
       fb.len = 0;
       const r = actor.next();
-      if (!r.done) this.push(actor, r.value);
+      if (!r.done) this.push(actor, r.value, this.tag);
       if (fb.len > 0) {
         this.ts = this.now > this.ts ? this.now : this.ts + 1;
         return true;
@@ -56,36 +71,44 @@ export class Scheduler {
     return false;
   }
 
-  private push(actor: Actor, time: number): void {
+  private push(actor: Actor, time: number, tag: number): void {
     const times = this.times;
     const orders = this.orders;
     const actors = this.actors;
+    const tags = this.tags;
     const order = this.pushes++;
     let i = actors.length;
     actors.push(actor);
     times.push(time);
     orders.push(order);
+    tags.push(tag);
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (times[p] < time || (times[p] === time && orders[p] < order)) break;
       actors[i] = actors[p];
       times[i] = times[p];
       orders[i] = orders[p];
+      tags[i] = tags[p];
       i = p;
     }
     actors[i] = actor;
     times[i] = time;
     orders[i] = order;
+    tags[i] = tag;
   }
 
+  /** Removes the earliest actor and makes its tag the current one. */
   private pop(): Actor {
     const times = this.times;
     const orders = this.orders;
     const actors = this.actors;
+    const tags = this.tags;
     const top = actors[0];
+    this.tag = tags[0];
     const lastActor = actors.pop()!;
     const lastTime = times.pop()!;
     const lastOrder = orders.pop()!;
+    const lastTag = tags.pop()!;
     const n = actors.length;
     if (n === 0) return top;
     let i = 0;
@@ -97,11 +120,13 @@ export class Scheduler {
       actors[i] = actors[c];
       times[i] = times[c];
       orders[i] = orders[c];
+      tags[i] = tags[c];
       i = c;
     }
     actors[i] = lastActor;
     times[i] = lastTime;
     orders[i] = lastOrder;
+    tags[i] = lastTag;
     return top;
   }
 }

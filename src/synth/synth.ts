@@ -8,6 +8,7 @@ import { fastScan, slowScan } from './attack-scans.js';
 import { pingSweep, sweep } from './attack-sweeps.js';
 import { startBenign } from './benign.js';
 import { FrameBuilder } from './frame-builder.js';
+import { HostWindowTally, truthCsv } from './host-window-truth.js';
 import { MAX_CLIENTS } from './network.js';
 import { PayloadPool } from './payload-pool.js';
 import { PcapWriter } from './pcap-writer.js';
@@ -34,6 +35,8 @@ export interface SynthPacket {
   tsNsec: number;
   /** Ethernet frame. */
   frame: Uint8Array;
+  /** Index in the labels' `attacks` of the attack that made the frame (its answers included), or -1 for benign traffic. */
+  attack: number;
 }
 
 /** Checks options and fills in defaults; throws RangeError on nonsense. */
@@ -81,39 +84,48 @@ export function* synthPackets(opts: SynthOptions): Generator<SynthPacket, void, 
   const fb = new FrameBuilder(new PayloadPool(rng.fork()));
   const t0 = input.start * SEC;
   const s = new Scheduler(fb, t0, t0 + input.duration * SEC);
+  s.tlsRecords = input.profile === 'wide';
   startBenign(s, rng.fork(), input.hosts, input.duration);
-  for (const a of planAttacks(input)) s.spawn(ATTACKS[a.label.type](s, rng.fork(), a));
+  for (const [i, a] of planAttacks(input).entries()) s.spawn(ATTACKS[a.label.type](s, rng.fork(), a), i);
   if (input.profile === 'wide') startWideBenign(s, rng.fork(), input.seed, input.hosts, input.duration);
-  const out: SynthPacket = { tsSec: 0, tsNsec: 0, frame: fb.buf };
+  const out: SynthPacket = { tsSec: 0, tsNsec: 0, frame: fb.buf, attack: -1 };
   while (s.step()) {
     out.tsSec = Math.floor(s.ts / SEC);
     out.tsNsec = (s.ts - out.tsSec * SEC) * 1000;
     out.frame = fb.buf.subarray(0, fb.len);
+    out.attack = s.tag;
     yield out;
   }
 }
 
 /**
  * Writes the capture to `pcapPath` (little-endian µs pcap, Ethernet) and,
- * when `labelsPath` is given, the labels as JSON. Memory stays bounded
- * whatever the size of the capture.
+ * when `labelsPath` is given, the labels as JSON; when `truthPath` is given,
+ * the truth per (labels window, source host) as CSV (see HostWindowTally).
+ * Memory stays bounded by the capture's host-windows whatever its size.
  */
-export async function writeSynth(opts: SynthOptions, pcapPath: string, labelsPath?: string): Promise<{ packets: number; bytes: number; labels: SynthLabels }> {
+export async function writeSynth(opts: SynthOptions, pcapPath: string, labelsPath?: string, truthPath?: string): Promise<{ packets: number; bytes: number; labels: SynthLabels }> {
   const labels = synthLabels(opts);
+  const tally = truthPath === undefined ? undefined : new HostWindowTally(labels.attacks, labels.evaluation.window_s);
   const w = await PcapWriter.create(pcapPath);
   try {
     for (const p of synthPackets(opts)) {
+      tally?.add(p.tsSec, p.frame, p.attack);
       if (w.add(p.tsSec, p.tsNsec / 1000, p.frame)) await w.flush();
     }
   } finally {
     await w.close();
   }
-  if (labelsPath !== undefined) {
-    try {
-      await writeFile(labelsPath, `${JSON.stringify(labels, null, 2)}\n`);
-    } catch (err) {
-      throw new Error(`cannot write ${labelsPath}`, { cause: err });
-    }
-  }
+  if (labelsPath !== undefined) await writeText(labelsPath, `${JSON.stringify(labels, null, 2)}\n`);
+  if (truthPath !== undefined && tally !== undefined) await writeText(truthPath, truthCsv(tally.rows()));
   return { packets: w.packets, bytes: w.bytes, labels };
+}
+
+/** Writes `text` to `path`; a failure names the file. */
+async function writeText(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new Error(`cannot write ${path}`, { cause: err });
+  }
 }

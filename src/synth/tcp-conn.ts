@@ -9,6 +9,18 @@ export type Steps = Generator<number, void, void>;
 const WIN = 502;
 /** Window field of SYN and SYN-ACK segments (not scaled). */
 const SYN_WIN = 64240;
+/** Server ports whose payload is TLS when the scheduler frames TLS records: HTTPS, its alternative port, AMQPS. */
+const TLS_PORTS: readonly number[] = [443, 8443, 5671];
+/** Bytes of a TLS record on the wire: eleven full segments (header included, under the 16 384 + 256 + 5 a record may have), so every record starts a segment. */
+const RECORD_SPAN = 11 * MSS;
+/** Smallest TLS record: the 5-byte header and one byte. */
+export const MIN_RECORD = 6;
+
+/** Header of a TLS 1.2 application-data record of `span` bytes on the wire (header included). */
+function recordHeader(span: number): Uint8Array {
+  const body = span - 5;
+  return Uint8Array.of(0x17, 0x03, 0x03, body >>> 8, body & 255);
+}
 
 /**
  * One simulated TCP connection between a client (side 0) and a server
@@ -67,9 +79,13 @@ export class TcpConn {
    * Side `dir` sends `len` bytes (`head` first, then random bytes) in MSS-sized
    * segments paced at the connection rate; the peer acknowledges every second
    * segment one RTT later, its ACKs interleaved in time order. Ends at the
-   * last ACK, so `t` then is one RTT past the last data segment.
+   * last ACK, so `t` then is one RTT past the last data segment. On a TLS
+   * port of a scheduler that frames records, random bytes (no or an empty
+   * `head`) of at least MIN_RECORD are sent as TLS records of RECORD_SPAN
+   * bytes, the last one taking in a tail shorter than MIN_RECORD.
    */
   *send(dir: 0 | 1, len: number, head: Uint8Array | null = null): Steps {
+    const framed = (head?.length ?? 0) === 0 && len >= MIN_RECORD && this.s.tlsRecords && TLS_PORTS.includes(this.sport);
     const gap = (MSS * 1e6) / this.rate;
     const ackTimes: number[] = [];
     const ackNos: number[] = [];
@@ -80,7 +96,10 @@ export class TcpConn {
       // Due ACKs from the peer come before this segment.
       while (ackTimes.length > 0 && ackTimes[0] <= this.t) yield* this.peerAck(dir, ackTimes, ackNos);
       yield this.t;
-      this.emit(dir, n === len - sent ? PSH | ACK : ACK, n, head, sent);
+      const left = len - sent;
+      // A record starts here unless what is left is the tail of the one before (merged because it was too short).
+      const record = framed && sent % RECORD_SPAN === 0 && left >= MIN_RECORD ? recordHeader(left < RECORD_SPAN + MIN_RECORD ? left : RECORD_SPAN) : null;
+      this.emit(dir, n === left ? PSH | ACK : ACK, n, record ?? head, record ? 0 : sent);
       sent += n;
       segs++;
       if (segs % 2 === 0 || sent === len) {

@@ -12,22 +12,25 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const critical = {
   labels: {
-    alertname: 'NetscoreAnomalyCritical',
+    alertname: 'NetscoreIncidentCritical',
     severity: 'critical',
     job: 'netscore',
     instance: 'sensor1:10811',
+    incident: '7',
     host: '10.0.0.66',
     category: 'scan',
   },
   annotations: {
-    summary: 'scan from 10.0.0.66 (score 0.91) seen by sensor1:10811',
-    description: 'netscore scored traffic from host 10.0.0.66 as highly anomalous (Isolation Forest score 0.910) and classified it as scan.',
+    summary: 'scan from 10.0.0.66 (incident 7, score 0.91) seen by sensor1:10811',
+    description: 'netscore opened incident 7: traffic from 10.0.0.66 classified as scan, against 192.0.2.80:22 (40 packets), 192.0.2.80:23 (38 packets).',
     score: '0.910',
-    top_features: 'dst_ports=812 (median 3), syn_unanswered_share=0.98 (median 0)',
+    incident: '7',
+    hosts: '10.0.0.66, 10.0.0.67',
+    top_features: 'dst_ports=812 (host 3, median 3), failed_share=0.98 (host 0.01, median 0)',
     peers: '192.0.2.80:22 (40 packets), 192.0.2.80:23 (38 packets)',
     dashboard: 'http://localhost:3000/d/netscore-anomalies/netscore-anomalies?var-job=netscore&var-instance=sensor1%3A10811&var-host=10.0.0.66',
   },
-  generatorURL: 'http://prometheus.example:9090/graph?g0.expr=netscore_top_host_anomaly_score',
+  generatorURL: 'http://prometheus.example:9090/graph?g0.expr=netscore_top_incident_score',
 };
 
 function subjectOf(m: ParsedMail): string {
@@ -54,30 +57,33 @@ describe('alert email (real Alertmanager + SMTP sink)', () => {
     await stopAll(am, sink);
   });
 
-  it('sends a critical anomaly at once, readable: host, score, why, peers, dashboard link', async () => {
+  it('sends a critical incident at once, readable: host, its other hosts, score, why, peers, dashboard link', async () => {
     const t0 = Date.now();
     await am.postAlerts([critical]);
     const mail = await sink.waitForMessage((m) => subjectOf(m).includes('10.0.0.66'), 20_000);
     // group_wait 0s for critical: well under the 30s default
     expect(Date.now() - t0).toBeLessThan(10_000);
 
-    expect(subjectOf(mail)).toBe('[CRITICAL] scan from 10.0.0.66 (score 0.91) seen by sensor1:10811');
+    expect(subjectOf(mail)).toBe('[CRITICAL] scan from 10.0.0.66 (incident 7, score 0.91) seen by sensor1:10811');
     const to = Array.isArray(mail.to) ? mail.to : [mail.to];
     expect(to.map((a) => a?.text)).toContain('oncall@example.com');
 
     const text = mail.text ?? '';
-    expect(text).toContain('FIRING: NetscoreAnomalyCritical on sensor1:10811, host 10.0.0.66');
-    expect(text).toMatch(/Host:\s+10\.0\.0\.66/);
+    expect(text).toContain('FIRING: NetscoreIncidentCritical on sensor1:10811, host 10.0.0.66');
+    expect(text).toMatch(/Host:\s+10\.0\.0\.66\n/);
+    expect(text).toMatch(/Hosts:\s+10\.0\.0\.66, 10\.0\.0\.67\n/);
+    expect(text).toMatch(/Incident:\s+7\n/);
     expect(text).toMatch(/Category:\s+scan/);
     expect(text).toMatch(/Score:\s+0\.910 {2}\(0\.\.1, higher = more anomalous\)/);
-    expect(text).toMatch(/Why:\s+dst_ports=812 \(median 3\), syn_unanswered_share=0\.98 \(median 0\)/);
+    expect(text).toMatch(/Why:\s+dst_ports=812 \(host 3, median 3\), failed_share=0\.98 \(host 0\.01, median 0\)/);
     expect(text).toMatch(/Peers:\s+192\.0\.2\.80:22 \(40 packets\), 192\.0\.2\.80:23 \(38 packets\)/);
     expect(text).toContain(`Dashboard: ${critical.annotations.dashboard}`);
     expect(text).toContain(`${am.url}/#/silences/new?filter=%7B`);
 
     const html = typeof mail.html === 'string' ? mail.html : '';
     expect(html).toContain('10.0.0.66');
-    expect(html).toContain('dst_ports=812 (median 3)');
+    expect(html).toContain('dst_ports=812 (host 3, median 3)');
+    expect(html).toMatch(/>Hosts<\/td><td>10\.0\.0\.66, 10\.0\.0\.67</);
     expect(html).toMatch(/>Peers<\/td><td>192\.0\.2\.80:22 \(40 packets\), 192\.0\.2\.80:23 \(38 packets\)</);
     // html/template escapes & in URLs as &amp;
     expect(html).toContain(`href="${critical.annotations.dashboard.replaceAll('&', '&amp;')}"`);
@@ -87,7 +93,7 @@ describe('alert email (real Alertmanager + SMTP sink)', () => {
   it('sends a resolved notification (send_resolved: true)', async () => {
     await am.postAlerts([{ ...critical, endsAt: new Date(Date.now() - 1000).toISOString() }]);
     const mail = await sink.waitForMessage((m) => subjectOf(m).startsWith('[RESOLVED]'), 30_000);
-    expect(subjectOf(mail)).toBe('[RESOLVED] scan from 10.0.0.66 (score 0.91) seen by sensor1:10811');
+    expect(subjectOf(mail)).toBe('[RESOLVED] scan from 10.0.0.66 (incident 7, score 0.91) seen by sensor1:10811');
     expect(mail.text ?? '').toContain('=== Resolved (1) ===');
   });
 

@@ -71,8 +71,8 @@ describe('prometheus', () => {
       expect(tested.get(a.alert)?.fires ?? 0, `${a.alert} firing test`).toBeGreaterThan(0);
       expect(tested.get(a.alert)?.silent ?? 0, `${a.alert} non-firing test`).toBeGreaterThan(0);
     }
-    const crit = alerts.find((a) => a.alert === 'NetscoreAnomalyCritical');
-    const warn = alerts.find((a) => a.alert === 'NetscoreAnomalyWarning');
+    const crit = alerts.find((a) => a.alert === 'NetscoreIncidentCritical');
+    const warn = alerts.find((a) => a.alert === 'NetscoreIncidentWarning');
     expect(crit?.for).toBe('0m');
     expect(warn?.for).toMatch(/^[1-5]m$/);
     expect(alerts.find((a) => a.alert === 'NetscoreExporterDown')?.expr).toBe('up{job="netscore"} == 0');
@@ -81,10 +81,12 @@ describe('prometheus', () => {
   // Negative controls: the unit tests must catch a broken `for:`, a broken threshold and a rule that
   // forgets what the exporter exposes. Each runs promtool on the test file that covers the rule.
   it.each([
-    ['warning anomaly without its for period', /(alert: NetscoreAnomalyWarning\n(?:.*\n)*?\s+for: )2m/, '$10m', 'anomalies'],
+    ['warning incident without its for period', /(alert: NetscoreIncidentWarning\n(?:.*\n)*?\s+for: )2m/, '$10m', 'anomalies'],
+    ['incident alert identified without its incident', /max by \(job, instance, incident, host, category\) \(netscore_top_incident_score\{severity="critical"\}\)/, 'max by (job, instance, host, category) (netscore_top_incident_score{severity="critical"})', 'anomalies'],
     ['exporter down without its for period', /(alert: NetscoreExporterDown\n(?:.*\n)*?\s+for: )2m/, '$10m', 'health'],
     ['drop ratio threshold at 10%', /capture_drop_ratio:rate5m > 0\.01/, 'capture_drop_ratio:rate5m > 0.1', 'health'],
     ['model-stale alert that ignores whether the model learns online', /netscore_model_online == 1/, 'netscore_model_online >= 0', 'health'],
+    ['worker saturation alert without the idle-worker condition', /busy_seconds_total\[5m\]\)\) < 0\.5/, 'busy_seconds_total[5m])) < 2', 'health'],
     ['no-traffic alert that needs the packet series to exist', /\n\s+or on \(job, instance, interface\)\n\s+\(netscore_capture_up == 1 unless[^\n]*/, '', 'health'],
   ])('promtool test rules fails for a copy with %s', (_name, re, replacement, tests) => {
     const dir = tmpCopyOfPrometheusDir();
@@ -108,10 +110,10 @@ describe('alertmanager', () => {
 
   it('routes critical and warning alerts to their receivers', () => {
     const route = (labels: string[]) => run('amtool', ['config', 'routes', 'test', '--config.file=prometheus/alertmanager.yml', ...labels]);
-    const c = route(['alertname=NetscoreAnomalyCritical', 'severity=critical', 'host=10.0.0.1']);
+    const c = route(['alertname=NetscoreIncidentCritical', 'severity=critical', 'host=10.0.0.1']);
     expect(c.status, c.out).toBe(0);
     expect(c.stdout.trim()).toBe('netscore-critical');
-    const w = route(['alertname=NetscoreAnomalyWarning', 'severity=warning']);
+    const w = route(['alertname=NetscoreIncidentWarning', 'severity=warning']);
     expect(w.status, w.out).toBe(0);
     expect(w.stdout.trim()).toBe('netscore-warning');
   });

@@ -168,7 +168,7 @@ describe.each(dashboards)('%s', (file, d) => {
 });
 
 /** Metrics (and recorded series) that carry an `interface` label. */
-const INTERFACE_METRICS = /\b(netscore_(packets_total|bytes_total|packet_size_bytes\w*|capture_\w+)|netscore_interface:\w+:\w+|netscore:(packets|bytes):rate5m)\{([^}]*)\}/g;
+const INTERFACE_METRICS = /\b(netscore_(packets_total|bytes_total|packet_size_bytes\w*|capture_(?!worker)\w+)|netscore_interface:\w+:\w+|netscore:(packets|bytes):rate5m)\{([^}]*)\}/g;
 
 describe.each(dashboards)('%s variables', (_file, d) => {
   const queries = panelsOf(d).flatMap((p) => (p.targets ?? []).map((t: Json) => ({ where: `${p.title}/${t.refId}`, expr: String(t.expr) })));

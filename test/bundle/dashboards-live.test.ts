@@ -2,7 +2,9 @@
  * Every dashboard query returns at least one series against a real Prometheus
  * (shipped rules, 1 s scrapes) that has scraped a real netscore replaying a
  * synthetic capture with attacks. Template variables are substituted as
- * dashboard-vars.ts describes, $__range with the test's span.
+ * dashboard-vars.ts describes, $__range with the test's span. netscore runs
+ * with two capture workers, so the capture-workers row has its series and
+ * every other panel is checked against the sharded packet path too.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +32,7 @@ describe('dashboards against live data', () => {
     const s = synthesize(dir, { duration: '900', attacks: 'all' });
     // A capture with a malformed IPv4 header, so the decode-error panels have a series too.
     const malformed = join(REPO_ROOT, 'test', 'fixtures', 'golden', 'ipv4-invalid-ihl.pcap');
-    ns = await startReplay([malformed, s.pcap], SPEED, [`--model.file=${model}`]);
+    ns = await startReplay([malformed, s.pcap], SPEED, [`--model.file=${model}`, '--capture.workers=2']);
     prom = await startPrometheus({ target: ns.address });
     start = Date.now() / 1000;
     // Let the replay run past the warm-up (600 s of packet time) and a few attacks.
@@ -52,6 +54,11 @@ describe('dashboards against live data', () => {
       { name: 'stat', type: 'custom', current: { value: 'p99' } },
     ];
     expect(substitute('rate(x{job=~"$job",stat="${stat}"}[$__rate_interval])', vars, '60s')).toBe('rate(x{job=~".+",stat="p99"}[10s])');
+  });
+
+  it('sees both capture workers, each with packets', async () => {
+    const workers = await prom.query('netscore_capture_worker_packets_total > 0');
+    expect(workers.map((w) => w.metric.worker).sort()).toEqual(['0', '1']);
   });
 
   it.each(dashboards)('every query of %s returns at least one series', async (_file, d) => {

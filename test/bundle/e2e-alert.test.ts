@@ -69,15 +69,17 @@ describe('synthetic traffic -> netscore -> Prometheus -> Alertmanager -> email',
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('emails a critical anomaly about an attacker', async () => {
+  it('emails a critical incident about an attacker: which host, against whom, and why', async () => {
     const mail = await attackMail.catch(explain);
     const text = mail.text ?? '';
     const host = /Host:\s+(\S+)/.exec(text)?.[1];
     expect(attacks.some((x) => x.attacker_ip === host), `host ${host} is an attacker`).toBe(true);
     expect(text).toMatch(/Category:\s+(scan|flood)\b/);
+    expect(text).toMatch(/Incident:\s+\d+\n/);
+    expect(text).toMatch(new RegExp(`Hosts:\\s+[^\\n]*${host!.replaceAll('.', '\\.')}`));
     // Scores lie in (0, 1]; a flood far beyond the baseline prints as 1.000.
     expect(text).toMatch(/Score:\s+(0\.\d{3}|1\.000) /);
-    expect(text).toMatch(/Why:\s+\S+=/);
+    expect(text).toMatch(/Why:\s+[a-z_]+=\S+ \((host \S+, )?median \S+\)/);
     // The victim: the destinations and ports the attacker sent most packets to.
     expect(text).toMatch(/Peers:\s+\S+:\d+ \(\d+ packets\)/);
     expect(text).toMatch(/Dashboard: http:\/\/localhost:3000\/d\/netscore-anomalies\/netscore-anomalies\?var-job=netscore&var-instance=127\.0\.0\.1%3A\d+&var-host=/);
@@ -102,15 +104,15 @@ describe('synthetic traffic -> netscore -> Prometheus -> Alertmanager -> email',
     // ...and every rule, the anomaly alerts included, evaluated without error after the replays started.
     const groups = (await prom.api<{ groups: { rules: { name: string; type: string; health: string; lastError?: string; lastEvaluation: string }[] }[] }>('rules')).groups;
     const rules = groups.flatMap((g) => g.rules);
-    expect(rules.filter((r) => r.type === 'alerting').map((r) => r.name)).toEqual(expect.arrayContaining(['NetscoreAnomalyCritical', 'NetscoreAnomalyWarning', 'NetscoreAnomalyRateHigh']));
+    expect(rules.filter((r) => r.type === 'alerting').map((r) => r.name)).toEqual(expect.arrayContaining(['NetscoreIncidentCritical', 'NetscoreIncidentWarning', 'NetscoreAnomalyRateHigh']));
     for (const r of rules) {
       expect({ rule: r.name, health: r.health, lastError: r.lastError ?? '' }).toEqual({ rule: r.name, health: 'ok', lastError: '' });
       expect(Date.parse(r.lastEvaluation) / 1000, r.name).toBeGreaterThan(started);
     }
 
-    // No anomaly alert about the benign instance was ever pending or firing, and no email about one was sent.
-    expect(await prom.query(`count_over_time(ALERTS{${instance},alertname=~"NetscoreAnomaly.*"}[${range}])`)).toEqual([]);
-    const aboutBenign = sink.messages.filter((m) => /Alert:\s+NetscoreAnomaly/.test(m.text ?? '') && [...(m.text ?? '').matchAll(/Sensor:\s+(\S+)/g)].some((x) => x[1] === benign.address));
+    // No incident or anomaly alert about the benign instance was ever pending or firing, and no email about one was sent.
+    expect(await prom.query(`count_over_time(ALERTS{${instance},alertname=~"Netscore(Incident|Anomaly).*"}[${range}])`)).toEqual([]);
+    const aboutBenign = sink.messages.filter((m) => /Alert:\s+Netscore(Incident|Anomaly)/.test(m.text ?? '') && [...(m.text ?? '').matchAll(/Sensor:\s+(\S+)/g)].some((x) => x[1] === benign.address));
     expect(aboutBenign.map((m) => m.subject)).toEqual([]);
   }, TIMEOUT_MS + 10_000);
 });

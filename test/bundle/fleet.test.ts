@@ -118,12 +118,12 @@ describe('two sensors (netscore + Prometheus agent) remote-writing to a central 
     expect(last).toEqual([]);
   }, WAIT_MS + 20_000);
 
-  it('the central Prometheus fires a critical anomaly alert for each sensor, about an attacker in that sensor\'s capture', async () => {
-    /** Firing NetscoreAnomalyCritical alerts per instance: the hosts they name. */
+  it('the central Prometheus fires a critical incident alert for each sensor, about an attacker in that sensor\'s capture', async () => {
+    /** Firing NetscoreIncidentCritical alerts per instance: the hosts they name. */
     const firing = async () => {
       const by = new Map<string, string[]>();
       for (const a of await central.alerts()) {
-        if (a.labels.alertname !== 'NetscoreAnomalyCritical' || a.state !== 'firing') continue;
+        if (a.labels.alertname !== 'NetscoreIncidentCritical' || a.state !== 'firing') continue;
         by.set(a.labels.instance, [...(by.get(a.labels.instance) ?? []), a.labels.host]);
       }
       return by;
@@ -136,7 +136,7 @@ describe('two sensors (netscore + Prometheus agent) remote-writing to a central 
     const by = await firing();
     for (const s of sensors) expect(aboutAttacker(by, s), `${s.name}: ${JSON.stringify(by.get(s.instance))}`).toBe(true);
     // The same alerts as the central ALERTS series, which the Fleet dashboard counts.
-    const alerts = await central.query('count by (instance) (ALERTS{alertname="NetscoreAnomalyCritical",alertstate="firing"})');
+    const alerts = await central.query('count by (instance) (ALERTS{alertname="NetscoreIncidentCritical",alertstate="firing"})');
     expect(instancesOf(alerts)).toEqual(expected());
   }, WAIT_MS + 10_000);
 

@@ -167,7 +167,9 @@ describe('netscore demo', () => {
       );
       expect(flagged.length).toBeGreaterThan(0);
       const page = await (await fetch(`http://127.0.0.1:${web}/`)).text();
-      expect(page).toContain('Recent anomalies');
+      // The landing page lists incidents; an attacker flagged by now leads one of the 10 newest.
+      expect(page).toContain('<h2>Incidents</h2>');
+      expect([...attackers].some((a) => page.includes(`<td>${a}`))).toBe(true);
     } finally {
       ns.child.kill('SIGTERM');
     }

@@ -22,7 +22,9 @@ const SCORING_FAMILIES = [
   'netscore_anomalies_total', 'netscore_anomalies_suppressed_total', 'netscore_model_state', 'netscore_model_generation', 'netscore_model_last_trained_timestamp_seconds',
   'netscore_model_training_samples', 'netscore_model_threshold', 'netscore_window_feature', 'netscore_top_host_anomaly_score',
   'netscore_anomaly_log_lines_lost_total', 'netscore_model_online', 'netscore_model_retrain_interval_seconds', 'netscore_model_warmup_seconds',
-  'netscore_model_warmup_learnt_seconds', 'netscore_window_close_duration_seconds', 'netscore_host_baselines_evicted_total', 'netscore_host_history_evicted_total',
+  'netscore_model_warmup_learnt_seconds', 'netscore_window_close_duration_seconds', 'netscore_incidents_open', 'netscore_incidents_total',
+  'netscore_incidents_evicted_total', 'netscore_top_incident_score', 'netscore_incident_baseline_hosts', 'netscore_incident_baseline_hosts_evicted_total',
+  'netscore_host_baselines_evicted_total', 'netscore_host_history_evicted_total',
 ];
 
 /** Names of the netscore_ families of an exposition. */
@@ -48,6 +50,7 @@ describe('replay --no-scoring', () => {
       expect(api.status).toBe(200);
       expect(await api.json()).toEqual([]);
       expect((await fetch(`${base}/api/anomalies?limit=x`)).status).toBe(400);
+      expect(await (await fetch(`${base}/api/incidents`)).json()).toEqual([]);
       expect(await (await fetch(`${base}/`)).text()).toContain('Scoring is off');
       expect(await ns.exit).toBe(0);
     } finally {

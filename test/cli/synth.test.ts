@@ -18,6 +18,22 @@ describe('netscore synth --profile', () => {
     expect(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'))).toEqual({ evaluation: { window_s: 10 }, attacks: [] });
   }, 120_000);
 
+  it('--truth writes per window and source host what was sent, every packet of the capture once and every attack in its attacker rows', async () => {
+    const r = await runCli(['synth', '--profile', 'wide', '--seed', '5', '--duration', '60', '--hosts', '6', '-o', join(dir, 't.pcap'), '--labels', join(dir, 't.json'), '--truth', join(dir, 't.csv')]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...lines] = readFileSync(join(dir, 't.csv'), 'utf8').trimEnd().split('\n');
+    expect(header).toBe('window_start,host,label,attack_ids,packets_sent,bytes_sent,attack_packets_sent');
+    const rows = lines.map((l) => l.split(','));
+    // Packets in the pcap: walk the 16-byte record headers after the 24-byte file header.
+    const pcap = readFileSync(join(dir, 't.pcap'));
+    let packets = 0;
+    for (let at = 24; at < pcap.length; at += 16 + pcap.readUInt32LE(at + 8)) packets++;
+    expect(rows.reduce((n, c) => n + Number(c[4]), 0)).toBe(packets);
+    const labels = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')) as { attacks: { id: string; attacker_ip: string }[] };
+    for (const a of labels.attacks) expect(rows.some((c) => c[1] === a.attacker_ip && c[2] === 'attack' && c[3].split(';').includes(a.id)), a.id).toBe(true);
+    expect(rows.every((c) => (c[2] === 'benign') === (c[6] === '0'))).toBe(true);
+  }, 120_000);
+
   it('names a bad profile or attack in one line and exits 2', async () => {
     for (const [flag, value] of [
       ['--profile', 'huge'],

@@ -3,7 +3,7 @@
  * playwright-core), served by a real netscore replaying a synthetic capture
  * with a scan and a brute force at 2× real time, scoring with a model trained
  * on benign traffic. Oracles: the synth labels (attackers and their
- * categories), the capture file name, /api/anomalies, and the page's own
+ * categories), the capture file name, /api/incidents and /api/anomalies, and the page's own
  * reloads. JavaScript is disabled in the browser: the page must work without.
  *
  * `UPDATE_SCREENSHOT=1` also writes docs/img/landing.png.
@@ -73,7 +73,7 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows capture status, model state and recent anomalies, refreshes itself, links to metrics and the API, and runs no script', async () => {
+  it('shows capture status, model state and incidents, refreshes itself, links to metrics and the API, and runs no script', async () => {
     const base = `http://${ns.address}`;
     const page = browser.pages()[0] ?? (await browser.newPage());
     let loads = 0;
@@ -88,12 +88,13 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
 
     // The test never navigates again: each further load is the page refreshing itself.
     const attackers = new Map(attacks.map((a) => [a.attacker_ip, CATEGORY[a.type]]));
-    let anomalies: Row[] = [];
+    let incidents: Row[] = [];
     const screenshot = Boolean(process.env.UPDATE_SCREENSHOT);
+    const hostsOf = (row: Row) => row[5].split(', ');
     // For the screenshot, wait for the brute force too.
-    while (loads < 2 || !anomalies.some(([, , , host]) => attackers.has(host)) || (screenshot && !anomalies.some(([, , , , category]) => category === 'brute-force'))) {
+    while (loads < 2 || !incidents.some((r) => hostsOf(r).some((h) => attackers.has(h))) || (screenshot && !incidents.some((r) => r[6] === 'brute-force'))) {
       await page.waitForEvent('load', { timeout: 20_000 });
-      anomalies = await tableRows(page, 'Recent anomalies');
+      incidents = await tableRows(page, 'Incidents');
     }
     expect(await receivedAt(), 'the reloaded page shows newer counts').toBeGreaterThan(before);
 
@@ -109,21 +110,26 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     const threshold = Number(/State: scoring, generation 1, trained on \d+ host-windows, threshold (0\.\d{3})\./.exec(model)?.[1]);
     expect(threshold, model).toBeGreaterThan(0);
 
-    // Anomalies: each row groups consecutive anomalous windows of one host from /api/anomalies; an attacker's row has its category, a peak score above the threshold and top features.
+    // Incidents: each row is an incident of /api/incidents as it was when the page was made (an open one may have grown since);
+    // its windows are flagged windows of its hosts in /api/anomalies, the peak among them; an attacker's incident has its category.
+    const byId = new Map(((await (await fetch(`${base}/api/incidents?limit=1000`)).json()) as { id: number; start: number; hosts: string[]; category: string; peak_score: number; peak_host: string; peak_window: number }[]).map((i) => [i.id, i]));
     const api = (await (await fetch(`${base}/api/anomalies?limit=1000`)).json()) as { window_start: number; window_end: number; host: string; category: string; severity: string; score: number }[];
-    for (const [first, last, windows, host, category, severity, score, features] of anomalies) {
-      const run = api.filter((a) => a.host === host && a.window_start >= Date.parse(first) / 1000 && a.window_start <= Date.parse(last) / 1000);
-      expect(run.length, `${host} ${first}..${last}`).toBe(Number(windows));
-      expect(run, `${host} ${category} ${score} is in /api/anomalies`).toContainEqual(expect.objectContaining({ host, category, severity, score: expect.closeTo(Number(score), 3) }));
-      expect(Math.max(...run.map((a) => a.score))).toBeCloseTo(Number(score), 3);
+    for (const row of incidents) {
+      const [id, state, start, end, windows, , category, severity, score, features] = row;
+      const i = byId.get(Number(id));
+      expect(i, `incident ${id} is in /api/incidents`).toBeDefined();
+      expect([Date.parse(start) / 1000, hostsOf(row)[0], category]).toEqual([i!.start, i!.hosts[0], i!.category]);
+      expect(['open', 'closed']).toContain(state);
+      expect(['warning', 'critical']).toContain(severity);
+      const own = api.filter((a) => hostsOf(row).includes(a.host) && a.window_start >= Date.parse(start) / 1000 && a.window_end <= Date.parse(end) / 1000);
+      expect(own.length, `incident ${id}`).toBe(Number(windows));
+      expect(Math.max(...own.map((a) => a.score))).toBeCloseTo(Number(score), 3);
       expect(Number(score)).toBeGreaterThan(threshold);
-      expect(features).toMatch(/^[a-z_]+=\S+/);
+      expect(features).toMatch(/^[a-z_]+=\S+ \((host \S+, )?median \S+\)/);
     }
-    // A row starts a run: the host's window just before its first is not anomalous.
-    for (const [first, , , host] of anomalies) expect(api.filter((a) => a.host === host && a.window_start < Date.parse(first) / 1000 && a.window_end === Date.parse(first) / 1000)).toEqual([]);
-    const attackerRows = anomalies.filter(([, , , host]) => attackers.has(host));
+    const attackerRows = incidents.filter((r) => attackers.has(hostsOf(r)[0]));
     expect(attackerRows.length).toBeGreaterThan(0);
-    for (const [, , , host, category] of attackerRows) expect(category).toBe(attackers.get(host));
+    for (const r of attackerRows) expect(r[6]).toBe(attackers.get(hostsOf(r)[0]));
 
     if (screenshot) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'img', 'landing.png'), fullPage: true });
 
@@ -136,6 +142,11 @@ describe.skipIf(skipReason)(`landing page in headless Chromium${skipReason ? ` (
     expect(page.url()).toBe(`${base}/api/anomalies`);
     const listed = JSON.parse(await page.locator('body').innerText()) as { host: string }[];
     expect(listed.some((a) => attackers.has(a.host))).toBe(true);
+    await page.goBack();
+    await page.getByRole('link', { name: 'API: incidents' }).click();
+    expect(page.url()).toBe(`${base}/api/incidents`);
+    const merged = JSON.parse(await page.locator('body').innerText()) as { hosts: string[] }[];
+    expect(merged.some((i) => i.hosts.some((h) => attackers.has(h)))).toBe(true);
   }, 90_000);
 });
 
@@ -180,7 +191,7 @@ describe.skipIf(skipReason)(`warm-up progress on the landing page in headless Ch
 /** The one attack in flood-syn-single-source-synthetic.pcap: 200 SYNs from 192.0.2.10 to one port. */
 const FLOOD = join(PCAPS, 'attacks', 'flood-syn-single-source-synthetic.pcap');
 
-describe.skipIf(skipReason || !existsSync(FLOOD))(`a SYN flood's victim in the log line, /api/anomalies and the page${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describe.skipIf(skipReason || !existsSync(FLOOD))(`a SYN flood's victim in the log line, /api/anomalies and the page's incident${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it('names the destination address and port the flooder sent its packets to, as tshark counts them', async () => {
     // The oracle: tshark's count of packets per (destination, port) of the flooding host.
     const counts = execFileSync('tshark', ['-r', FLOOD, '-Y', 'ip.src == 192.0.2.10', '-T', 'fields', '-e', 'ip.dst', '-e', 'tcp.dstport'], { encoding: 'utf8' })
@@ -211,10 +222,11 @@ describe.skipIf(skipReason || !existsSync(FLOOD))(`a SYN flood's victim in the l
 
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(`${base}/`);
-      const rows = (await tableRows(page, 'Recent anomalies')).filter((r) => r[3] === '192.0.2.10');
+      // The input has ended: its one incident is closed.
+      const rows = (await tableRows(page, 'Incidents')).filter((r) => r[5] === '192.0.2.10');
       expect(rows).toHaveLength(1);
-      expect(rows[0][4]).toBe('flood');
-      expect(rows[0][8]).toBe(`${address}:${port} (${packets} packets)`);
+      expect([rows[0][1], rows[0][6]]).toEqual(['closed', 'flood']);
+      expect(rows[0][10]).toBe(`${address}:${port} (${packets} packets)`);
     } finally {
       await browser.close();
       await ns.stop();

@@ -204,14 +204,15 @@ describe('basic auth and headers', () => {
   const headers = 'http_server_config:\n  headers:\n    X-Frame-Options: deny\n    Content-Security-Policy: "default-src \'none\'"\n';
   const alice = { user: 'alice', password: 'wonderland' };
 
-  it('asks for credentials everywhere but /healthz, /api/anomalies and unknown paths included', async () => {
+  it('asks for credentials everywhere but /healthz, /api/anomalies, /api/incidents and unknown paths included', async () => {
     await withServed({ 'web.config.file': webConfig(users + headers) }, async ({ urls: [url] }) => {
-      for (const path of ['/metrics', '/', '/api/anomalies', '/api/anomalies?limit=abc', '/nosuch']) {
+      for (const path of ['/metrics', '/', '/api/anomalies', '/api/anomalies?limit=abc', '/api/incidents', '/api/incidents?state=x', '/nosuch']) {
         const r = await get(`${url}${path}`);
         expect([path, r.status, r.headers['www-authenticate'], r.body]).toEqual([path, 401, 'Basic realm="netscore", charset="UTF-8"', 'unauthorized\n']);
       }
       expect(await get(`${url}/healthz`)).toMatchObject({ status: 200, body: 'ok\n' });
       expect((await get(`${url}/api/anomalies`, { auth: alice })).body).toBe('[]');
+      expect((await get(`${url}/api/incidents`, { auth: alice })).body).toBe('[]');
       expect((await get(`${url}/`, { auth: { user: 'bob', password: 'builder' } })).status).toBe(200);
       expect((await get(`${url}/nosuch`, { auth: alice })).status).toBe(404);
       expect((await get(`${url}/metrics`, { auth: { user: 'alice', password: 'builder' } })).status).toBe(401);

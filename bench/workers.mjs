@@ -1,0 +1,58 @@
+// Capture workers: `netscore replay --capture.workers N` against one worker on the same capture,
+// in the same run, full configuration (features, online training, scoring). The capture is
+// `netscore synth` traffic, generated once and cached under .bench/. Runs alternate between the
+// worker counts (the order rotating each round) so that load from other jobs hits all alike;
+// each speed-up is the median of the per-round ratios, in wall time and in CPU time (user +
+// system, all threads: the price of the speed-up). Every run must replay every packet and
+// print the same summary (flows included) as one worker.
+//
+// Env: BENCH_SECONDS  seconds of synth traffic (default 3600)
+//      BENCH_HOSTS    benign client hosts (default 24)
+//      BENCH_RUNS     alternating rounds (default 5)
+//      BENCH_WORKERS  comma-separated worker counts besides 1 (default 2)
+import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import path from 'node:path';
+import { median, runCommand } from './stats.mjs';
+import { cachedSynth } from './synth-cache.mjs';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 3600);
+const hosts = Number(process.env.BENCH_HOSTS ?? 24);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const counts = [1, ...(process.env.BENCH_WORKERS ?? '2').split(',').map(Number)];
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist', 'cli', 'main.js');
+if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first');
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+const big = await cachedSynth({ seed: 1, duration: seconds, hosts, attacks: ['scan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon'] }, 'workers');
+console.log(
+  `capture: netscore synth --seed 1, ${seconds} s of traffic, ${hosts} hosts, ${big.packets.toLocaleString('en-US')} packets, ${(big.bytes / 2 ** 20).toFixed(0)} MiB; ` +
+    `${runs} alternating rounds (medians); ${availableParallelism()} cores`,
+);
+console.log(`load average before: ${load()}`);
+const subjects = counts.map((n) => ({ n, results: [] }));
+let reference;
+for (let i = 0; i < runs; i++) {
+  for (let k = 0; k < subjects.length; k++) {
+    const s = subjects[(i + k) % subjects.length];
+    const r = runCommand(process.execPath, [cli, 'replay', '--log.level=error', '--summary', `--capture.workers=${s.n}`, big.file]);
+    const { elapsed_seconds, ...summary } = JSON.parse(r.stdout);
+    const text = JSON.stringify(summary);
+    reference ??= text;
+    if (text !== reference) throw new Error(`${s.n} workers printed ${text}, not ${reference}`);
+    s.results.push(r);
+  }
+}
+const ratio = (a, b, key) => median(a.results.map((r, i) => b.results[i][key] / r[key]));
+const one = subjects[0];
+console.log(`${'workers'.padEnd(8)} ${'wall'.padStart(9)} ${'packets/s'.padStart(10)} ${'CPU'.padStart(9)}  speed-up vs 1 (wall; CPU used)`);
+for (const s of subjects) {
+  const wall = median(s.results.map((r) => r.seconds));
+  const cpu = median(s.results.map((r) => r.cpu));
+  const vs = s === one ? '' : `${ratio(s, one, 'seconds').toFixed(2)}x; ${(1 / ratio(s, one, 'cpu')).toFixed(2)}x the CPU`;
+  console.log(`${String(s.n).padEnd(8)} ${`${wall.toFixed(3)} s`.padStart(9)} ${`${(big.packets / wall / 1e6).toFixed(2)} M`.padStart(10)} ${`${cpu.toFixed(3)} s`.padStart(9)}  ${vs}`);
+}
+const two = subjects.find((s) => s.n === 2);
+if (two) console.log(`issue #14 target (replay --capture.workers 2 >= 1.5x one worker, wall): ${ratio(two, one, 'seconds').toFixed(2)}x: ${ratio(two, one, 'seconds') >= 1.5 ? 'met' : 'not met'}`);
+console.log(`load average after: ${load()}`);
