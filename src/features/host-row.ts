@@ -12,6 +12,8 @@ export interface HostRow {
   readonly regularity: number;
   /** Best regularity of its periodic contact with public destinations, or 0. */
   readonly publicRegularity: number;
+  /** Highest beacon score of its services still alive (timing, novelty to the host, rarity of the destination). */
+  readonly beacon: number;
   /** Highest repeated-sessions count of its services. */
   readonly repeatedSessions: number;
 }

@@ -1,5 +1,6 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { FlowRecord, FlowSink } from '../flows/flow-record.js';
+import type { HostHistory } from './host-history.js';
 import type { WindowBatch } from './window-batch.js';
 import { WindowAccumulator } from './window-accumulator.js';
 import { WindowClock } from './window-clock.js';
@@ -17,6 +18,8 @@ export interface HostWindowsOptions {
   maxHosts: number;
   /** Flow-table size (`--flow.max`): flow slots are in [0, flowMax). */
   flowMax: number;
+  /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
+  historySize?: number;
 }
 
 /**
@@ -44,6 +47,11 @@ export class HostWindows implements FlowSink {
   /** Hosts dropped because the per-window cap was full (monotonic counter). */
   get untrackedHosts(): number {
     return this.closer.untrackedHosts + Math.round(this.accumulator.untrackedHosts);
+  }
+
+  /** What each host has used, saved with the model. */
+  get history(): HostHistory {
+    return this.closer.history;
   }
 
   /** Hosts tracked in the current window. */

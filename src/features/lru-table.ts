@@ -50,6 +50,11 @@ export class LruTable {
     for (let e = this.head; e >= 0; e = this.next[e]) visit(e);
   }
 
+  /** Calls visit with entry ids, most recently used first, until it returns false. */
+  visitRecent(visit: (e: number) => boolean): void {
+    for (let e = this.head; e >= 0 && visit(e); e = this.next[e]);
+  }
+
   private unlink(e: number): void {
     const p = this.prev[e];
     const n = this.next[e];

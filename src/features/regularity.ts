@@ -1,3 +1,4 @@
+import { Episodes } from './episodes.js';
 import { LruTable } from './lru-table.js';
 
 /**
@@ -9,9 +10,7 @@ import { LruTable } from './lru-table.js';
  */
 export class Regularity {
   private readonly pairs: LruTable;
-  private readonly times: Float64Array;
-  private readonly counts: Uint8Array;
-  private readonly lastStart: Float64Array;
+  private readonly episodes: Episodes;
   private readonly value: Float64Array;
   private readonly meanGap: Float64Array;
 
@@ -25,14 +24,12 @@ export class Regularity {
   constructor(
     capacity: number,
     keyWidth: number,
-    private readonly history = 8,
+    history = 8,
     private readonly minEpisodes = 4,
-    private readonly episodeGap = 2,
+    episodeGap = 2,
   ) {
     this.pairs = new LruTable(capacity, keyWidth);
-    this.times = new Float64Array(capacity * history);
-    this.counts = new Uint8Array(capacity);
-    this.lastStart = new Float64Array(capacity);
+    this.episodes = new Episodes(capacity, history, episodeGap);
     this.value = new Float64Array(capacity);
     this.meanGap = new Float64Array(capacity);
   }
@@ -45,20 +42,10 @@ export class Regularity {
   observe(key: Uint32Array, ts: number, at = 0): number {
     const e = this.pairs.touch(key, at);
     if (this.pairs.inserted) {
-      this.counts[e] = 0;
-      this.lastStart[e] = -Infinity;
+      this.episodes.reset(e);
       this.value[e] = 0;
     }
-    const gapped = ts - this.lastStart[e] >= this.episodeGap;
-    this.lastStart[e] = ts;
-    if (gapped) {
-      const base = e * this.history;
-      const n = this.counts[e];
-      if (n === this.history) this.times.copyWithin(base, base + 1, base + n);
-      this.times[base + Math.min(n, this.history - 1)] = ts;
-      if (n < this.history) this.counts[e] = n + 1;
-      this.value[e] = this.regularity(e);
-    }
+    if (this.episodes.start(e, ts)) this.value[e] = this.regularity(e);
     return this.value[e];
   }
 
@@ -71,19 +58,22 @@ export class Regularity {
   forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
+    // The whole table is walked every window: the episode arrays are read in place rather than through Episodes.last.
+    const { times, counts, history } = this.episodes;
     this.pairs.forEach((e) => {
-      if (this.value[e] > 0 && now - this.times[e * this.history + this.counts[e] - 1] <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], this.counts[e], this.meanGap[e]);
+      if (this.value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], counts[e], this.meanGap[e]);
     });
   }
 
   private regularity(e: number): number {
-    const n = this.counts[e];
+    const n = this.episodes.counts[e];
     if (n < this.minEpisodes) return 0;
-    const base = e * this.history;
+    const times = this.episodes.times;
+    const base = e * this.episodes.history;
     let sum = 0;
     let sumSq = 0;
     for (let i = 1; i < n; i++) {
-      const gap = this.times[base + i] - this.times[base + i - 1];
+      const gap = times[base + i] - times[base + i - 1];
       sum += gap;
       sumSq += gap * gap;
     }

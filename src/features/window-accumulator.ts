@@ -15,7 +15,7 @@ export const SERVICE_KEY = 10;
 
 /** Flow events the cross-window analysers need, in the order they happen. */
 export interface FlowEvents {
-  /** A flow from host key[0..5) to address key[5..9) started at `ts` (protocols polled by design are left out). */
+  /** A flow from host key[0..5) to address key[5..9) and protocol/port word key[9] started at `ts` (protocols polled by design are left out). */
   flowStarted(key: Uint32Array, ts: number): void;
   /** A short completed TCP session of the service key[0..10) ran from `first` to `last` and carried `bytes`. */
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void;
@@ -371,6 +371,7 @@ export class WindowAccumulator {
       // Flows beyond flowMax in one window go unjudged, so failed counts are then lower bounds.
       if (this.expectCount < this.expectSlots.length) this.expectSlots[this.expectCount++] = flowSlot;
     }
+    key[9] = portWord;
     if (!isPolledByDesign(proto, portWord & 0xffff)) this.events.flowStarted(key, ts);
   }
 

@@ -1,5 +1,7 @@
 import { ipText } from '../util/ip-text.js';
+import { Beacons } from './beacons.js';
 import type { HllBank } from './hll.js';
+import { DEFAULT_HISTORY_SIZE, HostHistory } from './host-history.js';
 import type { HostRow } from './host-row.js';
 import { COUNTER as C, HOST_KEY, N_COUNTERS, type Counter, type PartialWindow, SKETCH, type Sketch } from './partial-window.js';
 import { PeerTable } from './peer-table.js';
@@ -16,6 +18,8 @@ import { WordTable } from './word-table.js';
 export interface WindowCloserOptions {
   /** Most hosts per window (also sizes the cross-window tables). */
   maxHosts: number;
+  /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
+  historySize?: number;
 }
 
 /** Distinct initiators per window that give a host that only responded its own row. */
@@ -34,6 +38,25 @@ const LATE_BURST = 8;
 const PUBLIC_MIN_EPISODES = 5;
 const PUBLIC_MAX_PERIOD = 120;
 const PUBLIC_MIN_REGULARITY = 0.8;
+/** Weight of periodic contact with a service of the host's own history, against 1 for a service new to it. */
+const KNOWN_SERVICE_WEIGHT = 0.3;
+/**
+ * Weighted beacon scores below this are reported as 0: periodic contact with a
+ * service of the host's own history (weight 0.3) or one many hosts share
+ * never reaches it, so only new, rare and regular contact counts.
+ */
+const BEACON_MIN = 0.5;
+/** Hosts known that do not use a service, at which its rarity counts in full. */
+const MIN_OTHERS = 4;
+/**
+ * Beacon weight of a service used by `prevalence` of the `hosts` known: 1 for
+ * one host, falling as more hosts share it (shared periodic jobs), and
+ * scaled down while fewer than MIN_OTHERS other hosts could have used it (a
+ * service one host of one uses is not rare).
+ */
+function rarity(prevalence: number, hosts: number): number {
+  return Math.min(1, 2 / (1 + prevalence)) * Math.min(1, Math.max(0, hosts - prevalence) / MIN_OTHERS);
+}
 
 /**
  * The per-window half of the host-window features: merges the partial windows
@@ -46,6 +69,9 @@ const PUBLIC_MIN_REGULARITY = 0.8;
 export class WindowCloser implements FlowEvents {
   private readonly regularities: Regularity;
   private readonly sessions: RepeatedSessions;
+  private readonly beacons: Beacons;
+  /** What each host has used: services, when first, and how many hosts share each. */
+  readonly history: HostHistory;
   /** Hosts whose late flows the previous window carried into this one. */
   private carrying: WordTable;
   private nextCarrying: WordTable;
@@ -56,6 +82,8 @@ export class WindowCloser implements FlowEvents {
     const pairs = Math.max(1024, opts.maxHosts * 4);
     this.regularities = new Regularity(pairs, PAIR_KEY);
     this.sessions = new RepeatedSessions(pairs, SERVICE_KEY);
+    this.beacons = new Beacons(pairs, SERVICE_KEY);
+    this.history = new HostHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
     this.carrying = new WordTable(opts.maxHosts, HOST_KEY);
     this.nextCarrying = new WordTable(opts.maxHosts, HOST_KEY);
   }
@@ -67,10 +95,14 @@ export class WindowCloser implements FlowEvents {
 
   flowStarted(key: Uint32Array, ts: number): void {
     this.regularities.observe(key, ts);
+    // The history hears only of episode starts (a service's first flow start is one): the other flow starts
+    // of an episode would change nothing but the service's recency, which so is that of its latest episode.
+    if (this.beacons.observe(key, ts)) this.history.observe(key, ts);
   }
 
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
     this.sessions.ended(key, 0, first, last, bytes);
+    this.beacons.sized(key, bytes);
   }
 
   /**
@@ -85,19 +117,26 @@ export class WindowCloser implements FlowEvents {
     this.judgeLate(w);
     this.untrackedTotal += Math.round(w.untracked.estimate(0));
     const row = this.row;
-    const best = new Float64Array(w.highWater * 3);
+    const best = new Float64Array(w.highWater * 4);
     this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap) => {
       // A pair key starts with its host key (version, address) followed by the destination address.
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      if (value > best[h * 3]) best[h * 3] = value;
-      if (episodes >= PUBLIC_MIN_EPISODES && meanGap <= PUBLIC_MAX_PERIOD && value >= PUBLIC_MIN_REGULARITY && value > best[h * 3 + 1] && isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) {
-        best[h * 3 + 1] = value;
+      if (value > best[h * 4]) best[h * 4] = value;
+      if (episodes >= PUBLIC_MIN_EPISODES && meanGap <= PUBLIC_MAX_PERIOD && value >= PUBLIC_MIN_REGULARITY && value > best[h * 4 + 1] && isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) {
+        best[h * 4 + 1] = value;
       }
     });
     this.sessions.forEachActive(end, (keys, at, count) => {
       const h = w.hosts.find(keys, at);
-      if (h >= 0 && count > best[h * 3 + 2]) best[h * 3 + 2] = count;
+      if (h >= 0 && count > best[h * 4 + 2]) best[h * 4 + 2] = count;
+    });
+    const history = this.history;
+    this.beacons.forEachAlive(end, (keys, at, timing) => {
+      const h = w.hosts.find(keys, at);
+      if (h < 0) return;
+      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount);
+      if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
     });
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
@@ -106,7 +145,7 @@ export class WindowCloser implements FlowEvents {
     const peers = new PeerTable(rows.length);
     const hosts = rows.map((e, r) => {
       peers.merge(r, w.peers, e);
-      row.at(w, e, best[e * 3], best[e * 3 + 1], best[e * 3 + 2]);
+      row.at(w, e, best.subarray(e * 4, e * 4 + 4));
       for (let f = 0; f < N_FEATURES; f++) raw[r * N_FEATURES + f] = FEATURES[f].value(row);
       return ipText(w.hosts.keys[e * HOST_KEY], w.hosts.keys, e * HOST_KEY + 1);
     });
@@ -176,14 +215,17 @@ class Row implements HostRow {
   regularity = 0;
   publicRegularity = 0;
   repeatedSessions = 0;
+  beacon = 0;
 
-  at(w: PartialWindow, e: number, regularity: number, publicRegularity: number, repeatedSessions: number): void {
+  /** Points at entry e of w, with its cross-window values: regularity, public regularity, repeated sessions, beacon. */
+  at(w: PartialWindow, e: number, cross: Float64Array): void {
     this.w = w;
     this.e = e;
     this.peakPacketRate = w.peak(e);
-    this.regularity = regularity;
-    this.publicRegularity = publicRegularity;
-    this.repeatedSessions = repeatedSessions;
+    this.regularity = cross[0];
+    this.publicRegularity = cross[1];
+    this.repeatedSessions = cross[2];
+    this.beacon = cross[3];
   }
 
   count(c: Counter): number {

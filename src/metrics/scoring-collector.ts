@@ -48,6 +48,8 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     new Family('netscore_hosts_untracked_total', 'Source hosts not tracked because the per-window host cap was full.', 'counter', () => [
       { labels: {}, value: s.windows.untrackedHosts },
     ]),
+    new Family('netscore_host_baselines_evicted_total', 'Hosts whose per-host baseline was forgotten because the table was full (--hosts.max).', 'counter', () => [{ labels: {}, value: s.hostDeviation.evicted }]),
+    new Family('netscore_host_history_evicted_total', 'Entries (hosts, host services, destination services) the host history forgot because its table was full (--hosts.history).', 'counter', () => [{ labels: {}, value: s.windows.history.evicted }]),
     new Family('netscore_windows_scored_total', 'Host-windows scored by the model.', 'counter', () => [{ labels: {}, value: s.windowsScored }]),
     new Family('netscore_anomaly_score', 'Distribution of the anomaly scores of scored host-windows (Isolation Forest score, 0 to 1).', 'histogram', () =>
       histogramSamples({}, SCORE_BUCKETS, s.scoreBuckets, s.scoreSum),

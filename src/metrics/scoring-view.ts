@@ -3,6 +3,7 @@ import type { Incidents } from '../alerts/incidents.js';
 import type { TopHosts } from '../alerts/top-hosts.js';
 import type { Detector } from '../model/detector.js';
 import type { HostWindows } from '../features/host-windows.js';
+import type { HostDeviation } from '../model/host-deviation.js';
 
 /** Upper bounds of `netscore_anomaly_score`; resolution is finest near typical thresholds. */
 export const SCORE_BUCKETS = [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1] as const;
@@ -24,7 +25,9 @@ export interface ScoringView {
   /** Model lifecycle. */
   readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold' | 'suppressed'>;
   /** Host tracking. */
-  readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts'>;
+  readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts' | 'history'>;
+  /** Per-host baselines (their eviction count). */
+  readonly hostDeviation: Pick<HostDeviation, 'evicted'>;
   /** Top anomalous hosts. */
   readonly top: Pick<TopHosts, 'entries' | 'k' | 'holdSeconds'>;
   /** Incidents. */

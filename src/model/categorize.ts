@@ -28,6 +28,7 @@ const F = {
   nxdomain: featureIndex('nxdomain_share'),
   regularity: featureIndex('connection_regularity'),
   publicRegularity: featureIndex('public_regularity'),
+  beacon: featureIndex('beacon_score'),
   repeats: featureIndex('repeated_sessions'),
   outIn: featureIndex('out_in_ratio'),
   fanIn: featureIndex('inbound_sources'),
@@ -126,7 +127,7 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, exces
     return 'brute-force';
   }
   // Periodic contact is normal inside many networks (monitoring), so its public-only variant may be the unusual one.
-  if ((unusual(F.regularity) && v(F.regularity) >= 0.7) || (unusual(F.publicRegularity) && v(F.publicRegularity) >= 0.7)) return 'beacon';
+  if ((unusual(F.regularity) && v(F.regularity) >= 0.7) || (unusual(F.publicRegularity) && v(F.publicRegularity) >= 0.7) || (unusual(F.beacon) && v(F.beacon) > 0)) return 'beacon';
   return 'other';
 }
 

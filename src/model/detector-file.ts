@@ -12,6 +12,7 @@ export async function saveDetectorModel(path: string, model: DetectorModel, sche
     trainedAt: Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : undefined,
     samples: model.samples,
     baseline,
+    context: model.context,
   });
 }
 
@@ -23,5 +24,5 @@ export async function loadDetectorModel(path: string, schema: readonly string[] 
   const b = meta.baseline;
   const baseline = Object.fromEntries(BASELINE_FIELDS.map((f) => [f, Float64Array.from(b[f])])) as unknown as Baseline;
   const trainedAt = meta.trainedAt === undefined ? NaN : Date.parse(meta.trainedAt) / 1000;
-  return { scorer: model, threshold: meta.threshold, baseline, samples: meta.samples ?? 0, trainedAt };
+  return { scorer: model, threshold: meta.threshold, baseline, samples: meta.samples ?? 0, trainedAt, context: meta.context };
 }

@@ -6,7 +6,7 @@ import { DEFAULT_FAMILY, modelFamily } from './families.js';
 import { fitModel } from './fit-model.js';
 import { Reservoir } from './reservoir.js';
 import type { ThresholdOptions } from './threshold.js';
-import type { DetectorModel, FitJob, Fitter } from './types.js';
+import type { DetectorModel, FitJob, Fitter, ModelContext, RowCombiner } from './types.js';
 
 export type { DetectorModel } from './types.js';
 
@@ -32,6 +32,10 @@ export interface DetectorOptions extends ThresholdOptions {
   topFeatures?: number;
   /** Most anomalies reported per window, the highest scores first; the rest are only counted (default 100). */
   maxAnomaliesPerWindow?: number;
+  /** State saved with every model and restored from a loaded or restored one (default none). */
+  context?: ModelContext;
+  /** A second scorer combined with the model's score of every row, learning from unflagged rows (default none). */
+  combiner?: RowCombiner;
 }
 
 /** What a restart needs to carry on without a new warm-up: model, generation and training reservoir. */
@@ -60,7 +64,7 @@ export type DetectorState = 'warming' | 'scoring';
  * the baseline.
  */
 export class Detector {
-  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions>> & ThresholdOptions;
+  private readonly opts: Required<Omit<DetectorOptions, keyof ThresholdOptions | 'context' | 'combiner'>> & ThresholdOptions & Pick<DetectorOptions, 'context' | 'combiner'>;
   private readonly reservoir: Reservoir;
   /** Values per row: the schema's length. */
   private readonly width: number;
@@ -113,6 +117,7 @@ export class Detector {
     if (model !== undefined) {
       this.current = model;
       this.generationCount = 1;
+      this.restoreContext(model);
     }
   }
 
@@ -157,15 +162,15 @@ export class Detector {
     return this.current?.threshold ?? NaN;
   }
 
-  /** The current model, for saving (undefined while warming). */
+  /** The current model, for saving, with the context's state as of now (undefined while warming). */
   get model(): DetectorModel | undefined {
-    return this.current;
+    return this.withContext(this.current);
   }
 
   /** The state to save for a restart; the reservoir is a copy. */
   snapshot(): DetectorSnapshot {
     return {
-      model: this.current,
+      model: this.withContext(this.current),
       generation: this.generationCount,
       firstSeen: this.firstSeen,
       reservoir: this.reservoir.rows().slice(),
@@ -181,6 +186,7 @@ export class Detector {
       throw new RangeError(`saved model has ${s.model.scorer.nFeatures} features, the schema has ${width}`);
     }
     this.reservoir.restore(s.reservoir, s.offered);
+    if (s.model !== undefined) this.restoreContext(s.model);
     this.current = s.model;
     this.generationCount = s.generation;
     this.firstSeen = s.firstSeen;
@@ -196,7 +202,10 @@ export class Detector {
     // Rows of the batch that ends the warm-up are training rows already; they are scored but not offered twice.
     let offer = true;
     if (this.current === undefined) {
-      for (let i = 0; i < n; i++) this.offer(batch, i);
+      for (let i = 0; i < n; i++) {
+        this.offer(batch, i);
+        this.opts.combiner?.learn(batch, i, true);
+      }
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
       this.refit(batch.end);
       // A background fit is still running: warming goes on.
@@ -210,8 +219,12 @@ export class Detector {
     const flagged: number[] = [];
     for (let i = 0; i < n; i++) {
       scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * this.width));
+      if (this.opts.combiner !== undefined) scores[i] = this.opts.combiner.combine(batch, i, scores[i]);
       if (scores[i] > model.threshold) flagged.push(i);
-      else if (offer && this.online) this.offer(batch, i);
+      else if (offer) {
+        if (this.online) this.offer(batch, i);
+        this.opts.combiner?.learn(batch, i, false);
+      }
     }
     // A flood of spoofed sources can flag thousands of rows at once: explain and report only the worst.
     const max = this.opts.maxAnomaliesPerWindow;
@@ -293,8 +306,20 @@ export class Detector {
   }
 
   private install(model: DetectorModel): void {
+    // The context is copied only when the model is read or saved, not at every refit.
     this.current = model;
     this.generationCount++;
+  }
+
+  /** `model` carrying the context's state as of now. */
+  private withContext<M extends DetectorModel | undefined>(model: M): M {
+    const context = this.opts.context;
+    return model === undefined || context === undefined ? model : { ...model, context: context.toDoc() };
+  }
+
+  /** Loads the context state a model carries, if both exist. */
+  private restoreContext(model: DetectorModel): void {
+    if (model.context !== undefined) this.opts.context?.restore(model.context);
   }
 
   private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {

@@ -30,6 +30,8 @@ export interface ModelMeta {
   readonly samples?: number;
   /** Per-feature training statistics (one number per schema feature each), for explanations. */
   readonly baseline?: Readonly<Record<(typeof BASELINE_FIELDS)[number], readonly number[]>>;
+  /** State the features stage saves with the model (see ModelContext), a JSON object. */
+  readonly context?: unknown;
 }
 
 /** Fields of the stored baseline, each an array with one finite number per feature. */
@@ -57,6 +59,7 @@ export async function saveModel(path: string, model: Scorer, meta: ModelMeta): P
     trainedAt: meta.trainedAt,
     samples: meta.samples,
     baseline: meta.baseline,
+    context: meta.context,
     body: model.toDoc(),
   };
   try {
@@ -103,6 +106,7 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
   check(d.threshold === undefined || (typeof d.threshold === 'number' && Number.isFinite(d.threshold)), `threshold ${quote(d.threshold)} is not a finite number`);
   check(d.trainedAt === undefined || typeof d.trainedAt === 'string', `trainedAt ${quote(d.trainedAt)} is not a string`);
   check(d.samples === undefined || (Number.isSafeInteger(d.samples) && (d.samples as number) >= 0), `samples ${quote(d.samples)} is not a count`);
+  check(d.context === undefined || (typeof d.context === 'object' && d.context !== null), 'context is not an object');
   const baseline = d.baseline as Record<string, unknown> | undefined;
   check(baseline === undefined || (typeof baseline === 'object' && baseline !== null), 'baseline is not an object');
   for (const field of baseline === undefined ? [] : BASELINE_FIELDS) {
@@ -126,6 +130,7 @@ function parseModel(doc: unknown, expectedSchema: readonly string[]): LoadedMode
     trainedAt: d.trainedAt as string | undefined,
     samples: d.samples as number | undefined,
     baseline: baseline as ModelMeta['baseline'],
+    context: d.context,
   };
   return { model, meta };
 }

@@ -1,3 +1,4 @@
+import type { WindowBatch } from '../features/window-batch.js';
 import type { Baseline } from './explain.js';
 import type { TailModel } from './threshold.js';
 
@@ -66,6 +67,24 @@ export interface DetectorModel {
   readonly samples: number;
   /** Packet time of training, seconds since the epoch (NaN when unknown). */
   readonly trainedAt: number;
+  /** What the features stage learnt beside the rows (the host history), as its ModelContext's toDoc data. */
+  readonly context?: unknown;
+}
+
+/** A second scorer the detector combines with its model's score (the per-host deviation); it keeps the score in [0, 1]. */
+export interface RowCombiner {
+  /** The final score of row i of `batch`, whose model score is `score`. */
+  combine(batch: WindowBatch, i: number, score: number): number;
+  /** Learns from row i of `batch`: a training row (`training`), or a scored one that was not flagged. */
+  learn(batch: WindowBatch, i: number, training: boolean): void;
+}
+
+/** State of the features stage that is saved and restored with the model (the host history). */
+export interface ModelContext {
+  /** The state as plain JSON data. */
+  toDoc(): unknown;
+  /** Loads state saved by toDoc; throws an Error with a one-line message when the data is not such a state. */
+  restore(doc: unknown): void;
 }
 
 /** A fitted model as the fit worker posts it: the scorer as its family's kind and toDoc data. */

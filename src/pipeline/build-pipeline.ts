@@ -20,6 +20,7 @@ export type PipelineOptions = Pick<
   | 'scoring'
   | 'window'
   | 'hosts.max'
+  | 'hosts.history'
   | 'model.warmup'
   | 'model.retrain-interval'
   | 'model.reservoir-size'
@@ -56,6 +57,7 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
       ? new Scoring({
           windowSeconds: o.window,
           maxHosts: o['hosts.max'],
+          historySize: o['hosts.history'],
           flowMax: o['flow.max'],
           detector: {
             warmupSeconds: role.training ? Infinity : o['model.warmup'],

@@ -6,6 +6,8 @@ import { HostWindows, type WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES } from '../features/schema.js';
 import { CATEGORIES, SEVERITIES, type Anomaly } from '../model/anomaly.js';
 import { Detector, type DetectorModel, type DetectorOptions } from '../model/detector.js';
+import { HostDeviation } from '../model/host-deviation.js';
+import type { ModelContext } from '../model/types.js';
 import { SCORE_BUCKETS, type ScoringView } from '../metrics/scoring-view.js';
 
 /** Settings of the scoring stages. */
@@ -14,6 +16,8 @@ export interface ScoringConfig {
   windowSeconds: number;
   /** Most hosts tracked per window. */
   maxHosts: number;
+  /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
+  historySize?: number;
   /** Flow-table size (flow slots index per-flow feature state). */
   flowMax: number;
   /** Detector settings (the schema is the host-window features', windowSeconds is taken from above). */
@@ -52,6 +56,8 @@ export class Scoring implements ScoringView {
   readonly windows: HostWindows;
   /** The detector and its model lifecycle. */
   readonly detector: Detector;
+  /** Per-host baselines and the deviation of each row from its host's own history. */
+  readonly hostDeviation: HostDeviation;
   /** Recent anomalies. */
   readonly ring: AnomalyRing;
   /** Most anomalous recent hosts. */
@@ -94,11 +100,24 @@ export class Scoring implements ScoringView {
         return f === undefined ? undefined : this.baselines.mean(host, f);
       },
     });
-    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds }, (a) => this.anomaly(a), config.model);
     this.windows = new HostWindows(
-      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax },
+      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax, historySize: config.historySize },
       (batch) => this.window(batch),
     );
+    this.hostDeviation = new HostDeviation(config.maxHosts, N_FEATURES);
+    const history = this.windows.history;
+    const deviation = this.hostDeviation;
+    // The host history and baselines travel with every model, so a trained or restored model brings what it was fitted with.
+    const context: ModelContext = {
+      toDoc: () => ({ history: history.toDoc(), baselines: deviation.toDoc() }),
+      restore: (doc) => {
+        const d = doc as { history?: unknown; baselines?: unknown };
+        history.restore(d.history);
+        deviation.restore(d.baselines);
+      },
+    };
+    // The model's score and the per-host deviation combine in HostDeviation.combine; another RowCombiner can replace it here.
+    this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds, context, combiner: deviation }, (a) => this.anomaly(a), config.model);
   }
 
   /** Registers a consumer of scored windows (scores CSV, evaluation). */

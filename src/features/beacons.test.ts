@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { Beacons } from './beacons.js';
+
+const key = (n: number) => Uint32Array.of(4, n, 0, 0, 0, 99, 0, 0, 0, (6 << 16) | 8080);
+
+/** Deterministic jitter in [-1, 1) (a linear congruential sequence), so the test has fixed draws. */
+function jitters(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  };
+}
+
+/** Alive beacon scores of key n at `now`. */
+function alive(b: Beacons, now: number): number[] {
+  const out: number[] = [];
+  b.forEachAlive(now, (_keys, _at, score) => out.push(score));
+  return out;
+}
+
+describe('Beacons', () => {
+  it.each([5, 60, 600])('scores a beacon with a %d s period and 20 percent jitter high', (period) => {
+    const b = new Beacons(16, 10);
+    const jitter = jitters(period);
+    let t = 1000;
+    for (let i = 0; i < 16; i++) {
+      b.observe(key(1), t);
+      t += period * (1 + 0.2 * jitter());
+    }
+    const [score] = alive(b, t - period * 0.5);
+    expect(score).toBeGreaterThan(0.6);
+  });
+
+  it('scores bursty browsing-like contact low and merges bursts into one episode', () => {
+    const b = new Beacons(16, 10);
+    for (const t of [0, 3, 40, 45, 130, 131.5, 200, 203, 260, 400, 410, 700]) b.observe(key(2), t);
+    expect(alive(b, 700).every((s) => s < 0.3)).toBe(true);
+    // Independent requests: exponential gaps (mean 10 s) never look periodic.
+    const poisson = new Beacons(16, 10);
+    const draw = jitters(7);
+    const seen: number[] = [];
+    for (let i = 0, t = 0; i < 300; i++) {
+      t += 2 - 10 * Math.log((1 - draw()) / 2);
+      poisson.observe(key(5), t);
+      seen.push(Math.max(0, ...alive(poisson, t)));
+    }
+    seen.sort((a, b) => a - b);
+    expect(seen[150]).toBeLessThan(0.2);
+    expect(seen[299]).toBeLessThan(0.6);
+    const scan = new Beacons(16, 10);
+    for (let i = 0; i < 1000; i++) scan.observe(key(3), i / 1000);
+    expect(alive(scan, 1)).toEqual([]);
+  });
+
+  it('judges nothing before five episodes and stops reporting once the beacon stops', () => {
+    const b = new Beacons(16, 10);
+    for (let i = 0; i < 4; i++) b.observe(key(4), i * 10);
+    expect(alive(b, 35)).toEqual([]);
+    b.observe(key(4), 40);
+    expect(alive(b, 45)).toHaveLength(1);
+    expect(alive(b, 56)).toEqual([]);
+  });
+
+  it('keeps the timing score of a beacon that repeats one exchange and takes up to half of it when session sizes vary', () => {
+    const run = (size?: (i: number) => number): number => {
+      const b = new Beacons(16, 10);
+      for (let i = 0; i < 12; i++) {
+        b.observe(key(6), 60 * i);
+        if (size !== undefined) b.sized(key(6), size(i));
+      }
+      return alive(b, 60 * 11 + 30)[0];
+    };
+    const timingOnly = run();
+    const jitter = jitters(11);
+    const same = run(() => 1200 + 40 * jitter());
+    const varied = run(() => 1200 * 10 ** (2 * jitter()));
+    expect(timingOnly).toBeGreaterThan(0.9);
+    expect(same).toBeGreaterThan(0.95 * timingOnly);
+    expect(varied).toBeLessThan(0.7 * timingOnly);
+    expect(varied).toBeGreaterThanOrEqual(0.5 * timingOnly);
+    // Sizes of a service the table does not hold are ignored.
+    const b = new Beacons(16, 10);
+    b.sized(key(7), 100);
+    expect(alive(b, 0)).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { HOST_SETTLE_SECONDS, HostHistory } from './host-history.js';
+
+/** Service key of host h to destination d, TCP port p. */
+const svc = (h: number, d: number, p: number) => Uint32Array.of(4, h, 0, 0, 0, d, 0, 0, 0, (6 << 16) | p);
+
+describe('HostHistory', () => {
+  it('treats the services of a host first seen as its history and later ones as new', () => {
+    const h = new HostHistory(64);
+    h.observe(svc(1, 20, 80), 0);
+    h.observe(svc(1, 24, 5432), HOST_SETTLE_SECONDS - 1);
+    h.observe(svc(1, 28, 8080), HOST_SETTLE_SECONDS + 60);
+    expect(h.isNew(svc(1, 20, 80))).toBe(false);
+    expect(h.isNew(svc(1, 24, 5432))).toBe(false);
+    expect(h.isNew(svc(1, 28, 8080))).toBe(true);
+    // Another port of a known destination is another service.
+    expect(h.isNew(svc(1, 20, 443))).toBe(true);
+  });
+
+  it('counts how many hosts use a destination service', () => {
+    const h = new HostHistory(64);
+    for (let host = 1; host <= 5; host++) h.observe(svc(host, 20, 80), host);
+    h.observe(svc(1, 20, 80), 10);
+    h.observe(svc(1, 28, 8080), 10);
+    expect(h.prevalence(svc(9, 20, 80))).toBe(5);
+    expect(h.prevalence(svc(1, 28, 8080))).toBe(1);
+    expect(h.prevalence(svc(1, 99, 80))).toBe(1);
+  });
+
+  it('round-trips through its doc, restored entries counting as settled history', () => {
+    const h = new HostHistory(64);
+    h.observe(svc(1, 20, 80), 0);
+    h.observe(svc(2, 20, 80), 0);
+    h.observe(svc(1, 28, 8080), 500);
+    const doc = JSON.parse(JSON.stringify(h.toDoc()));
+    const r = new HostHistory(64);
+    r.restore(doc);
+    expect(r.isNew(svc(1, 28, 8080))).toBe(false);
+    expect(r.prevalence(svc(3, 20, 80))).toBe(2);
+    r.observe(svc(1, 30, 22), 10_000);
+    expect(r.isNew(svc(1, 30, 22))).toBe(true);
+    expect(r.toDoc().services.length).toBe(4 * 10);
+  });
+
+  it('rejects a malformed doc with a one-line reason', () => {
+    expect(() => new HostHistory(8).restore({ hosts: [1, 2], services: [], destinations: [], sources: [] })).toThrow(/not whole words/);
+    expect(() => new HostHistory(8).restore({ hosts: [], services: [], destinations: [4, 1, 0, 0, 0, 80], sources: [] })).toThrow(/prevalence/);
+    expect(() => new HostHistory(8).restore(null)).toThrow(RangeError);
+  });
+
+  it('is bounded: a full table drops its least recently used entries and counts them', () => {
+    const h = new HostHistory(4);
+    for (let d = 0; d < 10; d++) h.observe(svc(1, d, 80), d);
+    expect(h.evicted).toBeGreaterThanOrEqual(6 * 2);
+    expect(h.toDoc().services.length).toBe(4 * 10);
+  });
+});
