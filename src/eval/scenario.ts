@@ -9,7 +9,7 @@ import { synthPackets, type SynthOptions } from '../synth/synth.js';
 import type { ScoredWindow } from './evaluate.js';
 
 /** Window length of evaluation runs (the synth labels' evaluation.window_s). */
-const EVAL_WINDOW = 10;
+export const EVAL_WINDOW = 10;
 /** Ethernet, the link type of synthetic frames. */
 const LINKTYPE_ETHERNET = 1;
 
@@ -44,8 +44,8 @@ export function evalPipeline(model?: DetectorModel, detector: EvalDetectorOption
   return buildPipeline(o, model === undefined ? { training: true } : { model });
 }
 
-/** Feeds one source into the pipeline; synthetic traffic is generated in memory. */
-async function feed(pipeline: Pipeline, source: TrafficSource): Promise<void> {
+/** Feeds one source into a sink (a pipeline's, or bench/families.mjs's fan-out to several); synthetic traffic is generated in memory. */
+export async function feed(pipeline: Pick<Pipeline, 'sink'>, source: TrafficSource): Promise<void> {
   if (typeof source === 'string') {
     await openSource('file', source).run(pipeline.sink);
     return;
