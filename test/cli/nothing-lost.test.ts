@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,6 +12,7 @@ import { StageError } from '../../src/pipeline/stage-error.js';
 import { synthCapture, trainedModel } from './captures.js';
 import { freePort } from '../support/free-port.js';
 import { waitForHttp } from '../support/wait-for.js';
+import { logFileLines, loggedEvents } from './anomaly-log-lines.js';
 import { runCli, sample, start, total } from './spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-nothing-lost-'));
@@ -25,16 +26,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Whole JSON lines of an anomaly log (a partly written line would fail to parse). */
-function logLines(file: string): unknown[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
-
-/** `msg=anomaly` and `msg="incident …"` process-log lines: one per anomaly raised and per incident opened, updated or closed, each of which is also one anomaly-log line. */
-const anomalyLogs = (stderr: string) => stderr.split('\n').filter((l) => /msg=(anomaly |anomaly$|"incident (opened|updated|closed)")/.test(l)).length;
 
 /** Runs replayFiles in-process with a logger whose lines are collected. */
 async function replayInProcess(flags: Record<string, unknown>, file: string) {
@@ -57,14 +48,14 @@ describe('the anomaly log loses nothing silently', () => {
     const ns = start(['replay', attacks, '--replay.speed=20', `--model.file=${model}`, `--anomaly.log-file=${logFile}`, '--summary']);
     try {
       const until = Date.now() + 30_000;
-      while (anomalyLogs(ns.stderr()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      expect(anomalyLogs(ns.stderr())).toBeGreaterThan(0);
+      while (loggedEvents(ns.stderr()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(loggedEvents(ns.stderr())).toBeGreaterThan(0);
     } finally {
       ns.child.kill(signal);
     }
     expect(await ns.exit).toBe(status);
-    const raised = anomalyLogs(ns.stderr());
-    expect(logLines(logFile)).toHaveLength(raised);
+    const raised = loggedEvents(ns.stderr());
+    expect(logFileLines(logFile)).toHaveLength(raised);
     // Stopped early: the summary counts fewer packets than the capture holds.
     const full = await runCli(['replay', '--summary', '--log.level=error', attacks]);
     expect(JSON.parse(ns.stdout()).packets).toBeLessThan(JSON.parse(full.stdout).packets);
@@ -107,9 +98,9 @@ describe('the anomaly log loses nothing silently', () => {
       const errors = lines.filter((l) => l.includes('level=error'));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/anomaly log .+: ENOSPC: .*; dropping lines until it can write again/);
-      const logged = anomalyLogs(lines.join('\n'));
+      const logged = loggedEvents(lines.join('\n'));
       expect(logged).toBeGreaterThan(anomalies);
-      const written = disk.file.endsWith('full.jsonl') ? 0 : logLines(disk.file).length;
+      const written = disk.file.endsWith('full.jsonl') ? 0 : logFileLines(disk.file).length;
       expect(written).toBeLessThan(logged);
       expect(sample(text, 'netscore_anomaly_log_lines_lost_total')).toBe(logged - written);
     } finally {
@@ -133,7 +124,7 @@ describe('a stage that throws stops netscore loudly', () => {
     );
     const packet = Number(/packet=(\d+)/.exec(errors[0])![1]);
     expect(JSON.parse(stdout).packets).toBe(packet);
-    expect(logLines(logFile)).toHaveLength(anomalyLogs(stderr));
+    expect(logFileLines(logFile)).toHaveLength(loggedEvents(stderr));
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
@@ -180,7 +171,7 @@ describe.skipIf(!root || !built)('a stage that throws stops `run` (live capture 
     expect(await ns.exit).toBe(1);
     const errors = ns.stderr().split('\n').filter((l) => l.includes('level=error'));
     expect(errors).toEqual([expect.stringMatching(/msg="pipeline stage failed; stopped" stage=scoring packet=\d+ packet_time=\S+Z .*err="scores output \/dev\/full: ENOSPC: /)]);
-    expect(logLines(logFile)).toHaveLength(anomalyLogs(ns.stderr()));
+    expect(logFileLines(logFile)).toHaveLength(loggedEvents(ns.stderr()));
     await expect(fetch(`http://127.0.0.1:${web}/healthz`)).rejects.toThrow();
   }, 90_000);
 });

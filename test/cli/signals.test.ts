@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthCapture, trainedModel } from './captures.js';
+import { logFileLines, loggedEvents } from './anomaly-log-lines.js';
 import { runCli, start } from './spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netscore-signals-'));
@@ -19,17 +20,14 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `msg=anomaly` log lines: one per anomaly the detector raised. */
-const anomalyLogs = (stderr: string) => stderr.split('\n').filter((l) => l.includes('msg=anomaly')).length;
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
 
 /** Starts a paced replay (20 times real time: about 12 s) and waits for its first anomaly. */
 async function pacedReplay(name: string) {
   const logFile = path.join(dir, `${name}.jsonl`);
   const ns = start(['replay', attacks, '--replay.speed=20', `--model.file=${model}`, `--anomaly.log-file=${logFile}`, '--summary']);
   const until = Date.now() + 60_000;
-  while (anomalyLogs(ns.stderr()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  expect(anomalyLogs(ns.stderr())).toBeGreaterThan(0);
+  while (loggedEvents(ns.stderr()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  expect(loggedEvents(ns.stderr())).toBeGreaterThan(0);
   return { ns, logFile };
 }
 
@@ -55,7 +53,7 @@ describe('signals during a replay', () => {
     }
     expect(await ns.exit, ns.stderr()).toBe(0);
     expect(ns.stderr()).not.toContain('Debugger listening');
-    expect(lines(logFile)).toBe(anomalyLogs(ns.stderr()));
+    expect(logFileLines(logFile).length).toBe(loggedEvents(ns.stderr()));
     const full = await runCli(['replay', '--summary', '--log.level=error', attacks]);
     expect(JSON.parse(ns.stdout()).packets).toBe(JSON.parse(full.stdout).packets);
   }, 120_000);
@@ -68,7 +66,7 @@ describe('signals during a replay', () => {
     ns.child.kill(signal);
     expect(await ns.exit).toBe(status);
     expect(ns.stderr()).toContain(`msg="stopping the replay" signal=${signal}`);
-    expect(lines(logFile)).toBe(anomalyLogs(ns.stderr()));
+    expect(logFileLines(logFile).length).toBe(loggedEvents(ns.stderr()));
   }, 120_000);
 });
 

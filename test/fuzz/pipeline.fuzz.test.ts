@@ -113,8 +113,10 @@ describe('hostile packets through the whole pipeline', () => {
       expect(hostsPeak).toBeLessThanOrEqual(sample(text, 'netscore_hosts_max')!);
       expect(sample(text, 'netscore_hosts_untracked_total')).toBeGreaterThan(0);
       // Nothing the detector flagged was lost on the way to the anomaly log.
-      const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
-      expect(lines.length).toBe(total(text, 'netscore_anomalies_total'));
+      // One line per anomaly, and per incident one line each time it opened, changed or closed (every incident is closed by the end).
+      const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string });
+      expect(lines.filter((l) => l.event === undefined).length).toBe(total(text, 'netscore_anomalies_total'));
+      expect(lines.filter((l) => l.event === 'incident_close').length).toBe(total(text, 'netscore_incidents_total'));
       expect(sample(text, 'netscore_anomaly_log_lines_lost_total')).toBe(0);
       rmSync(dir, { recursive: true, force: true });
 
