@@ -28,6 +28,8 @@ export const HOST_SCORE_HISTORY = 128;
  * 99th is no longer an order statistic of its own.
  */
 export const HOST_THRESHOLD_MIN_SCORES = 100;
+/** Decimals of a saved score: a full table (10,000 hosts × 128 scores) stays under 10 MB of JSON, and thresholds move by less than 1e-4. */
+const SAVED_DIGITS = 4;
 /** New scores after which a host's own threshold is derived again (a sort of HOST_SCORE_HISTORY scores). */
 const REFIT_EVERY = 16;
 
@@ -159,11 +161,11 @@ export class HostDeviation implements RowCombiner {
     e.threshold = alertThreshold(Float64Array.from(e.scores.subarray(0, Math.min(e.scored, HOST_SCORE_HISTORY))), this.tail);
   }
 
-  /** The scores in a host's ring, oldest first. */
+  /** The scores in a host's ring, oldest first, to SAVED_DIGITS decimals. */
   private static recent(e: HostEntry): number[] {
     const n = Math.min(e.scored, HOST_SCORE_HISTORY);
     const start = e.scored - n;
-    return Array.from({ length: n }, (_, k) => e.scores[(start + k) % HOST_SCORE_HISTORY]);
+    return Array.from({ length: n }, (_, k) => Math.round(e.scores[(start + k) % HOST_SCORE_HISTORY] * 10 ** SAVED_DIGITS) / 10 ** SAVED_DIGITS);
   }
 
   /** The baselines as plain data. */
