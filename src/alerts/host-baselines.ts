@@ -42,10 +42,10 @@ export class HostBaselines {
     return this.byHost.size;
   }
 
-  /** Adds the unflagged rows (score ≤ threshold) of one window: hosts[i]'s raw values are raw[i·width …]. */
-  observe(hosts: readonly string[], raw: Float64Array, scores: Float64Array, threshold: number): void {
+  /** Adds the unflagged rows (score ≤ its row's threshold) of one window: hosts[i]'s raw values are raw[i·width …]. */
+  observe(hosts: readonly string[], raw: Float64Array, scores: Float64Array, thresholds: Float64Array): void {
     for (let i = 0; i < hosts.length; i++) {
-      if (!(scores[i] <= threshold)) continue;
+      if (!(scores[i] <= thresholds[i])) continue;
       let e = this.byHost.get(hosts[i]);
       if (e) this.byHost.delete(hosts[i]);
       else {

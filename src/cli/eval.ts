@@ -44,10 +44,10 @@ export async function evalCommand(args: Record<string, unknown>, o: OptionValues
   const index = new Map<string, ScoredWindow>();
   const windows = { all: 0, scored: 0 };
   scoring.onWindow(() => windows.all++);
-  scoring.onScores((batch, scores, threshold) => {
+  scoring.onScores((batch, scores, thresholds) => {
     windows.scored++;
     for (let i = 0; i < batch.hosts.length; i++) {
-      const row: ScoredWindow = { windowStart: batch.start, host: batch.hosts[i], score: scores[i], flagged: scores[i] > threshold };
+      const row: ScoredWindow = { windowStart: batch.start, host: batch.hosts[i], score: scores[i], flagged: scores[i] > thresholds[i] };
       rows.push(row);
       index.set(`${batch.start} ${batch.hosts[i]}`, row);
     }

@@ -160,8 +160,8 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
   const scoresPath = o['scores-out'];
   const scores = scoresPath ? await ScoresCsv.open(scoresPath) : undefined;
   if (scores) {
-    scoring.onScores((batch, s, threshold) => {
-      for (let i = 0; i < batch.hosts.length; i++) scores.append(batch.start, batch.hosts[i], s[i], s[i] > threshold);
+    scoring.onScores((batch, s, thresholds) => {
+      for (let i = 0; i < batch.hosts.length; i++) scores.append(batch.start, batch.hosts[i], s[i], s[i] > thresholds[i]);
     });
   }
   // Made after the state is restored, so that a restored model is not logged as a new one.

@@ -95,10 +95,10 @@ export async function scoreRun(model: DetectorModel, source: TrafficSource): Pro
     anomalies.push(a);
     categories.set(`${a.window_start} ${a.host}`, a.category);
   });
-  scoring.onScores((batch, scores, threshold) => {
+  scoring.onScores((batch, scores, thresholds) => {
     batch.hosts.forEach((host, i) => {
       const category = categories.get(`${batch.start} ${host}`);
-      rows.push({ windowStart: batch.start, host, score: scores[i], flagged: scores[i] > threshold, ...(category === undefined ? {} : { category }) });
+      rows.push({ windowStart: batch.start, host, score: scores[i], flagged: scores[i] > thresholds[i], ...(category === undefined ? {} : { category }) });
     });
   });
   await feed(pipeline, source);

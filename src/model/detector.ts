@@ -74,6 +74,7 @@ export class Detector {
   private firstSeen = NaN;
   private generationCount = 0;
   private suppressedCount = 0;
+  private thresholds = new Float64Array(0);
   /** False for a loaded model: it was fitted on a chosen baseline, which a reservoir of live rows must not replace. */
   private readonly online: boolean;
   private background: { fitter: Fitter; onError: (err: Error) => void } | undefined;
@@ -157,6 +158,11 @@ export class Detector {
     return this.current?.samples ?? 0;
   }
 
+  /** The threshold each row of the last scored batch was held to: the host's own where it is higher than the model's. */
+  get rowThresholds(): Float64Array {
+    return this.thresholds;
+  }
+
   /** Current alert threshold (NaN while warming). */
   get threshold(): number {
     return this.current?.threshold ?? NaN;
@@ -217,13 +223,17 @@ export class Detector {
     const model = this.current as DetectorModel;
     const scores = model.scorer.scoreMany(batch.vectors, n);
     const flagged: number[] = [];
+    const thresholds = new Float64Array(n);
+    this.thresholds = thresholds;
     for (let i = 0; i < n; i++) {
       scores[i] = blendScore(scores[i], rangeExcess(model.baseline, batch.vectors, i * this.width));
-      if (this.opts.combiner !== undefined) scores[i] = this.opts.combiner.combine(batch, i, scores[i]);
-      if (scores[i] > model.threshold) flagged.push(i);
+      const combiner = this.opts.combiner;
+      if (combiner !== undefined) scores[i] = combiner.combine(batch, i, scores[i]);
+      thresholds[i] = combiner?.threshold(batch.hosts[i], model.threshold) ?? model.threshold;
+      if (scores[i] > thresholds[i]) flagged.push(i);
       else if (offer) {
         if (this.online) this.offer(batch, i);
-        this.opts.combiner?.learn(batch, i, false);
+        combiner?.learn(batch, i, false, scores[i]);
       }
     }
     // A flood of spoofed sources can flag thousands of rows at once: explain and report only the worst.
@@ -233,7 +243,7 @@ export class Detector {
       this.suppressedCount += flagged.length - max;
       flagged.length = max;
     }
-    for (const i of flagged) this.report(batch, i, scores[i], model);
+    for (const i of flagged) this.report(batch, i, scores[i], thresholds[i], model);
     return scores;
   }
 
@@ -322,7 +332,7 @@ export class Detector {
     if (model.context !== undefined) this.opts.context?.restore(model.context);
   }
 
-  private report(batch: WindowBatch, i: number, score: number, model: DetectorModel): void {
+  private report(batch: WindowBatch, i: number, score: number, threshold: number, model: DetectorModel): void {
     const at = i * this.width;
     zScores(model.baseline, batch.vectors, at, this.z);
     rangeExcess(model.baseline, batch.vectors, at, this.excess);
@@ -332,9 +342,9 @@ export class Detector {
       window_end: batch.end,
       host: batch.hosts[i],
       score,
-      threshold: model.threshold,
+      threshold,
       category,
-      severity: severityOf(score, model.threshold, category),
+      severity: severityOf(score, threshold, category),
       top_features: topFeatures(model.baseline, this.z, batch.raw, at, this.opts.schema, this.opts.topFeatures),
       peers: batch.peers?.(i) ?? [],
       model_generation: this.generationCount,

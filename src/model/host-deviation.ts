@@ -1,5 +1,7 @@
 import type { WindowBatch } from '../features/window-batch.js';
 import { minScale } from './explain.js';
+import type { ThresholdOptions } from './threshold.js';
+import { alertThreshold } from './threshold.js';
 import type { RowCombiner } from './types.js';
 
 /** Training windows (a baseline declared benign) a host needs before its deviation counts; until then the model's score stands alone. */
@@ -18,6 +20,30 @@ const Z0 = 2;
 const CLIP = 3;
 /** Share of the model's score kept for a row that is exactly what its host always does. */
 const FLOOR = 0.5;
+/** Most recent scores of unflagged windows kept per host for its own threshold. */
+export const HOST_SCORE_HISTORY = 128;
+/**
+ * Scores a host needs before it has a threshold of its own: the tail fit
+ * extrapolates from the 90th and 99th percentiles, and below 100 scores the
+ * 99th is no longer an order statistic of its own.
+ */
+export const HOST_THRESHOLD_MIN_SCORES = 100;
+/** Decimals of a saved score: a full table (10,000 hosts × 128 scores) stays under 10 MB of JSON, and thresholds move by less than 1e-4. */
+const SAVED_DIGITS = 4;
+/** New scores after which a host's own threshold is derived again (a sort of HOST_SCORE_HISTORY scores). */
+const REFIT_EVERY = 16;
+
+/** One host's entry: running statistics, recent scores and the threshold derived from them. */
+interface HostEntry {
+  /** Windows learnt, training windows among them, then the mean and the variance of every transformed feature. */
+  readonly stats: Float64Array;
+  /** Ring of the last HOST_SCORE_HISTORY scores of its unflagged windows. */
+  readonly scores: Float32Array;
+  /** Scores offered so far (the ring holds the last min(scored, HOST_SCORE_HISTORY)). */
+  scored: number;
+  /** Its own threshold (-Infinity until HOST_THRESHOLD_MIN_SCORES scores). */
+  threshold: number;
+}
 
 /** The saved form of HostDeviation: host addresses and their running statistics. */
 export interface HostDeviationDoc {
@@ -25,6 +51,8 @@ export interface HostDeviationDoc {
   readonly hosts: string[];
   /** Per host: windows learnt, training windows among them, then the mean and the variance of every transformed feature. */
   readonly stats: number[][];
+  /** Per host: the scores of its last unflagged windows, oldest first (absent in models saved before per-host thresholds). */
+  readonly scores?: number[][];
 }
 
 /**
@@ -38,20 +66,27 @@ export interface HostDeviationDoc {
  * population. The model's score is combined by scaling it between FLOOR
  * (the host does what it always does) and 1 (far from its own history);
  * a host still warming up, or never seen, is judged by the model alone
- * (the population prior). Bounded: beyond `capacity` hosts the least
- * recently seen is forgotten and counted in `evicted`.
+ * (the population prior). Per-host thresholds: once a host has
+ * HOST_THRESHOLD_MIN_SCORES scores of unflagged windows, its threshold is
+ * the tail fit of alertThreshold over its last HOST_SCORE_HISTORY scores,
+ * at the same false-alarm rate as the global one, and never below the
+ * global threshold: a host whose benign scores have a long tail (a mail
+ * relay, a backup server) gets its own, higher one. Bounded: beyond
+ * `capacity` hosts the least recently seen is forgotten, statistics and
+ * scores together, and counted in `evicted`.
  */
 export class HostDeviation implements RowCombiner {
   /** Hosts forgotten because the table was full (a monotonic count). */
   evicted = 0;
-  private readonly hosts = new Map<string, Float64Array>();
+  private readonly hosts = new Map<string, HostEntry>();
   /** Smallest scale of each feature (minScale), looked up once. */
   private readonly floor: Float64Array;
 
-  /** @param capacity hosts remembered; @param width features per row. */
+  /** @param capacity hosts remembered; @param width features per row; @param tail how a host's own threshold is fitted (as the global one). */
   constructor(
     readonly capacity: number,
     private readonly width: number,
+    private readonly tail: ThresholdOptions = {},
   ) {
     this.floor = Float64Array.from({ length: width }, (_, f) => minScale(f));
   }
@@ -63,7 +98,7 @@ export class HostDeviation implements RowCombiner {
 
   /** The final score of row i of `batch` whose model score is `score`: score × (FLOOR + (1 - FLOOR) × host deviation score). */
   combine(batch: WindowBatch, i: number, score: number): number {
-    const s = this.hosts.get(batch.hosts[i]);
+    const s = this.hosts.get(batch.hosts[i])?.stats;
     if (s === undefined || (s[1] < HOST_WARMUP_WINDOWS && s[0] < HOST_WARMUP_SCORED_WINDOWS)) return score;
     const w = this.width;
     const floor = this.floor;
@@ -76,22 +111,29 @@ export class HostDeviation implements RowCombiner {
     return score * (FLOOR + (1 - FLOOR) * host);
   }
 
-  /** Adds row i of `batch` (a training row, or a scored one not flagged) to its host's baseline. */
-  learn(batch: WindowBatch, i: number, training: boolean): void {
+  /** The threshold of `host`: its own where it has one above `global`, else `global`. */
+  threshold(host: string, global: number): number {
+    return Math.max(this.hosts.get(host)?.threshold ?? -Infinity, global);
+  }
+
+  /** Adds row i of `batch` (a training row, or a scored one not flagged, with its final `score`) to its host's baseline. */
+  learn(batch: WindowBatch, i: number, training: boolean, score?: number): void {
     const host = batch.hosts[i];
     const w = this.width;
-    let s = this.hosts.get(host);
-    if (s === undefined) {
+    let e = this.hosts.get(host);
+    if (e === undefined) {
       if (this.hosts.size >= this.capacity) {
         this.hosts.delete(this.hosts.keys().next().value as string);
         this.evicted++;
       }
-      s = new Float64Array(2 + 2 * w);
+      e = { stats: new Float64Array(2 + 2 * w), scores: new Float32Array(HOST_SCORE_HISTORY), scored: 0, threshold: -Infinity };
     } else {
       this.hosts.delete(host);
     }
     // Re-inserting keeps the Map in least-recently-seen-first order.
-    this.hosts.set(host, s);
+    this.hosts.set(host, e);
+    if (score !== undefined) this.addScore(e, score);
+    const s = e.stats;
     const n = Math.min(MEMORY_WINDOWS, s[0] + 1);
     const a = 1 / n;
     const floor = this.floor;
@@ -107,9 +149,29 @@ export class HostDeviation implements RowCombiner {
     if (training) s[1] += 1;
   }
 
+  /** Adds a score to the host's ring and derives its threshold again every REFIT_EVERY scores once it has enough. */
+  private addScore(e: HostEntry, score: number): void {
+    e.scores[e.scored % HOST_SCORE_HISTORY] = score;
+    e.scored++;
+    if (e.scored >= HOST_THRESHOLD_MIN_SCORES && (e.scored - HOST_THRESHOLD_MIN_SCORES) % REFIT_EVERY === 0) this.refit(e);
+  }
+
+  /** Derives the host's own threshold from the scores in its ring. */
+  private refit(e: HostEntry): void {
+    e.threshold = alertThreshold(Float64Array.from(e.scores.subarray(0, Math.min(e.scored, HOST_SCORE_HISTORY))), this.tail);
+  }
+
+  /** The scores in a host's ring, oldest first, to SAVED_DIGITS decimals. */
+  private static recent(e: HostEntry): number[] {
+    const n = Math.min(e.scored, HOST_SCORE_HISTORY);
+    const start = e.scored - n;
+    return Array.from({ length: n }, (_, k) => Math.round(e.scores[(start + k) % HOST_SCORE_HISTORY] * 10 ** SAVED_DIGITS) / 10 ** SAVED_DIGITS);
+  }
+
   /** The baselines as plain data. */
   toDoc(): HostDeviationDoc {
-    return { hosts: [...this.hosts.keys()], stats: [...this.hosts.values()].map((s) => Array.from(s)) };
+    const entries = [...this.hosts.values()];
+    return { hosts: [...this.hosts.keys()], stats: entries.map((e) => Array.from(e.stats)), scores: entries.map(HostDeviation.recent) };
   }
 
   /** Loads saved baselines; throws a RangeError naming what is malformed. */
@@ -121,7 +183,13 @@ export class HostDeviation implements RowCombiner {
     doc.hosts.forEach((host, k) => {
       const s = doc.stats[k];
       if (typeof host !== 'string' || !Array.isArray(s) || s.length !== w || !s.every(Number.isFinite)) throw new RangeError(`host baseline ${k} is not a host with ${w} finite numbers`);
-      if (k >= doc.hosts.length - this.capacity) this.hosts.set(host, Float64Array.from(s));
+      const scores = doc.scores?.[k] ?? [];
+      if (!Array.isArray(scores) || !scores.every(Number.isFinite)) throw new RangeError(`host baseline ${k} has scores that are not finite numbers`);
+      if (k < doc.hosts.length - this.capacity) return;
+      const e: HostEntry = { stats: Float64Array.from(s), scores: new Float32Array(HOST_SCORE_HISTORY), scored: 0, threshold: -Infinity };
+      for (const x of scores.slice(-HOST_SCORE_HISTORY)) e.scores[e.scored++] = x;
+      if (e.scored >= HOST_THRESHOLD_MIN_SCORES) this.refit(e);
+      this.hosts.set(host, e);
     });
   }
 }

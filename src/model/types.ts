@@ -75,8 +75,10 @@ export interface DetectorModel {
 export interface RowCombiner {
   /** The final score of row i of `batch`, whose model score is `score`. */
   combine(batch: WindowBatch, i: number, score: number): number;
-  /** Learns from row i of `batch`: a training row (`training`), or a scored one that was not flagged. */
-  learn(batch: WindowBatch, i: number, training: boolean): void;
+  /** Learns from row i of `batch`: a training row (`training`), or a scored one that was not flagged, with its final `score`. */
+  learn(batch: WindowBatch, i: number, training: boolean, score?: number): void;
+  /** The threshold of `host` given the model's `global` one: never lower than it. */
+  threshold(host: string, global: number): number;
 }
 
 /** State of the features stage that is saved and restored with the model (the host history). */

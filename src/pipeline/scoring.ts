@@ -40,8 +40,8 @@ export interface ScoringConfig {
   baselineHosts: number;
 }
 
-/** Receives every scored window: the batch and the score of each row (rows above the threshold are flagged). */
-export type ScoresListener = (batch: WindowBatch, scores: Float64Array, threshold: number) => void;
+/** Receives every scored window: the batch, the score of each row and the threshold it was held to (rows above theirs are flagged). */
+export type ScoresListener = (batch: WindowBatch, scores: Float64Array, thresholds: Float64Array) => void;
 
 /** Receives every closed window after the detector saw it, with the seconds that took (an in-line fit included). */
 export type WindowListener = (batch: WindowBatch, seconds: number) => void;
@@ -104,7 +104,9 @@ export class Scoring implements ScoringView {
       { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax, historySize: config.historySize },
       (batch) => this.window(batch),
     );
-    this.hostDeviation = new HostDeviation(config.maxHosts, N_FEATURES);
+    // A host's own threshold is fitted as the global one: same tail model, same false-alarm rate (one window per host per day).
+    const d = config.detector;
+    this.hostDeviation = new HostDeviation(config.maxHosts, N_FEATURES, { falseAlarmRate: d.falseAlarmRate ?? config.windowSeconds / 86_400, tail: d.tail });
     const history = this.windows.history;
     const deviation = this.hostDeviation;
     // The host history and baselines travel with every model, so a trained or restored model brings what it was fitted with.
@@ -176,8 +178,9 @@ export class Scoring implements ScoringView {
       this.scoreBuckets[b]++;
       this.scoreSum += s;
     }
-    this.baselines.observe(batch.hosts, batch.raw, scores, this.detector.threshold);
-    for (const l of this.scoreListeners) l(batch, scores, this.detector.threshold);
+    const thresholds = this.detector.rowThresholds;
+    this.baselines.observe(batch.hosts, batch.raw, scores, thresholds);
+    for (const l of this.scoreListeners) l(batch, scores, thresholds);
   }
 
   private anomaly(a: Anomaly): void {
