@@ -89,6 +89,7 @@ export class WindowAccumulator {
   private readonly windowSeconds: number;
   private readonly flowHost: Int32Array;
   private readonly flowStamp: Uint32Array;
+  /** Window index in which the flow started expecting an answer; read only while its flowBits has BIT_EXPECT, which is set with it, so it starts unset (0) rather than filled. */
   private readonly flowWindow: Int32Array;
   private readonly flowBits: Uint8Array;
   /** Protocol/port word of the flow's destination service. */
@@ -126,7 +127,7 @@ export class WindowAccumulator {
     this.p = new PartialWindow(opts);
     this.flowHost = new Int32Array(opts.flowMax).fill(-1);
     this.flowStamp = new Uint32Array(opts.flowMax);
-    this.flowWindow = new Int32Array(opts.flowMax).fill(-1);
+    this.flowWindow = new Int32Array(opts.flowMax);
     this.flowBits = new Uint8Array(opts.flowMax);
     this.flowService = new Uint32Array(opts.flowMax);
     this.flowOffset = new Float32Array(opts.flowMax);

@@ -17,10 +17,11 @@ export class WordTable {
   private readonly mask: number;
   private readonly hashes: Uint32Array;
   private readonly bucketOf: Int32Array;
+  /** Ids removed since the last clear, reused last-removed first before any id at or above `issued`. */
   private readonly free: Int32Array;
   private freeTop = 0;
   private count = 0;
-  /** One past the highest entry id handed out since the last clear. */
+  /** One past the highest entry id handed out since the last clear: ids from it up are unused. */
   private issued = 0;
 
   /** @param capacity maximum entries; @param width words per key. */
@@ -38,8 +39,6 @@ export class WordTable {
     this.bucketOf = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
     this.buckets.fill(-1);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeTop = capacity;
   }
 
   /** Number of entries. */
@@ -53,9 +52,8 @@ export class WordTable {
     // stack, so only their buckets and the stack's top `issued` slots need resetting
     // (a stale bucketOf of a removed id points at a bucket that is cleared anyway).
     for (let e = 0; e < this.issued; e++) this.buckets[this.bucketOf[e]] = -1;
-    // Pop order hands out ids 0, 1, 2, ... after a clear.
-    for (let i = this.capacity - this.issued; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
-    this.freeTop = this.capacity;
+    // Ids 0, 1, 2, ... are handed out after a clear.
+    this.freeTop = 0;
     this.count = 0;
     this.issued = 0;
   }
@@ -81,9 +79,11 @@ export class WordTable {
 
   /** Inserts a key known to be absent; returns its entry id, or -1 when the table is full. h is its `hash`, when the caller has it already. */
   insert(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
-    if (this.freeTop === 0) return -1;
-    const e = this.free[--this.freeTop];
-    if (e >= this.issued) this.issued = e + 1;
+    // The free stack is filled by removals only, so a new table costs no pass over its capacity.
+    let e: number;
+    if (this.freeTop > 0) e = this.free[--this.freeTop];
+    else if (this.issued < this.capacity) e = this.issued++;
+    else return -1;
     let b = h & this.mask;
     while (this.buckets[b] >= 0) b = (b + 1) & this.mask;
     this.buckets[b] = e;
