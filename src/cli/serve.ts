@@ -10,6 +10,7 @@ import { applyTls } from '../http/tls-settings.js';
 import { TrustedClients } from '../http/trusted-clients.js';
 import { WebConfigWatcher } from '../http/web-config-watcher.js';
 import { webFamilies } from '../http/web-metrics.js';
+import { addDefaultMetrics } from '../metrics/registry.js';
 import { OptionError, type OptionValues } from './options.js';
 
 /**
@@ -38,6 +39,8 @@ export async function serve(
   if (pathProblem) throw new OptionError(pathProblem);
   const configFile = o['web.config.file'];
   const watcher = configFile ? await WebConfigWatcher.start(configFile, log, o['web.auth.max-checks-per-client']) : undefined;
+  // The process default metrics are loaded only to be served (createRegistry leaves them out).
+  addDefaultMetrics(registry);
   const stats = new HttpStats();
   for (const family of webFamilies(stats, watcher)) family.register(registry);
   const trusted = new TrustedClients();

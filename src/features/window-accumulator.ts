@@ -87,8 +87,10 @@ export const FAILED_PORT_SEED = 0x27d4eb2f;
 export class WindowAccumulator {
   private readonly p: PartialWindow;
   private readonly windowSeconds: number;
+  /** Host entry + 1 of the flow's initiator, 0 before the flow's first packet, so a new accumulator needs no fill pass. */
   private readonly flowHost: Int32Array;
   private readonly flowStamp: Uint32Array;
+  /** Window index in which the flow started expecting an answer; read only while its flowBits has BIT_EXPECT, which is set with it, so it starts unset (0) rather than filled. */
   private readonly flowWindow: Int32Array;
   private readonly flowBits: Uint8Array;
   /** Protocol/port word of the flow's destination service. */
@@ -124,9 +126,9 @@ export class WindowAccumulator {
     this.windowSeconds = opts.windowSeconds;
     this.sums = opts.sums;
     this.p = new PartialWindow(opts);
-    this.flowHost = new Int32Array(opts.flowMax).fill(-1);
+    this.flowHost = new Int32Array(opts.flowMax);
     this.flowStamp = new Uint32Array(opts.flowMax);
-    this.flowWindow = new Int32Array(opts.flowMax).fill(-1);
+    this.flowWindow = new Int32Array(opts.flowMax);
     this.flowBits = new Uint8Array(opts.flowMax);
     this.flowService = new Uint32Array(opts.flowMax);
     this.flowOffset = new Float32Array(opts.flowMax);
@@ -171,10 +173,10 @@ export class WindowAccumulator {
     }
     const initiator = reverse ? pkt.dst : pkt.src;
     const p = this.p;
-    let h = this.flowHost[flowSlot];
+    let h = this.flowHost[flowSlot] - 1;
     if (newFlow || h < 0 || this.flowStamp[flowSlot] !== p.stamp[h]) {
       h = this.hostOf(pkt.ipVersion, initiator);
-      this.flowHost[flowSlot] = h;
+      this.flowHost[flowSlot] = h + 1;
       this.flowStamp[flowSlot] = h < 0 ? 0 : p.stamp[h];
     }
     if (newFlow) this.inbound(pkt, h < 0 ? -1 : h);
@@ -283,7 +285,7 @@ export class WindowAccumulator {
     const late = this.windowSeconds - Math.min(ANSWER_GRACE, this.windowSeconds / 2);
     for (let i = 0; i < this.expectCount; i++) {
       const s = this.expectSlots[i];
-      const h = this.flowHost[s];
+      const h = this.flowHost[s] - 1;
       const bits = this.flowBits[s];
       if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) continue;
       if (h < 0 || this.flowStamp[s] !== p.stamp[h]) continue;
@@ -441,7 +443,7 @@ export class WindowAccumulator {
   /** The flow in slot s ended: if it started this window and still waits for an answer, it failed. */
   private settle(s: number): void {
     if ((this.flowBits[s] & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) return;
-    const h = this.flowHost[s];
+    const h = this.flowHost[s] - 1;
     if (h >= 0 && this.flowStamp[s] === this.p.stamp[h]) this.fail(h, s);
   }
 

@@ -13,14 +13,16 @@ export class WordTable {
   readonly width: number;
   /** Keys by entry id: entry e occupies keys[e*width .. e*width+width). */
   readonly keys: Uint32Array;
+  /** Entry id + 1 by bucket, 0 for an empty bucket, so a new table needs no fill pass. */
   private readonly buckets: Int32Array;
   private readonly mask: number;
   private readonly hashes: Uint32Array;
   private readonly bucketOf: Int32Array;
+  /** Ids removed since the last clear, reused last-removed first before any id at or above `issued`. */
   private readonly free: Int32Array;
   private freeTop = 0;
   private count = 0;
-  /** One past the highest entry id handed out since the last clear. */
+  /** One past the highest entry id handed out since the last clear: ids from it up are unused. */
   private issued = 0;
 
   /** @param capacity maximum entries; @param width words per key. */
@@ -37,9 +39,6 @@ export class WordTable {
     this.hashes = new Uint32Array(capacity);
     this.bucketOf = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
-    this.buckets.fill(-1);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeTop = capacity;
   }
 
   /** Number of entries. */
@@ -49,13 +48,11 @@ export class WordTable {
 
   /** Removes every entry. */
   clear(): void {
-    // Only ids below `issued` were ever in a bucket or pushed back on the free
-    // stack, so only their buckets and the stack's top `issued` slots need resetting
-    // (a stale bucketOf of a removed id points at a bucket that is cleared anyway).
-    for (let e = 0; e < this.issued; e++) this.buckets[this.bucketOf[e]] = -1;
-    // Pop order hands out ids 0, 1, 2, ... after a clear.
-    for (let i = this.capacity - this.issued; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
-    this.freeTop = this.capacity;
+    // Only ids below `issued` were ever in a bucket, so only their buckets need
+    // resetting (a stale bucketOf of a removed id points at a bucket that is cleared anyway).
+    for (let e = 0; e < this.issued; e++) this.buckets[this.bucketOf[e]] = 0;
+    // Ids 0, 1, 2, ... are handed out after a clear.
+    this.freeTop = 0;
     this.count = 0;
     this.issued = 0;
   }
@@ -73,7 +70,7 @@ export class WordTable {
   /** Entry id of the key at key[at..at+width), or -1; h is its `hash`, when the caller has it already. */
   find(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
     for (let b = h & this.mask; ; b = (b + 1) & this.mask) {
-      const e = this.buckets[b];
+      const e = this.buckets[b] - 1;
       if (e < 0) return -1;
       if (this.hashes[e] === h && this.equals(e, key, at)) return e;
     }
@@ -81,12 +78,14 @@ export class WordTable {
 
   /** Inserts a key known to be absent; returns its entry id, or -1 when the table is full. h is its `hash`, when the caller has it already. */
   insert(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
-    if (this.freeTop === 0) return -1;
-    const e = this.free[--this.freeTop];
-    if (e >= this.issued) this.issued = e + 1;
+    // The free stack is filled by removals only, so a new table costs no pass over its capacity.
+    let e: number;
+    if (this.freeTop > 0) e = this.free[--this.freeTop];
+    else if (this.issued < this.capacity) e = this.issued++;
+    else return -1;
     let b = h & this.mask;
-    while (this.buckets[b] >= 0) b = (b + 1) & this.mask;
-    this.buckets[b] = e;
+    while (this.buckets[b] !== 0) b = (b + 1) & this.mask;
+    this.buckets[b] = e + 1;
     this.bucketOf[e] = b;
     this.hashes[e] = h;
     // An element loop: set(subarray()) would allocate a view per new host.
@@ -99,19 +98,19 @@ export class WordTable {
   /** Removes entry `e` (which must be present); its id becomes free for reuse. */
   remove(e: number): void {
     let hole = this.bucketOf[e];
-    this.buckets[hole] = -1;
+    this.buckets[hole] = 0;
     this.free[this.freeTop++] = e;
     this.count--;
     // Backward shift: move later members of the probe run into the hole when
     // their home bucket does not lie cyclically in (hole, j].
-    for (let j = (hole + 1) & this.mask; this.buckets[j] >= 0; j = (j + 1) & this.mask) {
-      const other = this.buckets[j];
+    for (let j = (hole + 1) & this.mask; this.buckets[j] !== 0; j = (j + 1) & this.mask) {
+      const other = this.buckets[j] - 1;
       const home = this.hashes[other] & this.mask;
       const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (stays) continue;
-      this.buckets[hole] = other;
+      this.buckets[hole] = other + 1;
       this.bucketOf[other] = hole;
-      this.buckets[j] = -1;
+      this.buckets[j] = 0;
       hole = j;
     }
   }

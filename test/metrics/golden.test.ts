@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { OPTIONS, resolveOptions } from '../../src/cli/options.js';
 import { replayFiles } from '../../src/cli/replay.js';
 import { OPENMETRICS_TEXT, PROMETHEUS_TEXT, render } from '../../src/metrics/exposition.js';
+import { addDefaultMetrics } from '../../src/metrics/registry.js';
 
 const dir = path.resolve(import.meta.dirname, '..', 'fixtures', 'golden');
 const files = ['tunnel-gre.pcap', 'eth-http-ipv4-and-ipv6.pcapng', 'ipv4-invalid-ihl.pcap'].map((f) => path.join(dir, f));
@@ -41,6 +42,9 @@ describe('golden /metrics exposition', () => {
 
   it('passes promtool check metrics, default metrics included', async () => {
     const { registry } = await replayGolden();
+    // A replay that serves nothing leaves the process metrics out; serve() adds them like this.
+    addDefaultMetrics(registry);
+    expect(registry.getSingleMetric('process_cpu_seconds_total')).toBeDefined();
     const text = await render(registry, PROMETHEUS_TEXT);
     // promtool exits non-zero and names the problem when the exposition breaks a naming or format rule.
     const out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
