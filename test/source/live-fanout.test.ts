@@ -10,7 +10,9 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSource } from '../../src/source/live-source.js';
+import { openSource } from '../../src/source/sources.js';
 import type { FanoutOptions } from '../../src/source/fanout.js';
+import type { PacketSource } from '../../src/source/source.js';
 import { ip4 } from '../../src/synth/addr.js';
 import { ACK, FrameBuilder, PSH, SYN } from '../../src/synth/frame-builder.js';
 import { PayloadPool } from '../../src/synth/payload-pool.js';
@@ -101,10 +103,12 @@ function traffic(udpFlows: number, tcpFlows: number, per: number, reverseFromHos
 
 const frames = (sent: readonly Sent[]) => sent.map((s) => s.frame);
 
-/** A running live capture of `pair.host`, keeping what it delivers. */
-function member(host: string, fanout: FanoutOptions | undefined) {
-  const source = new LiveSource({ interface: host, filter: FILTER, immediate: true, bufferSize: BUFFER, fanout });
-  source.open();
+/** A live capture of `host` keeping the whole of each frame, in group `fanout` (none: all the frames). */
+const live = (host: string, fanout: FanoutOptions | undefined) => new LiveSource({ interface: host, filter: FILTER, immediate: true, bufferSize: BUFFER, fanout });
+
+/** Runs `source`, keeping what it delivers. */
+function member<S extends PacketSource>(source: S) {
+  source.open?.();
   const got: Got[] = [];
   const running = source.run((p) => got.push(parse(p.data.subarray(p.offset, p.offset + p.caplen), p.wirelen)));
   return {
@@ -142,8 +146,8 @@ describe.skipIf(skipReason)(title('PACKET_FANOUT on a veth pair'), () => {
 
   it('hash: two handles in one group get each frame once, every flow (both directions, in and out) on one member', async () => {
     const t = traffic(48, 48, 4, (f) => f % 4 === 0);
-    const a = member(pair.host, { group: GROUP, mode: 'hash' });
-    const b = member(pair.host, { group: GROUP, mode: 'hash' });
+    const a = member(live(pair.host, { group: GROUP, mode: 'hash' }));
+    const b = member(live(pair.host, { group: GROUP, mode: 'hash' }));
     try {
       expect([a.source.fanoutGroup, b.source.fanoutGroup]).toEqual([GROUP, GROUP]);
       pair.sendFromNamespace(frames(t.fromNs));
@@ -165,9 +169,9 @@ describe.skipIf(skipReason)(title('PACKET_FANOUT on a veth pair'), () => {
   it('hash: a fragmented IPv4 datagram reaches the member of its flow reassembled, as one packet', async () => {
     const t = traffic(8, 0, 2, () => false);
     const datagram = fragmented(t.all.length, ip4(10, 213, 1, 1), ip4(10, 213, 2, 1), 20_000, 53, 3000);
-    const reference = member(pair.host, undefined);
-    const a = member(pair.host, { group: GROUP, mode: 'hash' });
-    const b = member(pair.host, { group: GROUP, mode: 'hash' });
+    const reference = member(live(pair.host, undefined));
+    const a = member(live(pair.host, { group: GROUP, mode: 'hash' }));
+    const b = member(live(pair.host, { group: GROUP, mode: 'hash' }));
     try {
       pair.sendFromNamespace([...frames(t.fromNs), ...datagram]);
       await settle(() => a.got.length + b.got.length, t.all.length + 1);
@@ -186,8 +190,8 @@ describe.skipIf(skipReason)(title('PACKET_FANOUT on a veth pair'), () => {
 
   it('lb: round robin gives both members frames of one flow, each frame once', async () => {
     const t = traffic(1, 0, 200, () => false);
-    const a = member(pair.host, { group: GROUP + 1, mode: 'lb' });
-    const b = member(pair.host, { group: GROUP + 1, mode: 'lb' });
+    const a = member(live(pair.host, { group: GROUP + 1, mode: 'lb' }));
+    const b = member(live(pair.host, { group: GROUP + 1, mode: 'lb' }));
     try {
       pair.sendFromNamespace(frames(t.fromNs));
       await settle(() => a.got.length + b.got.length, t.all.length);
@@ -198,10 +202,10 @@ describe.skipIf(skipReason)(title('PACKET_FANOUT on a veth pair'), () => {
     expect(Math.min(a.got.length, b.got.length)).toBeGreaterThan(0);
   });
 
-  it('cpu: the members together get each frame once', async () => {
+  it('cpu, opened through openSource: the members together get each frame once', async () => {
     const t = traffic(16, 16, 3, () => false);
-    const a = member(pair.host, { group: GROUP + 2, mode: 'cpu' });
-    const b = member(pair.host, { group: GROUP + 2, mode: 'cpu' });
+    const a = member(openSource('live', pair.host, { filter: FILTER, bufferSize: BUFFER, fanout: { group: GROUP + 2, mode: 'cpu' } }));
+    const b = member(openSource('live', pair.host, { filter: FILTER, bufferSize: BUFFER, fanout: { group: GROUP + 2, mode: 'cpu' } }));
     try {
       pair.sendFromNamespace(frames(t.fromNs));
       await settle(() => a.got.length + b.got.length, t.all.length);
