@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './spawn.js';
+
+describe('fanout flags of netscore run', () => {
+  it.each([
+    [['--capture.fanout-mode=rr'], 'netscore: invalid value for --capture.fanout-mode: "rr" (want one of hash, lb, cpu)\n'],
+    [['--capture.fanout-group=65536'], 'netscore: invalid value for --capture.fanout-group: "65536" (want at most 65535)\n'],
+    [['--capture.fanout-group=-1'], 'netscore: invalid value for --capture.fanout-group: "-1" (want at least 0)\n'],
+  ])('%j is refused in one line, exit 2, before anything is opened', async (flags, message) => {
+    const { code, stderr } = await runCli(['run', ...flags, '--capture.interface=netscore-none']);
+    expect(stderr).toBe(message);
+    expect(code).toBe(2);
+  });
+});
