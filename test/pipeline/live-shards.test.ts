@@ -1,0 +1,148 @@
+/**
+ * Live capture workers (#14 §2) on a veth pair with its far end in a network
+ * namespace of its own. Oracle: the frames the test sends (many flows, both
+ * directions, some hosts on each side), and one pipeline capturing the same
+ * interface at the same time without fanout: it sees the same packets with
+ * the same kernel timestamps, so its windows, rows and totals are those two
+ * workers must produce.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultOptions } from '../../src/cli/options.js';
+import type { FlowCounts } from '../../src/metrics/context.js';
+import { CORE_COLLECTORS, createRegistry } from '../../src/metrics/registry.js';
+import { buildPipeline, scoringOf } from '../../src/pipeline/build-pipeline.js';
+import { LiveShards } from '../../src/pipeline/live-shards.js';
+import type { Pipeline } from '../../src/pipeline/pipeline.js';
+import { LiveSource } from '../../src/source/live-source.js';
+import { ip4 } from '../../src/synth/addr.js';
+import { ACK, FrameBuilder, PSH, SYN } from '../../src/synth/frame-builder.js';
+import { PayloadPool } from '../../src/synth/payload-pool.js';
+import { Prng } from '../../src/util/prng.js';
+import { waitFor } from '../support/wait-for.js';
+import { createVethNamespace, vethSkipReason, type VethNamespace } from '../source/veth-namespace.js';
+
+const ADDON = new URL('../../build/Release/netscore_pcap.node', import.meta.url);
+const WORKER = new URL('../../dist/pipeline/live-worker.js', import.meta.url);
+const skipReason = !existsSync(ADDON) ? 'libpcap addon not built' : !existsSync(WORKER) ? 'dist/ not built (npm run build)' : vethSkipReason();
+const title = (name: string) => (skipReason ? `${name} (skipped: ${skipReason})` : name);
+
+/** Unique per run: interface names are at most 15 bytes. */
+const PREFIX = `lw${process.pid % 100_000}`;
+/** Only the test's frames, not what the kernel itself sends on the pair. */
+const FILTER = 'net 10.215.0.0/16';
+const UDP_FLOWS = 96;
+const TCP_FLOWS = 64;
+const ROUNDS = 3;
+
+/** The test's traffic: UDP and TCP flows between 12 clients (namespace side) and 5 servers, each way (the replies sent from the host end). */
+function traffic(): { fromNs: Uint8Array[]; fromHost: Uint8Array[] } {
+  const fb = new FrameBuilder(new PayloadPool(new Prng(15)));
+  const fromNs: Uint8Array[] = [];
+  const fromHost: Uint8Array[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let f = 0; f < UDP_FLOWS + TCP_FLOWS; f++) {
+      const tcp = f >= UDP_FLOWS;
+      const client = ip4(10, 215, 1, 1 + (f % 12));
+      const server = ip4(10, 215, 2, 1 + (f % 5));
+      const cport = 30_000 + f;
+      const sport = tcp ? 443 : 53;
+      for (const reverse of [false, true]) {
+        const [src, dst, sp, dp] = reverse ? [server, client, sport, cport] : [client, server, cport, sport];
+        if (tcp) fb.tcp(src, dst, sp, dp, round === 0 && !reverse ? SYN : ACK | PSH, 1000 + round, 1, 64_240, 20 + 30 * round);
+        else fb.udp(src, dst, sp, dp, 30 + 20 * round);
+        (reverse ? fromHost : fromNs).push(fb.buf.slice(0, fb.len));
+      }
+    }
+  }
+  return { fromNs, fromHost };
+}
+
+/** Digest of every window a pipeline scores: start, end, hosts in order, raw and transformed rows; and the rows per window. */
+function recordWindows(pipeline: Pipeline): { digest: () => string; hosts: number[] } {
+  const hash = createHash('sha256');
+  const hosts: number[] = [];
+  scoringOf(pipeline).onWindow((b) => {
+    hosts.push(b.hosts.length);
+    hash.update(`${b.start} ${b.end} ${b.hosts.join(',')}\n`);
+    hash.update(new Uint8Array(b.raw.buffer, b.raw.byteOffset, b.raw.byteLength));
+    hash.update(new Uint8Array(b.vectors.buffer, b.vectors.byteOffset, b.vectors.byteLength));
+  });
+  return { digest: () => hash.digest('hex'), hosts };
+}
+
+describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => {
+  let pair: VethNamespace;
+
+  beforeAll(() => {
+    pair = createVethNamespace(PREFIX);
+  });
+
+  afterAll(() => {
+    pair?.remove();
+  });
+
+  it('two workers in a fanout group account what one pipeline on the same packets does: totals, flows, windows and rows; each worker gets packets, none is dropped', async () => {
+    const o = { ...defaultOptions(), 'flow.max': 20_000, window: 3600, 'model.warmup': 7200 };
+    const capture = { filter: FILTER, bufferSize: 4 << 20 };
+    // The reference: one pipeline on its own handle, outside any fanout group.
+    const one = buildPipeline(o);
+    const oneWindows = recordWindows(one);
+    const source = new LiveSource({ interface: pair.host, ...capture });
+    source.open();
+    const running = source.run(one.sink);
+    // Two workers, each with a handle in the interface's derived group; the main thread's pipeline sees no packet.
+    const many = buildPipeline({ ...o, 'flow.max': 1 });
+    const manyWindows = recordWindows(many);
+    const events = { down: (i: string, m: string) => expect.fail(`${i} down: ${m}`), up: () => undefined };
+    const shards = new LiveShards(many, o, 2, { interfaces: [pair.host], ...capture, fanout: { mode: 'hash' }, events });
+    let failure: unknown;
+    shards.watch((err) => (failure = err));
+    try {
+      await shards.ready();
+      const { fromNs, fromHost } = traffic();
+      const sent = [...fromNs, ...fromHost];
+      pair.sendFromNamespace(fromNs);
+      pair.sendFromHost(fromHost);
+      await waitFor(() => one.traffic.packets >= sent.length, { timeoutMs: 15_000, intervalMs: 50, what: `${sent.length} packets on the reference (have ${one.traffic.packets})` });
+      // Worker counts reach the main thread once a second.
+      await waitFor(() => many.traffic.packets >= sent.length, { timeoutMs: 15_000, intervalMs: 100, what: `${sent.length} packets from the workers (have ${many.traffic.packets})` });
+      source.stop();
+      await running;
+      one.finish();
+      await shards.finish();
+      expect(failure).toBeUndefined();
+
+      const bytes = sent.reduce((a, f) => a + f.length, 0);
+      expect(one.traffic.packets).toBe(sent.length);
+      expect(one.traffic.bytes).toBe(bytes);
+      expect(many.traffic.packets).toBe(sent.length);
+      expect(many.traffic.bytes).toBe(bytes);
+      // Every flow was started and ended once (both directions of a flow went to one worker).
+      expect(shards.flows.created.reduce((a, n) => a + n, 0)).toBe(UDP_FLOWS + TCP_FLOWS);
+      expect(shards.flows.ended.reduce((a, n) => a + n, 0)).toBe(UDP_FLOWS + TCP_FLOWS);
+
+      // The core exposition: traffic, decode, flows (capacity aside: each worker has a table of --flow.max).
+      const exposition = async (p: Pipeline, flows: FlowCounts = p.flows, workers = 1) =>
+        (await createRegistry({ ...p.metricsContext(() => []), flows }, CORE_COLLECTORS, false).metrics()).replace(/^netscore_flows_max (\d+)$/m, (_, n) => `netscore_flows_max ${Number(n) / workers}`);
+      expect(await exposition(many, shards.flows, 2)).toBe(await exposition(one));
+
+      expect(manyWindows.hosts.length).toBeGreaterThan(0);
+      expect(manyWindows.hosts).toEqual(oneWindows.hosts);
+      expect(manyWindows.digest()).toBe(oneWindows.digest());
+
+      const w = shards.workers;
+      const perWorker = [w.packets(0), w.packets(1)];
+      expect(perWorker[0]).toBeGreaterThan(0);
+      expect(perWorker[1]).toBeGreaterThan(0);
+      expect(perWorker[0] + perWorker[1]).toBe(sent.length);
+      expect([w.dropped(0), w.dropped(1)]).toEqual([0, 0]);
+      const [iface] = shards.captures();
+      expect(iface).toMatchObject({ iface: pair.host, received: sent.length, dropped: 0 });
+    } finally {
+      source.stop();
+      await shards.close();
+    }
+  }, 40_000);
+});
