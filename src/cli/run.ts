@@ -159,6 +159,8 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
     return;
   }
   const { live, restart } = diffOptions(o, next);
+  // Capture workers hold their own handles: a new filter reaches them only with a restart.
+  if (service.live && live.includes('capture.filter')) restart.push(...live.splice(live.indexOf('capture.filter'), 1));
   if (live.includes('capture.filter')) {
     const filter = next['capture.filter'];
     const done: PacketSource[] = [];

@@ -20,7 +20,9 @@ import { ip4 } from '../../src/synth/addr.js';
 import { ACK, FrameBuilder, PSH, SYN } from '../../src/synth/frame-builder.js';
 import { PayloadPool } from '../../src/synth/payload-pool.js';
 import { Prng } from '../../src/util/prng.js';
-import { waitFor } from '../support/wait-for.js';
+import { sample, samples, start, total } from '../cli/spawn.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor, waitForHttp } from '../support/wait-for.js';
 import { createVethNamespace, vethSkipReason, type VethNamespace } from '../source/veth-namespace.js';
 
 const ADDON = new URL('../../build/Release/netscore_pcap.node', import.meta.url);
@@ -143,6 +145,40 @@ describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => 
     } finally {
       source.stop();
       await shards.close();
+    }
+  }, 40_000);
+
+  it('netscore run --capture.workers 2 serves the totals of what was sent in /metrics, with packets on every worker and no drops, and stops cleanly', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const r = start(['run', '--capture.workers=2', `--capture.interface=${pair.host}`, `--capture.filter=${FILTER}`, '--capture.buffer-size=4194304', '--flow.max=20000', `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn']);
+    try {
+      await waitForHttp(url, 15_000);
+      const { fromNs, fromHost } = traffic();
+      const sent = [...fromNs, ...fromHost];
+      pair.sendFromNamespace(fromNs);
+      pair.sendFromHost(fromHost);
+      const text = await waitFor(
+        async () => {
+          const t = await (await fetch(url)).text();
+          return total(t, 'netscore_packets_total') >= sent.length && total(t, 'netscore_capture_worker_packets_total') >= sent.length ? t : undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 200, what: `${sent.length} packets in /metrics` },
+      );
+      expect(total(text, 'netscore_packets_total')).toBe(sent.length);
+      expect(total(text, 'netscore_bytes_total')).toBe(sent.reduce((a, f) => a + f.length, 0));
+      expect(total(text, 'netscore_flows_total')).toBe(UDP_FLOWS + TCP_FLOWS);
+      expect(sample(text, 'netscore_capture_packets_received_total', { interface: pair.host })).toBe(sent.length);
+      expect(total(text, 'netscore_capture_packets_dropped_total')).toBe(0);
+      const perWorker = samples(text, 'netscore_capture_worker_packets_total');
+      expect(perWorker.map((p) => p.labels.worker)).toEqual(['0', '1']);
+      for (const p of perWorker) expect(p.value).toBeGreaterThan(0);
+      expect(total(text, 'netscore_capture_worker_dropped_packets_total')).toBe(0);
+      await r.stop();
+      expect(await r.exit).toBe(0);
+      expect(r.stderr()).toBe('');
+    } finally {
+      await r.stop();
     }
   }, 40_000);
 });
