@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultOptions } from '../../src/cli/options.js';
+import { defaultOptions, type OptionValues } from '../../src/cli/options.js';
 import type { FlowCounts } from '../../src/metrics/context.js';
 import { CORE_COLLECTORS, createRegistry } from '../../src/metrics/registry.js';
 import { buildPipeline, scoringOf } from '../../src/pipeline/build-pipeline.js';
@@ -38,14 +38,14 @@ const UDP_FLOWS = 96;
 const TCP_FLOWS = 64;
 const ROUNDS = 3;
 
-/** The test's traffic: UDP and TCP flows between 12 clients (namespace side) and 5 servers, each way (the replies sent from the host end). */
-function traffic(): { fromNs: Uint8Array[]; fromHost: Uint8Array[] } {
+/** The test's traffic (by default; or the first `udpFlows` and `tcpFlows`): UDP and TCP flows between 12 clients (namespace side) and 5 servers, each way (the replies sent from the host end). */
+function traffic(udpFlows = UDP_FLOWS, tcpFlows = TCP_FLOWS): { fromNs: Uint8Array[]; fromHost: Uint8Array[] } {
   const fb = new FrameBuilder(new PayloadPool(new Prng(15)));
   const fromNs: Uint8Array[] = [];
   const fromHost: Uint8Array[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (let f = 0; f < UDP_FLOWS + TCP_FLOWS; f++) {
-      const tcp = f >= UDP_FLOWS;
+    for (let f = 0; f < udpFlows + tcpFlows; f++) {
+      const tcp = f >= udpFlows;
       const client = ip4(10, 215, 1, 1 + (f % 12));
       const server = ip4(10, 215, 2, 1 + (f % 5));
       const cport = 30_000 + f;
@@ -74,6 +74,80 @@ function recordWindows(pipeline: Pipeline): { digest: () => string; hosts: numbe
   return { digest: () => hash.digest('hex'), hosts };
 }
 
+/** Sends traffic() (namespace side, then the replies from the host end); the frames sent. */
+function send(pair: VethNamespace, ...flows: Parameters<typeof traffic>): Uint8Array[] {
+  const { fromNs, fromHost } = traffic(...flows);
+  pair.sendFromNamespace(fromNs);
+  pair.sendFromHost(fromHost);
+  return [...fromNs, ...fromHost];
+}
+
+/** Waits until the wall clock is between `lo` and `hi` of a window of `seconds`. */
+async function phase(seconds: number, lo: number, hi: number): Promise<void> {
+  for (;;) {
+    const at = (Date.now() / 1000) % seconds / seconds;
+    if (at >= lo && at < hi) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * One pipeline on a handle of its own (outside any fanout group, ticked by
+ * the wall clock as `run` does) and two workers with a handle each in the
+ * interface's derived group, capturing `host` at the same time.
+ */
+async function sideBySide(host: string, options: Partial<OptionValues>) {
+  const o = { ...defaultOptions(), 'flow.max': 20_000, 'model.warmup': 7200, ...options };
+  const capture = { filter: FILTER, bufferSize: 4 << 20 };
+  const one = buildPipeline(o);
+  const oneWindows = recordWindows(one);
+  const source = new LiveSource({ interface: host, ...capture });
+  source.open();
+  const running = source.run(one.sink);
+  const clock = setInterval(() => one.idleTick(Date.now() / 1000), 1000);
+  // The main thread's pipeline of the workers sees no packet.
+  const many = buildPipeline({ ...o, 'flow.max': 1 });
+  const manyWindows = recordWindows(many);
+  const events = { down: (i: string, m: string) => expect.fail(`${i} down: ${m}`), up: () => undefined };
+  const shards = new LiveShards(many, o, 2, { interfaces: [host], ...capture, fanout: { mode: 'hash' }, events });
+  let failure: unknown;
+  shards.watch((err) => {
+    failure = err;
+  });
+  await shards.ready();
+  return {
+    one,
+    many,
+    shards,
+    manyWindows,
+    /** Waits until both sides counted `n` packets (worker counts reach the main thread once a second). */
+    settle: async (n: number) => {
+      await waitFor(() => one.traffic.packets >= n, { timeoutMs: 15_000, intervalMs: 50, what: `${n} packets on the reference (have ${one.traffic.packets})` });
+      await waitFor(() => many.traffic.packets >= n, { timeoutMs: 15_000, intervalMs: 100, what: `${n} packets from the workers (have ${many.traffic.packets})` });
+    },
+    /** Stops both captures and closes the last windows. */
+    finish: async () => {
+      clearInterval(clock);
+      source.stop();
+      await running;
+      one.finish();
+      await shards.finish();
+      expect(failure).toBeUndefined();
+    },
+    /** Both sides scored the same windows, at least `n` with hosts, with the same hosts and rows. */
+    expectSameWindows: (n: number) => {
+      expect(manyWindows.hosts.filter((h) => h > 0).length).toBeGreaterThanOrEqual(n);
+      expect(manyWindows.hosts).toEqual(oneWindows.hosts);
+      expect(manyWindows.digest()).toBe(oneWindows.digest());
+    },
+    close: async () => {
+      clearInterval(clock);
+      source.stop();
+      await shards.close();
+    },
+  };
+}
+
 describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => {
   let pair: VethNamespace;
 
@@ -86,35 +160,12 @@ describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => 
   });
 
   it('two workers in a fanout group account what one pipeline on the same packets does: totals, flows, windows and rows; each worker gets packets, none is dropped', async () => {
-    const o = { ...defaultOptions(), 'flow.max': 20_000, window: 3600, 'model.warmup': 7200 };
-    const capture = { filter: FILTER, bufferSize: 4 << 20 };
-    // The reference: one pipeline on its own handle, outside any fanout group.
-    const one = buildPipeline(o);
-    const oneWindows = recordWindows(one);
-    const source = new LiveSource({ interface: pair.host, ...capture });
-    source.open();
-    const running = source.run(one.sink);
-    // Two workers, each with a handle in the interface's derived group; the main thread's pipeline sees no packet.
-    const many = buildPipeline({ ...o, 'flow.max': 1 });
-    const manyWindows = recordWindows(many);
-    const events = { down: (i: string, m: string) => expect.fail(`${i} down: ${m}`), up: () => undefined };
-    const shards = new LiveShards(many, o, 2, { interfaces: [pair.host], ...capture, fanout: { mode: 'hash' }, events });
-    let failure: unknown;
-    shards.watch((err) => (failure = err));
+    const both = await sideBySide(pair.host, { window: 3600 });
     try {
-      await shards.ready();
-      const { fromNs, fromHost } = traffic();
-      const sent = [...fromNs, ...fromHost];
-      pair.sendFromNamespace(fromNs);
-      pair.sendFromHost(fromHost);
-      await waitFor(() => one.traffic.packets >= sent.length, { timeoutMs: 15_000, intervalMs: 50, what: `${sent.length} packets on the reference (have ${one.traffic.packets})` });
-      // Worker counts reach the main thread once a second.
-      await waitFor(() => many.traffic.packets >= sent.length, { timeoutMs: 15_000, intervalMs: 100, what: `${sent.length} packets from the workers (have ${many.traffic.packets})` });
-      source.stop();
-      await running;
-      one.finish();
-      await shards.finish();
-      expect(failure).toBeUndefined();
+      const sent = send(pair);
+      await both.settle(sent.length);
+      await both.finish();
+      const { one, many, shards } = both;
 
       const bytes = sent.reduce((a, f) => a + f.length, 0);
       expect(one.traffic.packets).toBe(sent.length);
@@ -129,10 +180,7 @@ describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => 
       const exposition = async (p: Pipeline, flows: FlowCounts = p.flows, workers = 1) =>
         (await createRegistry({ ...p.metricsContext(() => []), flows }, CORE_COLLECTORS, false).metrics()).replace(/^netscore_flows_max (\d+)$/m, (_, n) => `netscore_flows_max ${Number(n) / workers}`);
       expect(await exposition(many, shards.flows, 2)).toBe(await exposition(one));
-
-      expect(manyWindows.hosts.length).toBeGreaterThan(0);
-      expect(manyWindows.hosts).toEqual(oneWindows.hosts);
-      expect(manyWindows.digest()).toBe(oneWindows.digest());
+      both.expectSameWindows(1);
 
       const w = shards.workers;
       const perWorker = [w.packets(0), w.packets(1)];
@@ -143,8 +191,31 @@ describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => 
       const [iface] = shards.captures();
       expect(iface).toMatchObject({ iface: pair.host, received: sent.length, dropped: 0 });
     } finally {
-      source.stop();
-      await shards.close();
+      await both.close();
+    }
+  }, 40_000);
+
+  it('with 2 s windows, bursts two windows apart close by the clocks of each worker (the first a single flow, so one worker has no window yet and is passed by its watermark; an idle window between; wall-clock ticks): the same windows and rows as one pipeline, merged before the end', async () => {
+    const W = 2;
+    const both = await sideBySide(pair.host, { window: W });
+    try {
+      // Bursts early in a window, so that no packet is near a window boundary whoever closes it.
+      await phase(W, 0.2, 0.6);
+      const a = send(pair, 1, 0);
+      await both.settle(a.length);
+      const w = both.shards.workers;
+      expect([w.packets(0), w.packets(1)].sort()).toEqual([0, a.length]);
+      await new Promise((r) => setTimeout(r, 1000));
+      await phase(W, 0.2, 0.6);
+      const b = send(pair);
+      await both.settle(a.length + b.length);
+      // The second burst's window ends and is closed by the wall-clock ticks (merged by watermark) before finish.
+      await waitFor(() => both.manyWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows merged from the workers' });
+      expect(both.manyWindows.hosts.filter((n) => n > 0).length).toBe(2);
+      await both.finish();
+      both.expectSameWindows(2);
+    } finally {
+      await both.close();
     }
   }, 40_000);
 
