@@ -70,13 +70,21 @@ const freePort = () =>
     });
   });
 const total = (text, name) => text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
-const scrape = async (url) => (await fetch(url)).text();
+/** /metrics; one retry, so that a connection cut by the server's limits is not a failed run. */
+const scrape = async (url) => {
+  try {
+    return await (await fetch(url)).text();
+  } catch {
+    await sleep(200);
+    return (await fetch(url)).text();
+  }
+};
 
 /** One run: netscore with `workers` capture workers, tcpreplay at `rate` for `seconds`. */
 async function run(workers, rate) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/metrics`;
-  const child = spawn(process.execPath, [cli, 'run', `--capture.workers=${workers}`, `--capture.interface=${host}`, `--capture.filter=${filter}`, `--capture.buffer-size=${buffer}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [cli, 'run', `--capture.workers=${workers}`, `--capture.interface=${host}`, `--capture.filter=${filter}`, `--capture.buffer-size=${buffer}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   try {
     for (let end = Date.now() + 20_000; ; await sleep(100)) {
