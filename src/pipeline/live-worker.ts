@@ -66,7 +66,6 @@ function start(data: LiveWorkerData): void {
   const tick = (ts: number): void => {
     core.tick(ts, position);
     nextTick = ts + TICK_SECONDS;
-    core.stage = 'features';
     if (clock?.advance(ts)) core.turn(clock.end, clock.next);
   };
   const sink = (v: PacketView): void => {
