@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/pcap-handle.cc",
+        "native/fanout.cc",
         "native/privileges.cc",
         "native/find-devs.cc",
         "native/inspector-signal.cc"

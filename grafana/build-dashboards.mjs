@@ -468,7 +468,7 @@ function traffic() {
     }),
     timeseries({
       title: 'Worker skew, waits and drops',
-      description: 'Skew: packets of the busiest worker over the mean since start (1 = even, the worker count = all on one). Waits: seconds per second the reader waited for a worker with a full queue (a replay waits rather than drop). Drops: packets lost to a full worker queue.',
+      description: 'Skew: packets of the busiest worker over the mean since start (1 = even, the worker count = all on one). Waits: seconds per second the reader waited for a worker with a full queue (a replay waits rather than drop). Drops: live capture, packets the kernel dropped on a worker\'s handles (its share of the fanout group fell behind).',
       targets: [
         target(`max by (instance) (netscore_capture_worker_skew_ratio{${I}})`, '{{instance}} skew', 'A'),
         target(`sum by (instance) (rate(netscore_capture_worker_wait_seconds_total{${I}}[$__rate_interval]))`, '{{instance}} waits (s/s)', 'B'),

@@ -1,5 +1,6 @@
 #include "pcap-handle.h"
 
+#include "fanout.h"
 #include "find-devs.h"
 
 #include <cstring>
@@ -66,8 +67,42 @@ bool OptionBool(Napi::Object opts, const char* key, bool fallback) {
   return v.IsUndefined() ? fallback : v.ToBoolean().Value();
 }
 
+// The fanout request of open()'s options: group -1 when derived, or none.
+struct FanoutRequest {
+  bool wanted = false;
+  int32_t group = -1;
+  FanoutMode mode = FanoutMode::kHash;
+};
+
+FanoutRequest OptionFanout(Napi::Object opts) {
+  FanoutRequest request;
+  Napi::Value v = opts.Get("fanout");
+  if (v.IsUndefined()) return request;
+  if (!v.IsObject()) ThrowCoded(opts.Env(), "fanout must be an object", "EINVAL");
+  Napi::Object fanout = v.As<Napi::Object>();
+  request.wanted = true;
+  if (!fanout.Get("group").IsUndefined()) {
+    uint32_t group = OptionU32(fanout, "group", 0);
+    if (group > 65535) ThrowCoded(opts.Env(), "fanout group must be an integer from 0 to 65535", "EINVAL");
+    request.group = static_cast<int32_t>(group);
+  }
+  Napi::Value mode = fanout.Get("mode");
+  if (!mode.IsUndefined() && !(mode.IsString() && ParseFanoutMode(mode.As<Napi::String>().Utf8Value(), &request.mode))) {
+    ThrowCoded(opts.Env(), "fanout mode must be hash, lb or cpu", "EINVAL");
+  }
+  return request;
+}
+
 void DeletePoll(uv_handle_t* handle) {
   delete reinterpret_cast<uv_poll_t*>(handle);
+}
+
+// Close callback of a poll closed at teardown: its data is the cleanup hook,
+// whose removal tells Node.js the teardown may go on.
+void FinishTeardown(uv_handle_t* handle) {
+  auto hook = static_cast<napi_async_cleanup_hook_handle>(handle->data);
+  DeletePoll(handle);
+  napi_remove_async_cleanup_hook(hook);
 }
 
 }  // namespace
@@ -110,16 +145,22 @@ PcapHandle::PcapHandle(const Napi::CallbackInfo& info)
   async_ = std::make_unique<Napi::AsyncContext>(env, "NetscorePcap");
 }
 
-PcapHandle::~PcapHandle() {
-  // Polling holds a reference on this object, so a collected handle is idle;
-  // this only matters when the environment is torn down mid-capture.
-  if (poll_ != nullptr) {
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), DeletePoll);
-    poll_ = nullptr;
-  }
-  ClosePcap();
+// Polling holds a reference on this object, so a collected handle is idle:
+// at teardown, OnTeardown has closed the poll before finalizers run.
+PcapHandle::~PcapHandle() { ClosePcap(); }
+
+// Runs when the environment is torn down mid-capture (a worker thread ends,
+// or the process exits), before the finalizers, and before Node.js may unload
+// this addon: a close callback left in the loop would then point nowhere.
+// Touches no JavaScript value; the finalizer releases those.
+void PcapHandle::OnTeardown(napi_async_cleanup_hook_handle hook, void* arg) {
+  auto* self = static_cast<PcapHandle*>(arg);
+  uv_poll_stop(self->poll_);
+  self->poll_->data = hook;
+  uv_close(reinterpret_cast<uv_handle_t*>(self->poll_), FinishTeardown);
+  self->poll_ = nullptr;
+  self->teardown_ = nullptr;
+  self->ClosePcap();
 }
 
 pcap_t* PcapHandle::RequireOpen(Napi::Env env, const char* what) {
@@ -132,8 +173,11 @@ pcap_t* PcapHandle::RequireOpen(Napi::Env env, const char* what) {
   return pcap_;
 }
 
-// open(iface, { snaplen, promiscuous, bufferSize, timeoutMs, immediate })
-//   -> { linktype, snaplen, nanosecond, warning? }
+// open(iface, { snaplen, promiscuous, bufferSize, timeoutMs, immediate, fanout? })
+//   -> { linktype, snaplen, nanosecond, warning?, fanoutGroup? }
+// fanout: { group?, mode? } joins the socket to a PACKET_FANOUT group once
+// libpcap has bound it and set up its ring (the kernel requires a bound
+// socket); without group, the group this process derives for the interface.
 Napi::Value PcapHandle::Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (closed_) ThrowCoded(env, "open: capture handle is closed", "NOT_OPEN");
@@ -150,6 +194,7 @@ Napi::Value PcapHandle::Open(const Napi::CallbackInfo& info) {
   uint32_t bufferSize = OptionU32(opts, "bufferSize", 64u << 20);
   uint32_t timeoutMs = OptionU32(opts, "timeoutMs", 100);
   bool immediate = OptionBool(opts, "immediate", false);
+  FanoutRequest fanout = OptionFanout(opts);
 
   char errbuf[PCAP_ERRBUF_SIZE];
   errbuf[0] = '\0';
@@ -194,7 +239,18 @@ Napi::Value PcapHandle::Open(const Napi::CallbackInfo& info) {
     ThrowCoded(env, "interface has no selectable file descriptor", "ERROR");
   }
 
+  uint16_t fanoutGroup = 0;
+  if (fanout.wanted) {
+    std::string error = JoinFanout(pcap_fileno(p), iface, fanout.group, fanout.mode, &fanoutGroup);
+    if (!error.empty()) {
+      pcap_close(p);
+      ThrowCoded(env, error, "FANOUT");
+    }
+  }
+
   pcap_ = p;
+  // A derived membership is released by ClosePcap, after the socket has left the group.
+  derivedFanout_ = fanout.wanted && fanout.group < 0;
   snapshot_ = static_cast<uint32_t>(snapshot);
   iface_ = iface;
   nano_ = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
@@ -204,6 +260,7 @@ Napi::Value PcapHandle::Open(const Napi::CallbackInfo& info) {
   result.Set("snaplen", Napi::Number::New(env, snapshot));
   result.Set("nanosecond", Napi::Boolean::New(env, nano_));
   if (!warning.empty()) result.Set("warning", Napi::String::New(env, warning));
+  if (fanout.wanted) result.Set("fanoutGroup", Napi::Number::New(env, fanoutGroup));
   return result;
 }
 
@@ -260,6 +317,10 @@ Napi::Value PcapHandle::Start(const Napi::CallbackInfo& info) {
   }
   if (rc != 0) ThrowCoded(env, std::string("start: ") + uv_strerror(rc), "ERROR");
 
+  if (napi_add_async_cleanup_hook(env, OnTeardown, this, &teardown_) != napi_ok) {
+    uv_close(reinterpret_cast<uv_handle_t*>(poll), DeletePoll);
+    ThrowCoded(env, "start: cannot register the teardown hook", "ERROR");
+  }
   poll_ = poll;
   onBatch_ = Napi::Persistent(info[0].As<Napi::Function>());
   onError_ = Napi::Persistent(info[1].As<Napi::Function>());
@@ -316,6 +377,8 @@ void PcapHandle::StopPolling() {
   poll_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(poll_), DeletePoll);
   poll_ = nullptr;
+  napi_remove_async_cleanup_hook(teardown_);
+  teardown_ = nullptr;
   if (dispatching_ && pcap_ != nullptr) pcap_breakloop(pcap_);
   onBatch_.Reset();
   onError_.Reset();
@@ -326,6 +389,8 @@ void PcapHandle::ClosePcap() {
   if (pcap_ == nullptr) return;
   pcap_close(pcap_);
   pcap_ = nullptr;
+  if (derivedFanout_) LeaveDerivedFanout(iface_);
+  derivedFanout_ = false;
 }
 
 void PcapHandle::OnPoll(uv_poll_t* poll, int status, int /*events*/) {

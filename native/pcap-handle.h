@@ -33,6 +33,7 @@ class PcapHandle : public Napi::ObjectWrap<PcapHandle> {
   Napi::Value Buffer(const Napi::CallbackInfo& info);
 
   static void OnPoll(uv_poll_t* poll, int status, int events);
+  static void OnTeardown(napi_async_cleanup_hook_handle hook, void* self);
   static void OnPacket(u_char* user, const struct pcap_pkthdr* hdr,
                        const u_char* bytes);
 
@@ -46,9 +47,14 @@ class PcapHandle : public Napi::ObjectWrap<PcapHandle> {
   pcap_t* pcap_ = nullptr;
   // Owned by libuv between uv_close and its close callback; null when idle.
   uv_poll_t* poll_ = nullptr;
+  // Registered while polling: closes the poll when the environment (a
+  // worker thread) is torn down, before the addon may be unloaded.
+  napi_async_cleanup_hook_handle teardown_ = nullptr;
   std::string iface_;
   bool closed_ = false;
   bool nano_ = false;
+  // True while the socket counts in the process's derived fanout group of iface_.
+  bool derivedFanout_ = false;
   // pcap_snapshot() of the open handle: the most bytes a record may carry.
   uint32_t snapshot_ = 0;
   // True while pcap_dispatch is on the stack: pcap_close must wait for it.

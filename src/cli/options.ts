@@ -7,6 +7,7 @@ import { DEFAULT_MAX_DEPTH } from '../decode/max-depth.js';
 import { BYTES_PER_FLOW, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
 import { DEFAULT_FAMILY, modelFamilyKinds } from '../model/families.js';
 import { DEFAULT_TAIL, TAIL_MODELS } from '../model/threshold.js';
+import { FANOUT_MODES, MAX_FANOUT_GROUP } from '../source/fanout.js';
 import { parseDuration } from '../util/duration.js';
 import { fileProblem } from './file-problem.js';
 
@@ -105,6 +106,8 @@ export const OPTIONS = [
   { group: 'Workers', name: 'capture.workers', kind: 'int', auto: true, describe: 'Capture worker threads; each decodes, tracks flows and accumulates window features for its share of the flows (a symmetric 5-tuple hash), and the main thread merges, scores and serves; "auto" is one per core but one, and 1 keeps the whole packet path on the main thread (docs/scaling.md).', default: 1, min: 1, max: 256 },
   { group: 'Capture files', name: 'capture.max-interfaces', kind: 'int', describe: 'Interface description blocks a pcapng section may declare; a file with more stops at the first one too many.', default: 1024, min: 1, max: 65_536 },
   { group: 'Capture', name: 'run-as', kind: 'string', describe: 'After opening the capture handles as root, switch to this user, keeping only CAP_NET_RAW and CAP_NET_ADMIN so that interfaces can be reopened.' },
+  { group: 'Capture', name: 'capture.fanout-group', kind: 'int', describe: 'Linux PACKET_FANOUT group that the capture workers of an interface join, shared by every process on the host (default: an id derived per interface that no other socket holds); only with --capture.workers 2 or more.', min: 0, max: MAX_FANOUT_GROUP },
+  { group: 'Capture', name: 'capture.fanout-mode', kind: 'string', describe: 'How the kernel spreads an interface\'s packets over the capture workers: hash keeps both directions of a flow on one worker (IPv4 fragments arrive reassembled), lb takes turns, cpu follows the receiving CPU; only with --capture.workers 2 or more.', default: 'hash', choices: FANOUT_MODES },
   { group: 'Replay', name: 'replay.loop', kind: 'int', describe: 'Replay the files this many times, each pass shifted in time to follow the one before (as tcpreplay --loop); 0 repeats until stopped.', default: 1, min: 0 },
   { group: 'Replay', name: 'replay.speed', kind: 'number', describe: 'Replay at N times real time; 0 replays as fast as possible.', default: 0, min: 0 },
   { group: 'Replay', name: 'replay.hold', kind: 'boolean', describe: 'Keep serving the page and /metrics after the replay ends, until SIGINT or SIGTERM (needs --web.listen-address).', default: false },

@@ -10,6 +10,7 @@ import { diffOptions } from './reload.js';
 import { listenAddresses } from './listen-addresses.js';
 import { serve } from './serve.js';
 import { createService, logStart, type Service } from './service.js';
+import { fanoutProblem, type FanoutMode, type FanoutOptions } from '../source/fanout.js';
 import { onSignals } from './signals.js';
 import { UsageError } from './usage-error.js';
 import { reportStageFailure } from './stage-failure.js';
@@ -26,35 +27,51 @@ export const DEFAULT_LISTEN = ':10811';
 export async function run(flags: Record<string, unknown>, o: OptionValues, log: Logger): Promise<number> {
   // Refused before anything is opened: an empty name or root would drop nothing.
   const runAs = o['run-as'] === undefined ? undefined : runAsUser(o['run-as']);
-  // Live capture workers join a PACKET_FANOUT group (#14 §2); until they do, only replay shards.
-  if (o['capture.workers'] > 1) throw new UsageError('--capture.workers above 1 applies to replay only for now: live capture workers are not available yet');
+  const workers = o['capture.workers'];
+  const fanout: FanoutOptions = { group: o['capture.fanout-group'], mode: o['capture.fanout-mode'] as FanoutMode };
+  if (workers > 1) {
+    // Several workers share each interface through a PACKET_FANOUT group, which only Linux has.
+    const problem = fanoutProblem(fanout);
+    if (problem) throw new UsageError(`--capture.workers ${workers}: ${problem}`);
+  } else if (o['capture.fanout-group'] !== undefined) throw new UsageError('--capture.fanout-group applies only with --capture.workers 2 or more');
   const names = o['capture.interface']?.length ? o['capture.interface'] : [defaultInterface()];
-  const supervisors = names.map((iface) => {
+  const events = {
+    down: (i: string, message: string) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
+    up: (i: string) => log.info({ interface: i }, 'capture up again'),
+  };
+  // With capture workers each worker opens its own handles (in the service); this thread captures nothing.
+  const supervisors = (workers > 1 ? [] : names).map((iface) => {
     const s = openSource('live', iface, {
       filter: o['capture.filter'],
       snaplen: o['capture.snaplen'],
       bufferSize: o['capture.buffer-size'],
       promiscuous: o['capture.promiscuous'],
-      events: {
-        down: (i, message) => log.error({ interface: i, err: message }, 'capture down; retrying with backoff'),
-        up: (i) => log.info({ interface: i }, 'capture up again'),
-      },
+      events,
     });
     s.open?.();
     if (s.warning) log.warn({ interface: iface, warning: s.warning }, 'capture opened with a warning');
     return s;
   });
-  const service = await createService(
+  const live = { interfaces: names, filter: o['capture.filter'], snaplen: o['capture.snaplen'], bufferSize: o['capture.buffer-size'], promiscuous: o['capture.promiscuous'], fanout, events };
+  const service: Service = await createService(
     o,
     log,
-    () => supervisors.map((s) => ({ iface: s.name, up: s.up ?? true, ...s.stats() })),
+    () => service.live?.captures() ?? supervisors.map((s) => ({ iface: s.name, up: s.up ?? true, ...s.stats() })),
     // `o` follows SIGHUP reloads.
     () => `live capture${o['capture.filter'] ? ` with filter "${o['capture.filter']}"` : ''}`,
     true,
     // Output files are opened as the --run-as user, who writes them after the drop.
     runAs && ((open) => asUser(runAs, open)),
+    workers > 1 ? live : undefined,
   );
   const { pipeline } = service;
+  try {
+    // The workers open their handles before the server binds and privileges drop, as this thread's would be.
+    await service.live?.ready();
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
   const close = await serve(listenAddresses(o, DEFAULT_LISTEN), o, service.registry, log, service);
   logStart(log);
   if (runAs) {
@@ -80,8 +97,10 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
       resolve('failure');
     };
   });
-  // Flows and windows also age when no packets arrive.
+  service.live?.watch(fail);
+  // Flows and windows also age when no packets arrive (the capture workers keep their own clocks).
   const clock = setInterval(() => {
+    if (service.live) return;
     try {
       pipeline.idleTick(Date.now() / 1000);
     } catch (err) {
@@ -95,7 +114,9 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   const onHup = () => reload(flags, o, supervisors, service, log);
   process.on('SIGHUP', onHup);
   const runs = Promise.all(supervisors.map((s) => s.run(pipeline.sink).catch(fail)));
-  const signal = await Promise.race([stopped, failed, runs.then(() => 'done')]);
+  // Capture workers run until told to finish; a failure of theirs comes through `fail`.
+  const ended = service.live ? new Promise<string>(() => undefined) : runs.then(() => 'done');
+  const signal = await Promise.race([stopped, failed, ended]);
   log.info({ signal }, 'shutting down');
   for (const s of supervisors) s.stop();
   await runs;
@@ -104,7 +125,8 @@ export async function run(flags: Record<string, unknown>, o: OptionValues, log: 
   // After a failure the tables may be half updated: what was already flagged is flushed, nothing more is scored.
   if (failure === undefined) {
     try {
-      pipeline.finish();
+      if (service.live) await service.live.finish();
+      else pipeline.finish();
     } catch (err) {
       fail(err);
     }
@@ -137,6 +159,8 @@ function reload(flags: Record<string, unknown>, o: OptionValues, supervisors: re
     return;
   }
   const { live, restart } = diffOptions(o, next);
+  // Capture workers hold their own handles: a new filter reaches them only with a restart.
+  if (service.live && live.includes('capture.filter')) restart.push(...live.splice(live.indexOf('capture.filter'), 1));
   if (live.includes('capture.filter')) {
     const filter = next['capture.filter'];
     const done: PacketSource[] = [];

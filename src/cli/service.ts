@@ -16,6 +16,7 @@ import { loadDetectorModel } from '../model/detector-file.js';
 import { workerFitter } from '../model/worker-fitter.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import type { LiveCaptureOptions, LiveShards } from '../pipeline/live-shards.js';
 import type { ShardedPipeline } from '../pipeline/sharded-pipeline.js';
 import type { Scoring } from '../pipeline/scoring.js';
 import type { OptionValues } from './options.js';
@@ -32,6 +33,8 @@ export interface Service {
   scoring: Scoring | undefined;
   /** The capture workers feeding the pipeline's scoring, with --capture.workers above 1 (then packets go to its sink, not the pipeline's). */
   shards: ShardedPipeline | undefined;
+  /** The live capture workers feeding the pipeline's scoring, for `run` with --capture.workers above 1 (the pipeline then sees no packet). */
+  live: LiveShards | undefined;
   /** Registry with every collector. */
   registry: Registry;
   /** JSON API routes. */
@@ -62,6 +65,7 @@ export async function createService(
   source: () => string,
   paced: boolean,
   openOutputs: <T>(open: () => Promise<T>) => Promise<T> = (open) => open(),
+  live?: LiveCaptureOptions,
 ): Promise<Service> {
   for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
     if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
@@ -83,13 +87,16 @@ export async function createService(
     );
   }
   // Loaded only for several workers, so that one-worker start-up stays as light as before.
-  const shards = workers > 1 ? new (await import('../pipeline/sharded-pipeline.js')).ShardedPipeline(pipeline, o, workers) : undefined;
-  const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(shards && { flows: shards.flows, workers: shards.workers }) };
+  const shards = workers > 1 && !live ? new (await import('../pipeline/sharded-pipeline.js')).ShardedPipeline(pipeline, o, workers) : undefined;
+  const liveShards = workers > 1 && live ? new (await import('../pipeline/live-shards.js')).LiveShards(pipeline, o, workers, live) : undefined;
+  const parallel = shards ?? liveShards;
+  const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(parallel && { flows: parallel.flows, workers: parallel.workers }) };
   const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
   return {
     pipeline,
     scoring,
     shards,
+    live: liveShards,
     registry,
     api: {
       anomalies: (q) => queryAnomalies(scoring?.ring, q),
@@ -98,6 +105,7 @@ export async function createService(
     sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
     close: async () => {
       await shards?.close();
+      await liveShards?.close();
       await outputs?.close();
     },
   };

@@ -96,6 +96,25 @@ export class TrafficStats {
     this.counters(iface);
   }
 
+  /** Adds the counts of `other` (a capture worker's, possibly structured-cloned), interface by interface. */
+  add(other: TrafficStats): void {
+    for (const o of other.interfaces) {
+      const c = this.counters(o.name);
+      addTo(c.packets, o.packets);
+      addTo(c.bytes, o.bytes);
+      addTo(c.sizes, o.sizes);
+      c.sizeSum += o.sizeSum;
+    }
+    this.packets += other.packets;
+    this.bytes += other.bytes;
+    addTo(this.outerL3, other.outerL3);
+    addTo(this.outerL4, other.outerL4);
+    this.vlanTagged += other.vlanTagged;
+    addTo(this.decodeErrors, other.decodeErrors);
+    addTo(this.tunnels, other.tunnels);
+    if (other.lastTimestamp > this.lastTimestamp) this.lastTimestamp = other.lastTimestamp;
+  }
+
   /** Total decode errors. */
   decodeErrorTotal(): number {
     let n = 0;
@@ -114,4 +133,8 @@ export class TrafficStats {
     this.lastCounters = c;
     return c;
   }
+}
+
+function addTo(into: Float64Array, from: Float64Array): void {
+  for (let i = 0; i < from.length; i++) into[i] += from[i];
 }

@@ -1,35 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Decoder } from '../decode/decoder.js';
-import { FlowTable, type FlowTimeouts } from '../flows/flow-table.js';
-import { encodePartial } from '../features/partial-codec.js';
-import { WindowAccumulator, type WindowAccumulatorOptions } from '../features/window-accumulator.js';
 import { BatchRing, BatchView, HEADER_BYTES, RECORD, recordBytes } from './shard-batch.js';
-import { EventRecorder } from './shard-events.js';
+import { ShardCore, type ShardCoreData, type ShardMessage } from './shard-core.js';
 import { STAT } from './shard-stats.js';
 
-/** What a capture worker is started with. */
-export interface ShardWorkerData {
-  /** Worker number. */
-  index: number;
-  /** Flow-table size and timeouts. */
-  flowMax: number;
-  timeouts: FlowTimeouts;
-  /** Decoder nesting limit. */
-  maxDepth: number;
-  /** Window sizes; absent without scoring. */
-  windows?: WindowAccumulatorOptions;
-  /** This worker's counters (STAT layout). */
-  stats: SharedArrayBuffer;
+/** What a replay's capture worker is started with. */
+export interface ShardWorkerData extends ShardCoreData {
   /** The ring of batches the reader fills (BatchRing). */
   ring: { control: SharedArrayBuffer; data: SharedArrayBuffer };
 }
-
-/** What a capture worker posts: a closed window's partial and flow events, the end of the stream, or the exception that stopped it. */
-export type ShardMessage =
-  | { type: 'window'; end: number; partial: ArrayBuffer; events: ArrayBuffer }
-  | { type: 'ready' }
-  | { type: 'done' }
-  | { type: 'error'; message: string; stage: 'decode' | 'flows' | 'features' };
 
 /**
  * One capture worker: decode, its own flow table and window accumulator for
@@ -43,30 +21,7 @@ function start(data: ShardWorkerData): void {
   const stats = new Float64Array(data.stats);
   const ring = new BatchRing(data.ring);
   const v = new BatchView(ring.data.buffer);
-  const decoder = new Decoder({ maxDepth: data.maxDepth });
-  const recorder = new EventRecorder();
-  const acc = data.windows ? new WindowAccumulator({ ...data.windows, sums: recorder }, recorder) : undefined;
-  /** Stream position of each flow's last packet, the flow table's expiry order within a class. */
-  const lastPosition = new Float64Array(data.flowMax);
-  let ticking = false;
-  const flows = new FlowTable(data.flowMax, data.timeouts, {
-    flowEnded: (slot, f) => {
-      if (ticking) recorder.ending(f, lastPosition[slot]);
-      acc?.flowEnded(slot, f);
-    },
-  });
-  let stage: 'decode' | 'flows' | 'features' = 'decode';
-  let packets = 0;
-
-  const turn = (end: number, next: number): void => {
-    if (acc === undefined) return;
-    if (!Number.isNaN(end)) {
-      const partial = encodePartial(acc.close());
-      const events = recorder.take();
-      port.postMessage({ type: 'window', end, partial, events } satisfies ShardMessage, [partial, events]);
-    }
-    acc.reset(next);
-  };
+  const core = new ShardCore(data, (m) => port.postMessage(m satisfies ShardMessage, [m.partial, m.events]));
 
   const batch = (offset: number, used: number): void => {
     for (let at = offset, stop = offset + used; at < stop; ) {
@@ -79,48 +34,20 @@ function start(data: ShardWorkerData): void {
       const type = v.u32[u + 8];
       const caplen = v.u32[u + 9];
       if (type === RECORD.PACKET) {
-        stage = 'decode';
-        const pkt = decoder.decode(v.u8, at + HEADER_BYTES, caplen, v.u32[u + 11]);
-        const wirelen = v.u32[u + 10];
-        stage = 'flows';
-        recorder.position = position * 2;
-        const slot = flows.update(pkt, wirelen, ts);
-        if (slot >= 0) lastPosition[slot] = position;
-        stage = 'features';
-        if (!Number.isNaN(next)) turn(end, next);
-        if (slot >= 0 && acc !== undefined) {
-          acc.position = position;
-          acc.packet(pkt, v.u8, wirelen, ts, slot, flows.lastReverse, flows.lastNew);
-        }
-        packets++;
+        const pkt = core.decode(v.u8, at + HEADER_BYTES, caplen, v.u32[u + 11]);
+        core.account(pkt, v.u8, v.u32[u + 10], ts, position, end, next);
       } else if (type === RECORD.TURN) {
-        stage = 'features';
-        turn(end, next);
-      } else if (type === RECORD.TICK || type === RECORD.FINISH) {
-        stage = 'flows';
-        recorder.position = type === RECORD.TICK ? position * 2 + 1 : Number.MAX_VALUE;
-        ticking = true;
-        if (type === RECORD.TICK) flows.expire(ts);
-        else flows.flush();
-        ticking = false;
-        recorder.packets();
-        if (type === RECORD.FINISH) {
-          stage = 'features';
-          if (!Number.isNaN(next)) turn(end, next);
-          publish();
-          port.postMessage({ type: 'done' } satisfies ShardMessage);
-        }
+        core.turn(end, next);
+      } else if (type === RECORD.TICK) {
+        core.tick(ts, position);
+      } else if (type === RECORD.FINISH) {
+        core.flush();
+        if (!Number.isNaN(next)) core.turn(end, next);
+        core.publish(stats);
+        port.postMessage({ type: 'done' } satisfies ShardMessage);
       }
       at += recordBytes(caplen);
     }
-  };
-
-  const publish = (): void => {
-    stats[STAT.PACKETS] = packets;
-    stats[STAT.ACTIVE] = flows.active;
-    stats[STAT.TRACKED] = acc?.trackedHosts ?? 0;
-    stats.set(flows.created, STAT.CREATED);
-    stats.set(flows.ended, STAT.ENDED);
   };
 
   port.postMessage({ type: 'ready' } satisfies ShardMessage);
@@ -133,11 +60,11 @@ function start(data: ShardWorkerData): void {
         batch(b.offset, b.used);
       } catch (err) {
         failed = true;
-        port.postMessage({ type: 'error', message: (err as Error).message ?? String(err), stage } satisfies ShardMessage);
+        port.postMessage({ type: 'error', message: (err as Error).message ?? String(err), stage: core.stage } satisfies ShardMessage);
       }
     }
     ring.release();
-    publish();
+    core.publish(stats);
     stats[STAT.BUSY] += (performance.now() - started) / 1000;
   }
 }

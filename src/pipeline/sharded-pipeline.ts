@@ -1,6 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { decodePartial } from '../features/partial-codec.js';
-import { COUNTER, N_COUNTERS, PartialWindow } from '../features/partial-window.js';
 import { WindowClock } from '../features/window-clock.js';
 import type { FlowCounts, WorkersView } from '../metrics/context.js';
 import type { TrafficStats } from '../metrics/traffic-stats.js';
@@ -9,10 +7,11 @@ import type { PacketView } from '../source/packet-view.js';
 import type { PipelineOptions } from './build-pipeline.js';
 import type { Pipeline } from './pipeline.js';
 import { BatchRing, BatchWriter, RECORD } from './shard-batch.js';
-import { type MergedSums, replayEvents } from './shard-events.js';
+import { ShardMerger, summedFlows } from './shard-merge.js';
 import { shardOf } from './shard-hash.js';
 import { STAT, STAT_WORDS } from './shard-stats.js';
-import type { ShardMessage, ShardWorkerData } from './shard-worker.js';
+import type { ShardMessage } from './shard-core.js';
+import type { ShardWorkerData } from './shard-worker.js';
 import { STAGE_NAMES, StageError } from './stage-error.js';
 
 const WORKER_URL = new URL('../../dist/pipeline/shard-worker.js', import.meta.url);
@@ -56,8 +55,7 @@ export class ShardedPipeline {
   private readonly waits: Float64Array;
   private readonly clock: WindowClock | undefined;
   private readonly turns: Turn[] = [];
-  private readonly partials: PartialWindow[];
-  private readonly merged: PartialWindow | undefined;
+  private readonly merger: ShardMerger | undefined;
   private readonly done: Promise<void>[];
   private readonly started: Promise<void>[] = [];
   private position = 0;
@@ -71,8 +69,7 @@ export class ShardedPipeline {
     const scoring = pipeline.scoring;
     const windows = scoring ? { windowSeconds: o.window, maxHosts: o['hosts.max'], flowMax: o['flow.max'] } : undefined;
     this.clock = windows ? new WindowClock(windows.windowSeconds) : undefined;
-    this.partials = windows ? Array.from({ length: workers }, () => new PartialWindow(windows)) : [];
-    this.merged = windows ? new PartialWindow(windows) : undefined;
+    this.merger = windows ? new ShardMerger(pipeline, windows, workers) : undefined;
     this.waits = new Float64Array(workers);
     this.stats = [];
     this.writers = [];
@@ -122,27 +119,7 @@ export class ShardedPipeline {
       this.done.push(done);
     }
     const stat = (i: number, k: number) => this.stats[i][k];
-    const sum = (k: number) => this.stats.reduce((a, s) => a + s[k], 0);
-    const vector = (at: number, length: number) => {
-      const out = new Float64Array(length);
-      for (const s of this.stats) for (let k = 0; k < length; k++) out[k] += s[at + k];
-      return out;
-    };
-    const flowMax = o['flow.max'] * workers;
-    const created = pipeline.flows.created.length;
-    const ended = pipeline.flows.ended.length;
-    this.flows = {
-      get active() {
-        return sum(STAT.ACTIVE);
-      },
-      flowMax,
-      get created() {
-        return vector(STAT.CREATED, created);
-      },
-      get ended() {
-        return vector(STAT.ENDED, ended);
-      },
-    };
+    this.flows = summedFlows(this.stats, o['flow.max'], pipeline.flows.created.length, pipeline.flows.ended.length);
     this.workers = {
       count: workers,
       packets: (i) => stat(i, STAT.PACKETS),
@@ -150,7 +127,7 @@ export class ShardedPipeline {
       waitSeconds: (i) => this.waits[i],
       dropped: () => 0,
     };
-    if (scoring) scoring.windows.remoteTracked = () => sum(STAT.TRACKED);
+    if (scoring) scoring.windows.remoteTracked = () => this.stats.reduce((a, st) => a + st[STAT.TRACKED], 0);
   }
 
   /** Resolves when every worker has started (or failed to), so that the reader does not wait on a worker still loading its code. */
@@ -265,38 +242,7 @@ export class ShardedPipeline {
     while (this.turns.length > 0 && this.turns[0].received === this.threads.length) this.merge(this.turns.shift() as Turn);
   }
 
-  /** The workers' per-host sums, made on the merged window in stream order. */
-  private readonly sums: MergedSums = {
-    // An ended flow's duration counts if its host had a packet in the window before the flow ended (as in one pipeline).
-    flowDuration: (key, position, seconds) => {
-      const w = this.merged as PartialWindow;
-      const e = w.hosts.find(key);
-      if (e < 0 || !(w.first[e] * 2 < position)) return;
-      w.counters[e * N_COUNTERS + COUNTER.DUR_SUM] += seconds;
-      w.counters[e * N_COUNTERS + COUNTER.DUR_N]++;
-    },
-    nameEntropy: (key, bits) => {
-      const w = this.merged as PartialWindow;
-      const e = w.hosts.find(key);
-      if (e >= 0) w.counters[e * N_COUNTERS + COUNTER.ENTROPY_SUM] += bits;
-    },
-  };
-
   private merge(turn: Turn): void {
-    const scoring = this.pipeline.scoring;
-    const merged = this.merged;
-    if (scoring === undefined || merged === undefined) return;
-    try {
-      turn.partials.forEach((buffer, i) => {
-        decodePartial(buffer as ArrayBuffer, this.partials[i]);
-      });
-      merged.reset(this.partials[0].start);
-      merged.mergeOrdered(this.partials);
-      scoring.windows.closeMerged(merged, turn.end, (events) => replayEvents(turn.events as ArrayBuffer[], events, this.sums));
-    } catch (err) {
-      this.pipeline.failures[STAGE_NAMES.indexOf('scoring')]++;
-      this.failure ??= new StageError('scoring', this.traffic.packets, this.traffic.lastTimestamp, '', err);
-    }
+    this.failure ??= this.merger?.merge(turn.end, turn.partials, turn.events);
   }
 }
-

@@ -8,7 +8,7 @@ export const BACKOFF_MS = { first: 1000, max: 30_000 } as const;
 /** What a supervisor reports about its interface. */
 export type SupervisorEvents = SourceEvents;
 
-registerSource('live', (iface, s) => new CaptureSupervisor({ interface: iface, filter: s.filter, snaplen: s.snaplen, bufferSize: s.bufferSize, promiscuous: s.promiscuous }, s.events ?? { down: () => undefined, up: () => undefined }));
+registerSource('live', (iface, s) => new CaptureSupervisor({ interface: iface, filter: s.filter, snaplen: s.snaplen, bufferSize: s.bufferSize, promiscuous: s.promiscuous, fanout: s.fanout }, s.events ?? { down: () => undefined, up: () => undefined }));
 
 /**
  * Keeps one interface captured: runs a LiveSource, and when it fails, marks

@@ -106,6 +106,8 @@ describe('LiveSource options', () => {
     [{ snaplen: 1.5 }, /snaplen must be an integer/],
     [{ bufferSize: -1 }, /^capture on lo: buffer size must be a positive integer/],
     [{ timeoutMs: -5 }, /^capture on lo: timeout must be a non-negative integer/],
+    [{ fanout: { group: 65_536 } }, /^capture on lo: fanout group must be an integer from 0 to 65535, got 65536$/],
+    [{ fanout: { mode: 'rr' as 'lb' } }, /^capture on lo: fanout mode must be one of hash, lb, cpu, got rr$/],
   ])('rejects %o', (bad, message) => {
     expect(() => new LiveSource({ interface: 'lo', ...bad })).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { linkState } from './link-state.js';
 import { Counter32 } from './counter32.js';
+import { fanoutProblem, type FanoutOptions } from './fanout.js';
 import { PacketView } from './packet-view.js';
 import { loadPcapBinding } from './pcap-binding.js';
 import type { PcapHandle, PcapStats } from './pcap-binding.js';
@@ -23,6 +24,8 @@ export interface LiveSourceOptions {
   immediate?: boolean;
   /** Longest time the kernel holds packets before delivering them; default 100 ms. */
   timeoutMs?: number;
+  /** Share the interface's packets with the other members of this PACKET_FANOUT group (Linux); default: capture them all. */
+  fanout?: FanoutOptions;
 }
 
 /** Capture counters of one interface. */
@@ -48,6 +51,7 @@ export class LiveSource implements PacketSource {
   #handle: PcapHandle | undefined;
   #linktype = 0;
   #warning: string | undefined;
+  #fanoutGroup: number | undefined;
   #stopped = false;
   #last: CaptureStats = { received: 0, dropped: 0, ifDropped: 0 };
   readonly #wide = { received: new Counter32(), dropped: new Counter32(), ifDropped: new Counter32() };
@@ -74,11 +78,18 @@ export class LiveSource implements PacketSource {
     if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= 2 ** 31 - 1)) {
       fail(`timeout must be a non-negative integer of milliseconds, got ${timeoutMs}`);
     }
+    const problem = options.fanout && fanoutProblem(options.fanout);
+    if (problem) fail(problem);
   }
 
   /** LINKTYPE_* of the interface; 0 until open() succeeded. */
   get linktype(): number {
     return this.#linktype;
+  }
+
+  /** The fanout group the open handle joined; undefined without fanout or before open(). */
+  get fanoutGroup(): number | undefined {
+    return this.#fanoutGroup;
   }
 
   /** libpcap's activation warning (e.g. promiscuous mode unsupported), if any. */
@@ -102,11 +113,13 @@ export class LiveSource implements PacketSource {
         bufferSize: o.bufferSize ?? 64 * 1024 * 1024,
         timeoutMs: o.timeoutMs ?? 100,
         immediate: o.immediate ?? false,
+        fanout: o.fanout,
       });
       if (o.filter !== undefined) handle.setFilter(o.filter);
       this.#copies = loopbackCopies(o.interface, o.filter);
       this.#linktype = opened.linktype;
       this.#warning = opened.warning;
+      this.#fanoutGroup = opened.fanoutGroup;
     } catch (err) {
       handle.close();
       throw this.#wrap(err);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { FanoutOptions } from './fanout.js';
 import { CaptureError } from './source.js';
 
 /** Settings applied between pcap_create and pcap_activate. */
@@ -14,6 +15,8 @@ export interface PcapOpenOptions {
   timeoutMs?: number;
   /** Deliver each packet as soon as it arrives (overrides timeoutMs). */
   immediate?: boolean;
+  /** Join a Linux PACKET_FANOUT group once activated (elsewhere open throws, code FANOUT). */
+  fanout?: FanoutOptions;
 }
 
 /** What pcap_activate produced. */
@@ -26,6 +29,8 @@ export interface PcapOpenResult {
   nanosecond: boolean;
   /** pcap_activate warning, e.g. promiscuous mode not supported. */
   warning?: string;
+  /** The fanout group joined, when one was asked for. */
+  fanoutGroup?: number;
 }
 
 /** Counters from pcap_stats. */
@@ -54,7 +59,7 @@ export interface PcapDevice {
  * A libpcap handle. The batch buffer holds `count` records packed from byte 0:
  * four native-endian u32 (tsSec, tsNsec, caplen, wirelen), then caplen packet
  * bytes padded to a multiple of 4. Errors thrown carry a `code` such as
- * NO_SUCH_DEVICE, PERM_DENIED, PROMISC_PERM_DENIED, BAD_FILTER or ERROR.
+ * NO_SUCH_DEVICE, PERM_DENIED, PROMISC_PERM_DENIED, BAD_FILTER, FANOUT or ERROR.
  */
 export interface PcapHandle {
   /** pcap_create, settings, pcap_activate, non-blocking mode. */

@@ -1,3 +1,4 @@
+import type { FanoutOptions } from './fanout.js';
 import type { PacketView } from './packet-view.js';
 
 /** Receives each packet synchronously; the view is reused after the call returns. */
@@ -54,6 +55,8 @@ export interface SourceSettings {
   bufferSize?: number;
   /** Promiscuous mode. */
   promiscuous?: boolean;
+  /** PACKET_FANOUT group to share a live interface's packets with (Linux). */
+  fanout?: FanoutOptions;
   /** 0 or absent: as fast as possible; N > 0: N times real time, from packet timestamps. */
   speed?: number;
   /** Bytes per read of a file. */

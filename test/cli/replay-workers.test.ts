@@ -30,7 +30,6 @@ describe('netscore replay --capture.workers (process)', () => {
   it.each([
     [['replay', '--capture.workers=0', 'x.pcap'], /^netscore: invalid value for --capture\.workers: "0" \(want at least 1\)\n$/],
     [['replay', '--capture.workers=many', 'x.pcap'], /^netscore: invalid value for --capture\.workers: "many" \(want an integer or auto\)\n$/],
-    [['run', '--capture.workers=2'], /^netscore: --capture\.workers above 1 applies to replay only for now: .+\n$/],
   ])('%j fails with one line and exit 2', async (args, message) => {
     const { code, stderr } = await runCli(args as string[]);
     expect(stderr).toMatch(message);
