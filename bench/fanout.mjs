@@ -16,11 +16,11 @@
 //                     default, so that a stalled consumer shows in seconds rather than being absorbed)
 //      BENCH_PPS_MULTI packets tcpreplay sends per timing interval (default 10, as bench/capture.mjs)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { benchCapture, fmt, reportDropFree, sh, vethPair } from './live-bench.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 // All synth traffic has a 10.0.0.0/8 end; the rest is belt and braces (as bench/capture.mjs).
@@ -56,14 +56,7 @@ if (!isMainThread) {
   if (spawnSync('which', ['tcpreplay']).status !== 0) throw new Error('tcpreplay is not installed');
   if (process.getuid?.() !== 0) throw new Error('needs root: network namespaces and live capture');
 
-  // The same capture as bench/capture.mjs: 306,019 packets, 138,545 flows.
-  const dir = path.join(tmpdir(), 'netscore-bench');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'capture-600.pcap');
-  if (!existsSync(file)) {
-    const r = spawnSync(process.execPath, [path.join(dist, 'cli', 'main.js'), 'synth', '--seed', '1', '--duration', '600', '--attacks', 'scan,synflood,udpflood', '--log.level=error', '-o', file], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`netscore synth exited ${r.status}: ${r.stderr}`);
-  }
+  const file = benchCapture(path.join(dist, 'cli', 'main.js'));
 
   const mib = (n) => `${n / (1 << 20)} MiB`;
   /** The setups compared: one handle, two in a fanout group, one with the kernel memory of two. */
@@ -73,26 +66,7 @@ if (!isMainThread) {
     { name: `1 × ${mib(2 * buffer)}`, handles: 1, ring: 2 * buffer },
   ];
 
-  const tag = `fob${process.pid % 10_000}`;
-  const host = `${tag}h`;
-  const peer = `${tag}p`;
-  const ns = `${tag}ns`;
-  const sh = (cmd, args) => {
-    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
-  const cleanup = () => {
-    spawnSync('ip', ['netns', 'del', ns]);
-    spawnSync('ip', ['link', 'del', host]);
-  };
-  process.on('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-  sh('ip', ['netns', 'add', ns]);
-  sh('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', peer, 'netns', ns]);
-  sh('sysctl', ['-q', '-w', `net.ipv6.conf.${host}.disable_ipv6=1`]);
-  sh('ip', ['-n', ns, 'link', 'set', peer, 'up']);
-  sh('ip', ['link', 'set', host, 'up']);
+  const { host, peer, ns } = vethPair(`fob${process.pid % 10_000}`);
 
   /** Starts `handles` capture workers (a fanout group when more than one) and waits until each has opened. */
   async function startWorkers(handles, ring) {
@@ -129,7 +103,6 @@ if (!isMainThread) {
     return { setup: name, rate, pps, sent, delivered, split, dropped, cpuUs: (used.user + used.system) / Math.max(1, delivered), dropFree: dropped === 0 && delivered === sent };
   }
 
-  const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');
   const widths = [16, 10, 11, 11, 11, 24, 10, 8, 10];
   const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join(' ');
   console.log(`capture: ${file} from namespace ${ns} over ${peer} -> ${host}; filter "${filter}"`);
@@ -147,24 +120,5 @@ if (!isMainThread) {
     }
   }
   console.log('µs/pkt = CPU time of the whole process (every capture thread) from the first packet sent to the end of the drain, per packet delivered');
-  // Drop-free rate of a setup: the highest rate of the unbroken run, from the lowest, where most rounds were drop-free.
-  const dropFreeRate = (setup) => {
-    let best = 0;
-    for (const rate of rates) {
-      const rs = results.filter((r) => r.setup === setup && r.rate === rate);
-      if (rs.filter((r) => r.dropFree).length * 2 <= rs.length) break;
-      best = rate;
-    }
-    return best;
-  };
-  for (const { name } of SETUPS) {
-    const rs = results.filter((r) => r.setup === name);
-    const clean = rs.filter((r) => r.dropFree);
-    const range = (list) => (list.length ? `${fmt(Math.min(...list.map((r) => r.pps)))}–${fmt(Math.max(...list.map((r) => r.pps)))} pps actual` : 'none');
-    console.log(`${name}: drop-free in ${clean.length} of ${rs.length} runs (${range(clean)}); runs with drops: ${range(rs.filter((r) => !r.dropFree))}`);
-  }
-  // The sender shares the machine's cores: when it falls short of the rate asked, compare the actual rates above.
-  const [one, two, big] = SETUPS.map((x) => dropFreeRate(x.name));
-  const ratio = (a) => (one > 0 ? `, ${(a / one).toFixed(2)}×` : '');
-  console.log(`drop-free rate (rate asked of tcpreplay): ${SETUPS[0].name} ${fmt(one)} packets/s; ${SETUPS[1].name} ${fmt(two)}${ratio(two)}; ${SETUPS[2].name} ${fmt(big)}${ratio(big)}${Math.max(two, big) === rates.at(-1) ? ' (the highest rate tried is a lower bound)' : ''}`);
+  reportDropFree(SETUPS, rates, results);
 }

@@ -14,11 +14,11 @@
 //                     behind shows within seconds; netscore's default is 64 MiB)
 //      BENCH_PPS_MULTI packets tcpreplay sends per timing interval (default 10, as bench/fanout.mjs)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { benchCapture, fmt, reportDropFree, sh, vethPair } from './live-bench.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 const cli = path.join(dist, 'cli', 'main.js');
@@ -33,35 +33,9 @@ if (!existsSync(path.join(dist, 'pipeline', 'live-worker.js'))) throw new Error(
 if (spawnSync('which', ['tcpreplay']).status !== 0) throw new Error('tcpreplay is not installed');
 if (process.getuid?.() !== 0) throw new Error('needs root: network namespaces and live capture');
 
-// The same capture as bench/capture.mjs and bench/fanout.mjs: 306,019 packets, 138,545 flows.
-const dir = path.join(tmpdir(), 'netscore-bench');
-mkdirSync(dir, { recursive: true });
-const file = path.join(dir, 'capture-600.pcap');
-if (!existsSync(file)) {
-  const r = spawnSync(process.execPath, [cli, 'synth', '--seed', '1', '--duration', '600', '--attacks', 'scan,synflood,udpflood', '--log.level=error', '-o', file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`netscore synth exited ${r.status}: ${r.stderr}`);
-}
+const file = benchCapture(cli);
 
-const tag = `lwb${process.pid % 10_000}`;
-const host = `${tag}h`;
-const peer = `${tag}p`;
-const ns = `${tag}ns`;
-const sh = (cmd, args) => {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-};
-const cleanup = () => {
-  spawnSync('ip', ['netns', 'del', ns]);
-  spawnSync('ip', ['link', 'del', host]);
-};
-process.on('exit', cleanup);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-sh('ip', ['netns', 'add', ns]);
-sh('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', peer, 'netns', ns]);
-sh('sysctl', ['-q', '-w', `net.ipv6.conf.${host}.disable_ipv6=1`]);
-sh('ip', ['-n', ns, 'link', 'set', peer, 'up']);
-sh('ip', ['link', 'set', host, 'up']);
+const { host, peer, ns } = vethPair(`lwb${process.pid % 10_000}`);
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -120,7 +94,6 @@ async function run({ name, workers, ring }, rate) {
   }
 }
 
-const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');
 const widths = [14, 10, 11, 11, 11, 24, 10, 6, 8];
 const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join(' ');
 const loadavg = () => spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim();
@@ -146,23 +119,4 @@ for (const rate of rates) {
 }
 console.log(`load average at end ${loadavg()}`);
 console.log('µs/pkt = process CPU seconds of netscore (all threads, start-up included) per packet counted');
-// Drop-free rate of a setup: the highest rate of the unbroken run, from the lowest, where most rounds were drop-free.
-const dropFreeRate = (setup) => {
-  let best = 0;
-  for (const rate of rates) {
-    const rs = results.filter((r) => r.setup === setup && r.rate === rate);
-    if (rs.filter((r) => r.dropFree).length * 2 <= rs.length) break;
-    best = rate;
-  }
-  return best;
-};
-for (const { name } of SETUPS) {
-  const rs = results.filter((r) => r.setup === name);
-  const clean = rs.filter((r) => r.dropFree);
-  const range = (list) => (list.length ? `${fmt(Math.min(...list.map((r) => r.pps)))}–${fmt(Math.max(...list.map((r) => r.pps)))} pps actual` : 'none');
-  console.log(`${name}: drop-free in ${clean.length} of ${rs.length} runs (${range(clean)}); runs with drops: ${range(rs.filter((r) => !r.dropFree))}`);
-}
-// The sender shares the machine's cores: when it falls short of the rate asked, compare the actual rates above.
-const [one, two, big] = SETUPS.map((x) => dropFreeRate(x.name));
-const ratio = (a) => (one > 0 ? `, ${(a / one).toFixed(2)}×` : '');
-console.log(`drop-free rate (rate asked of tcpreplay): ${SETUPS[0].name} ${fmt(one)} packets/s; ${SETUPS[1].name} ${fmt(two)}${ratio(two)}; ${SETUPS[2].name} ${fmt(big)}${ratio(big)}${Math.max(two, big) === rates.at(-1) ? ' (the highest rate tried is a lower bound)' : ''}`);
+reportDropFree(SETUPS, rates, results);

@@ -1,8 +1,10 @@
 import type { OptionValues } from '../cli/options.js';
 import { Decoder } from '../decode/decoder.js';
-import { FlowTable } from '../flows/flow-table.js';
+import { FlowTable, type FlowTimeouts } from '../flows/flow-table.js';
+import type { WindowAccumulatorOptions } from '../features/window-accumulator.js';
 import type { DetectorModel } from '../model/detector.js';
 import { Pipeline } from './pipeline.js';
+import type { ShardCoreData } from './shard-core.js';
 import { Scoring } from './scoring.js';
 
 /** The options a pipeline is built from (the Flows, Decoding, Scoring and Anomalies groups). */
@@ -79,15 +81,7 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
           baselineHosts: o['incident.baseline-hosts'],
         })
       : undefined;
-  const timeouts = {
-    tcp: o['flow.timeout.tcp'],
-    tcpClosed: o['flow.timeout.tcp-closed'],
-    udp: o['flow.timeout.udp'],
-    icmp: o['flow.timeout.icmp'],
-    other: o['flow.timeout.other'],
-    active: o['flow.timeout.active'],
-  };
-  const flows = new FlowTable(o['flow.max'], timeouts, { flowEnded: (slot, f) => scoring?.windows.flowEnded(slot, f) });
+  const flows = new FlowTable(o['flow.max'], flowTimeouts(o), { flowEnded: (slot, f) => scoring?.windows.flowEnded(slot, f) });
   return new Pipeline({ decoder: new Decoder({ maxDepth: o['decode.max-depth'] }), flows, scoring });
 }
 
@@ -95,4 +89,21 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
 export function scoringOf(pipeline: Pipeline): Scoring {
   if (pipeline.scoring === undefined) throw new Error('this pipeline was built without scoring (--no-scoring)');
   return pipeline.scoring;
+}
+
+/** The flow timeouts the options set, in seconds of packet time. */
+export function flowTimeouts(o: PipelineOptions): FlowTimeouts {
+  return {
+    tcp: o['flow.timeout.tcp'],
+    tcpClosed: o['flow.timeout.tcp-closed'],
+    udp: o['flow.timeout.udp'],
+    icmp: o['flow.timeout.icmp'],
+    other: o['flow.timeout.other'],
+    active: o['flow.timeout.active'],
+  };
+}
+
+/** What capture worker `index` is started with (replay or live): its flow table, decoder and windows as the options set them, and its counters. */
+export function shardCoreData(index: number, o: PipelineOptions, windows: WindowAccumulatorOptions | undefined, stats: SharedArrayBuffer): ShardCoreData {
+  return { index, flowMax: o['flow.max'], timeouts: flowTimeouts(o), maxDepth: o['decode.max-depth'], windows, stats };
 }

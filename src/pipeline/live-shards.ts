@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { CaptureState, FlowCounts, WorkersView } from '../metrics/context.js';
-import type { FanoutOptions } from '../source/fanout.js';
 import { CaptureError, type SourceEvents } from '../source/source.js';
-import type { PipelineOptions } from './build-pipeline.js';
+import { type PipelineOptions, shardCoreData } from './build-pipeline.js';
 import type { LiveMessage, LiveWorkerData } from './live-worker.js';
+import type { ShardCoreData } from './shard-core.js';
 import type { Pipeline } from './pipeline.js';
 import { ShardMerger, summedFlows } from './shard-merge.js';
 import { STAT, STAT_WORDS } from './shard-stats.js';
@@ -12,15 +12,7 @@ import { STAGE_NAMES, StageError } from './stage-error.js';
 const WORKER_URL = new URL('../../dist/pipeline/live-worker.js', import.meta.url);
 
 /** How the live capture workers open their handles. */
-export interface LiveCaptureOptions {
-  /** Interfaces; every worker opens a handle on each. */
-  interfaces: readonly string[];
-  filter?: string;
-  snaplen?: number;
-  bufferSize?: number;
-  promiscuous?: boolean;
-  /** The fanout group (omitted: derived per interface) and mode of every interface. */
-  fanout: FanoutOptions;
+export interface LiveCaptureOptions extends Omit<LiveWorkerData, keyof ShardCoreData> {
   /** Outage reports of the workers' handles. */
   events: SourceEvents;
 }
@@ -69,19 +61,7 @@ export class LiveShards {
       const stats = new SharedArrayBuffer(8 * STAT_WORDS);
       this.stats.push(new Float64Array(stats));
       const data: LiveWorkerData = {
-        index: i,
-        flowMax: o['flow.max'],
-        timeouts: {
-          tcp: o['flow.timeout.tcp'],
-          tcpClosed: o['flow.timeout.tcp-closed'],
-          udp: o['flow.timeout.udp'],
-          icmp: o['flow.timeout.icmp'],
-          other: o['flow.timeout.other'],
-          active: o['flow.timeout.active'],
-        },
-        maxDepth: o['decode.max-depth'],
-        windows,
-        stats,
+        ...shardCoreData(i, o, windows, stats),
         interfaces: capture.interfaces,
         filter: capture.filter,
         snaplen: capture.snaplen,

@@ -4,7 +4,7 @@ import type { FlowCounts, WorkersView } from '../metrics/context.js';
 import type { TrafficStats } from '../metrics/traffic-stats.js';
 import type { PacketSink } from '../source/source.js';
 import type { PacketView } from '../source/packet-view.js';
-import type { PipelineOptions } from './build-pipeline.js';
+import { type PipelineOptions, shardCoreData } from './build-pipeline.js';
 import type { Pipeline } from './pipeline.js';
 import { BatchRing, BatchWriter, RECORD } from './shard-batch.js';
 import { ShardMerger, summedFlows } from './shard-merge.js';
@@ -81,19 +81,7 @@ export class ShardedPipeline {
       const ring = new BatchRing();
       this.writers.push(new BatchWriter(ring));
       const data: ShardWorkerData = {
-        index: i,
-        flowMax: o['flow.max'],
-        timeouts: {
-          tcp: o['flow.timeout.tcp'],
-          tcpClosed: o['flow.timeout.tcp-closed'],
-          udp: o['flow.timeout.udp'],
-          icmp: o['flow.timeout.icmp'],
-          other: o['flow.timeout.other'],
-          active: o['flow.timeout.active'],
-        },
-        maxDepth: o['decode.max-depth'],
-        windows,
-        stats,
+        ...shardCoreData(i, o, windows, stats),
         ring: ring.shared,
       };
       const thread = new Worker(script, { workerData: data });
