@@ -8,7 +8,8 @@
 // Needs `npm run build` first (imports dist/).
 // Usage: node bench/detection.mjs [--profile classic|wide] [--seeds 7-26]
 //        [--train SEEDS] [--train-seconds 3600 | --short-training]
-//        [--duration 1800] [--hosts 20] [--real DIR] [--train-real DIR] [--json FILE]
+//        [--duration 1800] [--hosts 20] [--real DIR] [--train-real DIR]
+//        [--tail exponential|gpd|heavier] [--json FILE]
 // Training seeds default to 100,102 (classic) or 100 (wide), an hour each;
 // --short-training trains on a 5-minute run of the first training seed.
 // Held-out seeds must not be training seeds.
@@ -28,6 +29,7 @@ const { synthLabels, ATTACK_TYPES, WIDE_ATTACK_TYPES } = await load('synth/synth
 const { evaluate } = await load('eval/evaluate.js');
 const { expectedCategory } = await load('eval/expected-category.js');
 const { BENIGN_TRAINING, trainModel, scoreRun } = await load('eval/scenario.js');
+const { DEFAULT_TAIL, TAIL_MODELS } = await load('model/threshold.js');
 
 /** Training seconds of --short-training: five minutes of baseline. */
 const SHORT_TRAINING = 300;
@@ -50,6 +52,7 @@ try {
       hosts: { type: 'string', default: '20' },
       real: { type: 'string' },
       'train-real': { type: 'string' },
+      tail: { type: 'string', default: DEFAULT_TAIL },
       json: { type: 'string' },
     },
   }));
@@ -57,6 +60,9 @@ try {
   usage(err.message);
 }
 if (!['classic', 'wide'].includes(args.profile)) usage(`invalid value for --profile: "${args.profile}" (want classic or wide)`);
+if (!TAIL_MODELS.includes(args.tail)) usage(`invalid value for --tail: "${args.tail}" (want ${TAIL_MODELS.join(', ')})`);
+// The threshold tail of the model and of the per-host thresholds.
+const detector = { tail: args.tail };
 if (args['short-training'] && args['train-seconds'] !== undefined) usage('--short-training and --train-seconds exclude each other');
 const profile = args.profile;
 const attackTypes = profile === 'wide' ? WIDE_ATTACK_TYPES : ATTACK_TYPES;
@@ -104,9 +110,9 @@ function trainingSources() {
 
 const t0 = performance.now();
 const sources = trainingSources();
-const model = await trainModel(sources);
+const model = await trainModel(sources, detector);
 const training = { sources: sources.map((s) => (typeof s === 'string' ? s : { seed: s.seed, seconds: s.duration, profile: s.profile ?? 'classic' })), windows: model.samples, threshold: model.threshold };
-console.log(`profile ${profile}; model: ${model.samples} training windows (${sources.map((s) => (typeof s === 'string' ? relative('.', s) : `seed ${s.seed} ${s.duration} s`)).join(', ')}), threshold ${model.threshold.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+console.log(`profile ${profile}, tail ${args.tail}; model: ${model.samples} training windows (${sources.map((s) => (typeof s === 'string' ? relative('.', s) : `seed ${s.seed} ${s.duration} s`)).join(', ')}), threshold ${model.threshold.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
 const fmt = (x, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const pct = (n, d) => (d > 0 ? `${((100 * n) / d).toFixed(3)} %` : '-');
@@ -125,7 +131,7 @@ const perSeed = [];
 for (const seed of seeds) {
   const opts = { seed, duration, attacks: [...attackTypes], hosts, profile };
   const labels = synthLabels(opts);
-  const report = evaluate((await scoreRun(model, opts)).rows, { ...labels, attacks: labels.attacks.map(beaconClass) });
+  const report = evaluate((await scoreRun(model, opts, detector)).rows, { ...labels, attacks: labels.attacks.map(beaconClass) });
   for (const [t, r] of Object.entries(report.perType)) {
     r.expected = expectedCategory(baseType(t));
     r.named = r.categories[r.expected] ?? 0;
@@ -183,7 +189,7 @@ if (args.real) {
   console.log('\n| capture | host-windows | anomalies by category (! critical) | raises its category |\n|---|---|---|---|');
   for (const sub of ['attacks', 'benign']) {
     for (const f of realFiles(join(args.real, sub))) {
-      const { rows, anomalies } = await scoreRun(model, f);
+      const { rows, anomalies } = await scoreRun(model, f, detector);
       const counts = {};
       for (const a of anomalies) {
         const k = `${a.category}${a.severity === 'critical' ? '!' : ''}`;
@@ -214,7 +220,7 @@ if (args.real) {
   );
 }
 if (args.json) {
-  const doc = { profile, heldOutSeeds: seeds, duration, hosts, training, summary, perSeed, ...(real ? { real } : {}) };
+  const doc = { profile, tail: args.tail, heldOutSeeds: seeds, duration, hosts, training, summary, perSeed, ...(real ? { real } : {}) };
   // NaN (a type without windows) is written as null.
   writeFileSync(args.json, `${JSON.stringify(doc, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
 }

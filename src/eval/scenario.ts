@@ -83,9 +83,9 @@ export interface ScoredRun {
   anomalies: Anomaly[];
 }
 
-/** Scores one source with a fixed model. */
-export async function scoreRun(model: DetectorModel, source: TrafficSource): Promise<ScoredRun> {
-  const pipeline = evalPipeline(model);
+/** Scores one source with a fixed model; `options.tail` is the tail of the per-host thresholds (the model's family is its own). */
+export async function scoreRun(model: DetectorModel, source: TrafficSource, options: EvalDetectorOptions = {}): Promise<ScoredRun> {
+  const pipeline = evalPipeline(model, options);
   const scoring = scoringOf(pipeline);
   const rows: ScoredWindow[] = [];
   const anomalies: Anomaly[] = [];
