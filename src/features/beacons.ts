@@ -103,14 +103,15 @@ export class Beacons {
    * Only services with a flow start in the last ALIVE_GAPS × MAX_PERIOD
    * seconds can be alive, and they are the most recently used, so the walk
    * stops at the first older one instead of visiting the whole table.
+   * `period` is the service's median gap (s).
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number) => void): void {
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number) => void): void {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     const oldest = now - ALIVE_GAPS * MAX_PERIOD;
     this.services.visitRecent((e) => {
       if (this.episodes.lastFlow(e) < oldest) return false;
-      if (this.score[e] > 0 && now - this.episodes.last(e) <= ALIVE_GAPS * this.median[e]) visit(keys, e * width, this.score[e] * this.sizeFactor[e]);
+      if (this.score[e] > 0 && now - this.episodes.last(e) <= ALIVE_GAPS * this.median[e]) visit(keys, e * width, this.score[e] * this.sizeFactor[e], this.median[e]);
       return true;
     });
   }

@@ -215,6 +215,23 @@ describe('HostWindows', () => {
     expect(slow.slice(3).every((r) => r.connection_regularity > 0.95 && r.public_regularity === 0)).toBe(true);
   });
 
+  it('scores a new periodic service as a beacon, but not one of many targets polled on one schedule', () => {
+    /** Six hosts appear at 1000 s; from 1700 s (after A's settling time) A contacts `targets` new services every 30 s. */
+    const beaconScores = (targets: number): number[] => {
+      const d = new Driver();
+      for (let h = 1; h <= 6; h++) d.send(1000, ip(10, 0, 0, h), ip(10, 0, 1, 1), 6, 40000, 22, { flags: SYN });
+      for (let t = 1700; t < 2300; t += 30) {
+        for (let k = 0; k < targets; k++) d.send(t + 3 + k * 0.1, A, ip(10, 0, 1, 50 + k), 6, 41000 + t + k, 8443, { flags: SYN });
+      }
+      d.hw.flush();
+      return d.batches.map((b) => d.rows(b).get('10.0.0.1')?.beacon_score ?? 0);
+    };
+    // A beacon, alone or beside one job of the same period, scores from its fifth check-in (the last twelve windows hold the 9th to 20th).
+    for (const targets of [1, 2]) expect(beaconScores(targets).slice(-12).every((s) => s >= 0.5)).toBe(true);
+    // A poller checking five targets on one interval is a schedule, not five implants.
+    expect(beaconScores(5).every((s) => s === 0)).toBe(true);
+  });
+
   it('reports no public regularity for contact that is only roughly periodic', () => {
     const d = new Driver();
     // Gaps of 20, 40, 25, 35, 30, ... s: 1 - CV about 0.7, as chance revisits of one site reach.

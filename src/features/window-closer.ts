@@ -46,6 +46,17 @@ const KNOWN_SERVICE_WEIGHT = 0.3;
  * never reaches it, so only new, rare and regular contact counts.
  */
 const BEACON_MIN = 0.5;
+/** Periods (median gaps) this close, relative to the longer, are one schedule. */
+const SAME_PERIOD = 0.1;
+/**
+ * Beacon weight of a service that shares its period with `n` alive periodic
+ * services of its host (itself included): 1 for one or two, falling as more
+ * keep one schedule. A poller or scraper checks many targets on one
+ * interval; a beacon is one implant's contact with its C2 on its own timer.
+ */
+function schedule(n: number): number {
+  return Math.min(1, 2 / n);
+}
 /** Hosts known that do not use a service, at which its rarity counts in full. */
 const MIN_OTHERS = 4;
 /**
@@ -132,10 +143,20 @@ export class WindowCloser implements FlowEvents {
       if (h >= 0 && count > best[h * 4 + 2]) best[h * 4 + 2] = count;
     });
     const history = this.history;
-    this.beacons.forEachAlive(end, (keys, at, timing) => {
+    // The periods of each host's alive services first, so each service's weight can count those sharing its period.
+    const periods = new Map<number, number[]>();
+    this.beacons.forEachAlive(end, (keys, at, _timing, period) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount);
+      const list = periods.get(h);
+      if (list === undefined) periods.set(h, [period]);
+      else list.push(period);
+    });
+    this.beacons.forEachAlive(end, (keys, at, timing, period) => {
+      const h = w.hosts.find(keys, at);
+      if (h < 0) return;
+      const sharing = (periods.get(h) ?? []).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0);
+      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * schedule(sharing);
       if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
     });
     const rows: number[] = [];
