@@ -37,7 +37,9 @@ const cli = (...args) => {
   const r = spawnSync(process.execPath, [CLI, ...args, '--log.level=error'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`netscore ${args[0]} exited ${r.status}: ${r.stderr}`);
 };
-const model = path.join(dir, 'flood-model.json');
+// Trained once per build: a model of another build may have another feature schema.
+const { revision } = JSON.parse(readFileSync(path.join(path.dirname(CLI), '..', 'build-info.json'), 'utf8'));
+const model = path.join(dir, `flood-model-${revision}.json`);
 if (!existsSync(model)) {
   cli('synth', '--duration=600', '--attacks=none', '-o', path.join(dir, 'flood-baseline.pcap'));
   cli('train', `--model.out=${model}`, path.join(dir, 'flood-baseline.pcap'));
