@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { benchCapture, fmt, reportDropFree, sh, vethPair } from './live-bench.mjs';
+import { benchCapture, fmt, liveBenchSettings, reportDropFree, sh, vethPair } from './live-bench.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 // All synth traffic has a 10.0.0.0/8 end; the rest is belt and braces (as bench/capture.mjs).
@@ -46,15 +46,8 @@ if (!isMainThread) {
   });
   parentPort.postMessage('ready');
 } else {
-  const rates = (process.env.BENCH_RATES ?? '50000,100000,150000,200000,250000,300000').split(',').map(Number);
-  for (const r of rates) if (!(Number.isInteger(r) && r > 0)) throw new Error(`bad rate in BENCH_RATES: ${r}`);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-  const buffer = Number(process.env.BENCH_BUFFER ?? 4 << 20);
-  const ppsMulti = Number(process.env.BENCH_PPS_MULTI ?? 10);
   if (!existsSync(path.join(dist, 'source', 'fanout.js'))) throw new Error('dist/ is missing or old: run `npm run build` first');
-  if (spawnSync('which', ['tcpreplay']).status !== 0) throw new Error('tcpreplay is not installed');
-  if (process.getuid?.() !== 0) throw new Error('needs root: network namespaces and live capture');
+  const { rates, seconds, repeat, buffer, ppsMulti } = liveBenchSettings({ rates: '50000,100000,150000,200000,250000,300000', seconds: 5 });
 
   const file = benchCapture(path.join(dist, 'cli', 'main.js'));
 

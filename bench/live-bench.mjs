@@ -5,6 +5,24 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+/**
+ * The settings of a live bench from its environment (BENCH_RATES, BENCH_SECONDS, BENCH_REPEAT, BENCH_BUFFER,
+ * BENCH_PPS_MULTI) over its own defaults, after checking what it needs: tcpreplay and root.
+ */
+export function liveBenchSettings(defaults) {
+  const rates = (process.env.BENCH_RATES ?? defaults.rates).split(',').map(Number);
+  for (const r of rates) if (!(Number.isInteger(r) && r > 0)) throw new Error(`bad rate in BENCH_RATES: ${r}`);
+  if (spawnSync('which', ['tcpreplay']).status !== 0) throw new Error('tcpreplay is not installed');
+  if (process.getuid?.() !== 0) throw new Error('needs root: network namespaces and live capture');
+  return {
+    rates,
+    seconds: Number(process.env.BENCH_SECONDS ?? defaults.seconds),
+    repeat: Number(process.env.BENCH_REPEAT ?? 3),
+    buffer: Number(process.env.BENCH_BUFFER ?? 4 << 20),
+    ppsMulti: Number(process.env.BENCH_PPS_MULTI ?? 10),
+  };
+}
+
 /** Runs a command; its stdout, or an Error with its exit status and output. */
 export const sh = (cmd, args) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });

@@ -18,20 +18,13 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { benchCapture, fmt, reportDropFree, sh, vethPair } from './live-bench.mjs';
+import { benchCapture, fmt, liveBenchSettings, reportDropFree, sh, vethPair } from './live-bench.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 const cli = path.join(dist, 'cli', 'main.js');
 const filter = 'net 10.0.0.0/8 or net 198.51.100.0/24 or net 203.0.113.0/24 or net 192.0.2.0/24';
-const rates = (process.env.BENCH_RATES ?? '25000,50000,100000,150000,200000').split(',').map(Number);
-for (const r of rates) if (!(Number.isInteger(r) && r > 0)) throw new Error(`bad rate in BENCH_RATES: ${r}`);
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-const buffer = Number(process.env.BENCH_BUFFER ?? 4 << 20);
-const ppsMulti = Number(process.env.BENCH_PPS_MULTI ?? 10);
 if (!existsSync(path.join(dist, 'pipeline', 'live-worker.js'))) throw new Error('dist/ is missing or old: run `npm run build` first');
-if (spawnSync('which', ['tcpreplay']).status !== 0) throw new Error('tcpreplay is not installed');
-if (process.getuid?.() !== 0) throw new Error('needs root: network namespaces and live capture');
+const { rates, seconds, repeat, buffer, ppsMulti } = liveBenchSettings({ rates: '25000,50000,100000,150000,200000', seconds: 3 });
 
 const file = benchCapture(cli);
 
