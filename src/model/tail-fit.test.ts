@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../util/prng.js';
-import { fitTail, quantile, tailQuantile, tailSurprise } from './tail-fit.js';
+import { boundedTailQuantile, fitTail, quantile, sampleQuantile, tailQuantile, tailSurprise } from './tail-fit.js';
 
 /** n ascending draws of `draw(u)` for uniform u in (0, 1]. */
 function sample(n: number, seed: number, draw: (u: number) => number): Float64Array {
@@ -75,6 +75,74 @@ describe('fitTail', () => {
     const fit = fitTail(new Float64Array(1000).fill(0.5));
     expect(fit.sigma).toBeGreaterThan(0);
     expect(tailQuantile(fit, 1e-4)).toBeCloseTo(0.5, 6);
+  });
+});
+
+/** Survival function of 0.9·Exp(mean 0.02) + 0.1·Exp(mean 0.06): a mixture whose top 10 % a single GPD reads as heavy. */
+const mixtureSurvival = (x: number): number => 0.9 * Math.exp(-x / 0.02) + 0.1 * Math.exp(-x / 0.06);
+
+/** The x with mixtureSurvival(x) = share, by bisection. */
+function mixtureValue(share: number): number {
+  let lo = 0;
+  let hi = 5;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (mixtureSurvival(mid) > share) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+describe('boundedTailQuantile', () => {
+  it('stays within the sample where it reaches the rate, when the fit runs above the sample\'s top', () => {
+    // The mixture cut at its 1e-3 quantile, as scores of training rows end below a ceiling: the share
+    // above x ≤ end is (S(x) − 1e-3)/(1 − 1e-3). 20,000 values reach the rate 1/8640 about 2.3 times.
+    const cut = 1e-3;
+    const end = mixtureValue(cut);
+    const rate = 1 / 8640;
+    const truth = mixtureValue(rate * (1 - cut) + cut);
+    const rng = new Prng(8);
+    const values: number[] = [];
+    while (values.length < 20_000) {
+      const x = -(rng.nextFloat() < 0.9 ? 0.02 : 0.06) * Math.log(1 - rng.nextFloat());
+      if (x <= end) values.push(x);
+    }
+    const xs = Float64Array.from(values).sort();
+    const fit = fitTail(xs);
+    expect(fit.xi).toBeGreaterThan(0.1);
+    // The unbounded fit extrapolates past the end of the distribution (the documented failure).
+    expect(tailQuantile(fit, rate)).toBeGreaterThan(end + 0.05);
+    const bounded = boundedTailQuantile(xs, fit, rate);
+    expect(bounded).toBeLessThanOrEqual(xs[xs.length - 1]);
+    expect(Math.abs(bounded - truth)).toBeLessThan(0.01);
+  });
+
+  it('keeps a fit that agrees with its sample, and is never above the fit', () => {
+    // A heavy GPD (shape 0.3): the fit follows the sample's top, so the bound moves it by little.
+    const xs = sample(50_000, 9, (u) => gpdValue(u, 1, 0.3));
+    const fit = fitTail(xs);
+    for (const p of [1e-3, 1e-4, 1e-6]) {
+      const bounded = boundedTailQuantile(xs, fit, p);
+      expect(bounded).toBeLessThanOrEqual(tailQuantile(fit, p));
+      const truth = gpdValue(p, 1, 0.3);
+      expect(Math.abs(bounded - truth) / truth).toBeLessThan(0.15);
+    }
+    // A few large values (attack windows in training) raise the sample's top, never the bounded quantile above the fit.
+    const dirty = Float64Array.from([...xs, 1e3, 1e3, 1e3]).sort();
+    const dirtyFit = fitTail(dirty);
+    expect(boundedTailQuantile(dirty, dirtyFit, 1e-6)).toBeLessThanOrEqual(tailQuantile(dirtyFit, 1e-6));
+  });
+});
+
+describe('sampleQuantile', () => {
+  it('reads the j-th largest of n at the share j/(n + 1) and interpolates between', () => {
+    // 1, 2, ..., 999: the j-th largest, 1000 − j, stands for the share j/1000.
+    const xs = Float64Array.from({ length: 999 }, (_, i) => i + 1);
+    expect(sampleQuantile(xs, 0.003)).toBeCloseTo(997, 9);
+    expect(sampleQuantile(xs, 0.0035)).toBeCloseTo(996.5, 9);
+    expect(sampleQuantile(xs, 1e-6)).toBe(999);
+    expect(sampleQuantile(xs, 0.9999)).toBe(1);
+    expect(sampleQuantile(new Float64Array(0), 0.5)).toBeNaN();
   });
 });
 

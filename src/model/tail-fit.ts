@@ -80,6 +80,37 @@ export function tailQuantile(fit: TailFit, p: number): number {
   return fit.xi === 0 ? fit.u + fit.sigma * Math.log(r) : fit.u + (fit.sigma / fit.xi) * (r ** fit.xi - 1);
 }
 
+/**
+ * The value a share p of the population exceeds, read off ascending-sorted
+ * values: the j-th largest of n exceeds on average a share j/(n + 1) of the
+ * population (whatever its distribution), so it stands for that share;
+ * values between two are interpolated linearly, and shares beyond the
+ * sample's ends give its largest or smallest value.
+ */
+export function sampleQuantile(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const rank = Math.min(n, Math.max(1, p * (n + 1)));
+  const j = Math.floor(rank);
+  const hi = sorted[n - j];
+  return j === n ? hi : hi + (sorted[n - j - 1] - hi) * (rank - j);
+}
+
+/**
+ * tailQuantile bounded by the sample the tail was fitted to: the fitted
+ * value at p, less the fit's excess over the sample's own quantile at the
+ * smallest share the sample resolves, ps = max(p, 1/(n + 1)) (the share
+ * its largest value stands for). Where the sample reaches p the result is at
+ * most the sample's quantile at p; further out, at most the largest value
+ * plus the fitted tail's rise from ps to p. A fit running above its own
+ * sample's top cannot be extrapolated from there; a fit running below it is
+ * kept, so a few large values (attack windows in training) never raise it.
+ */
+export function boundedTailQuantile(sorted: Float64Array, fit: TailFit, p: number): number {
+  const ps = Math.max(p, 1 / (sorted.length + 1));
+  return tailQuantile(fit, p) - Math.max(0, tailQuantile(fit, ps) - sampleQuantile(sorted, ps));
+}
+
 /** −ln of the share of the population above x (x ≥ u) under the tail model, without underflow; Infinity beyond a bounded tail's endpoint. */
 export function tailSurprise(fit: TailFit, x: number): number {
   const z = Math.max(0, x - fit.u) / fit.sigma;

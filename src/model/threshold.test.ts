@@ -27,6 +27,8 @@ describe('alertThreshold', () => {
     // 0.2% attack windows: the 99th percentile barely moves, unlike a fit on the maximum.
     const dirty = Float64Array.from([...clean, ...new Array(20).fill(0.95)]);
     expect(Math.abs(alertThreshold(dirty) - alertThreshold(clean))).toBeLessThan(0.02);
+    // The GPD tails read the top 10 %, attack windows included: this is why the exponential stays the default.
+    for (const tail of ['gpd', 'heavier'] as const) expect(alertThreshold(dirty, { tail }) - alertThreshold(clean, { tail }), tail).toBeGreaterThan(0.2);
   });
 
   it('supports a contamination quantile, which is not the default', () => {
@@ -53,6 +55,29 @@ describe('alertThreshold', () => {
     const over = (t: number) => fresh.filter((s) => s > t).length / fresh.length;
     expect(over(gpd)).toBeLessThan(2 * rate);
     expect(over(exponential)).toBeGreaterThan(4 * rate);
+  });
+
+  it('with a generalized Pareto tail, stays within the sample where the sample reaches the rate', () => {
+    // A mixture of two exponentials cut at a ceiling (training rows' scores end below one): the top 10 %
+    // reads as heavy (shape > 0), and the unbounded fit put its threshold far beyond every score.
+    const ceiling = 0.6;
+    const mixture = (n: number, seed: number): Float64Array => {
+      const rng = new Prng(seed);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; ) {
+        const x = 0.3 - (rng.nextFloat() < 0.9 ? 0.02 : 0.06) * Math.log(1 - rng.nextFloat());
+        if (x <= ceiling) out[i++] = x;
+      }
+      return out;
+    };
+    const rate = 1 / 8640;
+    const scores = mixture(20_000, 10);
+    const gpd = alertThreshold(scores, { falseAlarmRate: rate, tail: 'gpd' });
+    expect(gpd).toBeLessThanOrEqual(Math.max(...scores));
+    const fresh = mixture(500_000, 11);
+    const over = fresh.filter((s) => s > gpd).length / fresh.length;
+    expect(over).toBeGreaterThan(rate / 3);
+    expect(over).toBeLessThan(3 * rate);
   });
 
   it('keeps the exponential threshold for the `heavier` tail when the tail is bounded, and below 100 scores', () => {

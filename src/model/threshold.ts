@@ -1,4 +1,4 @@
-import { fitTail, quantile, tailQuantile } from './tail-fit.js';
+import { boundedTailQuantile, fitTail, quantile } from './tail-fit.js';
 
 /** How the alert threshold is derived from the training scores. */
 export interface ThresholdOptions {
@@ -13,7 +13,8 @@ export interface ThresholdOptions {
 /**
  * Tail models of alertThreshold: `exponential` between the 90th and 99th
  * percentiles; `gpd`, generalized Pareto distributions fitted to the top
- * 10 % to 30 % by probability-weighted moments (see fitTail, gpdThreshold); `heavier`, the higher
+ * 10 % to 30 % by probability-weighted moments and bounded by the sample
+ * (see fitTail, boundedTailQuantile, gpdThreshold); `heavier`, the higher
  * of the two thresholds, which is the GPD's where the fitted tail is heavier
  * than the exponential extrapolation assumes.
  */
@@ -42,7 +43,11 @@ const GPD_STABLE_EXCESSES = 100;
 
 /**
  * The GPD tail's threshold: the tail quantile at `rate` of a GPD fitted to
- * the top 10 % of the scores. When those are fewer than GPD_STABLE_EXCESSES,
+ * the top 10 % of the scores, bounded by the scores themselves
+ * (boundedTailQuantile: a fit that runs above the sample's top is brought
+ * down to it before it is extrapolated; docs/detection.md: on 4096 scores of
+ * the two-seed training, whose largest is 0.66, the unbounded fit reached
+ * 1.09). When those are fewer than GPD_STABLE_EXCESSES,
  * the mean of the quantiles (each capped at MAX_THRESHOLD) of the fits to
  * every share of GPD_TAIL_SHARES that holds at most GPD_STABLE_EXCESSES:
  * a shape fitted to the top 10 % of a few hundred scores rests on a handful
@@ -54,7 +59,7 @@ const GPD_STABLE_EXCESSES = 100;
 function gpdThreshold(sorted: Float64Array, rate: number): number {
   const shares = GPD_TAIL_SHARES.filter((share, i) => i === 0 || share * sorted.length <= GPD_STABLE_EXCESSES);
   let sum = 0;
-  for (const tailShare of shares) sum += Math.min(MAX_THRESHOLD, tailQuantile(fitTail(sorted, { tailShare }), rate));
+  for (const tailShare of shares) sum += Math.min(MAX_THRESHOLD, boundedTailQuantile(sorted, fitTail(sorted, { tailShare }), rate));
   return sum / shares.length;
 }
 
