@@ -6,7 +6,7 @@ export interface ThresholdOptions {
   falseAlarmRate?: number;
   /** Contamination-style alternative: flag exactly this share of the training windows. Not the default. */
   contamination?: number;
-  /** Model of the training scores' upper tail that is extrapolated to the rate (default exponential). */
+  /** Model of the training scores' upper tail that is extrapolated to the rate (default DEFAULT_TAIL). */
   tail?: TailModel;
 }
 
@@ -23,8 +23,8 @@ export type TailModel = 'exponential' | 'gpd' | 'heavier';
 /** Tail models by name, for options. */
 export const TAIL_MODELS: readonly TailModel[] = ['exponential', 'gpd', 'heavier'];
 
-/** Tail model used when none is chosen. */
-export const DEFAULT_TAIL: TailModel = 'exponential';
+/** Tail model used when none is chosen: the GPD bounded by the sample where it is heavier than the exponential (docs/detection.md, #15). */
+export const DEFAULT_TAIL: TailModel = 'heavier';
 
 /** One false alarm per host per day with 10-second windows. */
 export const DEFAULT_FALSE_ALARM_RATE = 1 / 8640;
@@ -64,17 +64,17 @@ function gpdThreshold(sorted: Float64Array, rate: number): number {
 }
 
 /**
- * Alert threshold from the scores of the training windows. By default the
- * upper tail is modelled as exponential between the 90th and 99th
+ * Alert threshold from the scores of the training windows. The `exponential`
+ * tail models the upper tail as exponential between the 90th and 99th
  * percentiles (a peaks-over-threshold fit with shape 0, which estimates the
- * tail from its bulk and so is robust to a few attack windows in training)
- * and extrapolated to the false-alarm rate: q90 + (q99 - q90)·log10(0.1/rate).
- * Scores are bounded by 1 (the Scorer contract), so their tail is light and
- * the exponential extrapolation errs on the quiet side. The `gpd` tail
- * estimates the tail's shape as well (bounded tails have a negative shape,
- * which lowers the threshold towards the tail's endpoint); it needs 100
- * scores and falls back to the exponential below that. Capped at
- * MAX_THRESHOLD, so that a score can still exceed it.
+ * tail from its bulk and so is robust to a few training scores far above
+ * the rest) and extrapolates it to the false-alarm rate:
+ * q90 + (q99 - q90)·log10(0.1/rate). The `gpd` tail estimates the tail's
+ * shape as well (bounded tails have a negative shape, which lowers the
+ * threshold towards the tail's endpoint), bounded by the sample; it needs
+ * 100 scores and falls back to the exponential below that. `heavier`, the
+ * default, takes the higher of the two. Capped at MAX_THRESHOLD, so that a
+ * score can still exceed it.
  */
 export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}): number {
   if (scores.length === 0) throw new RangeError('cannot derive a threshold from zero training scores');
