@@ -116,7 +116,6 @@ export class ShardedPipeline {
       count: workers,
       packets: (i) => this.stats[i][STAT.PACKETS],
       busySeconds: (i) => this.stats[i][STAT.BUSY],
-      waitSeconds: () => 0,
       dropped: () => 0,
     };
     if (scoring) scoring.windows.remoteTracked = () => this.stats.reduce((a, st) => a + st[STAT.TRACKED], 0);
