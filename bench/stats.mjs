@@ -1,5 +1,6 @@
 // Shared helpers of the benchmarks: timing of whole commands and medians.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Median of a list of numbers. */
 export function median(xs) {
@@ -25,6 +26,57 @@ export function runCommand(cmd, args) {
   if (!m) throw new Error(`no CPU times for ${cmd}: ${r.stderr.slice(-200)}`);
   const cpu = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
   return { seconds, cpu, stdout: r.stdout };
+}
+
+/** CPU seconds (user + system) of thread `tid` of process `pid` so far, from /proc (Linux); undefined once it is gone. */
+function threadCpu(pid, tid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * As runCommand, run asynchronously, also sampling the command's threads in
+ * /proc every 10 ms (Linux): adds `mainCpu`, the CPU seconds of its main
+ * thread, and `threads`, the last sample of each thread's (an undercount of at
+ * most 10 ms of each thread's last work).
+ */
+export function runCommandThreads(cmd, args) {
+  const t = process.hrtime.bigint();
+  const child = spawn('bash', ['-c', '"$@"; s=$?; times >&2; exit $s', 'bash', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const threads = new Map();
+  let pid;
+  const sample = setInterval(() => {
+    try {
+      pid ??= Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').split(' ')[0]) || undefined;
+      if (pid === undefined) return;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const cpu = threadCpu(pid, tid);
+        if (cpu !== undefined) threads.set(Number(tid), cpu);
+      }
+    } catch {
+      // The command has not started yet, or has ended.
+    }
+  }, 10);
+  return new Promise((resolve, reject) => {
+    child.on('close', (status) => {
+      clearInterval(sample);
+      const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+      if (status !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${status}: ${stderr.split('\n')[0]}`));
+      const m = CHILD_TIMES.exec(stderr);
+      if (!m) return reject(new Error(`no CPU times for ${cmd}: ${stderr.slice(-200)}`));
+      const cpu = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+      resolve({ seconds, cpu, stdout, mainCpu: threads.get(pid) ?? NaN, threads });
+    });
+  });
 }
 
 /** Runs a command `runs` times; returns wall seconds of each run. Throws when it fails. */

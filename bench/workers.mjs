@@ -4,7 +4,8 @@
 // worker counts (the order rotating each round) so that load from other jobs hits all alike;
 // each speed-up is the median of the per-round ratios, in wall time and in CPU time (user +
 // system, all threads: the price of the speed-up). Every run must replay every packet and
-// print the same summary (flows included) as one worker.
+// print the same summary (flows included) as one worker. The main thread's CPU time (sampled
+// from /proc) over the wall time is its busy share: what is left on it (merge and scoring).
 //
 // Env: BENCH_SECONDS  seconds of synth traffic (default 3600)
 //      BENCH_HOSTS    benign client hosts (default 24)
@@ -13,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import { median, runCommand } from './stats.mjs';
+import { median, runCommandThreads } from './stats.mjs';
 import { cachedSynth } from './synth-cache.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3600);
@@ -36,7 +37,7 @@ let reference;
 for (let i = 0; i < runs; i++) {
   for (let k = 0; k < subjects.length; k++) {
     const s = subjects[(i + k) % subjects.length];
-    const r = runCommand(process.execPath, [cli, 'replay', '--log.level=error', '--summary', `--capture.workers=${s.n}`, big.file]);
+    const r = await runCommandThreads(process.execPath, [cli, 'replay', '--log.level=error', '--summary', `--capture.workers=${s.n}`, big.file]);
     const { elapsed_seconds, ...summary } = JSON.parse(r.stdout);
     const text = JSON.stringify(summary);
     reference ??= text;
@@ -46,12 +47,16 @@ for (let i = 0; i < runs; i++) {
 }
 const ratio = (a, b, key) => median(a.results.map((r, i) => b.results[i][key] / r[key]));
 const one = subjects[0];
-console.log(`${'workers'.padEnd(8)} ${'wall'.padStart(9)} ${'packets/s'.padStart(10)} ${'CPU'.padStart(9)}  speed-up vs 1 (wall; CPU used)`);
+console.log(`${'workers'.padEnd(8)} ${'wall'.padStart(9)} ${'packets/s'.padStart(10)} ${'CPU'.padStart(9)} ${'main CPU'.padStart(9)} ${'busy'.padStart(5)}  speed-up vs 1 (wall; CPU used)`);
 for (const s of subjects) {
   const wall = median(s.results.map((r) => r.seconds));
   const cpu = median(s.results.map((r) => r.cpu));
+  const main = median(s.results.map((r) => r.mainCpu));
+  const busy = median(s.results.map((r) => r.mainCpu / r.seconds));
   const vs = s === one ? '' : `${ratio(s, one, 'seconds').toFixed(2)}x; ${(1 / ratio(s, one, 'cpu')).toFixed(2)}x the CPU`;
-  console.log(`${String(s.n).padEnd(8)} ${`${wall.toFixed(3)} s`.padStart(9)} ${`${(big.packets / wall / 1e6).toFixed(2)} M`.padStart(10)} ${`${cpu.toFixed(3)} s`.padStart(9)}  ${vs}`);
+  console.log(
+    `${String(s.n).padEnd(8)} ${`${wall.toFixed(3)} s`.padStart(9)} ${`${(big.packets / wall / 1e6).toFixed(2)} M`.padStart(10)} ${`${cpu.toFixed(3)} s`.padStart(9)} ${`${main.toFixed(3)} s`.padStart(9)} ${`${(busy * 100).toFixed(0)} %`.padStart(5)}  ${vs}`,
+  );
 }
 const two = subjects.find((s) => s.n === 2);
 if (two) console.log(`issue #14 target (replay --capture.workers 2 >= 1.5x one worker, wall): ${ratio(two, one, 'seconds').toFixed(2)}x: ${ratio(two, one, 'seconds') >= 1.5 ? 'met' : 'not met'}`);

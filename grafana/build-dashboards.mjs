@@ -467,12 +467,11 @@ function traffic() {
       w: 8,
     }),
     timeseries({
-      title: 'Worker skew, waits and drops',
-      description: 'Skew: packets of the busiest worker over the mean since start (1 = even, the worker count = all on one). Waits: seconds per second the reader waited for a worker with a full queue (a replay waits rather than drop). Drops: live capture, packets the kernel dropped on a worker\'s handles (its share of the fanout group fell behind).',
+      title: 'Worker skew and drops',
+      description: 'Skew: packets of the busiest worker over the mean since start (1 = even, the worker count = all on one). Drops: live capture, packets the kernel dropped on a worker\'s handles (its share of the fanout group fell behind).',
       targets: [
         target(`max by (instance) (netscore_capture_worker_skew_ratio{${I}})`, '{{instance}} skew', 'A'),
-        target(`sum by (instance) (rate(netscore_capture_worker_wait_seconds_total{${I}}[$__rate_interval]))`, '{{instance}} waits (s/s)', 'B'),
-        target(`sum by (instance) (rate(netscore_capture_worker_dropped_packets_total{${I}}[$__rate_interval]))`, '{{instance}} drops/s', 'C'),
+        target(`sum by (instance) (rate(netscore_capture_worker_dropped_packets_total{${I}}[$__rate_interval]))`, '{{instance}} drops/s', 'B'),
       ],
       w: 8,
     }),

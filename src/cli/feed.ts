@@ -1,37 +1,33 @@
 import { statSync } from 'node:fs';
 import type { TrafficStats } from '../metrics/traffic-stats.js';
 import { StageError } from '../pipeline/stage-error.js';
+import { FilePasses, type FilePassOptions } from '../source/file-passes.js';
 import type { PacketSink } from '../source/source.js';
-import { CaptureError } from '../source/source.js';
-import { openSource } from '../source/sources.js';
 import { Progress } from './progress.js';
 
-/**
- * Bytes read at a time. The packets of one read are processed without a break,
- * so this bounds how long a scrape waits: 256 KiB is a few thousand packets,
- * a few milliseconds, while reads stay large enough to cost nothing measurable.
- */
-const READ_BYTES = 256 * 1024;
-
 /** Options of `feedFiles`. */
-export interface FeedOptions {
-  /** Stops the feed after the packet being delivered. */
-  signal?: AbortSignal;
-  /** Passes over the files (default 1); 0 repeats until `signal` aborts. */
-  loops?: number;
-  /** pcapng interface description blocks allowed per section (`--capture.max-interfaces`). */
-  maxInterfaces?: number;
+export type FeedOptions = FilePassOptions;
+
+/** Capture workers that read the files themselves (ShardedPipeline), each with the same FilePasses. */
+export interface FileReaders {
+  /** The workers' packets, added up. */
+  readonly traffic: TrafficStats;
+  /** Bytes read so far by the slowest worker, for the progress display. */
+  readonly bytesDone: number;
+  /** Reads `files` (of `sizes` bytes) in every worker; `damaged` gets each damaged file's line once; rejects with a worker's StageError. */
+  read(files: readonly string[], sizes: readonly number[], speed: number, opts: FilePassOptions, damaged: (message: string) => void): Promise<void>;
 }
 
 /**
- * Replays `files` in order into `pipeline` (a Pipeline or the capture workers' ShardedPipeline), with a progress bar on a terminal.
+ * Replays `files` in order into `pipeline` (a Pipeline's sink, or capture
+ * workers that read the files themselves), with a progress bar on a terminal.
  * A damaged or unreadable file is reported on stderr (one line, in the first
- * pass) and the next file is read; resolves to those error lines. With `loops`, every pass after
- * the first is shifted in time to follow the one before, as tcpreplay --loop
- * would send it. A StageError rejects, naming the file. Does not finish the pipeline.
+ * pass) and the next file is read; resolves to those error lines. With
+ * `loops`, every pass after the first is shifted in time to follow the one
+ * before (FilePasses). A StageError rejects, naming the file. Does not finish
+ * the pipeline.
  */
-export async function feedFiles(files: string[], pipeline: { sink: PacketSink; traffic: TrafficStats }, speed: number, opts: FeedOptions = {}): Promise<string[]> {
-  const { signal, loops = 1, maxInterfaces } = opts;
+export async function feedFiles(files: string[], pipeline: { sink: PacketSink; traffic: TrafficStats } | FileReaders, speed: number, opts: FeedOptions = {}): Promise<string[]> {
   const sizes = files.map((f) => {
     try {
       return statSync(f).size;
@@ -39,55 +35,45 @@ export async function feedFiles(files: string[], pipeline: { sink: PacketSink; t
       return 0;
     }
   });
+  const loops = opts.loops ?? 1;
   const total = loops === 0 ? 0 : loops * sizes.reduce((a, b) => a + b, 0);
-  let done = 0;
-  let current: { bytesRead?: number } | undefined;
-  const progress = new Progress(process.stderr, () => ({ done: done + (current?.bytesRead ?? 0), total, packets: pipeline.traffic.packets })).start();
+  const readers = 'sink' in pipeline ? new SinkReader(pipeline) : pipeline;
+  const progress = new Progress(process.stderr, () => ({ done: readers.bytesDone, total, packets: readers.traffic.packets })).start();
   const errors: string[] = [];
-  // Whole seconds added to packet times in this pass, and the span of the first pass.
-  let shift = 0;
-  let first = Infinity;
-  let last = -Infinity;
-  const sink: PacketSink = (v) => {
-    if (shift === 0) {
-      if (v.tsSec < first) first = v.tsSec;
-      if (v.tsSec > last) last = v.tsSec;
-    }
-    v.tsSec += shift;
-    pipeline.sink(v);
-  };
   try {
-    for (let pass = 0; loops === 0 || pass < loops; pass++) {
-      if (pass > 0) {
-        if (!(last >= first)) break; // nothing was read: looping would spin
-        shift = pass * (last - first + 1);
-      }
-      for (const [i, file] of files.entries()) {
-        if (signal?.aborted) return errors;
-        const source = openSource('file', file, { speed, chunkSize: READ_BYTES, maxInterfaces });
-        const stop = () => source.stop();
-        signal?.addEventListener('abort', stop);
-        current = source;
-        try {
-          await source.run(sink);
-        } catch (err) {
-          if (err instanceof StageError) err.file ??= file;
-          if (!(err instanceof CaptureError)) throw err;
-          // Later passes meet the same damage again; it is reported once.
-          if (pass === 0) {
-            progress.stop();
-            process.stderr.write(`netscore: ${err.message}\n`);
-            errors.push(err.message);
-          }
-        } finally {
-          signal?.removeEventListener('abort', stop);
-        }
-        done += sizes[i];
-        current = undefined;
-      }
-    }
+    await readers.read(files, sizes, speed, opts, (message) => {
+      progress.stop();
+      process.stderr.write(`netscore: ${message}\n`);
+      errors.push(message);
+    });
   } finally {
     progress.stop();
   }
   return errors;
+}
+
+/** One pipeline's sink as FileReaders: the files are read on this thread. */
+class SinkReader implements FileReaders {
+  private passes: FilePasses | undefined;
+
+  constructor(private readonly pipeline: { sink: PacketSink; traffic: TrafficStats }) {}
+
+  get traffic(): TrafficStats {
+    return this.pipeline.traffic;
+  }
+
+  get bytesDone(): number {
+    return this.passes?.bytesDone ?? 0;
+  }
+
+  async read(files: readonly string[], sizes: readonly number[], speed: number, opts: FilePassOptions, damaged: (message: string) => void): Promise<void> {
+    const passes = new FilePasses(files, sizes, speed, opts);
+    this.passes = passes;
+    try {
+      await passes.run(this.pipeline.sink, damaged);
+    } catch (err) {
+      if (err instanceof StageError) err.file ??= passes.file;
+      throw err;
+    }
+  }
 }

@@ -76,7 +76,6 @@ export async function replayFiles(files: string[], o: OptionValues, log: Logger)
   let failure: unknown;
   let ended = NaN;
   try {
-    await service.shards?.ready();
     errors = await feedFiles(files, packets, speed, { signal: interrupt.signal, loops: o['replay.loop'], maxInterfaces: o['capture.max-interfaces'] });
     if (service.shards) await service.shards.finish();
     else pipeline.finish();

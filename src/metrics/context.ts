@@ -36,8 +36,6 @@ export interface WorkersView {
   packets(i: number): number;
   /** Seconds each worker spent on batches. */
   busySeconds(i: number): number;
-  /** Seconds the reader waited because the worker's queue was full (backpressure; a replay never drops). */
-  waitSeconds(i: number): number;
   /** Packets dropped because the worker's queue was full (live capture; always 0 in a replay). */
   dropped(i: number): number;
 }

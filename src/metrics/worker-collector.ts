@@ -10,7 +10,6 @@ export function workerCollector(ctx: MetricsContext): Family[] {
     new Family('netscore_capture_workers', 'Capture worker threads sharing the packet path (--capture.workers).', 'gauge', () => [{ labels: {}, value: w.count }]),
     new Family('netscore_capture_worker_packets_total', 'Packets a capture worker decoded and accounted, by worker.', 'counter', each((i) => w.packets(i))),
     new Family('netscore_capture_worker_busy_seconds_total', 'Seconds a capture worker spent processing packets, by worker; its rate is the share of one core the worker keeps busy.', 'counter', each((i) => w.busySeconds(i))),
-    new Family('netscore_capture_worker_wait_seconds_total', 'Seconds the replay reader waited because a capture worker had a full queue (backpressure: a replay waits rather than drop), by worker; live workers read their own handles and never wait.', 'counter', each((i) => w.waitSeconds(i))),
     new Family('netscore_capture_worker_dropped_packets_total', 'Packets lost before a capture worker saw them, by worker: in live capture the kernel\'s drops on the worker\'s handles (its share of the fanout group fell behind); a replay never drops.', 'counter', each((i) => w.dropped(i))),
     new Family('netscore_capture_worker_skew_ratio', 'Packets of the busiest capture worker over the mean of all workers since the start (1 is an even spread; the worker count is the most).', 'gauge', () => [{ labels: {}, value: skew(w) }]),
   ];

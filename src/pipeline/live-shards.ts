@@ -117,7 +117,6 @@ export class LiveShards {
       count: workers,
       packets: (i) => this.stats[i][STAT.PACKETS],
       busySeconds: (i) => this.stats[i][STAT.BUSY],
-      waitSeconds: () => 0,
       dropped: (i) => this.captureStates[i].reduce((a, c) => a + c.dropped, 0),
     };
     if (scoring) scoring.windows.remoteTracked = () => this.stats.reduce((a, s) => a + s[STAT.TRACKED], 0);

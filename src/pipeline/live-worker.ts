@@ -1,16 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ENCAP_NAMES } from '../decode/encaps.js';
-import { LAYER_NAMES } from '../decode/layers.js';
-import { REASON_NAMES } from '../decode/reasons.js';
 import { WindowClock } from '../features/window-clock.js';
 import type { CaptureState } from '../metrics/context.js';
-import { TrafficStats } from '../metrics/traffic-stats.js';
+import type { TrafficStats } from '../metrics/traffic-stats.js';
 import type { FanoutOptions } from '../source/fanout.js';
 import type { PacketView } from '../source/packet-view.js';
 import type { PacketSource } from '../source/source.js';
 import { openSource } from '../source/sources.js';
-import { ShardCore, type ShardCoreData, type ShardMessage } from './shard-core.js';
+import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage } from './shard-core.js';
 import { STAT } from './shard-stats.js';
 
 /** What a live capture worker is started with. */
@@ -36,10 +33,6 @@ export type LiveMessage =
 const TICK_SECONDS = 1;
 /** Seconds a packet may reach a worker after its timestamp (kernel block timeout, a busy worker): an idle worker's window watermark stays this far behind the wall clock. */
 const LATE_SECONDS = 5;
-
-function newTraffic(): TrafficStats {
-  return new TrafficStats(LAYER_NAMES.length, REASON_NAMES.length, ENCAP_NAMES.length);
-}
 
 /**
  * One live capture worker: opens its own handle on every interface in the

@@ -1,8 +1,12 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
 import { Decoder } from '../decode/decoder.js';
+import { ENCAP_NAMES } from '../decode/encaps.js';
+import { LAYER_NAMES } from '../decode/layers.js';
+import { REASON_NAMES } from '../decode/reasons.js';
 import { FlowTable, type FlowTimeouts } from '../flows/flow-table.js';
 import { encodePartial } from '../features/partial-codec.js';
 import { WindowAccumulator, type WindowAccumulatorOptions } from '../features/window-accumulator.js';
+import { TrafficStats } from '../metrics/traffic-stats.js';
 import { EventRecorder } from './shard-events.js';
 import { STAT } from './shard-stats.js';
 
@@ -28,12 +32,17 @@ export type ShardMessage =
   | { type: 'done' }
   | { type: 'error'; message: string; stage: 'decode' | 'flows' | 'features' };
 
+/** Empty traffic counters for a capture worker's share of the packets (the main thread adds them up). */
+export function newTraffic(): TrafficStats {
+  return new TrafficStats(LAYER_NAMES.length, REASON_NAMES.length, ENCAP_NAMES.length);
+}
+
 /** The stage a capture worker is in, for the error it reports. */
 export type ShardStage = Extract<ShardMessage, { type: 'error' }>['stage'];
 
 /**
- * The packet path of one capture worker, whoever feeds it (the replay
- * reader's ring or the worker's own live handles): decode, its flow table
+ * The packet path of one capture worker, whoever feeds it (the capture
+ * files it reads itself or its own live handles): decode, its flow table
  * and window accumulator, and the flow events recorded with their stream
  * position. A window turn hands `post` the closed partial and its events.
  */

@@ -14,10 +14,11 @@ const CLASS_RANK = 2 ** 40;
 
 /**
  * Records a capture worker's flow events with their place in the one stream
- * the reader saw, so that the main thread can hand the closer every worker's
- * events in the order one pipeline would have: by stream position (a packet's,
- * or the tick after it), then within a tick by the flow table's expiry order
- * (timeout class, then the flow's last packet).
+ * of packets (the file's, or the packet times of live capture), so that the
+ * main thread can hand the closer every worker's events in the order one
+ * pipeline would have: by stream position (a packet's, or the tick after
+ * it), then within a tick by the flow table's expiry order (timeout class,
+ * then the flow's last packet).
  */
 export class EventRecorder implements FlowEvents, ShardSums {
   private words = new Float64Array(WORDS * 1024);

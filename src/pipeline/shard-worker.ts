@@ -1,72 +1,142 @@
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatchRing, BatchView, HEADER_BYTES, RECORD, recordBytes } from './shard-batch.js';
-import { ShardCore, type ShardCoreData, type ShardMessage } from './shard-core.js';
+import { WindowClock } from '../features/window-clock.js';
+import type { TrafficStats } from '../metrics/traffic-stats.js';
+import { FilePasses } from '../source/file-passes.js';
+import type { PacketView } from '../source/packet-view.js';
+import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage, type ShardStage } from './shard-core.js';
+import { shardOf } from './shard-hash.js';
 import { STAT } from './shard-stats.js';
 
 /** What a replay's capture worker is started with. */
 export interface ShardWorkerData extends ShardCoreData {
-  /** The ring of batches the reader fills (BatchRing). */
-  ring: { control: SharedArrayBuffer; data: SharedArrayBuffer };
+  /** Capture workers in all: this one keeps the packets that shardOf gives `index`. */
+  workers: number;
 }
 
+/** What the main thread tells a replay's capture worker: read the files (every worker the same), stop reading, finish. */
+export type ShardCommand =
+  | { type: 'read'; files: readonly string[]; sizes: readonly number[]; speed: number; loops?: number; maxInterfaces?: number }
+  | { type: 'stop' }
+  | { type: 'finish' };
+
+/** What a replay's capture worker posts besides its windows ('window', then 'done' after 'finish'). */
+export type ShardWorkerMessage =
+  | Extract<ShardMessage, { type: 'window' | 'done' }>
+  /** Its traffic counts since the last report and the bytes it has read; its STAT counters are written just before. */
+  | { type: 'stats'; traffic: TrafficStats; bytes: number }
+  /** A file it could not read (the CaptureError's line); every worker meets the same damage. */
+  | { type: 'damaged'; message: string }
+  /** It has read every file. */
+  | { type: 'read' }
+  /** The exception that stopped it, at stream packet `packet` (1-based) of `file`. */
+  | { type: 'failed'; stage: ShardStage; message: string; packet: number; ts: number; iface: string; file: string | undefined };
+
+/** Packet time between two housekeeping passes, in seconds (as Pipeline's). */
+const TICK_SECONDS = 1;
+/** Wall time between two counter reports while reading (ms): /metrics and the progress display lag the packets by this much. */
+const REPORT_MS = 250;
+
 /**
- * One capture worker: decode, its own flow table and window accumulator for
- * the packets the reader dispatched to it (both directions of a flow come to
- * the same worker). At each window turn it posts the partial window and the
+ * One capture worker of a replay: it reads the capture files itself, as
+ * every other worker does, decodes every packet and keeps those that shardOf
+ * gives it (both directions of a flow hash alike): it counts them and runs
+ * them through its flow table and window accumulator. The window clock and
+ * the housekeeping ticks run on every packet's time, as one pipeline's do,
+ * so every worker closes window k at the same packet (a worker with no
+ * packet of its own in it posts an empty partial) and expires flows at the
+ * same packet times. At each window turn it posts the partial window and the
  * flow events since the last one; the main thread merges and scores.
  */
 function start(data: ShardWorkerData): void {
   const port = parentPort;
   if (port === null) throw new Error('shard-worker must run in a worker thread');
+  const post = (m: ShardWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  const { index, workers } = data;
   const stats = new Float64Array(data.stats);
-  const ring = new BatchRing(data.ring);
-  const v = new BatchView(ring.data.buffer);
-  const core = new ShardCore(data, (m) => port.postMessage(m satisfies ShardMessage, [m.partial, m.events]));
+  const core = new ShardCore(data, (m) => post(m, [m.partial, m.events]));
+  const clock = data.windows ? new WindowClock(data.windows.windowSeconds) : undefined;
+  let traffic = newTraffic();
+  // The interface of the last packet, declared in `traffic`.
+  let iface: string | undefined;
+  // Stream position: the number of packets before this one, the same in every worker.
+  let position = 0;
+  let ts = 0;
+  let nextTick = -Infinity;
 
-  const batch = (offset: number, used: number): void => {
-    for (let at = offset, stop = offset + used; at < stop; ) {
-      const f = at >> 3;
-      const u = at >> 2;
-      const position = v.f64[f];
-      const ts = v.f64[f + 1];
-      const end = v.f64[f + 2];
-      const next = v.f64[f + 3];
-      const type = v.u32[u + 8];
-      const caplen = v.u32[u + 9];
-      if (type === RECORD.PACKET) {
-        const pkt = core.decode(v.u8, at + HEADER_BYTES, caplen, v.u32[u + 11]);
-        core.account(pkt, v.u8, v.u32[u + 10], ts, position, end, next);
-      } else if (type === RECORD.TURN) {
-        core.turn(end, next);
-      } else if (type === RECORD.TICK) {
-        core.tick(ts, position);
-      } else if (type === RECORD.FINISH) {
-        core.flush();
-        if (!Number.isNaN(next)) core.turn(end, next);
-        core.publish(stats);
-        port.postMessage({ type: 'done' } satisfies ShardMessage);
-      }
-      at += recordBytes(caplen);
+  const sink = (v: PacketView): void => {
+    ts = v.tsSec + v.tsNsec * 1e-9;
+    const pkt = core.decode(v.data, v.offset, v.caplen, v.linktype);
+    let end = NaN;
+    let next = NaN;
+    // One pipeline's window clock runs on the packets that reach the features: IP with a flow (not later fragments).
+    if (clock !== undefined && pkt.ipVersion !== 0 && pkt.fragment !== 2 && clock.packet(ts)) {
+      end = clock.end;
+      next = clock.next;
     }
+    if (shardOf(pkt, workers) === index) {
+      traffic.record(v.iface, pkt, v.wirelen, ts);
+      core.account(pkt, v.data, v.wirelen, ts, position, end, next);
+    } else {
+      // Every worker declares each interface at its first packet, so that the summed counters list interfaces in stream order.
+      if (v.iface !== iface) traffic.declare(v.iface);
+      if (!Number.isNaN(next)) core.turn(end, next);
+    }
+    iface = v.iface;
+    if (ts >= nextTick) {
+      nextTick = ts + TICK_SECONDS;
+      core.tick(ts, position);
+      if (clock?.advance(ts)) core.turn(clock.end, clock.next);
+    }
+    position++;
   };
 
-  port.postMessage({ type: 'ready' } satisfies ShardMessage);
-  // After a failure the worker keeps freeing slots, so that the reader never waits on it for ever.
-  let failed = false;
-  for (let b = ring.next(); b !== undefined; b = ring.next()) {
-    const started = performance.now();
-    if (!failed) {
-      try {
-        batch(b.offset, b.used);
-      } catch (err) {
-        failed = true;
-        port.postMessage({ type: 'error', message: (err as Error).message ?? String(err), stage: core.stage } satisfies ShardMessage);
-      }
-    }
-    ring.release();
+  let passes: FilePasses | undefined;
+  let since = performance.eventLoopUtilization();
+  const report = (): void => {
     core.publish(stats);
-    stats[STAT.BUSY] += (performance.now() - started) / 1000;
-  }
+    stats[STAT.BUSY] = performance.eventLoopUtilization(since).active / 1000;
+    post({ type: 'stats', traffic, bytes: passes?.bytesDone ?? 0 });
+    traffic = newTraffic();
+    iface = undefined;
+  };
+  let failed = false;
+  const fail = (err: unknown): void => {
+    failed = true;
+    report();
+    post({ type: 'failed', stage: core.stage, message: (err as Error).message ?? String(err), packet: position + 1, ts, iface: iface ?? '', file: passes?.file });
+  };
+  const abort = new AbortController();
+  port.on('message', (m: ShardCommand) => {
+    if (m.type === 'stop') abort.abort();
+    else if (m.type === 'read') {
+      // Busy time counts from here: loading the code is not packet work.
+      since = performance.eventLoopUtilization();
+      passes = new FilePasses(m.files, m.sizes, m.speed, { signal: abort.signal, loops: m.loops, maxInterfaces: m.maxInterfaces, blocking: true });
+      const timer = setInterval(report, REPORT_MS);
+      passes.run(sink, (message) => post({ type: 'damaged', message })).then(
+        () => {
+          clearInterval(timer);
+          report();
+          post({ type: 'read' });
+        },
+        (err: unknown) => {
+          clearInterval(timer);
+          fail(err);
+        },
+      );
+    } else if (!failed) {
+      try {
+        core.flush();
+        if (clock?.flush()) core.turn(clock.end, clock.next);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      report();
+      post({ type: 'done' });
+    }
+  });
 }
 
 start(workerData as ShardWorkerData);

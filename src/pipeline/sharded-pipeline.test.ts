@@ -136,7 +136,7 @@ describe('capture workers (replay shards)', () => {
     const shards = new ShardedPipeline(pipeline, o, 2);
     const registry = createRegistry({ ...pipeline.metricsContext(), flows: shards.flows, workers: shards.workers }, CORE_COLLECTORS, false);
     const before = await registry.metrics();
-    for (const name of ['packets', 'busy_seconds', 'wait_seconds', 'dropped_packets']) {
+    for (const name of ['packets', 'busy_seconds', 'dropped_packets']) {
       for (const w of ['0', '1']) expect(before).toContain(`netscore_capture_worker_${name}_total{worker="${w}"} 0\n`);
     }
     expect(before).toContain('netscore_capture_worker_skew_ratio 1\n');

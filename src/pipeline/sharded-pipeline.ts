@@ -1,180 +1,152 @@
 import { Worker } from 'node:worker_threads';
-import { WindowClock } from '../features/window-clock.js';
 import type { FlowCounts, WorkersView } from '../metrics/context.js';
 import type { TrafficStats } from '../metrics/traffic-stats.js';
-import type { PacketSink } from '../source/source.js';
-import type { PacketView } from '../source/packet-view.js';
+import type { FilePassOptions } from '../source/file-passes.js';
 import { type PipelineOptions, shardCoreData } from './build-pipeline.js';
 import type { Pipeline } from './pipeline.js';
-import { BatchRing, BatchWriter, RECORD } from './shard-batch.js';
 import { ShardMerger, summedFlows } from './shard-merge.js';
-import { shardOf } from './shard-hash.js';
 import { STAT, STAT_WORDS } from './shard-stats.js';
-import type { ShardMessage } from './shard-core.js';
-import type { ShardWorkerData } from './shard-worker.js';
+import type { ShardCommand, ShardWorkerData, ShardWorkerMessage } from './shard-worker.js';
 import { STAGE_NAMES, StageError } from './stage-error.js';
 
 const WORKER_URL = new URL('../../dist/pipeline/shard-worker.js', import.meta.url);
-/** Packet time between two housekeeping passes, in seconds (as Pipeline's). */
-const TICK_SECONDS = 1;
-/** Wall time after which a partly filled batch is sent at the next tick, so that paced replays close windows on time. */
-const FLUSH_MS = 50;
 
-/** A window turn the reader made, and the workers' partials of it received so far. */
-interface Turn {
+/** A window the workers close, and their partials of it received so far. */
+interface Pending {
   end: number;
   partials: (ArrayBuffer | undefined)[];
   events: (ArrayBuffer | undefined)[];
-  received: number;
 }
 
 /**
- * The packet path over `workers` capture worker threads, for a replay: this
- * thread reads, decodes each packet once to count it and pick its worker by a
- * symmetric 5-tuple hash (shardOf), and sends it in batches; each worker runs
- * decode, its flow table and a window accumulator. This thread runs the
- * window clock and the housekeeping ticks on the packet times of the whole
- * stream, as one pipeline would, and tells every worker at the same point of
- * its stream, so all close window k at once (a worker that got no packet
- * posts an empty partial). It merges their partials in the stream's host
- * order, hands the closer their flow events in the stream's order, and
- * scores. With no bound reached (flow table, hosts per window) the windows,
- * scores and totals are those of one pipeline.
+ * The packet path over `workers` capture worker threads, for a replay, with
+ * no reader on this thread: every worker reads the capture files itself,
+ * decodes every packet, and keeps those that a symmetric 5-tuple hash
+ * (shardOf) gives it, for its flow table and window accumulator. Every
+ * worker runs the window clock and the housekeeping ticks on the times of
+ * all packets, as one pipeline would, so all close window k at the same
+ * packet. This thread adds up their traffic counts, merges their partials of
+ * each window in the stream's host order, hands the closer their flow events
+ * in the stream's order, and scores. With no bound reached (flow table,
+ * hosts per window) the windows, scores and totals are those of one pipeline.
  */
 export class ShardedPipeline {
-  /** Per-packet counters (this thread decodes every packet to dispatch it). */
+  /** The workers' traffic counts, added up as they report them (exact once `read` and `finish` resolve). */
   readonly traffic: TrafficStats;
   /** Sum of the workers' flow tables. */
   readonly flows: FlowCounts;
   /** Per-worker counters for the metrics. */
   readonly workers: WorkersView;
-  private readonly pipeline: Pipeline;
-  private readonly threads: Worker[];
-  private readonly writers: BatchWriter[];
-  private readonly stats: Float64Array[];
-  private readonly waits: Float64Array;
-  private readonly clock: WindowClock | undefined;
-  private readonly turns: Turn[] = [];
+  private readonly threads: Worker[] = [];
+  private readonly stats: Float64Array[] = [];
   private readonly merger: ShardMerger | undefined;
-  private readonly done: Promise<void>[];
-  private readonly started: Promise<void>[] = [];
-  private position = 0;
-  private nextTick = -Infinity;
-  private lastFlush = 0;
+  /** Windows posted by some worker and not merged yet, oldest first. */
+  private readonly pending: Pending[] = [];
+  /** Windows each worker has posted; merged windows come first. */
+  private readonly posted: number[];
+  private merged = 0;
+  /** Workers that have posted everything ('done'). */
+  private readonly finished: boolean[];
+  /** Bytes each worker has read. */
+  private readonly bytes: number[];
+  /** Damaged files each worker has reported, and how many were passed on (each is met by every worker). */
+  private readonly damages: number[];
+  private damaged = 0;
+  private onDamaged: (message: string) => void = () => undefined;
+  private readonly reads: Promise<void>[] = [];
+  private readonly done: Promise<void>[] = [];
   private failure: unknown;
+  private readonly failed: Promise<never>;
+  private rejectFailed!: (err: unknown) => void;
 
   constructor(pipeline: Pipeline, o: PipelineOptions, workers: number, script: URL = WORKER_URL) {
-    this.pipeline = pipeline;
     this.traffic = pipeline.traffic;
     const scoring = pipeline.scoring;
     const windows = scoring ? { windowSeconds: o.window, maxHosts: o['hosts.max'], flowMax: o['flow.max'] } : undefined;
-    this.clock = windows ? new WindowClock(windows.windowSeconds) : undefined;
     this.merger = windows ? new ShardMerger(pipeline, windows, workers) : undefined;
-    this.waits = new Float64Array(workers);
-    this.stats = [];
-    this.writers = [];
-    this.threads = [];
-    this.done = [];
+    this.posted = new Array<number>(workers).fill(0);
+    this.finished = new Array<boolean>(workers).fill(false);
+    this.bytes = new Array<number>(workers).fill(0);
+    this.damages = new Array<number>(workers).fill(0);
+    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
+    // Awaited by read and finish; a replay stopped before them must not see an unhandled rejection.
+    this.failed.catch(() => undefined);
     for (let i = 0; i < workers; i++) {
       const stats = new SharedArrayBuffer(8 * STAT_WORDS);
       this.stats.push(new Float64Array(stats));
-      const ring = new BatchRing();
-      this.writers.push(new BatchWriter(ring));
-      const data: ShardWorkerData = {
-        ...shardCoreData(i, o, windows, stats),
-        ring: ring.shared,
-      };
+      const data: ShardWorkerData = { ...shardCoreData(i, o, windows, stats), workers };
       const thread = new Worker(script, { workerData: data });
       this.threads.push(thread);
-      this.started.push(new Promise<void>((resolve) => thread.once('message', () => resolve())));
-      const done = new Promise<void>((resolve, reject) => {
-          thread.on('message', (m: ShardMessage) => {
-            if (m.type === 'ready') return;
-            if (m.type === 'done') resolve();
-            else if (m.type === 'error') reject(new StageError(m.stage, this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i}: ${m.message}`)));
-            else this.received(i, m);
-          });
-          thread.on('error', (err) => reject(new StageError('decode', this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i} stopped: ${err.message}`, { cause: err }))));
-          // After 'done' this is a no-op; before it, the worker died without saying why.
-          thread.on('exit', (code) => reject(new StageError('decode', this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i} exited with code ${code}`))));
-      }).catch((err) => {
-        this.failure ??= err;
-        if (err instanceof StageError) pipeline.failures[STAGE_NAMES.indexOf(err.stage)]++;
-        throw err;
+      let read!: () => void;
+      let done!: () => void;
+      this.reads.push(new Promise<void>((resolve) => (read = resolve)));
+      this.done.push(new Promise<void>((resolve) => (done = resolve)));
+      const stageError = (stage: StageError['stage'], message: string, cause?: unknown) =>
+        new StageError(stage, this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i}: ${message}`, { cause }));
+      thread.on('message', (m: ShardWorkerMessage) => {
+        if (m.type === 'window') this.received(i, m.end, m.partial, m.events);
+        else if (m.type === 'stats') {
+          this.traffic.add(m.traffic);
+          this.bytes[i] = m.bytes;
+        } else if (m.type === 'damaged') {
+          if (++this.damages[i] > this.damaged) {
+            this.damaged++;
+            this.onDamaged(m.message);
+          }
+        } else if (m.type === 'read') read();
+        else if (m.type === 'done') {
+          this.finished[i] = true;
+          this.mergeReady();
+          done();
+        } else {
+          const err = new StageError(m.stage, m.packet, m.ts, m.iface, new Error(`capture worker ${i}: ${m.message}`));
+          err.file = m.file;
+          pipeline.failures[STAGE_NAMES.indexOf(m.stage)]++;
+          this.fail(err);
+        }
       });
-      // Awaited by finish; a replay stopped before it must not see an unhandled rejection.
-      done.catch(() => undefined);
-      this.done.push(done);
+      thread.on('error', (err) => this.fail(stageError('decode', `stopped: ${err.message}`, err)));
+      // After 'done' this is a no-op; before it, the worker died without saying why.
+      thread.on('exit', (code) => {
+        if (!this.finished[i]) this.fail(stageError('decode', `exited with code ${code}`));
+      });
     }
-    const stat = (i: number, k: number) => this.stats[i][k];
     this.flows = summedFlows(this.stats, o['flow.max'], pipeline.flows.created.length, pipeline.flows.ended.length);
     this.workers = {
       count: workers,
-      packets: (i) => stat(i, STAT.PACKETS),
-      busySeconds: (i) => stat(i, STAT.BUSY),
-      waitSeconds: (i) => this.waits[i],
+      packets: (i) => this.stats[i][STAT.PACKETS],
+      busySeconds: (i) => this.stats[i][STAT.BUSY],
       dropped: () => 0,
     };
     if (scoring) scoring.windows.remoteTracked = () => this.stats.reduce((a, st) => a + st[STAT.TRACKED], 0);
   }
 
-  /** Resolves when every worker has started (or failed to), so that the reader does not wait on a worker still loading its code. */
-  ready(): Promise<void> {
-    return Promise.race([Promise.all(this.started).then(() => undefined), ...this.done]);
+  /** Bytes read so far by the slowest worker. */
+  get bytesDone(): number {
+    return Math.min(...this.bytes);
   }
 
-  /** Counts, dispatches and clocks one packet; a worker's failure is thrown here (a StageError). */
-  readonly sink: PacketSink = (v: PacketView) => {
-    if (this.failure !== undefined) throw this.failure;
-    const pipeline = this.pipeline;
-    let pkt: ReturnType<Pipeline['decoder']['decode']>;
-    const ts = v.tsSec + v.tsNsec * 1e-9;
+  /** Has every worker read `files`, each on its own; resolves when all have, rejects with the first StageError. */
+  async read(files: readonly string[], sizes: readonly number[], speed: number, opts: FilePassOptions, damaged: (message: string) => void): Promise<void> {
+    this.onDamaged = damaged;
+    const { signal, loops, maxInterfaces } = opts;
+    this.command({ type: 'read', files, sizes, speed, loops, maxInterfaces });
+    // Each worker stops where it is: an interrupted replay's windows are merged from what the workers had read.
+    const stop = () => this.command({ type: 'stop' });
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop);
     try {
-      pkt = pipeline.decoder.decode(v.data, v.offset, v.caplen, v.linktype);
-      this.traffic.record(v.iface, pkt, v.wirelen, ts);
-    } catch (err) {
-      pipeline.failures[0]++;
-      throw new StageError(STAGE_NAMES[0], this.traffic.packets + 1, this.traffic.lastTimestamp, v.iface, err);
+      await Promise.race([Promise.all(this.reads), this.failed]);
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
-    const w = shardOf(pkt, this.threads.length);
-    let end = NaN;
-    let next = NaN;
-    // One pipeline's window clock runs on the packets that reach the features: IP with a flow (not later fragments).
-    if (this.clock !== undefined && pkt.ipVersion !== 0 && pkt.fragment !== 2 && this.clock.packet(ts)) {
-      end = this.clock.end;
-      next = this.clock.next;
-      this.turn(w);
-    }
-    const position = this.position++;
-    this.append(w, RECORD.PACKET, position, ts, end, next, v);
-    if (ts >= this.nextTick) {
-      this.nextTick = ts + TICK_SECONDS;
-      for (let i = 0; i < this.threads.length; i++) this.append(i, RECORD.TICK, position, ts, NaN, NaN);
-      if (this.clock?.advance(ts)) this.turn(-1);
-      const now = performance.now();
-      if (now - this.lastFlush >= FLUSH_MS) {
-        this.lastFlush = now;
-        for (let i = 0; i < this.threads.length; i++) this.post(i);
-      }
-    }
-  };
+  }
 
   /** Ends every worker's flows and closes the last window, then waits for the workers to report everything; rejects with a worker's StageError. */
   async finish(): Promise<void> {
-    let end = NaN;
-    let next = NaN;
-    if (this.clock?.flush()) {
-      end = this.clock.end;
-      next = this.clock.next;
-      this.expect(end);
-    }
-    for (let i = 0; i < this.threads.length; i++) {
-      this.append(i, RECORD.FINISH, this.position, NaN, end, next);
-      this.post(i);
-    }
     try {
-      await Promise.all(this.done);
-      if (this.failure !== undefined) throw this.failure;
+      this.command({ type: 'finish' });
+      await Promise.race([Promise.all(this.done), this.failed]);
     } finally {
       await this.close();
     }
@@ -182,55 +154,39 @@ export class ShardedPipeline {
 
   /** Stops the workers. */
   async close(): Promise<void> {
-    for (const w of this.writers) w.ring.stop();
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 
-  /** The window turned at the current packet: every worker but `owner` (which turns with the packet itself) is told now. */
-  private turn(owner: number): void {
-    const { end, next } = this.clock as WindowClock;
-    if (!Number.isNaN(end)) this.expect(end);
-    for (let i = 0; i < this.threads.length; i++) if (i !== owner) this.append(i, RECORD.TURN, this.position, NaN, end, next);
+  private command(c: ShardCommand): void {
+    for (const t of this.threads) t.postMessage(c);
   }
 
-  private expect(end: number): void {
+  private fail(err: unknown): void {
+    this.failure ??= err;
+    this.rejectFailed(this.failure);
+  }
+
+  /** Worker i's partial of the next window it closes; a window is merged and scored once every worker has posted it (or finished without it, when interrupted). */
+  private received(i: number, end: number, partial: ArrayBuffer, events: ArrayBuffer): void {
     const n = this.threads.length;
-    this.turns.push({ end, partials: new Array(n), events: new Array(n), received: 0 });
-  }
-
-  private append(w: number, type: number, position: number, ts: number, end: number, next: number, v?: PacketView): void {
-    const writer = this.writers[w];
-    const caplen = v?.caplen ?? 0;
-    if (!writer.fits(caplen)) this.post(w);
-    writer.append(type, position, ts, end, next, v?.data, v?.offset, caplen, v?.wirelen, v?.linktype);
-  }
-
-  /** Publishes worker w's filled batch, then waits while its ring is full, so that the next slot is free (backpressure: the time waited is counted). */
-  private post(w: number): void {
-    const writer = this.writers[w];
-    if (writer.used === 0) return;
-    writer.flush();
-    const ring = writer.ring;
-    if (!ring.full()) return;
-    const started = performance.now();
-    while (ring.full()) ring.waitForRoom(100);
-    this.waits[w] += (performance.now() - started) / 1000;
-  }
-
-  /** Worker i's partial of the oldest window it had not posted; once every worker's is in, the window is merged and scored. */
-  private received(i: number, m: Extract<ShardMessage, { type: 'window' }>): void {
-    const turn = this.turns.find((t) => t.partials[i] === undefined);
-    if (turn === undefined || turn.end !== m.end) {
-      this.failure ??= new StageError('features', this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i} closed the window ending at ${m.end}, expected ${turn?.end}`));
+    const k = this.posted[i]++ - this.merged;
+    if (k === this.pending.length) this.pending.push({ end, partials: new Array(n).fill(undefined), events: new Array(n).fill(undefined) });
+    const window = this.pending[k];
+    if (window.end !== end) {
+      this.fail(new StageError('features', this.traffic.packets, this.traffic.lastTimestamp, '', new Error(`capture worker ${i} closed the window ending at ${end}, expected ${window.end}`)));
       return;
     }
-    turn.partials[i] = m.partial;
-    turn.events[i] = m.events;
-    turn.received++;
-    while (this.turns.length > 0 && this.turns[0].received === this.threads.length) this.merge(this.turns.shift() as Turn);
+    window.partials[i] = partial;
+    window.events[i] = events;
+    this.mergeReady();
   }
 
-  private merge(turn: Turn): void {
-    this.failure ??= this.merger?.merge(turn.end, turn.partials, turn.events);
+  private mergeReady(): void {
+    while (this.pending.length > 0 && this.pending[0].partials.every((p, i) => p !== undefined || this.finished[i])) {
+      const window = this.pending.shift() as Pending;
+      this.merged++;
+      const err = this.merger?.merge(window.end, window.partials, window.events);
+      if (err !== undefined) this.fail(err);
+    }
   }
 }

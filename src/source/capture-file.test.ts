@@ -60,13 +60,16 @@ describe('openCaptureFile', () => {
     expect(turns.filter((n) => n > 0 && n < 20_000).length).toBeGreaterThanOrEqual(5);
   });
 
-  it('yields identical records for chunk sizes 1, 7, 64 and the default', async () => {
+  it('yields identical records for chunk sizes 1, 7, 64 and the default, read on the thread pool or blocking', async () => {
     for (const name of ['decode/pcapng-multi-section-mixed-endian.pcapng', 'malformed/fuzzed-wireshark-bigendian.pcap']) {
       const file = path.join(corpus, name);
       const whole = await records(file);
       expect(whole.length).toBeGreaterThan(5);
       const sizes = name.endsWith('.pcapng') ? [1, 7, 64] : [7, 64, 4096];
-      for (const chunkSize of sizes) expect(await records(file, { chunkSize })).toEqual(whole);
+      for (const chunkSize of sizes) {
+        expect(await records(file, { chunkSize })).toEqual(whole);
+        expect(await records(file, { chunkSize, blocking: true })).toEqual(whole);
+      }
     }
   });
 

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +17,8 @@ export interface CaptureFileOptions {
   chunkSize?: number;
   /** pcapng interface description blocks allowed per section (default DEFAULT_MAX_INTERFACES). */
   maxInterfaces?: number;
+  /** Read on the calling thread, not the thread pool: for a capture worker, whose blocking holds up nothing else and which then waits on no other thread. */
+  blocking?: boolean;
 }
 
 /** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
@@ -51,6 +54,7 @@ export class CaptureFileSource implements PacketSource {
   private readonly chunkSize: number;
   private readonly speed: number;
   private readonly maxInterfaces: number | undefined;
+  private readonly blocking: boolean;
   /** How long the pacer wants to wait before the packet the parser paused on (ms); 0 when it paused for a turn of the event loop. */
   private waitMs = 0;
   /** performance.now() at which the current slice of packet work ends. */
@@ -67,6 +71,7 @@ export class CaptureFileSource implements PacketSource {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
     this.maxInterfaces = opts.maxInterfaces;
+    this.blocking = opts.blocking ?? false;
   }
 
   /** Link types declared by the file header or interface blocks read so far in the last `run`. */
@@ -231,7 +236,7 @@ export class CaptureFileSource implements PacketSource {
 
   private async read(fh: FileHandle, buf: Uint8Array, position: number): Promise<{ bytesRead: number }> {
     try {
-      return await fh.read(buf, 0, buf.length, position);
+      return this.blocking ? { bytesRead: readSync(fh.fd, buf, 0, buf.length, position) } : await fh.read(buf, 0, buf.length, position);
     } catch (err) {
       throw ioError(this.name, err);
     }

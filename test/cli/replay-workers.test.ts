@@ -27,6 +27,20 @@ describe('netscore replay --capture.workers (process)', () => {
     expect(two).toEqual(one);
   });
 
+  it('reports a damaged file once, with its record and byte offset, reads the next, and counts as one worker; exit 1', async () => {
+    const damaged = path.join(PCAPS, 'malformed', 'file-cut-short-mid-packet.pcap');
+    const files = [damaged, path.join(PCAPS, 'attacks', 'scan-nmap-connect.pcap')];
+    const out = async (workers: number) => {
+      const r = await runCli(['replay', `--capture.workers=${workers}`, '--replay.loop=2', '--summary', '--log.level=error', '--flow.max=100000', ...files]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^netscore: ${damaged.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: record 26 at byte offset \\d+: [^\n]+\\n$`));
+      const { elapsed_seconds, ...summary } = JSON.parse(r.stdout);
+      return { stderr: r.stderr, summary };
+    };
+    const one = await out(1);
+    expect(await out(2)).toEqual(one);
+  });
+
   it.each([
     [['replay', '--capture.workers=0', 'x.pcap'], /^netscore: invalid value for --capture\.workers: "0" \(want at least 1\)\n$/],
     [['replay', '--capture.workers=many', 'x.pcap'], /^netscore: invalid value for --capture\.workers: "many" \(want an integer or auto\)\n$/],
