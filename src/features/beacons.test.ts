@@ -32,6 +32,19 @@ describe('Beacons', () => {
     expect(score).toBeGreaterThan(0.6);
   });
 
+  it.each([200, 340, 600])('scores a beacon with a %d s period and 20 percent jitter at least 0.5 from its sixth check-in', (period) => {
+    const b = new Beacons(16, 10);
+    const jitter = jitters(period);
+    let t = 1000;
+    for (let i = 0; i < 6; i++) {
+      b.observe(key(1), t);
+      t += period * (1 + 0.2 * jitter());
+    }
+    // Six check-ins of a slow beacon take half an hour or more: the count factor is full by then.
+    const [score] = alive(b, t - period * 0.5);
+    expect(score).toBeGreaterThanOrEqual(0.5);
+  });
+
   it('scores bursty browsing-like contact low and merges bursts into one episode', () => {
     const b = new Beacons(16, 10);
     for (const t of [0, 3, 40, 45, 130, 131.5, 200, 203, 260, 400, 410, 700]) b.observe(key(2), t);
