@@ -30,7 +30,7 @@ const LATE_BURST = 8;
  * When contact with a public address counts as periodic (public_regularity):
  * at least PUBLIC_MIN_EPISODES episodes at most PUBLIC_MAX_PERIOD seconds
  * apart on average, with 1 - CV of the gaps, weighted by how many hosts use
- * the pair's latest service (2/(1 + prevalence): update checks to a shared
+ * the pair's latest service (1/prevalence: update checks to a shared
  * server are periodic too), at least PUBLIC_MIN_REGULARITY.
  * Browsing revisits the same CDN address by chance; a beacon with tool-like
  * jitter stays above the regularity bound from its fifth check-in (the
@@ -71,9 +71,9 @@ function rarity(prevalence: number, hosts: number): number {
   return shared(prevalence) * Math.min(1, Math.max(0, hosts - prevalence) / MIN_OTHERS);
 }
 
-/** Weight of a service `prevalence` hosts use: 1 for one host, falling as more share it (2/(1 + prevalence)). */
+/** Weight of a service `prevalence` hosts use: 1/prevalence, the share of its users one host is (a C2 service has its implants only; an update or backup server several hosts check on their own schedules is shared). */
 function shared(prevalence: number): number {
-  return Math.min(1, 2 / (1 + prevalence));
+  return 1 / Math.max(1, prevalence);
 }
 
 /**
