@@ -66,13 +66,15 @@ describe('Beacons', () => {
     expect(alive(scan, 1)).toEqual([]);
   });
 
-  it('judges nothing before five episodes and stops reporting once the beacon stops', () => {
+  it('judges nothing before four episodes and stops reporting once the beacon stops', () => {
     const b = new Beacons(16, 10);
-    for (let i = 0; i < 4; i++) b.observe(key(4), i * 10);
-    expect(alive(b, 35)).toEqual([]);
-    b.observe(key(4), 40);
-    expect(alive(b, 45)).toHaveLength(1);
-    expect(alive(b, 56)).toEqual([]);
+    for (let i = 0; i < 3; i++) b.observe(key(4), i * 10);
+    expect(alive(b, 25)).toEqual([]);
+    b.observe(key(4), 30);
+    // Three equal gaps: timing 1 times the count factor 4/6.
+    const [score] = alive(b, 35);
+    expect(score).toBeCloseTo(4 / 6, 6);
+    expect(alive(b, 46)).toEqual([]);
   });
 
   it('keeps the timing score of a beacon that repeats one exchange and takes up to half of it when session sizes vary', () => {

@@ -3,8 +3,8 @@ import { LruTable } from './lru-table.js';
 
 /** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
 const HISTORY = 16;
-/** Episodes before a service's timing is judged: four gaps. */
-const MIN_EPISODES = 5;
+/** Episodes before a service's timing is judged: three gaps (the count factor keeps all but near-perfect timing under 0.5 until the sixth). */
+const MIN_EPISODES = 4;
 /** Flow starts closer than this (s) to the previous one belong to the same episode. */
 const EPISODE_GAP = 2;
 /**
