@@ -39,15 +39,23 @@ describe('detection on fixed-seed wide synthetic captures (docs/detection.md, #1
     expect(reports.get(16)!.benignFlaggedByHost['10.0.0.22'] ?? 0).toBe(0);
   });
 
-  it.each([8, 15])('flags the slow internal beacon of seed %d as a beacon from its sixth check-in on', (seed) => {
+  it.each([
+    [8, 0.2],
+    [15, 0.4],
+  ])('flags the slow internal beacon of seed %d as a beacon in at least a share %s of its windows', (seed, share) => {
     const r = reports.get(seed)!.perType['jitterbeacon-internal'];
     expect(r.windows).toBeGreaterThan(90);
-    // Six check-ins take 20 to 25 minutes of the 30: a sixth to a third of the windows are left.
-    expect(r.detected, `${r.detected}/${r.windows}`).toBeGreaterThanOrEqual(0.15 * r.windows);
+    // Its sixth check-in comes 18 (seed 15) to 22 (seed 8) minutes into the run: a quarter to two fifths of the windows are left.
+    expect(r.detected, `${r.detected}/${r.windows}`).toBeGreaterThanOrEqual(share * r.windows);
     expect(r.categories.beacon).toBe(r.detected);
   });
 
-  it.each(SEEDS)('ranks attack host-windows of seed %d above benign ones: AUC at least 0.85', (seed) => {
-    expect(reports.get(seed)!.auc).toBeGreaterThanOrEqual(0.85);
+  // Main at 4d889dd: 0.889, 0.770 and 0.897 (docs/detection.md).
+  it.each([
+    [8, 0.91],
+    [15, 0.86],
+    [16, 0.91],
+  ])('ranks attack host-windows of seed %d above benign ones: AUC at least %s', (seed, auc) => {
+    expect(reports.get(seed)!.auc).toBeGreaterThanOrEqual(auc);
   });
 });
