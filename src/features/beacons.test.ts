@@ -32,6 +32,19 @@ describe('Beacons', () => {
     expect(score).toBeGreaterThan(0.6);
   });
 
+  it.each([200, 340, 600])('scores a beacon with a %d s period and 20 percent jitter at least 0.5 from its sixth check-in', (period) => {
+    const b = new Beacons(16, 10);
+    const jitter = jitters(period);
+    let t = 1000;
+    for (let i = 0; i < 6; i++) {
+      b.observe(key(1), t);
+      t += period * (1 + 0.2 * jitter());
+    }
+    // Six check-ins of a slow beacon take half an hour or more: the count factor is full by then.
+    const [score] = alive(b, t - period * 0.5);
+    expect(score).toBeGreaterThanOrEqual(0.5);
+  });
+
   it('scores bursty browsing-like contact low and merges bursts into one episode', () => {
     const b = new Beacons(16, 10);
     for (const t of [0, 3, 40, 45, 130, 131.5, 200, 203, 260, 400, 410, 700]) b.observe(key(2), t);
@@ -53,13 +66,15 @@ describe('Beacons', () => {
     expect(alive(scan, 1)).toEqual([]);
   });
 
-  it('judges nothing before five episodes and stops reporting once the beacon stops', () => {
+  it('judges nothing before four episodes and stops reporting once the beacon stops', () => {
     const b = new Beacons(16, 10);
-    for (let i = 0; i < 4; i++) b.observe(key(4), i * 10);
-    expect(alive(b, 35)).toEqual([]);
-    b.observe(key(4), 40);
-    expect(alive(b, 45)).toHaveLength(1);
-    expect(alive(b, 56)).toEqual([]);
+    for (let i = 0; i < 3; i++) b.observe(key(4), i * 10);
+    expect(alive(b, 25)).toEqual([]);
+    b.observe(key(4), 30);
+    // Three equal gaps: timing 1 times the count factor 4/6.
+    const [score] = alive(b, 35);
+    expect(score).toBeCloseTo(4 / 6, 6);
+    expect(alive(b, 46)).toEqual([]);
   });
 
   it('keeps the timing score of a beacon that repeats one exchange and takes up to half of it when session sizes vary', () => {

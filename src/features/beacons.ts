@@ -3,8 +3,8 @@ import { LruTable } from './lru-table.js';
 
 /** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
 const HISTORY = 16;
-/** Episodes before a service's timing is judged: four gaps. */
-const MIN_EPISODES = 5;
+/** Episodes before a service's timing is judged: three gaps (the count factor keeps all but near-perfect timing under 0.5 until the sixth). */
+const MIN_EPISODES = 4;
 /** Flow starts closer than this (s) to the previous one belong to the same episode. */
 const EPISODE_GAP = 2;
 /**
@@ -13,8 +13,14 @@ const EPISODE_GAP = 2;
  * requests, think times) about 0.6 (score 0).
  */
 const MAX_MADM = 0.5;
-/** Episodes at which the connection-count factor reaches 1. */
-const FULL_COUNT = 10;
+/**
+ * Episodes at which the connection-count factor reaches 1: six check-ins, so
+ * a beacon of several minutes' period (±20 % jitter) scores within half an
+ * hour; independent contact (exponential gaps) looks as regular over five
+ * gaps about once in sixty services, and the novelty, rarity and schedule
+ * weights keep such chance regularity of shared or settled services low.
+ */
+const FULL_COUNT = 6;
 /** Longest median gap (s) judged: the slowest beacon period (ten minutes, the time a host's first services count as its history) with 20 % jitter. */
 const MAX_PERIOD = 720;
 /** A service stays alive for this many median gaps after its latest episode. */

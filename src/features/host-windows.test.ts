@@ -215,6 +215,25 @@ describe('HostWindows', () => {
     expect(slow.slice(3).every((r) => r.connection_regularity > 0.95 && r.public_regularity === 0)).toBe(true);
   });
 
+  it('reports no public regularity for a public service several hosts poll on one schedule (an update server)', () => {
+    const d = new Driver();
+    const updates = ip(185, 199, 108, 25);
+    // Every 30 s: A and B check the same public update server, host .3 beacons to its own public address.
+    for (let t = 1000; t < 1600; t += 30) {
+      d.send(t + 10, A, updates, 6, 41000 + t, 443, { flags: SYN });
+      d.send(t + 12, B, updates, 6, 41000 + t, 443, { flags: SYN });
+      d.send(t + 14, ip(10, 0, 0, 3), SERVER, 6, 41000 + t, 443, { flags: SYN });
+    }
+    d.hw.flush();
+    const rows = (host: string) => d.batches.map((b) => d.rows(b).get(host)).filter((r) => r !== undefined);
+    // Both pollers are as periodic as the beacon, but a service two hosts use weighs 2/3: below the 0.8 bound.
+    for (const host of ['10.0.0.1', '10.0.0.2']) {
+      expect(rows(host).slice(4).every((r) => r.connection_regularity > 0.95)).toBe(true);
+      expect(rows(host).every((r) => r.public_regularity === 0)).toBe(true);
+    }
+    expect(rows('10.0.0.3').slice(4).every((r) => r.public_regularity > 0.95)).toBe(true);
+  });
+
   it('scores a new periodic service as a beacon, but not one of many targets polled on one schedule', () => {
     /** Six hosts appear at 1000 s; from 1700 s (after A's settling time) A contacts `targets` new services every 30 s. */
     const beaconScores = (targets: number): number[] => {

@@ -13,6 +13,8 @@ export class Regularity {
   private readonly episodes: Episodes;
   private readonly value: Float64Array;
   private readonly meanGap: Float64Array;
+  /** The caller's tag of each pair's latest flow start (window-closer: its protocol/port word). */
+  private readonly tags: Uint32Array;
 
   /**
    * @param capacity pairs remembered
@@ -32,15 +34,18 @@ export class Regularity {
     this.episodes = new Episodes(capacity, history, episodeGap);
     this.value = new Float64Array(capacity);
     this.meanGap = new Float64Array(capacity);
+    this.tags = new Uint32Array(capacity);
   }
 
   /**
    * Records a flow start of the pair key[at..at+keyWidth) at `ts` and returns
    * max(0, 1 - CV) of the gaps between its last episodes (1 = perfectly
-   * periodic), or 0 while fewer than minEpisodes episodes are known.
+   * periodic), or 0 while fewer than minEpisodes episodes are known; `tag`
+   * is kept as the pair's latest tag.
    */
-  observe(key: Uint32Array, ts: number, at = 0): number {
+  observe(key: Uint32Array, ts: number, at = 0, tag = 0): number {
     const e = this.pairs.touch(key, at);
+    this.tags[e] = tag;
     if (this.pairs.inserted) {
       this.episodes.reset(e);
       this.value[e] = 0;
@@ -53,15 +58,15 @@ export class Regularity {
    * Calls visit for every pair with a regularity above 0 that is still alive
    * at `now`: its last episode is at most two mean gaps old, so a beacon
    * counts in every window between its check-ins and fades once it stops.
-   * keys[at..] is the pair key; episodes is how many episode starts the regularity rests on, meanGap their mean spacing in seconds.
+   * keys[at..] is the pair key; episodes is how many episode starts the regularity rests on, meanGap their mean spacing in seconds, tag the latest flow start's.
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number) => void): void {
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number, tag: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
     // The whole table is walked every window: the episode arrays are read in place rather than through Episodes.last.
     const { times, counts, history } = this.episodes;
     this.pairs.forEach((e) => {
-      if (this.value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], counts[e], this.meanGap[e]);
+      if (this.value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], counts[e], this.meanGap[e], this.tags[e]);
     });
   }
 

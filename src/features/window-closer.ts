@@ -29,7 +29,9 @@ const LATE_BURST = 8;
 /**
  * When contact with a public address counts as periodic (public_regularity):
  * at least PUBLIC_MIN_EPISODES episodes at most PUBLIC_MAX_PERIOD seconds
- * apart on average, with 1 - CV of the gaps at least PUBLIC_MIN_REGULARITY.
+ * apart on average, with 1 - CV of the gaps, weighted by how many hosts use
+ * the pair's latest service (1/prevalence: update checks to a shared
+ * server are periodic too), at least PUBLIC_MIN_REGULARITY.
  * Browsing revisits the same CDN address by chance; a beacon with tool-like
  * jitter stays above the regularity bound from its fifth check-in (the
  * measurements are in docs/detection.md). Slower periodic contact is left to
@@ -66,7 +68,12 @@ const MIN_OTHERS = 4;
  * service one host of one uses is not rare).
  */
 function rarity(prevalence: number, hosts: number): number {
-  return Math.min(1, 2 / (1 + prevalence)) * Math.min(1, Math.max(0, hosts - prevalence) / MIN_OTHERS);
+  return shared(prevalence) * Math.min(1, Math.max(0, hosts - prevalence) / MIN_OTHERS);
+}
+
+/** Weight of a service `prevalence` hosts use: 1/prevalence, the share of its users one host is (a C2 service has its implants only; an update or backup server several hosts check on their own schedules is shared). */
+function shared(prevalence: number): number {
+  return 1 / Math.max(1, prevalence);
 }
 
 /**
@@ -87,6 +94,8 @@ export class WindowCloser implements FlowEvents {
   private carrying: WordTable;
   private nextCarrying: WordTable;
   private readonly row = new Row();
+  /** Scratch service key (a pair key and its protocol/port word). */
+  private readonly service = new Uint32Array(SERVICE_KEY);
   private untrackedTotal = 0;
 
   constructor(opts: WindowCloserOptions) {
@@ -105,7 +114,7 @@ export class WindowCloser implements FlowEvents {
   }
 
   flowStarted(key: Uint32Array, ts: number): void {
-    this.regularities.observe(key, ts);
+    this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
     // The history hears only of episode starts (a service's first flow start is one): the other flow starts
     // of an episode would change nothing but the service's recency, which so is that of its latest episode.
     if (this.beacons.observe(key, ts)) this.history.observe(key, ts);
@@ -129,20 +138,23 @@ export class WindowCloser implements FlowEvents {
     this.untrackedTotal += Math.round(w.untracked.estimate(0));
     const row = this.row;
     const best = new Float64Array(w.highWater * 4);
-    this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap) => {
+    const history = this.history;
+    const service = this.service;
+    this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap, port) => {
       // A pair key starts with its host key (version, address) followed by the destination address.
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
       if (value > best[h * 4]) best[h * 4] = value;
-      if (episodes >= PUBLIC_MIN_EPISODES && meanGap <= PUBLIC_MAX_PERIOD && value >= PUBLIC_MIN_REGULARITY && value > best[h * 4 + 1] && isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) {
-        best[h * 4 + 1] = value;
-      }
+      if (episodes < PUBLIC_MIN_EPISODES || meanGap > PUBLIC_MAX_PERIOD || value < PUBLIC_MIN_REGULARITY || value <= best[h * 4 + 1] || !isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) return;
+      service.set(keys.subarray(at, at + PAIR_KEY));
+      service[PAIR_KEY] = port;
+      const weighted = value * shared(history.prevalence(service));
+      if (weighted >= PUBLIC_MIN_REGULARITY && weighted > best[h * 4 + 1]) best[h * 4 + 1] = weighted;
     });
     this.sessions.forEachActive(end, (keys, at, count) => {
       const h = w.hosts.find(keys, at);
       if (h >= 0 && count > best[h * 4 + 2]) best[h * 4 + 2] = count;
     });
-    const history = this.history;
     // The periods of each host's alive services first, so each service's weight can count those sharing its period.
     const periods = new Map<number, number[]>();
     this.beacons.forEachAlive(end, (keys, at, _timing, period) => {
