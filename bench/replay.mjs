@@ -33,7 +33,8 @@ const baseline = process.env.BENCH_BASELINE_DIST ? path.join(path.resolve(proces
 const ATTACKS = ['scan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon'];
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-const big = await cachedSynth({ seed: 1, duration: seconds, hosts, attacks: ATTACKS }, 'replay');
+// One cache name per size, so that the 80-host and 24-host files do not replace each other.
+const big = await cachedSynth({ seed: 1, duration: seconds, hosts, attacks: ATTACKS }, `replay-${hosts}h-${seconds}s`);
 const tiny = await cachedSynth({ seed: 1, duration: 1, attacks: [] }, 'replay-tiny');
 const { packets, bytes } = big;
 console.log(

@@ -126,8 +126,10 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
   const anomalyLog = logFile
     ? AnomalyLog.open(logFile, { maxBytes: o['anomaly.log-max-size'], onError: (msg) => log.error({ file: logFile }, msg) })
     : undefined;
+  // The log lines' fields are built only when info lines are written (the level can change while running).
   scoring.onAnomaly((a) => {
     anomalyLog?.append(a);
+    if (!log.isLevelEnabled('info')) return;
     log.info(
       {
         window: new Date(a.window_start * 1000).toISOString(),
@@ -143,6 +145,7 @@ async function scoringOutputs(o: OptionValues, log: Logger, scoring: Scoring): P
   });
   scoring.incidents.onEvent((event, i) => {
     anomalyLog?.append({ event: `incident_${event}`, ...i });
+    if (!log.isLevelEnabled('info')) return;
     log.info(
       {
         id: i.id,

@@ -74,6 +74,11 @@ export class Beacons {
     this.sizeFactor = new Float64Array(capacity);
   }
 
+  /** Service keys by entry id, as forEachAlive's visits index them. */
+  get keys(): Uint32Array {
+    return this.services.table.keys;
+  }
+
   /** Records a flow start of the service key[at..at+keyWidth) at `ts`; true when it starts an episode of the service (always for a service new to the table). */
   observe(key: Uint32Array, ts: number, at = 0): boolean {
     const e = this.services.touch(key, at);

@@ -45,6 +45,15 @@ export class LruTable {
     return e;
   }
 
+  /**
+   * Number of entries. Their ids are exactly 0 .. size - 1: an entry leaves
+   * only when a new key takes its id, so an owner that does not need the
+   * recency order can walk its per-entry arrays in id order.
+   */
+  get size(): number {
+    return this.table.size;
+  }
+
   /** Calls visit with every entry id, most recently used first. */
   forEach(visit: (e: number) => void): void {
     for (let e = this.head; e >= 0; e = this.next[e]) visit(e);

@@ -68,7 +68,8 @@ export const SKETCH = {
 /** A per-host sketch. */
 export type Sketch = (typeof SKETCH)[keyof typeof SKETCH];
 
-const N_SKETCHES = Object.keys(SKETCH).length;
+/** Sketches per host. */
+export const N_SKETCHES = Object.keys(SKETCH).length;
 
 /** Most per-second packet counters per host; longer windows share a counter between neighbouring seconds. */
 const MAX_SECOND_SLOTS = 64;

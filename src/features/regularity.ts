@@ -55,7 +55,7 @@ export class Regularity {
   }
 
   /**
-   * Calls visit for every pair with a regularity above 0 that is still alive
+   * Calls visit, in no particular order, for every pair with a regularity above 0 that is still alive
    * at `now`: its last episode is at most two mean gaps old, so a beacon
    * counts in every window between its check-ins and fades once it stops.
    * keys[at..] is the pair key; episodes is how many episode starts the regularity rests on, meanGap their mean spacing in seconds, tag the latest flow start's.
@@ -63,11 +63,12 @@ export class Regularity {
   forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number, tag: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
-    // The whole table is walked every window: the episode arrays are read in place rather than through Episodes.last.
+    // The whole table is walked every window, in id order: the episode arrays are read in place rather than through Episodes.last.
     const { times, counts, history } = this.episodes;
-    this.pairs.forEach((e) => {
-      if (this.value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * this.meanGap[e]) visit(keys, e * width, this.value[e], counts[e], this.meanGap[e], this.tags[e]);
-    });
+    const { value, meanGap, tags } = this;
+    for (let e = 0, n = this.pairs.size; e < n; e++) {
+      if (value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * meanGap[e]) visit(keys, e * width, value[e], counts[e], meanGap[e], tags[e]);
+    }
   }
 
   private regularity(e: number): number {

@@ -57,14 +57,17 @@ export class RepeatedSessions {
     this.logSize[e] += SIZE_SMOOTHING * (size - this.logSize[e]);
   }
 
-  /** Calls visit for every pair whose decayed count at `now` is at least 1; keys[at..] is the pair key. */
+  /** Calls visit, in no particular order, for every pair whose decayed count at `now` is at least 1; keys[at..] is the pair key. */
   forEachActive(now: number, visit: (keys: Uint32Array, at: number, count: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
-    this.pairs.forEach((e) => {
+    const count = this.count;
+    // In id order; decay never raises a count, so a count below MIN_REPORTED needs no exp.
+    for (let e = 0, n = this.pairs.size; e < n; e++) {
+      if (count[e] < MIN_REPORTED) continue;
       const w = this.weight(e, now);
       if (w >= MIN_REPORTED) visit(keys, e * width, w);
-    });
+    }
   }
 
   private weight(e: number, now: number): number {

@@ -3,7 +3,7 @@ import { Beacons } from './beacons.js';
 import type { HllBank } from './hll.js';
 import { DEFAULT_HISTORY_SIZE, HostHistory } from './host-history.js';
 import type { HostRow } from './host-row.js';
-import { COUNTER as C, HOST_KEY, N_COUNTERS, type Counter, type PartialWindow, SKETCH, type Sketch } from './partial-window.js';
+import { COUNTER as C, HOST_KEY, N_COUNTERS, N_SKETCHES, type Counter, type PartialWindow, SKETCH, type Sketch } from './partial-window.js';
 import { PeerTable } from './peer-table.js';
 import { isPublicAddress } from './public-address.js';
 import { Regularity } from './regularity.js';
@@ -96,6 +96,8 @@ export class WindowCloser implements FlowEvents {
   private readonly row = new Row();
   /** Scratch service key (a pair key and its protocol/port word). */
   private readonly service = new Uint32Array(SERVICE_KEY);
+  /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row. */
+  private readonly alive: number[] = [];
   private untrackedTotal = 0;
 
   constructor(opts: WindowCloserOptions) {
@@ -155,22 +157,7 @@ export class WindowCloser implements FlowEvents {
       const h = w.hosts.find(keys, at);
       if (h >= 0 && count > best[h * 4 + 2]) best[h * 4 + 2] = count;
     });
-    // The periods of each host's alive services first, so each service's weight can count those sharing its period.
-    const periods = new Map<number, number[]>();
-    this.beacons.forEachAlive(end, (keys, at, _timing, period) => {
-      const h = w.hosts.find(keys, at);
-      if (h < 0) return;
-      const list = periods.get(h);
-      if (list === undefined) periods.set(h, [period]);
-      else list.push(period);
-    });
-    this.beacons.forEachAlive(end, (keys, at, timing, period) => {
-      const h = w.hosts.find(keys, at);
-      if (h < 0) return;
-      const sharing = (periods.get(h) ?? []).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0);
-      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * schedule(sharing);
-      if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
-    });
+    this.weighBeacons(w, end, best);
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
     if (rows.length === 0) return undefined;
@@ -185,6 +172,41 @@ export class WindowCloser implements FlowEvents {
     const vectors = new Float64Array(raw.length);
     transformRows(raw, vectors);
     return { start: w.start, end, hosts, vectors, raw, peers: (r) => peers.top(r) };
+  }
+
+  /**
+   * Raises best[h * 4 + 3] to the weighted beacon score of each alive service
+   * of a host h with a row. The services are walked once: the periods of
+   * each host's alive services must all be known before any service's
+   * weight can count those sharing its period.
+   */
+  private weighBeacons(w: PartialWindow, end: number, best: Float64Array): void {
+    const alive = this.alive;
+    alive.length = 0;
+    const periods = new Map<number, number[]>();
+    this.beacons.forEachAlive(end, (keys, at, timing, period) => {
+      const h = w.hosts.find(keys, at);
+      if (h < 0) return;
+      alive.push(h, at, timing, period);
+      const list = periods.get(h);
+      if (list === undefined) periods.set(h, [period]);
+      else list.push(period);
+    });
+    const history = this.history;
+    const keys = this.beacons.keys;
+    for (let i = 0; i < alive.length; i += 4) {
+      const h = alive[i];
+      const at = alive[i + 1];
+      const timing = alive[i + 2];
+      const period = alive[i + 3];
+      const share = schedule((periods.get(h) as number[]).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0));
+      // The history's two factors are at most 1 and products round monotonically, so timing × share bounds the score:
+      // below BEACON_MIN or the host's best so far, the history lookups cannot change best.
+      const bound = timing * share;
+      if (bound < BEACON_MIN || bound <= best[h * 4 + 3]) continue;
+      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * share;
+      if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
+    }
   }
 
   /** Counts the verdicts on partial p's carried flows for the hosts that carried them and have a row now. */
@@ -244,6 +266,8 @@ function emitted(w: PartialWindow, e: number): boolean {
 class Row implements HostRow {
   private w: PartialWindow | undefined;
   private e = 0;
+  /** The entry's rounded sketch estimates, by sketch, NaN until first asked for (several features read one sketch). */
+  private readonly estimates = new Float64Array(N_SKETCHES).fill(NaN);
   peakPacketRate = 0;
   regularity = 0;
   publicRegularity = 0;
@@ -259,6 +283,7 @@ class Row implements HostRow {
     this.publicRegularity = cross[1];
     this.repeatedSessions = cross[2];
     this.beacon = cross[3];
+    this.estimates.fill(NaN);
   }
 
   count(c: Counter): number {
@@ -266,7 +291,14 @@ class Row implements HostRow {
   }
 
   distinct(s: Sketch, cap: number): number {
-    const bank: HllBank = (this.w as PartialWindow).sketches[s];
-    return Math.min(cap, Math.round(bank.estimate(this.e)));
+    // An estimate is never negative, so a cap of 0 (nothing counted) is the answer without one.
+    if (cap <= 0) return cap;
+    let estimate = this.estimates[s];
+    if (Number.isNaN(estimate)) {
+      const bank: HllBank = (this.w as PartialWindow).sketches[s];
+      estimate = Math.round(bank.estimate(this.e));
+      this.estimates[s] = estimate;
+    }
+    return Math.min(cap, estimate);
   }
 }

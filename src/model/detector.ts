@@ -295,9 +295,10 @@ export class Detector {
     this.jobRows ??= { vectors: new Float64Array(new SharedArrayBuffer(capacity)), raw: new Float64Array(new SharedArrayBuffer(capacity)) };
     const vectors = this.jobRows.vectors.subarray(0, n * w);
     const raw = this.jobRows.raw.subarray(0, n * w);
-    for (let i = 0; i < n; i++) {
-      vectors.set(rows.subarray(i * 2 * w, i * 2 * w + w), i * w);
-      raw.set(rows.subarray(i * 2 * w + w, (i + 1) * 2 * w), i * w);
+    // Element loops: set(subarray()) would allocate two views per row.
+    for (let i = 0, from = 0, to = 0; i < n; i++, to += w) {
+      for (let k = 0; k < w; k++) vectors[to + k] = rows[from++];
+      for (let k = 0; k < w; k++) raw[to + k] = rows[from++];
     }
     const o = this.opts;
     this.reservoir.age();

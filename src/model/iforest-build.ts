@@ -20,6 +20,10 @@ export function buildTree(data: Float64Array, nFeatures: number, sample: Int32Ar
   // Pending nodes as (node, start, end, depth) over sample[start, end). Depth-first
   // order keeps at most one pending sibling per level: heightLimit + 1 entries.
   const stack = new Int32Array(4 * (heightLimit + 1));
+  // Per pending entry, a bit per feature known to be constant over its rows: a child's rows are a
+  // subset of its parent's, so those features need no min/max scan (the draws stay the same).
+  const words = (nFeatures + 31) >>> 5;
+  const constant = new Int32Array((heightLimit + 2) * words);
   let top = 0;
   let count = 1;
   stack[top++] = 0;
@@ -33,6 +37,8 @@ export function buildTree(data: Float64Array, nFeatures: number, sample: Int32Ar
     const node = stack[--top];
     size[node] = end - start;
     if (depth >= heightLimit || end - start < 2) continue;
+    // This entry's constant bits (at its stack position), which its children inherit.
+    const known = (top >>> 2) * words;
     // The first varying feature of a uniformly random order is uniform among varying features.
     let f = -1;
     let lo = 0;
@@ -42,6 +48,8 @@ export function buildTree(data: Float64Array, nFeatures: number, sample: Int32Ar
       const candidate = order[j];
       order[j] = order[k];
       order[k] = candidate;
+      const bit = 1 << (candidate & 31);
+      if ((constant[known + (candidate >>> 5)] & bit) !== 0) continue;
       lo = Infinity;
       hi = -Infinity;
       for (let i = start; i < end; i++) {
@@ -50,6 +58,7 @@ export function buildTree(data: Float64Array, nFeatures: number, sample: Int32Ar
         if (v > hi) hi = v;
       }
       if (hi > lo) f = candidate;
+      else constant[known + (candidate >>> 5)] |= bit;
     }
     if (f < 0) continue;
     let t = lo + rng.nextFloat() * (hi - lo);
@@ -73,6 +82,8 @@ export function buildTree(data: Float64Array, nFeatures: number, sample: Int32Ar
     threshold[node] = t;
     left[node] = l;
     right[node] = r;
+    // The right child takes this entry's stack position, the left the next: both inherit its bits.
+    for (let w = 0; w < words; w++) constant[known + words + w] = constant[known + w];
     stack[top++] = r;
     stack[top++] = i;
     stack[top++] = end;
