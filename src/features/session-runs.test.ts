@@ -27,7 +27,9 @@ describe('SessionRuns', () => {
   it('halves a run at a session of another size: a beacon or browser varies, a login script does not', () => {
     const runs = new SessionRuns(16, 10);
     const sizes = [4000, 9000, 2500, 16000, 4000, 7000, 3000, 12000];
-    sizes.forEach((bytes, i) => runs.ended(svc(2, 6, 443), 10 * i, 10 * i + 0.1, bytes));
+    sizes.forEach((bytes, i) => {
+      runs.ended(svc(2, 6, 443), 10 * i, 10 * i + 0.1, bytes);
+    });
     expect(active(runs, 75).get(2)?.count ?? 0).toBeLessThan(2);
   });
 
