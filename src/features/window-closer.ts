@@ -71,7 +71,7 @@ const RUN_MIN = 3;
  * delays each failure; polls and pushes last a small fraction of their
  * period (measurements in docs/detection.md).
  */
-const LOGIN_DUTY = 0.1;
+const LOGIN_DUTY = 0.2;
 
 /** Hosts known that do not use a service, at which its rarity counts in full. */
 const MIN_OTHERS = 4;
