@@ -17,6 +17,29 @@ describe('HostHistory', () => {
     expect(h.isNew(svc(1, 20, 443))).toBe(true);
   });
 
+  it('holds a service fresh when it is new to its host or the host is new to the network', () => {
+    const h = new HostHistory(64);
+    h.observe(svc(1, 20, 80), 0);
+    h.observe(svc(1, 28, 8080), HOST_SETTLE_SECONDS + 60);
+    // A host first seen when the network was known: all its services are fresh, its first ones too.
+    h.observe(svc(2, 30, 22), HOST_SETTLE_SECONDS + 1);
+    // One first seen while the history was still settling is part of the network.
+    h.observe(svc(3, 30, 22), HOST_SETTLE_SECONDS - 1);
+    expect(h.isFresh(svc(1, 20, 80))).toBe(false);
+    expect(h.isFresh(svc(1, 28, 8080))).toBe(true);
+    expect(h.isNew(svc(2, 30, 22))).toBe(false);
+    expect(h.isFresh(svc(2, 30, 22))).toBe(true);
+    expect(h.isFresh(svc(3, 30, 22))).toBe(false);
+    // After a saved history is loaded, every host it does not hold is new to the network.
+    const r = new HostHistory(64);
+    r.restore(JSON.parse(JSON.stringify(h.toDoc())));
+    r.observe(svc(4, 30, 22), 5);
+    r.observe(svc(1, 20, 80), 5);
+    expect(r.isFresh(svc(4, 30, 22))).toBe(true);
+    expect(r.isFresh(svc(1, 20, 80))).toBe(false);
+    expect(r.isFresh(svc(2, 30, 22))).toBe(false);
+  });
+
   it('counts how many hosts use a destination service', () => {
     const h = new HostHistory(64);
     for (let host = 1; host <= 5; host++) h.observe(svc(host, 20, 80), host);

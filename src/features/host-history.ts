@@ -49,6 +49,8 @@ export class HostHistory implements ModelContext {
   private readonly dests: LruTable;
   private readonly sources: Float64Array;
   private readonly destKey = new Uint32Array(DEST_WORDS);
+  /** Time of the first flow recorded (-Infinity once a saved history is loaded, NaN before either). */
+  private start = NaN;
 
   /** @param capacity services remembered (hosts and destinations: the same number). */
   constructor(readonly capacity: number) {
@@ -65,6 +67,7 @@ export class HostHistory implements ModelContext {
     // A known service changes nothing but its recency: one table lookup per call.
     const s = this.touch(this.services, key, 0);
     if (!this.services.inserted) return;
+    if (Number.isNaN(this.start)) this.start = ts;
     this.serviceFirst[s] = ts;
     const h = this.touch(this.hosts, key, 0);
     if (this.hosts.inserted) this.hostFirst[h] = ts;
@@ -86,6 +89,18 @@ export class HostHistory implements ModelContext {
     if (s < 0) return true;
     const h = this.hosts.table.find(key, at);
     return h >= 0 && this.serviceFirst[s] - this.hostFirst[h] > HOST_SETTLE_SECONDS;
+  }
+
+  /**
+   * True when the service key[at..at+10) is new to its host (isNew) or its
+   * host is itself new: first seen more than HOST_SETTLE_SECONDS after the
+   * history began (any time after a saved history was loaded), when the
+   * network's hosts were known and it was not among them.
+   */
+  isFresh(key: Uint32Array, at = 0): boolean {
+    if (this.isNew(key, at)) return true;
+    const h = this.hosts.table.find(key, at);
+    return h >= 0 && this.hostFirst[h] - this.start > HOST_SETTLE_SECONDS;
   }
 
   /** How many hosts have initiated flows to the destination service of key[at..at+10) (at least 1). */
@@ -112,6 +127,7 @@ export class HostHistory implements ModelContext {
     if (!Array.isArray(doc.sources) || doc.sources.length !== doc.destinations.length / DEST_WORDS || !doc.sources.every((n) => Number.isFinite(n) && n >= 1)) {
       throw new RangeError('host history prevalence counts do not match its destinations');
     }
+    this.start = -Infinity;
     load(this.hosts, doc.hosts, (e) => (this.hostFirst[e] = -Infinity));
     load(this.services, doc.services, (e) => (this.serviceFirst[e] = -Infinity));
     let i = 0;

@@ -14,6 +14,6 @@ export interface HostRow {
   readonly publicRegularity: number;
   /** Highest beacon score of its services still alive (timing, novelty to the host, rarity of the destination). */
   readonly beacon: number;
-  /** Highest repeated-sessions count of its services. */
+  /** Highest weighted session-run rate (sessions per hour) of the services fresh to it. */
   readonly repeatedSessions: number;
 }

@@ -439,27 +439,43 @@ describe('HostWindows', () => {
     expect(d.rows().get('10.0.0.2')!.icmp_packets).toBe(4);
   });
 
-  it('counts repeated short sessions of one size to one service across windows, not varied ones', () => {
+  it('rates runs of one login-like session to a service fresh to the host, however slow, and not polls, pushes or varied sessions', () => {
     const d = new Driver();
-    const session = (src: number, dst: number, port: number, first: number, bytes: number): FlowRecord => flowRecord({
+    const session = (src: number, dst: number, port: number, first: number, held: number, bytes: number): FlowRecord => flowRecord({
       src, dst, proto: 6, srcPort: 40000, dstPort: port, fwdPackets: 12, fwdBytes: bytes / 2, revPackets: 10, revBytes: bytes / 2,
-      first, last: first + 3, flags: FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.FIN, reason: 'tcp_close',
+      first, last: first + held, flags: FLOW_FLAG.SYN | FLOW_FLAG.SYNACK | FLOW_FLAG.ACK | FLOW_FLAG.FIN, reason: 'tcp_close',
     });
-    // A guesser: a 7.4 kB session to port 22 every 6 s for a minute; a browser: sessions of varied size to one web server.
-    for (let i = 0; i < 10; i++) {
-      const t = 900 + i * 6;
-      d.send(t, A, B, 6, 40000 + i, 22, { flags: SYN });
-      d.send(t, ip(10, 0, 0, 3), SERVER, 6, 40000 + i, 443, { flags: SYN });
-      // Slots past the driver's: these sessions' packets are not replayed, only their ends.
-      d.hw.flowEnded(4000, session(A, B, 22, t, 7400 + (i % 3) * 150));
-      d.hw.flowEnded(4001, session(ip(10, 0, 0, 3), SERVER, 443, t, 2000 * 2 ** i));
+    const CI = ip(10, 0, 2, 10);
+    const COORDINATOR = ip(10, 0, 1, 40);
+    // The history begins with a CI runner that polls its coordinator on a new connection every 3 s (20 ms, one size) from then on.
+    for (let t = 0; t < 1200; t += 3) {
+      d.send(t, CI, COORDINATOR, 6, 30000 + (t % 20000), 443, { flags: SYN });
+      d.hw.flowEnded(4000, session(CI, COORDINATOR, 443, t, 0.02, 1800));
     }
-    d.send(975, A, B, 6, 41000, 80, { flags: SYN });
-    d.hw.advance(980);
-    const repeats = (host: string) => d.batches.map((b) => d.rows(b).get(host)?.repeated_sessions ?? 0);
-    // Nine sessions repeat the first one's size; the count decays slowly (two-minute time constant).
-    expect(Math.max(...repeats('10.0.0.1'))).toBeGreaterThan(7);
-    expect(repeats('10.0.0.1').at(-1)).toBeGreaterThan(6);
-    expect(Math.max(...repeats('10.0.0.3'))).toBe(0);
+    // Hosts first seen 15 minutes later, when the network is known: a slow guesser (one 5.5 kB login session every 12 s, each held
+    // 8.7 s: never within 3 s of the last), a poller (a 20 ms banner check of SERVER:22 every 12 s), a browser (sessions of varied size).
+    const GUESSER = A;
+    const POLLER = ip(10, 0, 1, 6);
+    const BROWSER = ip(10, 0, 0, 3);
+    for (let i = 0; i < 20; i++) {
+      const t = 900 + 12 * i;
+      d.send(t, GUESSER, B, 6, 40000 + i, 22, { flags: SYN });
+      d.send(t, POLLER, SERVER, 6, 40000 + i, 22, { flags: SYN });
+      d.send(t, BROWSER, SERVER, 6, 40000 + i, 443, { flags: SYN });
+      // Slots past the driver's: these sessions' packets are not replayed, only their ends.
+      d.hw.flowEnded(4001, session(GUESSER, B, 22, t, 8.7, 5500 + (i % 3) * 60));
+      d.hw.flowEnded(4002, session(POLLER, SERVER, 22, t, 0.02, 5600));
+      d.hw.flowEnded(4003, session(BROWSER, SERVER, 443, t, 2, 2000 * 1.7 ** (i % 9)));
+    }
+    d.send(1199, GUESSER, B, 6, 41000, 80, { flags: SYN });
+    d.hw.advance(1200);
+    const rate = (host: string) => d.batches.map((b) => d.rows(b).get(host)?.repeated_sessions ?? 0);
+    const guesser = rate('10.0.0.1');
+    // Reported from the third session on, in sessions per hour (count × 3600 / 300): twenty sessions 12 s apart decay to a count of 14.
+    expect(Math.max(...guesser)).toBeGreaterThan(160);
+    expect(guesser.filter((v) => v > 0).every((v) => v >= 36)).toBe(true);
+    // Over when the sessions stop: two periods and the 10 s reporting lag after the last one.
+    expect(guesser.at(-1)).toBe(0);
+    for (const other of ['10.0.2.10', '10.0.1.6', '10.0.0.3']) expect(Math.max(...rate(other)), other).toBe(0);
   });
 });

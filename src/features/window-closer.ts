@@ -7,7 +7,7 @@ import { COUNTER as C, HOST_KEY, N_COUNTERS, N_SKETCHES, type Counter, type Part
 import { PeerTable } from './peer-table.js';
 import { isPublicAddress } from './public-address.js';
 import { Regularity } from './regularity.js';
-import { RepeatedSessions } from './repeated-sessions.js';
+import { RUNS_DECAY_SECONDS, SessionRuns } from './session-runs.js';
 import { FEATURES, N_FEATURES, transformRows } from './schema.js';
 import { FAILED_PORT_SEED, PAIR_KEY, SERVICE_KEY, type FlowEvents } from './window-accumulator.js';
 import { mix32 } from './word-hash.js';
@@ -59,6 +59,22 @@ const SAME_PERIOD = 0.1;
 function schedule(n: number): number {
   return Math.min(1, 2 / n);
 }
+/**
+ * Weighted session runs (a decaying count) below this are reported as 0: a
+ * run to a service of the host's history weighs nothing, and one of
+ * sessions over in a round trip stays below it. The value reported jumps
+ * from 0, so a host's own baseline cannot learn an attack's first minutes
+ * as its habit.
+ */
+const RUN_MIN = 3;
+/**
+ * Share of a run's period its sessions last from which the run counts in
+ * full: login attempts hold their session while the server checks and
+ * delays each failure; polls and pushes last a small fraction of their
+ * period (measurements in docs/detection.md).
+ */
+const LOGIN_DUTY = 0.2;
+
 /** Hosts known that do not use a service, at which its rarity counts in full. */
 const MIN_OTHERS = 4;
 /**
@@ -86,7 +102,7 @@ function shared(prevalence: number): number {
  */
 export class WindowCloser implements FlowEvents {
   private readonly regularities: Regularity;
-  private readonly sessions: RepeatedSessions;
+  private readonly runs: SessionRuns;
   private readonly beacons: Beacons;
   /** What each host has used: services, when first, and how many hosts share each. */
   readonly history: HostHistory;
@@ -103,7 +119,7 @@ export class WindowCloser implements FlowEvents {
   constructor(opts: WindowCloserOptions) {
     const pairs = Math.max(1024, opts.maxHosts * 4);
     this.regularities = new Regularity(pairs, PAIR_KEY);
-    this.sessions = new RepeatedSessions(pairs, SERVICE_KEY);
+    this.runs = new SessionRuns(pairs, SERVICE_KEY);
     this.beacons = new Beacons(pairs, SERVICE_KEY);
     this.history = new HostHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
     this.carrying = new WordTable(opts.maxHosts, HOST_KEY);
@@ -123,7 +139,7 @@ export class WindowCloser implements FlowEvents {
   }
 
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
-    this.sessions.ended(key, 0, first, last, bytes);
+    this.runs.ended(key, first, last, bytes);
     this.beacons.sized(key, bytes);
   }
 
@@ -153,10 +169,7 @@ export class WindowCloser implements FlowEvents {
       const weighted = value * shared(history.prevalence(service));
       if (weighted >= PUBLIC_MIN_REGULARITY && weighted > best[h * 4 + 1]) best[h * 4 + 1] = weighted;
     });
-    this.sessions.forEachActive(end, (keys, at, count) => {
-      const h = w.hosts.find(keys, at);
-      if (h >= 0 && count > best[h * 4 + 2]) best[h * 4 + 2] = count;
-    });
+    this.sessionRuns(w, end, best);
     this.weighBeacons(w, end, best);
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
@@ -207,6 +220,25 @@ export class WindowCloser implements FlowEvents {
       const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * share;
       if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
     }
+  }
+
+  /**
+   * Each host's repeated-sessions value (best[h * 4 + 2]), in sessions per
+   * hour: the highest over services fresh to it (new to the host, or the
+   * host new to the network; a service of its history counts 0) of its
+   * session run's count (SessionRuns) times min(1, duty / LOGIN_DUTY),
+   * from RUN_MIN on, divided by the run's time constant. A service's
+   * prevalence does not count: a login service many hosts use is what a
+   * brute force goes for.
+   */
+  private sessionRuns(w: PartialWindow, end: number, best: Float64Array): void {
+    const history = this.history;
+    this.runs.forEachActive(end, (keys, at, count, _period, duty) => {
+      const h = w.hosts.find(keys, at);
+      if (h < 0 || !(duty > 0) || count < RUN_MIN || !history.isFresh(keys, at)) return;
+      const weighted = count * Math.min(1, duty / LOGIN_DUTY);
+      if (weighted >= RUN_MIN) best[h * 4 + 2] = Math.max(best[h * 4 + 2], (weighted * 3600) / RUNS_DECAY_SECONDS);
+    });
   }
 
   /** Counts the verdicts on partial p's carried flows for the hosts that carried them and have a row now. */

@@ -29,7 +29,7 @@ const cases: [string, string, Record<string, number>, string[]][] = [
   ['dns-tunnel', 'iodine', { dns_queries: 80, dns_name_length: 150, dns_label_entropy: 4.6, udp_flows: 1, flows_started: 1 }, ['dns_name_length']],
   ['tunnel', 'pings carrying data', { flows_started: 1, dst_services: 1, icmp_packets: 17, icmp_echo_payload: 124, packets_sent: 17, packets_received: 17, peak_packet_rate: 4 }, ['icmp_echo_payload']],
   ['brute-force', 'fast SSH guessing', { flows_started: 40, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 40, failed_share: 0, packets_sent: 640, packets_received: 540 }, ['flows_per_service']],
-  ['brute-force', 'slow SSH guessing', { flows_started: 1, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 1, packets_sent: 27, packets_received: 20, repeated_sessions: 7.5 }, ['repeated_sessions']],
+  ['brute-force', 'slow SSH guessing', { flows_started: 1, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 1, packets_sent: 27, packets_received: 20, repeated_sessions: 90 }, ['repeated_sessions']],
   ['exfiltration', 'upload over HTTPS', { flows_started: 2, dst_services: 2, packets_sent: 1300, bytes_sent: 1_900_000, public_bytes_sent: 1_900_000, bytes_received: 40_000, mean_packet_size: 1460, out_in_ratio: 47, packets_received: 600, peak_packet_rate: 140 }, ['public_bytes_sent']],
   ['beacon', 'periodic internal contact', { flows_started: 3, dst_services: 3, packets_sent: 30, packets_received: 30, connection_regularity: 0.97 }, ['connection_regularity']],
   ['beacon', 'periodic public contact', { flows_started: 1, dst_services: 1, packets_sent: 10, packets_received: 10, connection_regularity: 0.97, public_regularity: 0.97 }, ['public_regularity']],

@@ -59,8 +59,8 @@ const HALF_OPEN_PACKETS_PER_FLOW = 2;
 const HALF_OPEN_SMALL_SHARE = 0.9;
 /** Mean echo payload above every ordinary ping (Windows 32, Linux and macOS 56 bytes): the pings carry data. */
 const TUNNEL_ECHO_PAYLOAD = 100;
-/** Back-to-back sessions of one size to one service (a count decaying over minutes) that make a login brute force. */
-const BRUTE_FORCE_REPEATS = 5;
+/** Sessions of one size to one service per hour (a rate over minutes) that make a login brute force: the least repeated_sessions reports. */
+const BRUTE_FORCE_REPEATS = 36;
 
 /**
  * Category of a flagged host-window from its raw values (raw[at..]), the

@@ -1,7 +1,7 @@
 import { IP_PROTO } from '../decode/ip-protocols.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
 import { HOST_KEY } from '../features/partial-window.js';
-import { PAIR_KEY, SERVICE_KEY, type FlowEvents, type ShardSums } from '../features/window-accumulator.js';
+import { SERVICE_KEY, type FlowEvents, type ShardSums } from '../features/window-accumulator.js';
 
 /** f64 words per event: stream order (position, then rank), kind, three numbers, the key. */
 const WORDS = 6 + SERVICE_KEY;
@@ -40,7 +40,7 @@ export class EventRecorder implements FlowEvents, ShardSums {
   }
 
   flowStarted(key: Uint32Array, ts: number): void {
-    this.push(FLOW_STARTED, key, PAIR_KEY, ts, 0, 0);
+    this.push(FLOW_STARTED, key, SERVICE_KEY, ts, 0, 0);
   }
 
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
