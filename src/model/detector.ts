@@ -32,10 +32,7 @@ export interface DetectorOptions extends ThresholdOptions {
   topFeatures?: number;
   /** Most anomalies reported per window, the highest scores first; the rest are only counted (default 100). */
   maxAnomaliesPerWindow?: number;
-  /**
-   * One-sided windows with fewer packets than this are not flagged (default
-   * ONE_SIDED_MIN_PACKETS; 0 flags them): see oneSided().
-   */
+  /** One-sided windows with fewer packets than this are not flagged (default ONE_SIDED_MIN_PACKETS; 0 flags them): see Detector.isOneSided. */
   minOneSidedPackets?: number;
   /** State saved with every model and restored from a loaded or restored one (default none). */
   context?: ModelContext;
@@ -281,10 +278,10 @@ export class Detector {
    * fewer than minOneSidedPackets packets in flows it initiated, at most one
    * of which expected an answer and got none, nothing came back (no packet,
    * no ICMP unreachable), and no feature carries evidence from earlier
-   * windows (CROSS_WINDOW all 0). Its unusual values (a share of failures of 1 of 1, an
-   * out/in ratio over nothing received) describe answers the capture did not
-   * see (asymmetric capture, replies to broadcast, answers after the
-   * window), not what the host did. Sweeps (many unanswered probes) and
+   * windows (CROSS_WINDOW all 0). Its unusual values (a share of failures of
+   * 1 of 1, an out/in ratio over nothing received) describe answers the
+   * capture did not see (asymmetric capture, replies to broadcast, answers
+   * after the window), not what the host did. Sweeps (many unanswered probes) and
    * floods (many packets) are judged as ever.
    */
   private isOneSided(batch: WindowBatch, i: number): boolean {
