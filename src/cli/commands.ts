@@ -79,7 +79,7 @@ export const COMMANDS: readonly Command[] = [
     usage: 'eval <file>',
     describe: 'Score a labelled capture: recall per attack type, false-positive rate and AUC over host-windows.',
     // The window length comes from the labels file.
-    options: [...COMMON, ...FILES, ...PACKET_PATH, 'model.file', 'model.warmup', 'model.retrain-interval', ...FITTING, 'anomaly.max-per-window', 'summary'],
+    options: [...COMMON, ...FILES, ...PACKET_PATH, 'model.file', 'model.warmup', 'model.retrain-interval', ...FITTING, 'anomaly.max-per-window', 'anomaly.min-one-sided-packets', 'summary'],
     builder: (y) =>
       y
         .positional('file', { describe: 'labelled capture', type: 'string' })

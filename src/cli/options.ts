@@ -91,6 +91,7 @@ export const OPTIONS = [
   { group: 'Anomalies', name: 'anomaly.log-max-size', kind: 'bytes', describe: 'Size at which the anomaly log is rotated (5 rotated files are kept).', default: 100 * 1024 * 1024, min: 4096 },
   { group: 'Anomalies', name: 'anomaly.ring-size', kind: 'int', describe: 'Recent anomalies kept for /api/anomalies and the landing page.', default: 1000, min: 1, max: 1_000_000 },
   { group: 'Anomalies', name: 'anomaly.max-per-window', kind: 'int', describe: 'Most anomalies reported per window, highest scores first; the rest are counted in netscore_anomalies_suppressed_total.', default: 100, min: 1, max: 1_000_000 },
+  { group: 'Anomalies', name: 'anomaly.min-one-sided-packets', kind: 'int', describe: 'A host-window in which the host sent fewer packets than this and got nothing back (no packet, no ICMP unreachable) is not flagged: too thin to judge (a capture missing the answers, a broadcast exchange); counted in netscore_anomalies_one_sided_total. 0 flags them.', default: 16, min: 0, max: 1_000_000 },
   { group: 'Anomalies', name: 'anomaly.top-k', kind: 'int', describe: 'Hosts in the netscore_top_host_anomaly_score gauge.', default: 10, min: 1, max: 1000 },
   { group: 'Anomalies', name: 'anomaly.hold', kind: 'duration', describe: 'How long a flagged host stays in the top-k gauge.', default: 300, min: 1 },
   { group: 'Anomalies', name: 'incident.gap', kind: 'int', describe: 'Unflagged windows that may separate two flagged windows of one incident.', default: 1, min: 0, max: 1000 },

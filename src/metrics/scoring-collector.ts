@@ -63,6 +63,8 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     }),
     new Family('netscore_anomalies_suppressed_total', 'Host-windows above the threshold that were not reported (log, API, top-k) because their window already had --anomaly.max-per-window anomalies.', 'counter',
       () => [{ labels: {}, value: s.detector.suppressed }]),
+    new Family('netscore_anomalies_one_sided_total', 'Host-windows above the threshold that were not flagged because the host sent fewer than --anomaly.min-one-sided-packets packets and got nothing back.', 'counter',
+      () => [{ labels: {}, value: s.detector.oneSided }]),
     new Family('netscore_model_state', 'Lifecycle state of the model: 1 for the current state (warming or scoring), 0 otherwise.', 'gauge', () =>
       (['warming', 'scoring'] as const).map((state) => ({ labels: { state }, value: s.detector.state === state ? 1 : 0 })),
     ),

@@ -23,7 +23,7 @@ export interface ScoringView {
   /** Feature names in featureStats order. */
   readonly featureNames: readonly string[];
   /** Model lifecycle. */
-  readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold' | 'suppressed'>;
+  readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold' | 'suppressed' | 'oneSided'>;
   /** Host tracking. */
   readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts' | 'history'>;
   /** Per-host baselines (their eviction count). */

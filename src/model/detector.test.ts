@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
-import { Detector, type DetectorModel } from './detector.js';
+import { Detector, type DetectorModel, ONE_SIDED_MIN_PACKETS } from './detector.js';
 import { alertThreshold, DEFAULT_TAIL, TAIL_MODELS, type TailModel } from './threshold.js';
 import type { Fitter } from './types.js';
 import { workerFitter } from './worker-fitter.js';
@@ -138,6 +138,28 @@ describe('Detector', () => {
     const worst = [...flagged].sort((a, b) => scores[b] - scores[a]).slice(0, 3);
     expect(anomalies.map((a) => a.host)).toEqual(worst.map((i) => `10.0.0.${i + 1}`));
     expect(det.suppressed).toBe(flagged.length - 3);
+  });
+
+  it('does not flag a one-sided window of a few packets, and counts it; more packets or any answer flag it', () => {
+    const rng = new Prng(3);
+    const anomalies: Anomaly[] = [];
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9 }, (a) => anomalies.push(a));
+    let t = 0;
+    for (; t < 610; t += W) det.process(benignBatch(rng, t));
+    anomalies.length = 0;
+    // One unanswered request of 11 packets (a capture that misses the answers): as unusual as a 1000-packet one.
+    const unanswered = (packets: number) => ({ flows_started: 1, dst_addresses: 1, dst_ports: 1, dst_services: 1, flows_per_service: 1, failed_share: 1, failed_flows: 1, failed_ports: 1, packets_sent: packets, peak_packet_rate: packets, bytes_sent: 700 * packets, mean_packet_size: 700, out_in_ratio: 700 * packets + 1 });
+    const rows = [unanswered(11), unanswered(ONE_SIDED_MIN_PACKETS), { ...unanswered(11), packets_received: 1, bytes_received: 60 }, { ...unanswered(11), unreachables_received: 1 }, benign(rng)];
+    const scores = det.process(batch(t, rows))!;
+    expect(scores[0]).toBeGreaterThan(det.threshold);
+    expect(anomalies.map((a) => a.host)).toEqual(['10.0.0.2', '10.0.0.3', '10.0.0.4']);
+    expect(det.oneSided).toBe(1);
+    // 0 turns the rule off.
+    const flagged: Anomaly[] = [];
+    const off = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, minOneSidedPackets: 0 }, (a) => flagged.push(a), det.model);
+    off.process(batch(t, rows.slice(0, 1)));
+    expect(flagged.map((a) => a.host)).toEqual(['10.0.0.1']);
+    expect(off.oneSided).toBe(0);
   });
 
   it('retrains on unflagged rows only, so a repeated attack does not become normal', () => {

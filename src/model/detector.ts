@@ -32,11 +32,22 @@ export interface DetectorOptions extends ThresholdOptions {
   topFeatures?: number;
   /** Most anomalies reported per window, the highest scores first; the rest are only counted (default 100). */
   maxAnomaliesPerWindow?: number;
+  /** One-sided windows with fewer packets than this are not flagged (default ONE_SIDED_MIN_PACKETS; 0 flags them): see Detector.isOneSided. */
+  minOneSidedPackets?: number;
   /** State saved with every model and restored from a loaded or restored one (default none). */
   context?: ModelContext;
   /** A second scorer combined with the model's score of every row, learning from unflagged rows (default none). */
   combiner?: RowCombiner;
 }
+
+/**
+ * Packets below which a host-window with no answer at all cannot be flagged.
+ * Floods and unanswered scans send far more; the one-sided benign windows of
+ * docs/detection.md (DHCP, a capture that misses the answers) send 2 to 11.
+ */
+export const ONE_SIDED_MIN_PACKETS = 16;
+/** Features that carry evidence from earlier windows (periodic contact): a row with any of them is never too thin. */
+const CROSS_WINDOW = ['connection_regularity', 'public_regularity', 'beacon_score', 'repeated_sessions'];
 
 /** What a restart needs to carry on without a new warm-up: model, generation and training reservoir. */
 export interface DetectorSnapshot {
@@ -74,6 +85,9 @@ export class Detector {
   private firstSeen = NaN;
   private generationCount = 0;
   private suppressedCount = 0;
+  private oneSidedCount = 0;
+  /** Columns of packets_sent, packets_received, unreachables_received, failed_flows, then the cross-window ones (-1 when the schema lacks one: the rule is off). */
+  private readonly evidence: readonly number[];
   private thresholds = new Float64Array(0);
   /** False for a loaded model: it was fitted on a chosen baseline, which a reservoir of live rows must not replace. */
   private readonly online: boolean;
@@ -101,8 +115,11 @@ export class Detector {
       seed: 1,
       topFeatures: 5,
       maxAnomaliesPerWindow: 100,
+      minOneSidedPackets: ONE_SIDED_MIN_PACKETS,
       ...opts,
     };
+    const column = (name: string) => this.opts.schema.indexOf(name);
+    this.evidence = [column('packets_sent'), column('packets_received'), column('unreachables_received'), column('failed_flows'), ...CROSS_WINDOW.map(column)];
     // An unknown family fails here rather than at the first fit, after the warm-up.
     modelFamily(this.opts.family);
     const width = this.opts.schema.length;
@@ -151,6 +168,11 @@ export class Detector {
   /** Host-windows above the threshold that were not reported because their window reached maxAnomaliesPerWindow. */
   get suppressed(): number {
     return this.suppressedCount;
+  }
+
+  /** Host-windows above the threshold that were not flagged because they were one-sided with fewer than minOneSidedPackets packets. */
+  get oneSided(): number {
+    return this.oneSidedCount;
   }
 
   /** Rows the current model was trained on (0 while warming). */
@@ -230,7 +252,11 @@ export class Detector {
       const combiner = this.opts.combiner;
       if (combiner !== undefined) scores[i] = combiner.combine(batch, i, scores[i]);
       thresholds[i] = combiner?.threshold(batch.hosts[i], model.threshold) ?? model.threshold;
-      if (scores[i] > thresholds[i]) flagged.push(i);
+      if (scores[i] > thresholds[i] && this.isOneSided(batch, i)) {
+        // Neither flagged nor learnt: the row cannot be judged either way.
+        this.oneSidedCount++;
+        thresholds[i] = Infinity;
+      } else if (scores[i] > thresholds[i]) flagged.push(i);
       else if (offer) {
         if (this.online) this.offer(batch, i);
         combiner?.learn(batch, i, false, scores[i]);
@@ -245,6 +271,32 @@ export class Detector {
     }
     for (const i of flagged) this.report(batch, i, scores[i], thresholds[i], model);
     return scores;
+  }
+
+  /**
+   * Whether row i is one-sided evidence too thin to flag: the host sent
+   * fewer than minOneSidedPackets packets in flows it initiated, at most one
+   * of which expected an answer and got none, nothing came back (no packet,
+   * no ICMP unreachable), and no feature carries evidence from earlier
+   * windows (CROSS_WINDOW all 0). Its unusual values (a share of failures of
+   * 1 of 1, an out/in ratio over nothing received) describe answers the
+   * capture did not see (asymmetric capture, replies to broadcast, answers
+   * after the window), not what the host did. Sweeps (many unanswered probes) and
+   * floods (many packets) are judged as ever.
+   */
+  private isOneSided(batch: WindowBatch, i: number): boolean {
+    if (this.evidence.some((c) => c < 0)) return false;
+    const [sent, received, unreachables, failed, ...cross] = this.evidence;
+    const at = i * this.width;
+    const packets = batch.raw[at + sent];
+    return (
+      packets > 0 &&
+      packets < this.opts.minOneSidedPackets &&
+      batch.raw[at + failed] <= 1 &&
+      batch.raw[at + received] === 0 &&
+      batch.raw[at + unreachables] === 0 &&
+      cross.every((c) => batch.raw[at + c] === 0)
+    );
   }
 
   /** Offers row i (vector and raw values) to the training reservoir; a row it skips is not copied. */

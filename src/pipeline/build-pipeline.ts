@@ -30,6 +30,7 @@ export type PipelineOptions = Pick<
   | 'model.seed'
   | 'model.false-alarm-rate'
   | 'anomaly.max-per-window'
+  | 'anomaly.min-one-sided-packets'
   | 'anomaly.ring-size'
   | 'anomaly.top-k'
   | 'anomaly.hold'
@@ -70,6 +71,7 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
             seed: o['model.seed'],
             falseAlarmRate: o['model.false-alarm-rate'],
             maxAnomaliesPerWindow: o['anomaly.max-per-window'],
+            minOneSidedPackets: o['anomaly.min-one-sided-packets'],
           },
           model: role.model,
           ringSize: o['anomaly.ring-size'],

@@ -19,7 +19,7 @@ const FILE = 'benign/web-browse-wikipedia.pcap';
 /** The families of the features, model and anomaly stages (src/metrics/scoring-collector.ts). */
 const SCORING_FAMILIES = [
   'netscore_hosts_tracked', 'netscore_hosts_max', 'netscore_hosts_untracked_total', 'netscore_windows_scored_total', 'netscore_anomaly_score',
-  'netscore_anomalies_total', 'netscore_anomalies_suppressed_total', 'netscore_model_state', 'netscore_model_generation', 'netscore_model_last_trained_timestamp_seconds',
+  'netscore_anomalies_total', 'netscore_anomalies_suppressed_total', 'netscore_anomalies_one_sided_total', 'netscore_model_state', 'netscore_model_generation', 'netscore_model_last_trained_timestamp_seconds',
   'netscore_model_training_samples', 'netscore_model_threshold', 'netscore_window_feature', 'netscore_top_host_anomaly_score',
   'netscore_anomaly_log_lines_lost_total', 'netscore_model_online', 'netscore_model_retrain_interval_seconds', 'netscore_model_warmup_seconds',
   'netscore_model_warmup_learnt_seconds', 'netscore_window_close_duration_seconds', 'netscore_incidents_open', 'netscore_incidents_total',

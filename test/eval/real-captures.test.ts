@@ -57,11 +57,13 @@ describe('real captures, model trained on benign synthetic traffic', () => {
     expect(anomalies.filter((a) => a.severity === 'critical').map((a) => `${a.host} ${a.category}`)).toEqual([]);
   });
 
-  it('keeps at most 5 of the 14 benign captures raising anything (#15 asks 2; see docs/detection.md)', async () => {
+  // quic-https and smtp-mail (QUIC and mail to public servers, which the synthetic training lacks); the one-sided
+  // windows of dhcp-dora, quic-https's 10.0.0.4, tcp-retransmissions and web-browse-wikipedia are too thin to flag.
+  it('keeps at most 2 of the 14 benign captures raising anything (#15)', async () => {
     const raising: string[] = [];
     for (const file of benign) if ((await scoreRun(model, path.join(PCAPS, 'benign', file))).anomalies.length > 0) raising.push(file);
     expect(benign).toHaveLength(14);
-    expect(raising.length, raising.join(', ')).toBeLessThanOrEqual(5);
+    expect(raising.length, raising.join(', ')).toBeLessThanOrEqual(2);
   });
 
   it('derives GPD thresholds that stay at the training scores\' top instead of the 0.99 cap', async () => {
