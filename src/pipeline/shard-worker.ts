@@ -6,7 +6,6 @@ import { FilePasses } from '../source/file-passes.js';
 import type { PacketView } from '../source/packet-view.js';
 import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage, type ShardStage } from './shard-core.js';
 import { shardOf } from './shard-hash.js';
-import { PEEK_UNKNOWN, peekShard } from './shard-peek.js';
 import { STAT } from './shard-stats.js';
 
 /** What a replay's capture worker is started with. */
@@ -40,12 +39,9 @@ const REPORT_MS = 250;
 
 /**
  * One capture worker of a replay: it reads the capture files itself, as
- * every other worker does, and keeps the packets that shardOf gives it (both
- * directions of a flow hash alike); a plain IP packet is assigned by a peek
- * at its raw bytes (peekShard, the same hash), so other workers' packets are
- * not decoded, and every other packet is decoded to be assigned. It counts
- * its own packets and runs them through its flow table and window
- * accumulator. The window clock and
+ * every other worker does, decodes every packet and keeps those that shardOf
+ * gives it (both directions of a flow hash alike): it counts them and runs
+ * them through its flow table and window accumulator. The window clock and
  * the housekeeping ticks run on every packet's time, as one pipeline's do,
  * so every worker closes window k at the same packet (a worker with no
  * packet of its own in it posts an empty partial) and expires flows at the
@@ -70,28 +66,21 @@ function start(data: ShardWorkerData): void {
 
   const sink = (v: PacketView): void => {
     ts = v.tsSec + v.tsNsec * 1e-9;
-    const peeked = peekShard(v.data, v.offset, v.caplen, v.linktype, workers);
-    if (peeked !== PEEK_UNKNOWN && peeked !== index) {
-      // Another worker's plain IP packet, left undecoded: it only moves the window clock.
-      if (v.iface !== iface) traffic.declare(v.iface);
-      if (clock?.packet(ts)) core.turn(clock.end, clock.next);
+    const pkt = core.decode(v.data, v.offset, v.caplen, v.linktype);
+    let end = NaN;
+    let next = NaN;
+    // One pipeline's window clock runs on the packets that reach the features: IP with a flow (not later fragments).
+    if (clock !== undefined && pkt.ipVersion !== 0 && pkt.fragment !== 2 && clock.packet(ts)) {
+      end = clock.end;
+      next = clock.next;
+    }
+    if (shardOf(pkt, workers) === index) {
+      traffic.record(v.iface, pkt, v.wirelen, ts);
+      core.account(pkt, v.data, v.wirelen, ts, position, end, next);
     } else {
-      const pkt = core.decode(v.data, v.offset, v.caplen, v.linktype);
-      let end = NaN;
-      let next = NaN;
-      // One pipeline's window clock runs on the packets that reach the features: IP with a flow (not later fragments).
-      if (clock !== undefined && pkt.ipVersion !== 0 && pkt.fragment !== 2 && clock.packet(ts)) {
-        end = clock.end;
-        next = clock.next;
-      }
-      if (shardOf(pkt, workers) === index) {
-        traffic.record(v.iface, pkt, v.wirelen, ts);
-        core.account(pkt, v.data, v.wirelen, ts, position, end, next);
-      } else {
-        // Every worker declares each interface at its first packet, so that the summed counters list interfaces in stream order.
-        if (v.iface !== iface) traffic.declare(v.iface);
-        if (!Number.isNaN(next)) core.turn(end, next);
-      }
+      // Every worker declares each interface at its first packet, so that the summed counters list interfaces in stream order.
+      if (v.iface !== iface) traffic.declare(v.iface);
+      if (!Number.isNaN(next)) core.turn(end, next);
     }
     iface = v.iface;
     if (ts >= nextTick) {
