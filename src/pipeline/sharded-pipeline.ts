@@ -75,6 +75,8 @@ export function startShardThreads(o: PipelineOptions, workers: number, script: U
  * each window in the stream's host order, hands the closer their flow events
  * in the stream's order, and scores. With no bound reached (flow table,
  * hosts per window) the windows, scores and totals are those of one pipeline.
+ * It starts its workers itself, or takes over those that startShardThreads
+ * started earlier for the same options.
  */
 export class ShardedPipeline {
   /** The workers' traffic counts, added up as they report them (exact once `read` and `finish` resolve). */
