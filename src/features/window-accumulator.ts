@@ -54,12 +54,14 @@ export interface ShardSums {
   nameEntropy(keys: Uint32Array, at: number, bits: number): void;
 }
 
-// Per-flow bits: the flow started in flowWindow and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window.
+// Per-flow bits: the flow started in flowWindow and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window; uploading.
 const BIT_EXPECT = 1;
 const BIT_ANSWERED = 2;
 const BIT_RST = 4;
 const BIT_TCP = 8;
 const BIT_CARRIED = 16;
+/** The flow has a run of upload reports (chunkAt and runFrom hold it). */
+const BIT_UPLOADING = 32;
 
 const SMALL_PACKET = 100;
 /** Hosts with at most this much activity may be evicted to make room when the table is full. */
@@ -108,9 +110,9 @@ export class WindowAccumulator {
   private readonly flowService: Uint32Array;
   /** Start of the flow, seconds after its window's start. */
   private readonly flowOffset: Float32Array;
-  /** Wire bytes the flow's initiator sent since its last upload report (below UPLOAD_CHUNK). */
-  private readonly flowSent: Float64Array;
-  /** Time of the flow's latest upload report, and of the first of its current run (NaN before its first). */
+  /** Wire bytes the flow's initiator sent since its last upload report (below UPLOAD_CHUNK, so a 32-bit count holds it). */
+  private readonly flowSent: Uint32Array;
+  /** Time of the flow's latest upload report, and of the first of its current run: read only while its flowBits has BIT_UPLOADING. */
   private readonly chunkAt: Float64Array;
   private readonly runFrom: Float64Array;
   /** Slots of the flows started this window that expect an answer; a slot may repeat when reused, which distinct counts absorb. */
@@ -148,7 +150,7 @@ export class WindowAccumulator {
     this.flowBits = new Uint8Array(opts.flowMax);
     this.flowService = new Uint32Array(opts.flowMax);
     this.flowOffset = new Float32Array(opts.flowMax);
-    this.flowSent = new Float64Array(opts.flowMax);
+    this.flowSent = new Uint32Array(opts.flowMax);
     this.chunkAt = new Float64Array(opts.flowMax);
     this.runFrom = new Float64Array(opts.flowMax);
     this.expectSlots = new Int32Array(opts.flowMax);
@@ -200,8 +202,9 @@ export class WindowAccumulator {
     }
     if (newFlow) {
       this.inbound(pkt, h < 0 ? -1 : h);
+      // A new flow's upload starts from nothing, whatever its slot held: flowStarted resets the other bits for tracked hosts only.
       this.flowSent[flowSlot] = 0;
-      this.chunkAt[flowSlot] = NaN;
+      this.flowBits[flowSlot] &= ~BIT_UPLOADING;
     }
     if (h < 0) return;
     const a = h * N_COUNTERS;
@@ -343,8 +346,8 @@ export class WindowAccumulator {
 
   /** Reports an UPLOAD_CHUNK sent by the initiator (pkt.src) of the flow in flowSlot to its service, with how long its run of chunks has lasted. */
   private uploaded(pkt: DecodedPacket, ts: number, flowSlot: number): void {
-    // NaN (no chunk yet) fails the comparison: the first chunk starts a run.
-    if (!(ts - this.chunkAt[flowSlot] <= UPLOAD_PAUSE)) this.runFrom[flowSlot] = ts;
+    if ((this.flowBits[flowSlot] & BIT_UPLOADING) === 0 || ts - this.chunkAt[flowSlot] > UPLOAD_PAUSE) this.runFrom[flowSlot] = ts;
+    this.flowBits[flowSlot] |= BIT_UPLOADING;
     this.chunkAt[flowSlot] = ts;
     const key = this.key;
     key[0] = pkt.ipVersion;

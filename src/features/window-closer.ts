@@ -154,8 +154,10 @@ export class WindowCloser implements FlowEvents {
    * Keeps, per host, the longest run of uploading to a service fresh to it
    * (new to it, or the host new to the network) heard this window; uploads
    * to services of the host's history (its backups, its CI, its file shares)
-   * count nothing. A host beyond the table's room (the window's host
-   * capacity) counts as untracked.
+   * count nothing. Only hosts with room in a window report uploads, so the
+   * table (the window's host capacity) fills only when capture workers'
+   * windows together hold more uploading hosts; a report that finds it full
+   * is dropped and counted as an untracked host.
    */
   uploaded(key: Uint32Array, _ts: number, seconds: number): void {
     if (!this.history.isFresh(key)) return;
