@@ -70,45 +70,53 @@ export async function createService(
   for (const [flag, path, example] of [['--scores-out', o['scores-out'], 'scores.csv'], ['--anomaly.log-file', o['anomaly.log-file'], 'anomalies.jsonl']] as const) {
     if (o.scoring && path !== undefined) checkOutputFile(flag, path, example);
   }
-  const modelFile = o['model.file'];
-  const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
-  if (model) {
-    const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
-    log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
-  }
   const workers = o['capture.workers'];
-  // With capture workers the main thread's own flow table and accumulator see no packet: a one-flow table spares their memory.
-  const pipeline = buildPipeline(workers > 1 ? { ...o, 'flow.max': 1 } : o, { model });
-  const scoring = pipeline.scoring;
-  const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
-  if (scoring && outputs && paced) {
-    scoring.detector.fitInBackground(outputs.ctx.model.timed(workerFitter()), (err) =>
-      log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
-    );
-  }
+  // Replay workers start first, so that their start-up (an isolate each, their modules) overlaps the model, pipeline and outputs here.
   // Loaded only for several workers, so that one-worker start-up stays as light as before.
-  const shards = workers > 1 && !live ? new (await import('../pipeline/sharded-pipeline.js')).ShardedPipeline(pipeline, o, workers) : undefined;
-  const liveShards = workers > 1 && live ? new (await import('../pipeline/live-shards.js')).LiveShards(pipeline, o, workers, live) : undefined;
-  const parallel = shards ?? liveShards;
-  const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(parallel && { flows: parallel.flows, workers: parallel.workers }) };
-  const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
-  return {
-    pipeline,
-    scoring,
-    shards,
-    live: liveShards,
-    registry,
-    api: {
-      anomalies: (q) => queryAnomalies(scoring?.ring, q),
-      incidents: (q) => queryIncidents(scoring?.incidents, q),
-    },
-    sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
-    close: async () => {
-      await shards?.close();
-      await liveShards?.close();
-      await outputs?.close();
-    },
-  };
+  const sharded = workers > 1 && !live ? await import('../pipeline/sharded-pipeline.js') : undefined;
+  const threads = sharded?.startShardThreads(o, workers);
+  try {
+    const modelFile = o['model.file'];
+    const model = o.scoring && modelFile ? await loadDetectorModel(modelFile) : undefined;
+    if (model) {
+      const trainedAt = Number.isFinite(model.trainedAt) ? new Date(model.trainedAt * 1000).toISOString() : 'unknown';
+      log.info({ file: modelFile, family: model.scorer.kind, features: model.scorer.nFeatures, rows: model.samples, threshold: Number(model.threshold.toFixed(4)), trained_at: trainedAt }, 'model loaded');
+    }
+    // With capture workers the main thread's own flow table and accumulator see no packet: a one-flow table spares their memory.
+    const pipeline = buildPipeline(workers > 1 ? { ...o, 'flow.max': 1 } : o, { model });
+    const scoring = pipeline.scoring;
+    const outputs = scoring ? await openOutputs(() => scoringOutputs(o, log, scoring)) : undefined;
+    if (scoring && outputs && paced) {
+      scoring.detector.fitInBackground(outputs.ctx.model.timed(workerFitter()), (err) =>
+        log.warn({ err: err.message }, 'model fit on the worker thread failed; fitting on the main thread from now on'),
+      );
+    }
+    const shards = sharded && threads ? new sharded.ShardedPipeline(pipeline, o, threads) : undefined;
+    const liveShards = workers > 1 && live ? new (await import('../pipeline/live-shards.js')).LiveShards(pipeline, o, workers, live) : undefined;
+    const parallel = shards ?? liveShards;
+    const base = { ...pipeline.metricsContext(() => captures(pipeline)), ...(parallel && { flows: parallel.flows, workers: parallel.workers }) };
+    const registry = outputs ? createRegistry({ ...base, ...outputs.ctx }, [...CORE_COLLECTORS, scoringCollector, stateCollector]) : createRegistry(base, CORE_COLLECTORS);
+    return {
+      pipeline,
+      scoring,
+      shards,
+      live: liveShards,
+      registry,
+      api: {
+        anomalies: (q) => queryAnomalies(scoring?.ring, q),
+        incidents: (q) => queryIncidents(scoring?.incidents, q),
+      },
+      sections: () => [captureSection(source(), captures(pipeline)), ...(scoring && outputs ? scoringSections(scoring, outputs.ctx.model) : [SCORING_OFF])],
+      close: async () => {
+        await shards?.close();
+        await liveShards?.close();
+        await outputs?.close();
+      },
+    };
+  } catch (err) {
+    await Promise.all(threads?.threads.map((t) => t.terminate()) ?? []);
+    throw err;
+  }
 }
 
 /**

@@ -16,4 +16,6 @@ export interface HostRow {
   readonly beacon: number;
   /** Highest weighted session-run rate (sessions per hour) of the services fresh to it. */
   readonly repeatedSessions: number;
+  /** Longest time it has kept uploading in one flow to a service fresh to it, of the runs heard this window (seconds). */
+  readonly freshUploadSeconds: number;
 }

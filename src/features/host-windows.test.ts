@@ -478,4 +478,54 @@ describe('HostWindows', () => {
     expect(guesser.at(-1)).toBe(0);
     for (const other of ['10.0.2.10', '10.0.1.6', '10.0.0.3']) expect(Math.max(...rate(other)), other).toBe(0);
   });
+
+  it('times a host\'s upload to a service fresh to it while it runs, in whole megabytes, and not uploads to its history, bursts or trickles', () => {
+    const d = new Driver();
+    const BACKUP = ip(10, 0, 5, 5);
+    const DROP = ip(10, 0, 3, 3);
+    const FULL = 1500;
+    // Packets to send in time order: `bytes` from src to dst:port in full-size packets, `rate` bytes per second from t0, on one connection.
+    const packets: [number, () => void][] = [];
+    const upload = (t0: number, src: number, dst: number, sport: number, dport: number, bytes: number, rate: number) => {
+      packets.push([t0, () => d.send(t0, src, dst, 6, sport, dport, { flags: SYN, len: 74 })]);
+      packets.push([t0 + 0.001, () => d.send(t0 + 0.001, dst, src, 6, dport, sport, { flags: SYN | ACK, len: 74 })]);
+      for (let sent = 0, t = t0 + 0.002; sent < bytes; sent += FULL, t += FULL / rate) {
+        const at = t;
+        packets.push([at, () => d.send(at, src, dst, 6, sport, dport, { flags: ACK, len: FULL })]);
+      }
+    };
+    // The history begins with A backing up 3 MB to its backup server and B browsing; both hosts are settled after ten minutes.
+    upload(0, A, BACKUP, 40000, 873, 3e6, 5e6);
+    packets.push([5, () => d.send(5, B, SERVER, 6, 40001, 443, { flags: SYN })]);
+    // Fifteen minutes later, A backs up 12 MB again on a new connection at 0.3 MB/s (a service of its history), while it uploads
+    // 9 MB to a service it never used at 0.3 MB/s, and B sends 0.9 MB to that service (below a megabyte: never reported).
+    upload(900, A, BACKUP, 40002, 873, 12e6, 3e5);
+    upload(900, A, DROP, 40003, 8443, 9e6, 3e5);
+    upload(900, B, DROP, 40004, 8443, 9e5, 3e5);
+    // A keep-alive connection of B to the new service that reaches a megabyte only now and then: 100 kB every 30 s.
+    upload(930, B, DROP, 41000, 9000, 1e5, 1e6);
+    for (let k = 1; k < 40; k++) {
+      for (let i = 0; i < 1e5 / FULL; i++) {
+        const at = 930 + 30 * k + i * 0.001;
+        packets.push([at, () => d.send(at, B, DROP, 6, 41000, 9000, { flags: ACK, len: FULL })]);
+      }
+    }
+    for (const [, send] of packets.sort((x, y) => x[0] - y[0])) send();
+    d.hw.advance(2200);
+    const seconds = (host: string) => new Map(d.batches.map((b) => [b.start, d.rows(b).get(host)?.fresh_upload_seconds ?? 0]));
+    const a = seconds('10.0.0.1');
+    // The first megabyte (1 MB + 74 SYN bytes) is sent 3.5 s after A's upload starts; each next one 1048576 / 3e5 = 3.5 s later.
+    // The run's time is that of the window's last megabyte since the first: 2 megabytes in [900, 910), 5 by 920, 8 by 930.
+    const first = 900.002 + (Math.ceil((2 ** 20 - 74) / FULL) - 1) * (FULL / 3e5);
+    const at = (n: number) => 900.002 + (Math.ceil((n * 2 ** 20 - 74) / FULL) - 1) * (FULL / 3e5) - first;
+    expect(a.get(900)).toBeCloseTo(at(2), 6);
+    expect(a.get(910)).toBeCloseTo(at(5), 6);
+    expect(a.get(920)).toBeCloseTo(at(8), 6);
+    expect(a.get(930)).toBe(0);
+    // The backup, still running, counts nothing; B's short upload never reaches a megabyte; its keep-alive connection's megabytes
+    // come minutes apart, each a run of its own.
+    expect(Math.max(...seconds('10.0.0.2').values())).toBe(0);
+    expect(Math.max(...[...a.entries()].filter(([t]) => t < 900).map(([, v]) => v))).toBe(0);
+  });
 });
+

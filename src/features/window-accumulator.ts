@@ -19,6 +19,13 @@ export interface FlowEvents {
   flowStarted(key: Uint32Array, ts: number): void;
   /** A short completed TCP session of the service key[0..10) ran from `first` to `last` and carried `bytes`. */
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void;
+  /**
+   * The initiator of a flow to the service key[0..10) sent another UPLOAD_CHUNK
+   * in it, the last byte at `ts`, and has kept uploading for `seconds` (since
+   * the first chunk of the flow's current run of chunks, each within
+   * UPLOAD_PAUSE of the last): a long upload is heard while it runs.
+   */
+  uploaded(key: Uint32Array, ts: number, seconds: number): void;
 }
 
 /** Options of a WindowAccumulator. */
@@ -47,12 +54,14 @@ export interface ShardSums {
   nameEntropy(keys: Uint32Array, at: number, bits: number): void;
 }
 
-// Per-flow bits: the flow started in flowWindow and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window.
+// Per-flow bits: the flow started in flowWindow and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window; uploading.
 const BIT_EXPECT = 1;
 const BIT_ANSWERED = 2;
 const BIT_RST = 4;
 const BIT_TCP = 8;
 const BIT_CARRIED = 16;
+/** The flow has a run of upload reports (chunkAt and runFrom hold it). */
+const BIT_UPLOADING = 32;
 
 const SMALL_PACKET = 100;
 /** Hosts with at most this much activity may be evicted to make room when the table is full. */
@@ -68,6 +77,10 @@ const EVICTION_PROBES = 4;
 const ANSWER_GRACE = 1;
 /** Longest TCP session (s) reported as a session end: login attempts are short. */
 const SHORT_SESSION = 30;
+/** Wire bytes a flow's initiator sends between two upload reports (`FlowEvents.uploaded`): a long session tells of its upload while it runs. */
+export const UPLOAD_CHUNK = 1 << 20;
+/** Seconds between two chunks of a flow beyond which its upload paused and a new run starts: a keep-alive connection that reaches a chunk now and then never uploads for long. */
+export const UPLOAD_PAUSE = 60;
 /** DNS response code of a name that does not exist (RFC 1035). */
 const NXDOMAIN = 3;
 const DNS_PORT = 53;
@@ -97,6 +110,11 @@ export class WindowAccumulator {
   private readonly flowService: Uint32Array;
   /** Start of the flow, seconds after its window's start. */
   private readonly flowOffset: Float32Array;
+  /** Wire bytes the flow's initiator sent since its last upload report (below UPLOAD_CHUNK, so a 32-bit count holds it). */
+  private readonly flowSent: Uint32Array;
+  /** Time of the flow's latest upload report, and of the first of its current run: read only while its flowBits has BIT_UPLOADING. */
+  private readonly chunkAt: Float64Array;
+  private readonly runFrom: Float64Array;
   /** Slots of the flows started this window that expect an answer; a slot may repeat when reused, which distinct counts absorb. */
   private readonly expectSlots: Int32Array;
   private expectCount = 0;
@@ -132,6 +150,9 @@ export class WindowAccumulator {
     this.flowBits = new Uint8Array(opts.flowMax);
     this.flowService = new Uint32Array(opts.flowMax);
     this.flowOffset = new Float32Array(opts.flowMax);
+    this.flowSent = new Uint32Array(opts.flowMax);
+    this.chunkAt = new Float64Array(opts.flowMax);
+    this.runFrom = new Float64Array(opts.flowMax);
     this.expectSlots = new Int32Array(opts.flowMax);
     const carried = Math.min(opts.flowMax, MAX_CARRIED);
     this.carrySlots = new Int32Array(carried);
@@ -179,7 +200,12 @@ export class WindowAccumulator {
       this.flowHost[flowSlot] = h + 1;
       this.flowStamp[flowSlot] = h < 0 ? 0 : p.stamp[h];
     }
-    if (newFlow) this.inbound(pkt, h < 0 ? -1 : h);
+    if (newFlow) {
+      this.inbound(pkt, h < 0 ? -1 : h);
+      // A new flow's upload starts from nothing, whatever its slot held: flowStarted resets the other bits for tracked hosts only.
+      this.flowSent[flowSlot] = 0;
+      this.flowBits[flowSlot] &= ~BIT_UPLOADING;
+    }
     if (h < 0) return;
     const a = h * N_COUNTERS;
     const acc = p.counters;
@@ -190,6 +216,9 @@ export class WindowAccumulator {
       acc[a + C.PKTS_SENT]++;
       acc[a + C.BYTES_SENT] += wirelen;
       if (isPublicAddress(pkt.ipVersion, pkt.dst)) acc[a + C.PUBLIC_BYTES] += wirelen;
+      const sent = this.flowSent[flowSlot] + wirelen;
+      if (sent >= UPLOAD_CHUNK) this.uploaded(pkt, ts, flowSlot);
+      this.flowSent[flowSlot] = sent >= UPLOAD_CHUNK ? sent - UPLOAD_CHUNK : sent;
       p.peers.add(h, pkt.ipVersion, pkt.dst, 0, pkt.hasL4 && (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) ? pkt.dstPort : -1);
       if (wirelen < SMALL_PACKET) acc[a + C.SMALL]++;
       const second = Math.floor(ts);
@@ -315,6 +344,19 @@ export class WindowAccumulator {
     this.cursor = 0;
   }
 
+  /** Reports an UPLOAD_CHUNK sent by the initiator (pkt.src) of the flow in flowSlot to its service, with how long its run of chunks has lasted. */
+  private uploaded(pkt: DecodedPacket, ts: number, flowSlot: number): void {
+    if ((this.flowBits[flowSlot] & BIT_UPLOADING) === 0 || ts - this.chunkAt[flowSlot] > UPLOAD_PAUSE) this.runFrom[flowSlot] = ts;
+    this.flowBits[flowSlot] |= BIT_UPLOADING;
+    this.chunkAt[flowSlot] = ts;
+    const key = this.key;
+    key[0] = pkt.ipVersion;
+    setAddress(key, 1, pkt.ipVersion, pkt.src);
+    setAddress(key, 5, pkt.ipVersion, pkt.dst);
+    key[9] = serviceWord(pkt);
+    this.events.uploaded(key, ts, ts - this.runFrom[flowSlot]);
+  }
+
   /** Fan-in: the responder of a new flow counts its distinct initiators. */
   private inbound(pkt: DecodedPacket, initiator: number): void {
     if (isGroupAddress(pkt.ipVersion, pkt.dst)) return;
@@ -341,7 +383,7 @@ export class WindowAccumulator {
     key[0] = pkt.ipVersion;
     setAddress(key, 1, pkt.ipVersion, pkt.src);
     setAddress(key, 5, pkt.ipVersion, pkt.dst);
-    const portWord = ((proto << 16) | (pkt.hasL4 && (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) ? pkt.dstPort : 0)) >>> 0;
+    const portWord = serviceWord(pkt);
     p.sketches[SKETCH.DST_ADDRS].add(h, hashWords(key, 5, 4, pkt.ipVersion));
     p.sketches[SKETCH.DST_PORTS].add(h, mix32(portWord ^ PORT_SEED));
     // The service hash covers the destination words plus the port word in key[0].
@@ -476,4 +518,10 @@ function hashAddress(version: number, words: Uint32Array): number {
   scratch[0] = version;
   setAddress(scratch, 1, version, words);
   return hashWords(scratch, 0, HOST_KEY);
+}
+
+/** Protocol/port word of the destination service of a packet sent by its flow's initiator: protocol << 16 | destination port (0 for protocols without ports). */
+function serviceWord(pkt: DecodedPacket): number {
+  const proto = pkt.ipProto;
+  return ((proto << 16) | (pkt.hasL4 && (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) ? pkt.dstPort : 0)) >>> 0;
 }

@@ -22,6 +22,8 @@ export interface WindowCloserOptions {
   historySize?: number;
 }
 
+/** Cross-window values per host entry in close: regularity, public regularity, repeated sessions, beacon, fresh upload seconds. */
+const CROSS = 5;
 /** Distinct initiators per window that give a host that only responded its own row. */
 const MIN_FAN_IN = 32;
 /** Unanswered flows in the last grace second that are a burst (a page load's lookups and connections are fewer). */
@@ -114,6 +116,9 @@ export class WindowCloser implements FlowEvents {
   private readonly service = new Uint32Array(SERVICE_KEY);
   /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row. */
   private readonly alive: number[] = [];
+  /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
+  private readonly uploads: WordTable;
+  private readonly uploadSeconds: Float64Array;
   private untrackedTotal = 0;
 
   constructor(opts: WindowCloserOptions) {
@@ -124,6 +129,8 @@ export class WindowCloser implements FlowEvents {
     this.history = new HostHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
     this.carrying = new WordTable(opts.maxHosts, HOST_KEY);
     this.nextCarrying = new WordTable(opts.maxHosts, HOST_KEY);
+    this.uploads = new WordTable(opts.maxHosts, HOST_KEY);
+    this.uploadSeconds = new Float64Array(opts.maxHosts);
   }
 
   /** Hosts that found no room in closed windows (a monotonic count). */
@@ -144,6 +151,29 @@ export class WindowCloser implements FlowEvents {
   }
 
   /**
+   * Keeps, per host, the longest run of uploading to a service fresh to it
+   * (new to it, or the host new to the network) heard this window; uploads
+   * to services of the host's history (its backups, its CI, its file shares)
+   * count nothing. Only hosts with room in a window report uploads, so the
+   * table (the window's host capacity) fills only when capture workers'
+   * windows together hold more uploading hosts; a report that finds it full
+   * is dropped and counted as an untracked host.
+   */
+  uploaded(key: Uint32Array, _ts: number, seconds: number): void {
+    if (!this.history.isFresh(key)) return;
+    let e = this.uploads.find(key);
+    if (e < 0) {
+      e = this.uploads.insert(key);
+      if (e < 0) {
+        this.untrackedTotal++;
+        return;
+      }
+      this.uploadSeconds[e] = seconds;
+    }
+    if (seconds > this.uploadSeconds[e]) this.uploadSeconds[e] = seconds;
+  }
+
+  /**
    * Merges the partials of the window [start, end) into the first one (the
    * partials are consumed) and returns its rows, or undefined when no host
    * has one.
@@ -155,22 +185,23 @@ export class WindowCloser implements FlowEvents {
     this.judgeLate(w);
     this.untrackedTotal += Math.round(w.untracked.estimate(0));
     const row = this.row;
-    const best = new Float64Array(w.highWater * 4);
+    const best = new Float64Array(w.highWater * CROSS);
     const history = this.history;
     const service = this.service;
     this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap, port) => {
       // A pair key starts with its host key (version, address) followed by the destination address.
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      if (value > best[h * 4]) best[h * 4] = value;
-      if (episodes < PUBLIC_MIN_EPISODES || meanGap > PUBLIC_MAX_PERIOD || value < PUBLIC_MIN_REGULARITY || value <= best[h * 4 + 1] || !isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) return;
+      if (value > best[h * CROSS]) best[h * CROSS] = value;
+      if (episodes < PUBLIC_MIN_EPISODES || meanGap > PUBLIC_MAX_PERIOD || value < PUBLIC_MIN_REGULARITY || value <= best[h * CROSS + 1] || !isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) return;
       service.set(keys.subarray(at, at + PAIR_KEY));
       service[PAIR_KEY] = port;
       const weighted = value * shared(history.prevalence(service));
-      if (weighted >= PUBLIC_MIN_REGULARITY && weighted > best[h * 4 + 1]) best[h * 4 + 1] = weighted;
+      if (weighted >= PUBLIC_MIN_REGULARITY && weighted > best[h * CROSS + 1]) best[h * CROSS + 1] = weighted;
     });
     this.sessionRuns(w, end, best);
     this.weighBeacons(w, end, best);
+    this.freshUploads(w, best);
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
     if (rows.length === 0) return undefined;
@@ -178,7 +209,7 @@ export class WindowCloser implements FlowEvents {
     const peers = new PeerTable(rows.length);
     const hosts = rows.map((e, r) => {
       peers.merge(r, w.peers, e);
-      row.at(w, e, best.subarray(e * 4, e * 4 + 4));
+      row.at(w, e, best.subarray(e * CROSS, e * CROSS + CROSS));
       for (let f = 0; f < N_FEATURES; f++) raw[r * N_FEATURES + f] = FEATURES[f].value(row);
       return ipText(w.hosts.keys[e * HOST_KEY], w.hosts.keys, e * HOST_KEY + 1);
     });
@@ -188,7 +219,7 @@ export class WindowCloser implements FlowEvents {
   }
 
   /**
-   * Raises best[h * 4 + 3] to the weighted beacon score of each alive service
+   * Raises best[h * CROSS + 3] to the weighted beacon score of each alive service
    * of a host h with a row. The services are walked once: the periods of
    * each host's alive services must all be known before any service's
    * weight can count those sharing its period.
@@ -216,14 +247,14 @@ export class WindowCloser implements FlowEvents {
       // The history's two factors are at most 1 and products round monotonically, so timing × share bounds the score:
       // below BEACON_MIN or the host's best so far, the history lookups cannot change best.
       const bound = timing * share;
-      if (bound < BEACON_MIN || bound <= best[h * 4 + 3]) continue;
+      if (bound < BEACON_MIN || bound <= best[h * CROSS + 3]) continue;
       const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * share;
-      if (score >= BEACON_MIN && score > best[h * 4 + 3]) best[h * 4 + 3] = score;
+      if (score >= BEACON_MIN && score > best[h * CROSS + 3]) best[h * CROSS + 3] = score;
     }
   }
 
   /**
-   * Each host's repeated-sessions value (best[h * 4 + 2]), in sessions per
+   * Each host's repeated-sessions value (best[h * CROSS + 2]), in sessions per
    * hour: the highest over services fresh to it (new to the host, or the
    * host new to the network; a service of its history counts 0) of its
    * session run's count (SessionRuns) times min(1, duty / LOGIN_DUTY),
@@ -237,8 +268,18 @@ export class WindowCloser implements FlowEvents {
       const h = w.hosts.find(keys, at);
       if (h < 0 || !(duty > 0) || count < RUN_MIN || !history.isFresh(keys, at)) return;
       const weighted = count * Math.min(1, duty / LOGIN_DUTY);
-      if (weighted >= RUN_MIN) best[h * 4 + 2] = Math.max(best[h * 4 + 2], (weighted * 3600) / RUNS_DECAY_SECONDS);
+      if (weighted >= RUN_MIN) best[h * CROSS + 2] = Math.max(best[h * CROSS + 2], (weighted * 3600) / RUNS_DECAY_SECONDS);
     });
+  }
+
+  /** Sets best[h * CROSS + 4] of each host h of w to its longest upload run to a fresh service heard this window, and empties the table. */
+  private freshUploads(w: PartialWindow, best: Float64Array): void {
+    const uploads = this.uploads;
+    for (let e = 0; e < uploads.size; e++) {
+      const h = w.hosts.find(uploads.keys, e * HOST_KEY);
+      if (h >= 0) best[h * CROSS + 4] = this.uploadSeconds[e];
+    }
+    uploads.clear();
   }
 
   /** Counts the verdicts on partial p's carried flows for the hosts that carried them and have a row now. */
@@ -305,8 +346,9 @@ class Row implements HostRow {
   publicRegularity = 0;
   repeatedSessions = 0;
   beacon = 0;
+  freshUploadSeconds = 0;
 
-  /** Points at entry e of w, with its cross-window values: regularity, public regularity, repeated sessions, beacon. */
+  /** Points at entry e of w, with its cross-window values: regularity, public regularity, repeated sessions, beacon, fresh upload seconds. */
   at(w: PartialWindow, e: number, cross: Float64Array): void {
     this.w = w;
     this.e = e;
@@ -315,6 +357,7 @@ class Row implements HostRow {
     this.publicRegularity = cross[1];
     this.repeatedSessions = cross[2];
     this.beacon = cross[3];
+    this.freshUploadSeconds = cross[4];
     this.estimates.fill(NaN);
   }
 

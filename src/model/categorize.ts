@@ -32,6 +32,7 @@ const F = {
   repeats: featureIndex('repeated_sessions'),
   outIn: featureIndex('out_in_ratio'),
   fanIn: featureIndex('inbound_sources'),
+  freshUpload: featureIndex('fresh_upload_seconds'),
 };
 
 /** z-score a signature feature needs before its category can dominate. */
@@ -91,7 +92,7 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, exces
   if (unusual(F.fanIn) && perSecond(F.fanIn) >= FLOOD_FAN_IN) return 'flood';
   // Bulk upload in full-size packets over answered connections.
   if (
-    unusual(F.bytesSent, F.publicBytes, F.outIn) &&
+    unusual(F.bytesSent, F.publicBytes, F.outIn, F.freshUpload) &&
     perSecond(F.bytesSent) >= 20_000 &&
     v(F.outIn) >= 5 &&
     v(F.packetSize) >= 500 &&

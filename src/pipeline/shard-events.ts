@@ -9,6 +9,7 @@ const FLOW_STARTED = 0;
 const SESSION_ENDED = 1;
 const DURATION = 2;
 const ENTROPY = 3;
+const UPLOADED = 4;
 /** Rank base of a timeout class: flows expiring at one tick end class by class, each class least recently seen first. */
 const CLASS_RANK = 2 ** 40;
 
@@ -45,6 +46,10 @@ export class EventRecorder implements FlowEvents, ShardSums {
 
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
     this.push(SESSION_ENDED, key, SERVICE_KEY, first, last, bytes);
+  }
+
+  uploaded(key: Uint32Array, ts: number, seconds: number): void {
+    this.push(UPLOADED, key, SERVICE_KEY, ts, seconds, 0);
   }
 
   flowDuration(keys: Uint32Array, at: number, seconds: number): void {
@@ -116,6 +121,7 @@ export function replayEvents(buffers: readonly ArrayBuffer[], events: FlowEvents
     const kind = w[e + 2];
     if (kind === FLOW_STARTED) events.flowStarted(key, w[e + 3]);
     else if (kind === SESSION_ENDED) events.sessionEnded(key, w[e + 3], w[e + 4], w[e + 5]);
+    else if (kind === UPLOADED) events.uploaded(key, w[e + 3], w[e + 4]);
     else if (kind === DURATION) sums.flowDuration(key, w[e], w[e + 3]);
     else sums.nameEntropy(key, w[e + 3]);
   }

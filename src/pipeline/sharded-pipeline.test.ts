@@ -11,7 +11,7 @@ import { PEERS_SHOWN } from '../features/peer-table.js';
 import { CORE_COLLECTORS, createRegistry } from '../metrics/registry.js';
 import { ATTACK_TYPES, writeSynth } from '../synth/synth.js';
 import { buildPipeline, scoringOf } from './build-pipeline.js';
-import { ShardedPipeline } from './sharded-pipeline.js';
+import { ShardedPipeline, startShardThreads } from './sharded-pipeline.js';
 
 /** Everything a replay produces that must not depend on the number of workers. */
 interface Outcome {
@@ -149,6 +149,15 @@ describe('capture workers (replay shards)', () => {
     const skew = Number(/^netscore_capture_worker_skew_ratio (\S+)$/m.exec(after)?.[1]);
     expect(skew).toBeCloseTo((2 * Math.max(...packets)) / pipeline.traffic.packets, 9);
     execFileSync('promtool', ['check', 'metrics'], { input: after, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  });
+
+  it('fails the replay with the error of a worker that died while starting, before a pipeline took it over', async () => {
+    const o = { ...defaultOptions(), 'flow.max': 1000 };
+    const threads = startShardThreads(o, 2, new URL('data:text/javascript,throw new Error("no code here")'));
+    await Promise.all(threads.threads.map((t) => new Promise((resolve) => t.once('exit', resolve))));
+    const shards = new ShardedPipeline(buildPipeline(o), o, threads);
+    await expect(shards.read([synth], [0], 0, {}, () => undefined)).rejects.toThrow('capture worker 0: stopped: no code here');
+    await shards.close();
   });
 
   it('synth: 2 and 3 workers give the windows, scores, anomalies and totals of one, and the model scores', async () => {

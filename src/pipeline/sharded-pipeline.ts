@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FlowCounts, WorkersView } from '../metrics/context.js';
 import type { TrafficStats } from '../metrics/traffic-stats.js';
+import type { WindowAccumulatorOptions } from '../features/window-accumulator.js';
 import type { FilePassOptions } from '../source/file-passes.js';
 import { type PipelineOptions, shardCoreData } from './build-pipeline.js';
 import type { Pipeline } from './pipeline.js';
@@ -18,6 +19,51 @@ interface Pending {
   events: (ArrayBuffer | undefined)[];
 }
 
+/** Capture worker threads started before the pipeline they feed, so that their start-up (isolate, module loading) overlaps the main thread's. */
+export interface ShardThreads {
+  readonly threads: readonly Worker[];
+  /** Each worker's counters (STAT layout). */
+  readonly stats: Float64Array[];
+  /** Window sizes the workers were started with; absent without scoring. */
+  readonly windows: WindowAccumulatorOptions | undefined;
+  /** Hands worker i's 'error' and 'exit' to the pipeline that feeds on it, with any that came before. */
+  adopt(i: number, error: (err: Error) => void, exit: (code: number) => void): void;
+}
+
+/**
+ * Starts `workers` replay capture workers for options `o`; they load their
+ * code and wait for a ShardedPipeline to tell them to read. An 'error' or
+ * 'exit' before that is kept and handed over by `adopt`.
+ */
+export function startShardThreads(o: PipelineOptions, workers: number, script: URL = WORKER_URL): ShardThreads {
+  const windows = o.scoring ? { windowSeconds: o.window, maxHosts: o['hosts.max'], flowMax: o['flow.max'] } : undefined;
+  const threads: Worker[] = [];
+  const stats: Float64Array[] = [];
+  const early: { error?: Error; exit?: number; held: [(err: Error) => void, (code: number) => void] }[] = [];
+  for (let i = 0; i < workers; i++) {
+    const buffer = new SharedArrayBuffer(8 * STAT_WORDS);
+    stats.push(new Float64Array(buffer));
+    const data: ShardWorkerData = { ...shardCoreData(i, o, windows, buffer), workers };
+    const thread = new Worker(script, { workerData: data });
+    const kept: (typeof early)[number] = { held: [(err) => (kept.error ??= err), (code) => (kept.exit ??= code)] };
+    thread.on('error', kept.held[0]);
+    thread.on('exit', kept.held[1]);
+    early.push(kept);
+    threads.push(thread);
+  }
+  return {
+    threads,
+    stats,
+    windows,
+    adopt(i, error, exit) {
+      const kept = early[i];
+      threads[i].off('error', kept.held[0]).off('exit', kept.held[1]).on('error', error).on('exit', exit);
+      if (kept.error !== undefined) error(kept.error);
+      if (kept.exit !== undefined) exit(kept.exit);
+    },
+  };
+}
+
 /**
  * The packet path over `workers` capture worker threads, for a replay, with
  * no reader on this thread: every worker reads the capture files itself,
@@ -29,6 +75,8 @@ interface Pending {
  * each window in the stream's host order, hands the closer their flow events
  * in the stream's order, and scores. With no bound reached (flow table,
  * hosts per window) the windows, scores and totals are those of one pipeline.
+ * It starts its workers itself, or takes over those that startShardThreads
+ * started earlier for the same options.
  */
 export class ShardedPipeline {
   /** The workers' traffic counts, added up as they report them (exact once `read` and `finish` resolve). */
@@ -38,7 +86,7 @@ export class ShardedPipeline {
   /** Per-worker counters for the metrics. */
   readonly workers: WorkersView;
   private readonly threads: Worker[] = [];
-  private readonly stats: Float64Array[] = [];
+  private readonly stats: Float64Array[];
   private readonly merger: ShardMerger | undefined;
   /** Windows posted by some worker and not merged yet, oldest first. */
   private readonly pending: Pending[] = [];
@@ -59,10 +107,14 @@ export class ShardedPipeline {
   private readonly failed: Promise<never>;
   private rejectFailed!: (err: unknown) => void;
 
-  constructor(pipeline: Pipeline, o: PipelineOptions, workers: number, script: URL = WORKER_URL) {
+  constructor(pipeline: Pipeline, o: PipelineOptions, started: number | ShardThreads, script: URL = WORKER_URL) {
     this.traffic = pipeline.traffic;
     const scoring = pipeline.scoring;
-    const windows = scoring ? { windowSeconds: o.window, maxHosts: o['hosts.max'], flowMax: o['flow.max'] } : undefined;
+    const spawned = typeof started === 'number' ? startShardThreads(o, started, script) : started;
+    const { windows, stats } = spawned;
+    if ((windows !== undefined) !== (scoring !== undefined)) throw new Error('capture workers started with scoring must feed a pipeline that scores, and only those');
+    const workers = spawned.threads.length;
+    this.stats = stats;
     this.merger = windows ? new ShardMerger(pipeline, windows, workers) : undefined;
     this.posted = new Array<number>(workers).fill(0);
     this.finished = new Array<boolean>(workers).fill(false);
@@ -71,11 +123,7 @@ export class ShardedPipeline {
     this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
     // Awaited by read and finish; a replay stopped before them must not see an unhandled rejection.
     this.failed.catch(() => undefined);
-    for (let i = 0; i < workers; i++) {
-      const stats = new SharedArrayBuffer(8 * STAT_WORDS);
-      this.stats.push(new Float64Array(stats));
-      const data: ShardWorkerData = { ...shardCoreData(i, o, windows, stats), workers };
-      const thread = new Worker(script, { workerData: data });
+    spawned.threads.forEach((thread, i) => {
       this.threads.push(thread);
       let read!: () => void;
       let done!: () => void;
@@ -105,12 +153,13 @@ export class ShardedPipeline {
           this.fail(err);
         }
       });
-      thread.on('error', (err) => this.fail(stageError('decode', `stopped: ${err.message}`, err)));
+      const error = (err: Error) => this.fail(stageError('decode', `stopped: ${err.message}`, err));
       // After 'done' this is a no-op; before it, the worker died without saying why.
-      thread.on('exit', (code) => {
+      const exit = (code: number) => {
         if (!this.finished[i]) this.fail(stageError('decode', `exited with code ${code}`));
-      });
-    }
+      };
+      spawned.adopt(i, error, exit);
+    });
     this.flows = summedFlows(this.stats, o['flow.max'], pipeline.flows.created.length, pipeline.flows.ended.length);
     this.workers = {
       count: workers,

@@ -63,8 +63,8 @@ describe('a bad --model.file is one line naming the file and what is wrong, and 
   });
 
   it('a version 1 file, written before model families, still loads', async () => {
-    // The same forest with the beacon_score column the schema gained since (see the fixtures' README).
-    const v1 = path.join(import.meta.dirname, '..', 'fixtures', 'model', 'v1-iforest-beacon.json');
+    // The same forest with the columns the schema gained since (see the fixtures' README).
+    const v1 = path.join(import.meta.dirname, '..', 'fixtures', 'model', 'v1-iforest-current.json');
     const { code, stderr } = await runCli(['replay', `--model.file=${v1}`, '--log.level=error', capture]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
