@@ -11,8 +11,8 @@ export interface ThresholdOptions {
 }
 
 /**
- * Tail models of alertThreshold: `exponential` above the 90th percentile,
- * its scale averaged over EXPONENTIAL_TAIL_SHARES; `gpd`, generalized Pareto distributions fitted to the top
+ * Tail models of alertThreshold: `exponential` between the 90th and 99th
+ * percentiles; `gpd`, generalized Pareto distributions fitted to the top
  * 10 % to 30 % by probability-weighted moments and bounded by the sample
  * (see fitTail, boundedTailQuantile, gpdThreshold); `heavier`, the higher
  * of the two thresholds, which is the GPD's where the fitted tail is heavier
@@ -37,16 +37,6 @@ const MAX_THRESHOLD = 0.99;
 
 /** Shares of the training scores, the largest, that the `gpd` tail may be fitted to. */
 const GPD_TAIL_SHARES = [0.1, 0.15, 0.2, 0.25, 0.3];
-
-/**
- * Shares of the training scores whose quantiles each give the `exponential`
- * tail's scale, (q(1 − p) − q90)/ln(0.1/p), averaged: one quantile (the 99th
- * alone before) moved the threshold with the Isolation Forest's seed by
- * ±0.034 on the two-seed training, the mean over these by ±0.020
- * (docs/detection.md, *Seed stability of the threshold*). For a truly
- * exponential tail every share estimates the same scale.
- */
-const EXPONENTIAL_TAIL_SHARES = [0.05, 0.03, 0.02, 0.01, 0.005];
 
 /** Excesses a tail fit needs before its shape no longer rests on a handful of scores. */
 const GPD_STABLE_EXCESSES = 100;
@@ -74,24 +64,12 @@ function gpdThreshold(sorted: Float64Array, rate: number): number {
 }
 
 /**
- * The `exponential` tail's threshold: above q90, the exponential whose scale
- * is the mean of (q(1 − p) − q90)/ln(0.1/p) over EXPONENTIAL_TAIL_SHARES,
- * extrapolated to `rate`: q90 + scale·ln(0.1/rate).
- */
-function exponentialThreshold(sorted: Float64Array, rate: number): number {
-  const q90 = quantile(sorted, 0.9);
-  let scale = 0;
-  for (const p of EXPONENTIAL_TAIL_SHARES) scale += (quantile(sorted, 1 - p) - q90) / Math.log(0.1 / p);
-  return q90 + (scale / EXPONENTIAL_TAIL_SHARES.length) * Math.log(0.1 / rate);
-}
-
-/**
  * Alert threshold from the scores of the training windows. The `exponential`
- * tail models the upper tail above the 90th percentile as exponential (a
- * peaks-over-threshold fit with shape 0 whose scale is read off the
- * quantiles between the 95th and the 99.5th, which estimates the tail from
- * its bulk and so is robust to a few training scores far above the rest)
- * and extrapolates it to the false-alarm rate (exponentialThreshold). The `gpd` tail estimates the tail's
+ * tail models the upper tail as exponential between the 90th and 99th
+ * percentiles (a peaks-over-threshold fit with shape 0, which estimates the
+ * tail from its bulk and so is robust to a few training scores far above
+ * the rest) and extrapolates it to the false-alarm rate:
+ * q90 + (q99 - q90)·log10(0.1/rate). The `gpd` tail estimates the tail's
  * shape as well (bounded tails have a negative shape, which lowers the
  * threshold towards the tail's endpoint), bounded by the sample; it needs
  * 100 scores and falls back to the exponential below that. `heavier`, the
@@ -107,7 +85,9 @@ export function alertThreshold(scores: Float64Array, opts: ThresholdOptions = {}
   }
   const rate = opts.falseAlarmRate ?? DEFAULT_FALSE_ALARM_RATE;
   if (!(rate > 0 && rate < 0.1)) throw new RangeError(`falseAlarmRate must be in (0, 0.1), got ${rate}`);
-  const exponential = exponentialThreshold(sorted, rate);
+  const q90 = quantile(sorted, 0.9);
+  const q99 = quantile(sorted, 0.99);
+  const exponential = q90 + (q99 - q90) * Math.log10(0.1 / rate);
   const tail = opts.tail ?? DEFAULT_TAIL;
   if (tail === 'exponential' || sorted.length < GPD_MIN_SCORES) return Math.min(MAX_THRESHOLD, exponential);
   const gpd = gpdThreshold(sorted, rate);

@@ -64,12 +64,12 @@ describe('real captures, model trained on benign synthetic traffic', () => {
     }
   });
 
-  // #15's target is at most 2 of the 14; it is not met with any seed. quic-https and smtp-mail (QUIC and mail to
-  // public servers, which the synthetic training lacks, 0.98-1.0) raise with every threshold; dns-lookups,
-  // smtp-mail-attachment, web-browse-espn and web-browse-wikipedia have windows at 0.85-0.87 (DNS to public
-  // resolvers while browsing, an SMTP upload), above the threshold of every seed (0.79-0.85). Before the
-  // threshold's scale was averaged over tail shares, one seed of ten (0.888) met the target and lost an attack
-  // capture. The one-sided windows of dhcp-dora, quic-https's 10.0.0.4, tcp-retransmissions and
+  // #15's target is at most 2 of the 14; it is met with seed 4 only (threshold 0.866). quic-https and smtp-mail
+  // (QUIC and mail to public servers, which the synthetic training lacks, 0.98-1.0) raise with every threshold;
+  // dns-lookups, smtp-mail-attachment, web-browse-espn and web-browse-wikipedia have windows at 0.85-0.88 (DNS to
+  // public resolvers while browsing, an SMTP upload) and raise wherever the threshold, which moves with the
+  // forest's seed (0.815-0.866 over seeds 1-5), lies below them (docs/detection.md, *Seed stability of the
+  // threshold*). The one-sided windows of dhcp-dora, quic-https's 10.0.0.4, tcp-retransmissions and
   // web-browse-wikipedia are too thin to flag. This asserts the bound that holds for every seed.
   it('keeps at most 6 of the 14 benign captures raising anything with every seed (#15 asks 2)', async () => {
     expect(benign).toHaveLength(14);
