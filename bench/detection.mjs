@@ -9,7 +9,7 @@
 // Usage: node bench/detection.mjs [--profile classic|wide] [--seeds 7-26]
 //        [--train SEEDS] [--train-seconds 3600 | --short-training]
 //        [--duration 1800] [--hosts 20] [--real DIR] [--train-real DIR]
-//        [--tail exponential|gpd|heavier] [--json FILE]
+//        [--tail exponential|gpd|heavier] [--model-seed 1] [--json FILE]
 // Training seeds default to 100,102 (classic) or 100 (wide), an hour each;
 // --short-training trains on a 5-minute run of the first training seed.
 // Held-out seeds must not be training seeds.
@@ -53,6 +53,7 @@ try {
       real: { type: 'string' },
       'train-real': { type: 'string' },
       tail: { type: 'string', default: DEFAULT_TAIL },
+      'model-seed': { type: 'string', default: '1' },
       json: { type: 'string' },
     },
   }));
@@ -61,8 +62,10 @@ try {
 }
 if (!['classic', 'wide'].includes(args.profile)) usage(`invalid value for --profile: "${args.profile}" (want classic or wide)`);
 if (!TAIL_MODELS.includes(args.tail)) usage(`invalid value for --tail: "${args.tail}" (want ${TAIL_MODELS.join(', ')})`);
-// The threshold tail of the model and of the per-host thresholds.
-const detector = { tail: args.tail };
+const modelSeed = Number(args['model-seed']);
+if (!Number.isInteger(modelSeed) || modelSeed < 0) usage(`invalid value for --model-seed: "${args['model-seed']}"`);
+// The threshold tail of the model and of the per-host thresholds, and the model's seed.
+const detector = { tail: args.tail, seed: modelSeed };
 if (args['short-training'] && args['train-seconds'] !== undefined) usage('--short-training and --train-seconds exclude each other');
 const profile = args.profile;
 const attackTypes = profile === 'wide' ? WIDE_ATTACK_TYPES : ATTACK_TYPES;

