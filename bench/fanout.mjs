@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { benchCapture, fmt, liveBenchSettings, reportDropFree, sh, vethPair } from './live-bench.mjs';
+import { alternatingRounds, benchCapture, fmt, liveBenchSettings, reportDropFree, sh, vethPair } from './live-bench.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 // All synth traffic has a 10.0.0.0/8 end; the rest is belt and braces (as bench/capture.mjs).
@@ -101,17 +101,9 @@ if (!isMainThread) {
   console.log(`capture: ${file} from namespace ${ns} over ${peer} -> ${host}; filter "${filter}"`);
   console.log(`${seconds} s of traffic per run, ${repeat} rounds per rate; ${buffer.toLocaleString('en-US')}-byte ring per handle; load average ${spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim()}`);
   console.log(line(['setup', 'rate', 'actual pps', 'sent', 'delivered', 'per handle', 'dropped', 'clean', 'µs/pkt']));
-  const results = [];
-  for (const rate of rates) {
-    for (let round = 0; round < repeat; round++) {
-      // Each round starts with another setup.
-      for (let k = 0; k < SETUPS.length; k++) {
-        const r = await run(SETUPS[(round + k) % SETUPS.length], rate);
-        results.push(r);
-        console.log(line([r.setup, fmt(r.rate), fmt(r.pps), fmt(r.sent), fmt(r.delivered), r.split.map(fmt).join(' + '), fmt(r.dropped), r.dropFree ? 'yes' : 'NO', r.cpuUs.toFixed(2)]));
-      }
-    }
-  }
+  const results = await alternatingRounds(SETUPS, rates, repeat, run, (r) =>
+    console.log(line([r.setup, fmt(r.rate), fmt(r.pps), fmt(r.sent), fmt(r.delivered), r.split.map(fmt).join(' + '), fmt(r.dropped), r.dropFree ? 'yes' : 'NO', r.cpuUs.toFixed(2)])),
+  );
   console.log('µs/pkt = CPU time of the whole process (every capture thread) from the first packet sent to the end of the drain, per packet delivered');
   reportDropFree(SETUPS, rates, results);
 }

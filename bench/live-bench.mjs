@@ -64,6 +64,24 @@ export function vethPair(tag) {
 export const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '?');
 
 /**
+ * Runs every setup at every rate, `repeat` rounds each, each round starting with the next setup (so no setup
+ * always runs first), and returns the results; `report` is called with each result as it comes.
+ */
+export async function alternatingRounds(setups, rates, repeat, run, report) {
+  const results = [];
+  for (const rate of rates) {
+    for (let round = 0; round < repeat; round++) {
+      for (let k = 0; k < setups.length; k++) {
+        const r = await run(setups[(round + k) % setups.length], rate);
+        results.push(r);
+        report(r);
+      }
+    }
+  }
+  return results;
+}
+
+/**
  * Prints, per setup, its drop-free and dropping runs, then each setup's drop-free rate (the highest rate of
  * the unbroken run from the lowest at which most rounds were drop-free) and its ratio to the first setup's.
  * `results` are `{setup, rate, pps, dropFree}`; the first three setups are compared.

@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { benchCapture, fmt, liveBenchSettings, reportDropFree, sh, vethPair } from './live-bench.mjs';
+import { alternatingRounds, benchCapture, fmt, liveBenchSettings, reportDropFree, sh, vethPair } from './live-bench.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 const cli = path.join(dist, 'cli', 'main.js');
@@ -100,16 +100,9 @@ const SETUPS = [
   { name: `2 × ${mib(buffer)}`, workers: 2, ring: buffer },
   { name: `1 × ${mib(2 * buffer)}`, workers: 1, ring: 2 * buffer },
 ];
-const results = [];
-for (const rate of rates) {
-  for (let round = 0; round < repeat; round++) {
-    for (let k = 0; k < SETUPS.length; k++) {
-      const r = await run(SETUPS[(round + k) % SETUPS.length], rate);
-      results.push(r);
-      console.log(line([r.setup, fmt(r.rate), fmt(r.pps), fmt(r.sent), fmt(r.counted), r.split.map(fmt).join(' + '), fmt(r.dropped), r.dropFree ? 'yes' : 'NO', r.cpuUs.toFixed(2)]));
-    }
-  }
-}
+const results = await alternatingRounds(SETUPS, rates, repeat, run, (r) =>
+  console.log(line([r.setup, fmt(r.rate), fmt(r.pps), fmt(r.sent), fmt(r.counted), r.split.map(fmt).join(' + '), fmt(r.dropped), r.dropFree ? 'yes' : 'NO', r.cpuUs.toFixed(2)])),
+);
 console.log(`load average at end ${loadavg()}`);
 console.log('µs/pkt = process CPU seconds of netscore (all threads, start-up included) per packet counted');
 reportDropFree(SETUPS, rates, results);
