@@ -21,11 +21,11 @@
 //      BENCH_PPS_MULTI         packets tcpreplay sends per timing interval (default 10): fewer, longer
 //                     sleeps let the sender hold high rates while the captures load the same cores
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { benchCapture } from './live-bench.mjs';
 
 const rates = (process.env.BENCH_RATES ?? '50000,100000,200000,300000,400000,600000,topspeed')
   .split(',').map((s) => s.trim()).filter(Boolean)
@@ -51,13 +51,7 @@ for (const tool of ['tcpreplay', 'tcpdump']) {
   if (spawnSync('which', [tool]).status !== 0) throw new Error(`${tool} is not installed`);
 }
 
-const dir = path.join(tmpdir(), 'netscore-bench');
-mkdirSync(dir, { recursive: true });
-const file = path.join(dir, 'capture-600.pcap');
-if (!existsSync(file)) {
-  const r = spawnSync(process.execPath, [cli, 'synth', '--seed', '1', '--duration', '600', '--attacks', 'scan,synflood,udpflood', '--log.level=error', '-o', file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`netscore synth exited ${r.status}: ${r.stderr}`);
-}
+const file = benchCapture(cli);
 
 /** CPU seconds (user + system) a running process has used so far, from /proc (Linux). */
 function cpuSeconds(pid) {
