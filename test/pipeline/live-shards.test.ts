@@ -120,6 +120,7 @@ async function sideBySide(host: string, options: Partial<OptionValues>) {
     many,
     shards,
     manyWindows,
+    oneWindows,
     /** Waits until both sides counted `n` packets (worker counts reach the main thread once a second). */
     settle: async (n: number) => {
       await waitFor(() => one.traffic.packets >= n, { timeoutMs: 15_000, intervalMs: 50, what: `${n} packets on the reference (have ${one.traffic.packets})` });
@@ -209,8 +210,10 @@ describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => 
       await phase(W, 0.2, 0.6);
       const b = send(pair);
       await both.settle(a.length + b.length);
-      // The second burst's window ends and is closed by the wall-clock ticks (merged by watermark) before finish.
+      // The second burst's window ends and is closed by the wall-clock ticks (merged by watermark) before finish; on both
+      // sides, since a flow ended at finish counts in the window still open (its duration would then count on one side only).
       await waitFor(() => both.manyWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows merged from the workers' });
+      await waitFor(() => both.oneWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows closed by the reference' });
       expect(both.manyWindows.hosts.filter((n) => n > 0).length).toBe(2);
       await both.finish();
       both.expectSameWindows(2);
