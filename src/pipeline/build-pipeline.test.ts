@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../cli/options.js';
+import { WALL_LAG_SECONDS } from './ticks.js';
 import { buildPipeline, scoringOf } from './build-pipeline.js';
 
 describe('buildPipeline', () => {
@@ -21,10 +22,10 @@ describe('buildPipeline', () => {
     const p = buildPipeline({ ...defaultOptions(), window: 10, 'incident.gap': 1 });
     const incidents = scoringOf(p).incidents;
     incidents.observe({ window_start: 1000, window_end: 1010, host: '10.0.0.1', score: 0.9, threshold: 0.5, category: 'scan', severity: 'critical', top_features: [], peers: [], model_generation: 1 });
-    // A window may still join until the window [1020, 1030) has been scored, at 1030.
-    p.idleTick(1029);
+    // A window may still join until the window [1020, 1030) has been scored: at 1030 by packet time, WALL_LAG_SECONDS later by the wall clock.
+    p.idleTick(1029 + WALL_LAG_SECONDS);
     expect(incidents.list().map((i) => i.state)).toEqual(['open']);
-    p.idleTick(1030);
+    p.idleTick(1030 + WALL_LAG_SECONDS);
     expect(incidents.list().map((i) => i.state)).toEqual(['closed']);
   });
 

@@ -9,6 +9,7 @@ import type { PacketSource } from '../source/source.js';
 import { openSource } from '../source/sources.js';
 import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage } from './shard-core.js';
 import { STAT } from './shard-stats.js';
+import { TICK_SECONDS, WALL_LAG_SECONDS } from './ticks.js';
 
 /** What a live capture worker is started with. */
 export interface LiveWorkerData extends ShardCoreData {
@@ -29,8 +30,6 @@ export type LiveMessage =
   | { type: 'capture'; iface: string; up: boolean; message?: string }
   | { type: 'failed'; message: string };
 
-/** Wall seconds between housekeeping passes and counter reports (as Pipeline's tick). */
-const TICK_SECONDS = 1;
 /** Seconds a packet may reach a worker after its timestamp (kernel block timeout, a busy worker): an idle worker's window watermark stays this far behind the wall clock. */
 const LATE_SECONDS = 5;
 
@@ -116,9 +115,9 @@ function start(data: LiveWorkerData): void {
     for (const s of sources) s.stop();
     post({ type: 'error', message: (err as Error).message ?? String(err), stage: core.stage });
   };
-  // Flows and windows also age when no packets arrive.
+  // Flows and windows also age when no packets arrive (as Pipeline.idleTick, behind the wall clock).
   const housekeeping = setInterval(() => {
-    const now = Date.now() / 1000;
+    const now = Date.now() / 1000 - WALL_LAG_SECONDS;
     try {
       if (!failed && now >= nextTick) {
         position = Math.max(position, Math.round(now * 1e6));

@@ -9,6 +9,7 @@ import type { PacketSink } from '../source/source.js';
 import type { PacketView } from '../source/packet-view.js';
 import type { Scoring } from './scoring.js';
 import { STAGE_NAMES, StageError } from './stage-error.js';
+import { TICK_SECONDS, WALL_LAG_SECONDS } from './ticks.js';
 
 /** The stages a pipeline runs packets through; `buildPipeline` makes them from the options. */
 export interface PipelineParts {
@@ -20,8 +21,6 @@ export interface PipelineParts {
   scoring?: Scoring;
 }
 
-/** Packet time between two housekeeping passes (flow expiry, window close), in seconds. */
-const TICK_SECONDS = 1;
 // Indexes into STAGE_NAMES.
 const DECODE = 0;
 const FLOWS = 1;
@@ -82,10 +81,11 @@ export class Pipeline {
     this.nextTick = ts + TICK_SECONDS;
   }
 
-  /** Runs housekeeping from the wall clock when no packet has done so for a tick (live capture); throws StageError. */
+  /** Runs housekeeping from the wall clock `now`, WALL_LAG_SECONDS behind it, when no packet has done so for a tick (live capture); throws StageError. */
   idleTick(now: number): void {
+    const ts = now - WALL_LAG_SECONDS;
     try {
-      if (now >= this.nextTick) this.tick(now);
+      if (ts >= this.nextTick) this.tick(ts);
     } catch (err) {
       throw this.failed(err, '');
     }

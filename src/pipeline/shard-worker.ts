@@ -7,6 +7,7 @@ import type { PacketView } from '../source/packet-view.js';
 import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage, type ShardStage } from './shard-core.js';
 import { shardOf } from './shard-hash.js';
 import { STAT } from './shard-stats.js';
+import { TICK_SECONDS } from './ticks.js';
 
 /** What a replay's capture worker is started with. */
 export interface ShardWorkerData extends ShardCoreData {
@@ -32,8 +33,6 @@ export type ShardWorkerMessage =
   /** The exception that stopped it, at stream packet `packet` (1-based) of `file`. */
   | { type: 'failed'; stage: ShardStage; message: string; packet: number; ts: number; iface: string; file: string | undefined };
 
-/** Packet time between two housekeeping passes, in seconds (as Pipeline's). */
-const TICK_SECONDS = 1;
 /** Wall time between two counter reports while reading (ms): /metrics and the progress display lag the packets by this much. */
 const REPORT_MS = 250;
 

@@ -91,6 +91,22 @@ async function phase(seconds: number, lo: number, hi: number): Promise<void> {
   }
 }
 
+/** Attempts of a test that needs each burst inside one window. */
+const ATTEMPTS = 3;
+
+/**
+ * Sends traffic() early in a window of `seconds` (so that no packet is near a
+ * boundary whoever closes it); the frames sent, or undefined when the sending
+ * did not finish inside that window's first 80 %.
+ */
+async function sendInWindow(pair: VethNamespace, seconds: number, ...flows: Parameters<typeof traffic>): Promise<Uint8Array[] | undefined> {
+  await phase(seconds, 0.2, 0.6);
+  const from = Date.now() / 1000;
+  const frames = send(pair, ...flows);
+  const to = Date.now() / 1000;
+  return Math.floor(from / seconds) === Math.floor(to / seconds) && (to % seconds) / seconds < 0.8 ? frames : undefined;
+}
+
 /**
  * One pipeline on a handle of its own (outside any fanout group, ticked by
  * the wall clock as `run` does) and two workers with a handle each in the
@@ -198,29 +214,33 @@ describe.skipIf(skipReason)(title('live capture workers on a veth pair'), () => 
 
   it('with 2 s windows, bursts two windows apart close by the clocks of each worker (the first a single flow, so one worker has no window yet and is passed by its watermark; an idle window between; wall-clock ticks): the same windows and rows as one pipeline, merged before the end', async () => {
     const W = 2;
-    const both = await sideBySide(pair.host, { window: W });
-    try {
-      // Bursts early in a window, so that no packet is near a window boundary whoever closes it.
-      await phase(W, 0.2, 0.6);
-      const a = send(pair, 1, 0);
-      await both.settle(a.length);
-      const w = both.shards.workers;
-      expect([w.packets(0), w.packets(1)].sort()).toEqual([0, a.length]);
-      await new Promise((r) => setTimeout(r, 1000));
-      await phase(W, 0.2, 0.6);
-      const b = send(pair);
-      await both.settle(a.length + b.length);
-      // The second burst's window ends and is closed by the wall-clock ticks (merged by watermark) before finish; on both
-      // sides, since a flow ended at finish counts in the window still open (its duration would then count on one side only).
-      await waitFor(() => both.manyWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows merged from the workers' });
-      await waitFor(() => both.oneWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows closed by the reference' });
-      expect(both.manyWindows.hosts.filter((n) => n > 0).length).toBe(2);
-      await both.finish();
-      both.expectSameWindows(2);
-    } finally {
-      await both.close();
+    // A loaded machine can take seconds to send a burst, which then straddles windows: such an attempt proves nothing and is repeated.
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const both = await sideBySide(pair.host, { window: W });
+      try {
+        const a = await sendInWindow(pair, W, 1, 0);
+        if (a === undefined) continue;
+        await both.settle(a.length);
+        const w = both.shards.workers;
+        expect([w.packets(0), w.packets(1)].sort()).toEqual([0, a.length]);
+        await new Promise((r) => setTimeout(r, 1000));
+        const b = await sendInWindow(pair, W);
+        if (b === undefined) continue;
+        await both.settle(a.length + b.length);
+        // The second burst's window ends and is closed by the wall-clock ticks (merged by watermark) before finish; on both
+        // sides, since a flow ended at finish counts in the window still open (its duration would then count on one side only).
+        await waitFor(() => both.manyWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows merged from the workers' });
+        await waitFor(() => both.oneWindows.hosts.length >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'two windows closed by the reference' });
+        expect(both.manyWindows.hosts.filter((n) => n > 0).length).toBe(2);
+        await both.finish();
+        both.expectSameWindows(2);
+        return;
+      } finally {
+        await both.close();
+      }
     }
-  }, 40_000);
+    expect.fail(`no burst was sent inside one ${W} s window in ${ATTEMPTS} attempts`);
+  }, 120_000);
 
   it('netscore run --capture.workers 2 serves the totals of what was sent in /metrics, with packets on every worker and no drops, and stops cleanly', async () => {
     const port = await freePort();
