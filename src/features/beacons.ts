@@ -101,10 +101,11 @@ export class Beacons {
     this.sizes[e * SIZE_HISTORY + (n % SIZE_HISTORY)] = bytes;
     const m = Math.min(n + 1, SIZE_HISTORY);
     if (m < MIN_SIZES) return;
-    const sorted = this.sizeScratch.subarray(0, m);
-    sorted.set(this.sizes.subarray(e * SIZE_HISTORY, e * SIZE_HISTORY + m));
-    sorted.sort();
-    this.sizeFactor[e] = 1 - SIZE_WEIGHT * (1 - this.dispersion(sorted, MAX_SIZE_MADM));
+    const sorted = this.sizeScratch;
+    const sizes = this.sizes;
+    for (let i = 0; i < m; i++) sorted[i] = sizes[e * SIZE_HISTORY + i];
+    sortPrefix(sorted, m);
+    this.sizeFactor[e] = 1 - SIZE_WEIGHT * (1 - this.dispersion(sorted, m, MAX_SIZE_MADM));
   }
 
   /**
@@ -120,11 +121,10 @@ export class Beacons {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     const oldest = now - ALIVE_GAPS * MAX_PERIOD;
-    this.services.visitRecent((e) => {
-      if (this.episodes.lastFlow(e) < oldest) return false;
-      if (this.score[e] > 0 && now - this.episodes.last(e) <= ALIVE_GAPS * this.median[e]) visit(keys, e * width, this.score[e] * this.sizeFactor[e], this.median[e]);
-      return true;
-    });
+    const { services, episodes, score, median, sizeFactor } = this;
+    for (let e = services.newest; e >= 0 && !(episodes.lastFlow(e) < oldest); e = services.older(e)) {
+      if (score[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e]) visit(keys, e * width, score[e] * sizeFactor[e], median[e]);
+    }
   }
 
   /** Timing score of entry e from its episode gaps: dispersion times symmetry times the count factor. */
@@ -134,38 +134,55 @@ export class Beacons {
     const times = this.episodes.times;
     const base = e * HISTORY;
     const m = n - 1;
-    const gaps = this.gaps.subarray(0, m);
+    const gaps = this.gaps;
     for (let i = 0; i < m; i++) gaps[i] = times[base + i + 1] - times[base + i];
-    gaps.sort();
-    const median = quantile(gaps, 0.5);
+    sortPrefix(gaps, m);
+    const median = quantile(gaps, m, 0.5);
     this.median[e] = median;
-    this.score[e] = median <= MAX_PERIOD ? this.regularity(gaps) * Math.min(1, n / FULL_COUNT) : 0;
+    this.score[e] = median <= MAX_PERIOD ? this.regularity(gaps, m) * Math.min(1, n / FULL_COUNT) : 0;
   }
 
-  /** Regularity in [0, 1] of sorted gaps: their dispersion score times symmetry, 1 - |Bowley skew| / 2. */
-  private regularity(sorted: Float64Array): number {
-    const q1 = quantile(sorted, 0.25);
-    const q2 = quantile(sorted, 0.5);
-    const q3 = quantile(sorted, 0.75);
+  /** Regularity in [0, 1] of the n sorted gaps sorted[0..n): their dispersion score times symmetry, 1 - |Bowley skew| / 2. */
+  private regularity(sorted: Float64Array, n: number): number {
+    const q1 = quantile(sorted, n, 0.25);
+    const q2 = quantile(sorted, n, 0.5);
+    const q3 = quantile(sorted, n, 0.75);
     const skew = q3 - q1 > 0 ? (q3 + q1 - 2 * q2) / (q3 - q1) : 0;
-    return this.dispersion(sorted, MAX_MADM) * (1 - Math.abs(skew) / 2);
+    return this.dispersion(sorted, n, MAX_MADM) * (1 - Math.abs(skew) / 2);
   }
 
-  /** Dispersion score in [0, 1] of sorted positive values: 1 - MAD/median / maxMadm, at least 0 (0 for a median of 0). */
-  private dispersion(sorted: Float64Array, maxMadm: number): number {
-    const median = quantile(sorted, 0.5);
+  /** Dispersion score in [0, 1] of the n sorted positive values sorted[0..n): 1 - MAD/median / maxMadm, at least 0 (0 for a median of 0). */
+  private dispersion(sorted: Float64Array, n: number, maxMadm: number): number {
+    const median = quantile(sorted, n, 0.5);
     if (!(median > 0)) return 0;
-    const dev = this.dev.subarray(0, sorted.length);
-    for (let i = 0; i < sorted.length; i++) dev[i] = Math.abs(sorted[i] - median);
-    dev.sort();
-    return Math.max(0, 1 - quantile(dev, 0.5) / (maxMadm * median));
+    const dev = this.dev;
+    for (let i = 0; i < n; i++) dev[i] = Math.abs(sorted[i] - median);
+    sortPrefix(dev, n);
+    return Math.max(0, 1 - quantile(dev, n, 0.5) / (maxMadm * median));
   }
 }
 
-/** Linear-interpolated quantile q of sorted values. */
-function quantile(sorted: Float64Array, q: number): number {
-  const x = q * (sorted.length - 1);
+/** Linear-interpolated quantile q of the n sorted values sorted[0..n). */
+function quantile(sorted: Float64Array, n: number, q: number): number {
+  const x = q * (n - 1);
   const i = Math.floor(x);
-  const j = Math.min(sorted.length - 1, i + 1);
+  const j = Math.min(n - 1, i + 1);
   return sorted[i] + (x - i) * (sorted[j] - sorted[i]);
+}
+
+/**
+ * Sorts a[0..n) ascending in place (an insertion sort: n is at most HISTORY,
+ * and no view is made): as TypedArray sort for values that are never NaN or
+ * -0, which gaps, byte counts and absolute deviations are not.
+ */
+function sortPrefix(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }

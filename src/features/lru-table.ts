@@ -59,9 +59,14 @@ export class LruTable {
     for (let e = this.head; e >= 0; e = this.next[e]) visit(e);
   }
 
-  /** Calls visit with entry ids, most recently used first, until it returns false. */
-  visitRecent(visit: (e: number) => boolean): void {
-    for (let e = this.head; e >= 0 && visit(e); e = this.next[e]);
+  /** The most recently used entry id, -1 when empty; with `older`, a walk in recency order without a callback. */
+  get newest(): number {
+    return this.head;
+  }
+
+  /** The entry used just before entry e, -1 after the least recently used. */
+  older(e: number): number {
+    return this.next[e];
   }
 
   private unlink(e: number): void {

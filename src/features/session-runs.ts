@@ -78,7 +78,7 @@ export class SessionRuns {
   }
 
   /**
-   * Calls visit for every pair whose decayed count at `now` is at least
+   * Calls visit, in no particular order, for every pair whose decayed count at `now` is at least
    * MIN_REPORTED and whose latest session ended at most ALIVE_PERIODS
    * periods and REPORT_LAG before `now` (a run that stopped is over), with that count, its period (seconds, NaN after one
    * session) and the share of it its sessions last (their running mean
@@ -88,11 +88,16 @@ export class SessionRuns {
   forEachActive(now: number, visit: (keys: Uint32Array, at: number, count: number, period: number, duty: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
-    this.pairs.forEach((e) => {
+    const { count, at, logGap, held } = this;
+    // The whole table is walked every window, in id order (LruTable.size); decay never raises a count, so a count
+    // below MIN_REPORTED needs no exp.
+    for (let e = 0, n = this.pairs.size; e < n; e++) {
+      if (count[e] < MIN_REPORTED) continue;
       const w = this.weight(e, now);
-      const period = Math.exp(this.logGap[e]);
-      if (w >= MIN_REPORTED && now - this.at[e] <= ALIVE_PERIODS * period + REPORT_LAG) visit(keys, e * width, w, period, this.held[e] / period);
-    });
+      if (w < MIN_REPORTED) continue;
+      const period = Math.exp(logGap[e]);
+      if (now - at[e] <= ALIVE_PERIODS * period + REPORT_LAG) visit(keys, e * width, w, period, held[e] / period);
+    }
   }
 
   private weight(e: number, now: number): number {
