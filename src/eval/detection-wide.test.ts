@@ -52,7 +52,7 @@ describe('detection on fixed-seed wide synthetic captures (docs/detection.md, #1
     expect(r.categories.beacon).toBe(r.detected);
   });
 
-  // Main at ce1c7aa: 0.931, 0.889 and 0.979; 0.946, 0.916 and 0.988 with beacon analysis weighing few gaps and sizes as weak evidence (docs/detection.md).
+  // Main at ce1c7aa: 0.931, 0.889 and 0.979; 0.946, 0.916 and 0.984 with beacon analysis weighing the skew of few gaps as weak evidence (docs/detection.md).
   it.each([
     [8, 0.94],
     [15, 0.91],

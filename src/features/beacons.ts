@@ -35,12 +35,7 @@ const SIZE_HISTORY = 8;
 const MIN_SIZES = 4;
 /** MAD/median of the session sizes at which the size dispersion score reaches 0. */
 const MAX_SIZE_MADM = 0.5;
-/**
- * Share of the timing score that irregular session sizes can take away once
- * SIZE_HISTORY sizes are known; with fewer, the share shrinks in proportion,
- * as the count factor does for timing: the MAD of four or five sizes moves a
- * lot with one larger exchange (a beacon's occasional tasking).
- */
+/** Share of the timing score that irregular session sizes can take away. */
 const SIZE_WEIGHT = 0.5;
 /**
  * Share of the timing score the Bowley skew of the gaps can take away at
@@ -64,7 +59,7 @@ const SKEW_WEIGHT = 0.25;
  * sessions (the last SIZE_HISTORY) are scored for dispersion
  * (1 - MAD/median / MAX_SIZE_MADM; their skew is left out, as it is
  * scale-free and so as large for a few bytes of noise), and irregular sizes take
- * up to SIZE_WEIGHT × (sizes known / SIZE_HISTORY) of the timing score; a service with fewer than
+ * up to SIZE_WEIGHT of the timing score; a service with fewer than
  * MIN_SIZES short sessions (UDP, long sessions) keeps its timing score.
  * Memory is bounded: the least recently used service is evicted when the table is full.
  */
@@ -128,7 +123,7 @@ export class Beacons {
     const sorted = this.sizeScratch.subarray(0, m);
     sorted.set(this.sizes.subarray(e * SIZE_HISTORY, e * SIZE_HISTORY + m));
     sorted.sort();
-    this.sizeFactor[e] = 1 - SIZE_WEIGHT * (1 - this.dispersion(sorted, MAX_SIZE_MADM)) * (m / SIZE_HISTORY);
+    this.sizeFactor[e] = 1 - SIZE_WEIGHT * (1 - this.dispersion(sorted, MAX_SIZE_MADM));
   }
 
   /**
