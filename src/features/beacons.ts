@@ -3,7 +3,7 @@ import { LruTable } from './lru-table.js';
 
 /** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
 const HISTORY = 16;
-/** Episodes before a service's timing is judged: three gaps (the count factor keeps all but near-perfect timing under 0.5 until the sixth). */
+/** Episodes before a service's timing is judged: three gaps (at a count factor of 4/6 only near-perfect timing reaches 0.5 before the fifth). */
 const MIN_EPISODES = 4;
 /** Episodes from which a service's period (median gap) is known: two gaps. */
 const PERIOD_EPISODES = 3;
@@ -52,8 +52,9 @@ const SKEW_WEIGHT = 0.25;
  * windows, after RITA: the inter-arrival times of its connection episodes
  * are scored for dispersion (1 - spread/median / MAX_MADM, the spread the
  * larger of their MAD and half their interquartile range) times symmetry
- * (1 - SKEW_WEIGHT × |Bowley skew|), and the score grows with the number of episodes
- * up to FULL_COUNT; a median gap over MAX_PERIOD scores 0. Jittered beacons keep a high score; bursty or random
+ * (1 - SKEW_WEIGHT × |Bowley skew|), and the score grows with the number
+ * of episodes up to FULL_COUNT; a median gap over MAX_PERIOD scores 0.
+ * Jittered beacons keep a high score; bursty or random
  * contact (browsing, independent requests) scores low. Data size as RITA
  * does: a beacon repeats one exchange, so the bytes of the service's short
  * sessions (the last SIZE_HISTORY) are scored for dispersion
@@ -133,10 +134,11 @@ export class Beacons {
    * so a beacon counts in the windows between its check-ins and stops
    * counting once it stops. `periodic` tells a service whose gaps are
    * regular (a schedule, whether or not judged yet: a poller's targets keep
-   * one schedule before each is judged) from contact that merely recurs. Only services with a flow start in the last
-   * ALIVE_GAPS × MAX_PERIOD seconds can be alive, and they are the most
-   * recently used, so the walk stops at the first older one instead of
-   * visiting the whole table. `period` is the service's median gap (s).
+   * one schedule before each is judged) from contact that merely recurs.
+   * Only services with a flow start in the last ALIVE_GAPS × MAX_PERIOD
+   * seconds can be alive, and they are the most recently used, so the walk
+   * stops at the first older one instead of visiting the whole table.
+   * `period` is the service's median gap (s).
    */
   forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean) => void): void {
     const width = this.services.table.width;

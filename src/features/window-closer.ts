@@ -114,7 +114,7 @@ export class WindowCloser implements FlowEvents {
   private readonly row = new Row();
   /** Scratch service key (a pair key and its protocol/port word). */
   private readonly service = new Uint32Array(SERVICE_KEY);
-  /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row. */
+  /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row whose timing reaches BEACON_MIN. */
   private readonly alive: number[] = [];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
