@@ -3,8 +3,12 @@ import { LruTable } from './lru-table.js';
 
 /** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
 const HISTORY = 16;
-/** Episodes before a service's timing is judged: three gaps (the count factor keeps all but near-perfect timing under 0.5 until the sixth). */
+/** Episodes before a service's timing is judged: three gaps (at a count factor of 4/6 only near-perfect timing reaches 0.5 before the fifth). */
 const MIN_EPISODES = 4;
+/** Episodes from which a service's period (median gap) is known: two gaps. */
+const PERIOD_EPISODES = 3;
+/** Regularity of its gaps (the count factor aside) from which a service keeps a schedule: its gaps' spread is at most half of MAX_MADM. */
+const SCHEDULE_REGULARITY = 0.5;
 /** Flow starts closer than this (s) to the previous one belong to the same episode. */
 const EPISODE_GAP = 2;
 /**
@@ -33,13 +37,24 @@ const MIN_SIZES = 4;
 const MAX_SIZE_MADM = 0.5;
 /** Share of the timing score that irregular session sizes can take away. */
 const SIZE_WEIGHT = 0.5;
+/**
+ * Share of the timing score the Bowley skew of the gaps can take away at
+ * |skew| = 1. Over the few gaps a slow beacon offers, the skew is mostly
+ * sampling noise (under ±20 % jitter its mean |skew| is 0.5 over three or
+ * five gaps and 0.3 over eight, while the skew of exponential gaps is 0.26),
+ * so it weighs a quarter rather than half; RITA averages it with the other
+ * scores instead of multiplying them.
+ */
+const SKEW_WEIGHT = 0.25;
 
 /**
  * Beacon timing per (host, destination, protocol/port) service across
  * windows, after RITA: the inter-arrival times of its connection episodes
- * are scored for dispersion (1 - MAD/median / MAX_MADM) times symmetry
- * (1 - |Bowley skew| / 2), and the score grows with the number of episodes
- * up to FULL_COUNT; a median gap over MAX_PERIOD scores 0. Jittered beacons keep a high score; bursty or random
+ * are scored for dispersion (1 - spread/median / MAX_MADM, the spread the
+ * larger of their MAD and half their interquartile range) times symmetry
+ * (1 - SKEW_WEIGHT × |Bowley skew|), and the score grows with the number
+ * of episodes up to FULL_COUNT; a median gap over MAX_PERIOD scores 0.
+ * Jittered beacons keep a high score; bursty or random
  * contact (browsing, independent requests) scores low. Data size as RITA
  * does: a beacon repeats one exchange, so the bytes of the service's short
  * sessions (the last SIZE_HISTORY) are scored for dispersion
@@ -54,6 +69,8 @@ export class Beacons {
   private readonly episodes: Episodes;
   private readonly score: Float64Array;
   private readonly median: Float64Array;
+  /** 1 for a service whose known gaps are regular (SCHEDULE_REGULARITY), whether or not it is judged yet. */
+  private readonly periodic: Uint8Array;
   /** Short-session sizes per service, a ring of SIZE_HISTORY; sizeCount counts them all. */
   private readonly sizes: Float64Array;
   private readonly sizeCount: Uint32Array;
@@ -69,6 +86,7 @@ export class Beacons {
     this.episodes = new Episodes(capacity, HISTORY, EPISODE_GAP);
     this.score = new Float64Array(capacity);
     this.median = new Float64Array(capacity);
+    this.periodic = new Uint8Array(capacity);
     this.sizes = new Float64Array(capacity * SIZE_HISTORY);
     this.sizeCount = new Uint32Array(capacity);
     this.sizeFactor = new Float64Array(capacity);
@@ -85,6 +103,8 @@ export class Beacons {
     if (this.services.inserted) {
       this.episodes.reset(e);
       this.score[e] = 0;
+      this.median[e] = 0;
+      this.periodic[e] = 0;
       this.sizeCount[e] = 0;
       this.sizeFactor[e] = 1;
     }
@@ -109,28 +129,32 @@ export class Beacons {
   }
 
   /**
-   * Calls visit for every service with a timing score above 0 whose last
-   * episode is at most ALIVE_GAPS median gaps before `now`, so a beacon counts in
-   * the windows between its check-ins and stops counting once it stops.
+   * Calls visit for every service whose period is known (from
+   * PERIOD_EPISODES episodes on; its timing score is 0 until MIN_EPISODES)
+   * and whose last episode is at most ALIVE_GAPS median gaps before `now`,
+   * so a beacon counts in the windows between its check-ins and stops
+   * counting once it stops. `periodic` tells a service whose gaps are
+   * regular (a schedule, whether or not judged yet: a poller's targets keep
+   * one schedule before each is judged) from contact that merely recurs.
    * Only services with a flow start in the last ALIVE_GAPS × MAX_PERIOD
    * seconds can be alive, and they are the most recently used, so the walk
    * stops at the first older one instead of visiting the whole table.
    * `period` is the service's median gap (s).
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number) => void): void {
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean) => void): void {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     const oldest = now - ALIVE_GAPS * MAX_PERIOD;
-    const { services, episodes, score, median, sizeFactor } = this;
+    const { services, episodes, score, median, sizeFactor, periodic } = this;
     for (let e = services.newest; e >= 0 && !(episodes.lastFlow(e) < oldest); e = services.older(e)) {
-      if (score[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e]) visit(keys, e * width, score[e] * sizeFactor[e], median[e]);
+      if (median[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e]) visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1);
     }
   }
 
-  /** Timing score of entry e from its episode gaps: dispersion times symmetry times the count factor. */
+  /** Period and schedule of entry e from its episode gaps and, from MIN_EPISODES on, its timing score: regularity times the count factor. */
   private judge(e: number): void {
     const n = this.episodes.counts[e];
-    if (n < MIN_EPISODES) return;
+    if (n < PERIOD_EPISODES) return;
     const times = this.episodes.times;
     const base = e * HISTORY;
     const m = n - 1;
@@ -139,26 +163,35 @@ export class Beacons {
     sortPrefix(gaps, m);
     const median = quantile(gaps, m, 0.5);
     this.median[e] = median;
-    this.score[e] = median <= MAX_PERIOD ? this.regularity(gaps, m) * Math.min(1, n / FULL_COUNT) : 0;
+    const regularity = this.regularity(gaps, m);
+    this.periodic[e] = regularity >= SCHEDULE_REGULARITY ? 1 : 0;
+    this.score[e] = n >= MIN_EPISODES && median <= MAX_PERIOD ? regularity * Math.min(1, n / FULL_COUNT) : 0;
   }
 
-  /** Regularity in [0, 1] of the n sorted gaps sorted[0..n): their dispersion score times symmetry, 1 - |Bowley skew| / 2. */
+  /**
+   * Regularity in [0, 1] of the n sorted gaps sorted[0..n): their dispersion
+   * score times symmetry, 1 - SKEW_WEIGHT × |Bowley skew|. The spread is at
+   * least half the interquartile range (the MAD of a symmetric distribution):
+   * the MAD of three gaps is the distance to the nearer neighbour of the
+   * median and ignores the third gap, so two random gaps that happen to be
+   * close would look regular.
+   */
   private regularity(sorted: Float64Array, n: number): number {
     const q1 = quantile(sorted, n, 0.25);
     const q2 = quantile(sorted, n, 0.5);
     const q3 = quantile(sorted, n, 0.75);
     const skew = q3 - q1 > 0 ? (q3 + q1 - 2 * q2) / (q3 - q1) : 0;
-    return this.dispersion(sorted, n, MAX_MADM) * (1 - Math.abs(skew) / 2);
+    return this.dispersion(sorted, n, MAX_MADM, (q3 - q1) / 2) * (1 - SKEW_WEIGHT * Math.abs(skew));
   }
 
-  /** Dispersion score in [0, 1] of the n sorted positive values sorted[0..n): 1 - MAD/median / maxMadm, at least 0 (0 for a median of 0). */
-  private dispersion(sorted: Float64Array, n: number, maxMadm: number): number {
+  /** Dispersion score in [0, 1] of the n sorted positive values sorted[0..n): 1 - max(MAD, floor)/median / maxMadm, at least 0 (0 for a median of 0). */
+  private dispersion(sorted: Float64Array, n: number, maxMadm: number, floor = 0): number {
     const median = quantile(sorted, n, 0.5);
     if (!(median > 0)) return 0;
     const dev = this.dev;
     for (let i = 0; i < n; i++) dev[i] = Math.abs(sorted[i] - median);
     sortPrefix(dev, n);
-    return Math.max(0, 1 - quantile(dev, n, 0.5) / (maxMadm * median));
+    return Math.max(0, 1 - Math.max(quantile(dev, n, 0.5), floor) / (maxMadm * median));
   }
 }
 

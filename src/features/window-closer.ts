@@ -114,7 +114,7 @@ export class WindowCloser implements FlowEvents {
   private readonly row = new Row();
   /** Scratch service key (a pair key and its protocol/port word). */
   private readonly service = new Uint32Array(SERVICE_KEY);
-  /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row. */
+  /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row whose timing reaches BEACON_MIN. */
   private readonly alive: number[] = [];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
@@ -221,17 +221,19 @@ export class WindowCloser implements FlowEvents {
   /**
    * Raises best[h * CROSS + 3] to the weighted beacon score of each alive service
    * of a host h with a row. The services are walked once: the periods of
-   * each host's alive services must all be known before any service's
-   * weight can count those sharing its period.
+   * each host's alive periodic services (judged or not) must all be known
+   * before any service's weight can count those sharing its period.
    */
   private weighBeacons(w: PartialWindow, end: number, best: Float64Array): void {
     const alive = this.alive;
     alive.length = 0;
     const periods = new Map<number, number[]>();
-    this.beacons.forEachAlive(end, (keys, at, timing, period) => {
+    this.beacons.forEachAlive(end, (keys, at, timing, period, periodic) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      alive.push(h, at, timing, period);
+      if (!periodic) return;
+      // Timing is regularity times factors of at most 1, so a service that can score is periodic and counts itself.
+      if (timing >= BEACON_MIN) alive.push(h, at, timing, period);
       const list = periods.get(h);
       if (list === undefined) periods.set(h, [period]);
       else list.push(period);
