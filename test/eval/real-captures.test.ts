@@ -37,7 +37,7 @@ describe('real captures, model trained on benign synthetic traffic', () => {
 
   beforeAll(async () => {
     for (const seed of SEEDS) models.push(await trainModel(BENIGN_TRAINING, { seed }));
-  }, 180_000);
+  }, 300_000);
 
   it('lists every attack capture once, each with a category or a reason', () => {
     const listed = [...listing.captures.map((c) => c.capture), ...listing.other.captures].sort();

@@ -38,7 +38,7 @@ describe('alert threshold over model seeds, on the benign synthetic training', (
       raw.set(held.subarray((2 * r + 1) * nFeatures, (2 * r + 2) * nFeatures), r * nFeatures);
     }
     job = { family: DEFAULT_FAMILY, vectors, raw, rows, nFeatures, seed: 1, falseAlarmRate: EVAL_WINDOW / 86_400, contamination: undefined, now: 0 };
-  }, 60_000);
+  }, 120_000);
 
   it('moves the default threshold by at most 0.11 over seeds 1-10 with 100 trees, and by less than 0.07 with 300', () => {
     const thresholds = SEEDS.map((seed) => fitModel({ ...job, seed }).threshold);
