@@ -3,7 +3,7 @@ import type { DnsQuestion } from './dns-exchange.js';
 import { dnsExchange } from './dns-exchange.js';
 import { QTYPE } from './dns-wire.js';
 import { EphemeralPorts } from './ephemeral-ports.js';
-import { MSS } from './frame-builder.js';
+import { ACK, MSS } from './frame-builder.js';
 import { httpsConn } from './https-conn.js';
 import { NET, clientIp, publicIp } from './network.js';
 import type { Prng } from '../util/prng.js';
@@ -29,20 +29,22 @@ const QUIC_HOSTS: readonly string[] = ['www.youtube.com', 'rr3---sn-4g5e6nz7.goo
 const MAIL_HOSTS: readonly string[] = ['smtp.gmail.com', 'smtp.office365.com', 'smtp.mail.yahoo.com', 'smtp.fastmail.com', 'mail.gmx.net'];
 /** Public resolvers some clients are configured with instead of the site's. */
 const PUBLIC_RESOLVERS: readonly number[] = [ip4(8, 8, 8, 8), ip4(1, 1, 1, 1), ip4(9, 9, 9, 9), ip4(208, 67, 222, 222)];
-/** Wire bytes of a full QUIC datagram's UDP payload (1200 at least for Initials; 1252 is common). */
+/** UDP payload bytes of a full QUIC datagram (Initials carry at least 1200; 1252 is common). */
 const QUIC_FULL = 1252;
-/** ICMP destination-unreachable, fragmentation needed (code 4). */
+/** ICMP type destination-unreachable. */
 const UNREACHABLE = 3;
+/** Its code fragmentation-needed (the next hop's MTU follows in the message). */
 const FRAG_NEEDED = 4;
 
 /**
  * Spawns internet use the classic site lacks, on a share of the clients:
- * script-heavy pages whose scripts pull from tens of third-party hosts (a
- * burst of parallel DNS queries, some clients asking a public resolver, then
- * tens of connections); QUIC sessions (HTTP/3 on UDP 443, bulk both ways,
- * the client acknowledging every few datagrams); and mail submission with
- * attachments to public providers, where a tunnel or PPPoE link on the way
- * sends ICMP fragmentation-needed before the client lowers its segment size.
+ * script-heavy pages whose scripts pull from tens of third-party hosts (DNS
+ * queries as the scripts name them, without waiting for answers, some
+ * clients asking a public resolver; then tens of connections); QUIC
+ * sessions (HTTP/3 on UDP 443, bulk both ways, the client acknowledging
+ * every few datagrams); and mail submission to public providers, where a
+ * tunnel or PPPoE link on the way answers the first full segments with ICMP
+ * fragmentation-needed (path MTU discovery).
  */
 export function startInternetUse(s: Scheduler, rng: Prng, hosts: number): void {
   for (let i = 0; i < hosts; i++) {
@@ -82,6 +84,7 @@ function* heavyPages(s: Scheduler, rng: Prng, client: number, resolver: number, 
   }
 }
 
+/** A question for `name` from `client` at `server`, answered with the name's address (A) or with no records (AAAA). */
 function question(rng: Prng, client: number, server: number, sport: number, name: string, qtype: number): DnsQuestion {
   const ip = publicIp(name);
   const answers = qtype === QTYPE.A ? [{ type: QTYPE.A, ttl: rng.int(30, 3600), rdata: Uint8Array.of(ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255) }] : [];
@@ -170,17 +173,19 @@ function* mailSubmission(s: Scheduler, rng: Prng, client: number, ports: Ephemer
       yield* c.send(dir, len);
     }
     if (smallMtu) {
-      // The first full segments of the upload come back as fragmentation-needed from the gateway, one per segment in flight.
+      // The first full segments of the upload come back as fragmentation-needed from the gateway, one per segment in
+      // flight. The segment is built only for the ICMP message to quote: the gateway dropped it, and the one frame of
+      // this step is the ICMP message written over it.
       for (let k = rng.int(1, 4); k > 0; k--) {
         c.t += rng.int(100, 600);
         yield c.t;
-        s.fb.tcp(client, server, c.cport, 587, 0x10, 0, 0, 502, MSS);
+        s.fb.tcp(client, server, c.cport, 587, ACK, 0, 0, 502, MSS);
         const quoted = s.fb.quote();
         s.fb.icmp(NET.gateway, client, UNREACHABLE, FRAG_NEEDED, rng.pick([1400, 1420, 1476, 1492]), quoted.length, quoted);
       }
     }
     c.t += rng.int(1000, 50_000);
-    // Mail is mostly text and small attachments (tens of kilobytes); a few carry megabytes.
+    // Mail is mostly text and small attachments: tens of kilobytes, rarely a megabyte.
     yield* c.send(0, Math.min(25e6, Math.round(rng.lognormal(60_000, 1.0))));
     c.t += rng.int(5000, 500_000);
     yield* c.send(1, rng.int(40, 120));
