@@ -60,7 +60,8 @@ export const COMMANDS: readonly Command[] = [
           requiresArg: true,
           describe: `Comma-separated attacks to inject: ${ALL_ATTACK_TYPES.join(',')}, or "all" (classic: ${ATTACK_TYPES.join(',')}; wide: ${WIDE_ATTACK_TYPES.join(',')}) or "none". [default: all]`,
         })
-        .option('hosts', { group: own('synth'), requiresArg: true, describe: 'Benign client hosts. [integer] [default: 20]' }),
+        .option('hosts', { group: own('synth'), requiresArg: true, describe: 'Benign client hosts. [integer] [default: 20]' })
+        .option('internet-use', { type: 'boolean', group: own('synth'), describe: 'Clients also load script-heavy pages (tens of third-party hosts, bursts of DNS queries, some to public resolvers), use QUIC and submit mail with attachments to public providers (some behind a smaller-MTU link). [default: false]' }),
     run: async (args, _o, log) => (await import('./synth.js')).synth(args, log),
   },
   {

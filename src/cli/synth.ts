@@ -40,6 +40,7 @@ export async function synth(args: Record<string, unknown>, log: Logger): Promise
     attacks: attackList(args.attacks as string | undefined, profile),
     hosts: positiveInt('hosts', args.hosts as string | undefined, 20),
     profile,
+    internetUse: args['internet-use'] === true,
   };
   checkOutputFile('-o', args.output as string, 'capture.pcap');
   if (args.labels !== undefined) checkOutputFile('--labels', args.labels as string, 'labels.json');

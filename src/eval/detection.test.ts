@@ -23,7 +23,7 @@ describe('detection on fixed-seed synthetic captures (docs/detection.md targets)
     const labels = { evaluation: { window_s: 10 }, attacks: TEST_RUNS.flatMap((r) => synthLabels(r).attacks) };
     for (const run of TEST_RUNS) rows.push(...(await scoreRun(model, run)).rows);
     report = evaluate(rows, labels);
-  }, 60_000);
+  }, 120_000);
 
   it('flags at most 0.5 % of benign host-windows', () => {
     expect(report.benignWindows).toBeGreaterThan(4000);

@@ -15,9 +15,11 @@ const LINKTYPE_ETHERNET = 1;
 
 /**
  * The benign training traffic of the documented measurements: two one-hour
- * synthetic runs without attacks (seeds 100 and 102), one after the other.
+ * synthetic runs without attacks (seeds 100 and 102), one after the other,
+ * whose clients also use the internet beyond the classic site's browsing
+ * (script-heavy pages, QUIC, mail submission: startInternetUse).
  */
-export const BENIGN_TRAINING: readonly SynthOptions[] = [100, 102].map((seed, i) => ({ seed, duration: 3600, attacks: [], start: 1_600_000_000 + i * 100_000 }));
+export const BENIGN_TRAINING: readonly SynthOptions[] = [100, 102].map((seed, i) => ({ seed, duration: 3600, attacks: [], start: 1_600_000_000 + i * 100_000, internetUse: true }));
 
 /** Detector options an evaluation may set: the family, the threshold's tail model and the model's seed. */
 export type EvalDetectorOptions = Pick<DetectorOptions, 'family' | 'tail' | 'seed'>;

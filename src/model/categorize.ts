@@ -20,6 +20,7 @@ const F = {
   packetSize: featureIndex('mean_packet_size'),
   small: featureIndex('small_packet_share'),
   udpFlows: featureIndex('udp_flows'),
+  udpPackets: featureIndex('udp_packets'),
   icmp: featureIndex('icmp_packets'),
   echoPayload: featureIndex('icmp_echo_payload'),
   queries: featureIndex('dns_queries'),
@@ -102,8 +103,9 @@ export function categorize(raw: Float64Array, at: number, z: Float64Array, exces
     return 'exfiltration';
   }
   // A one-sided stream that hammers its targets at a high rate: TCP attempts that never complete (unanswered or half-open), UDP or ICMP.
+  // Its volume may be unusual overall or only for its protocol (busy hosts send as many packets, over TCP and answered).
   if (
-    unusual(F.pktsSent, F.peak, F.bytesSent, F.flows, F.perService) &&
+    unusual(F.pktsSent, F.peak, F.bytesSent, F.flows, F.perService, F.udpPackets, F.icmp) &&
     v(F.peak) >= FLOOD_PEAK &&
     (v(F.perService) >= FLOOD_FLOWS_PER_SERVICE || pktsPerService >= FLOOD_PACKETS_PER_SERVICE) &&
     (unanswered >= 0.5 || halfOpen || v(F.pktsRecv) === 0 || v(F.outIn) >= 10)

@@ -8,6 +8,7 @@ import { fastScan, slowScan } from './attack-scans.js';
 import { pingSweep, sweep } from './attack-sweeps.js';
 import { startBenign } from './benign.js';
 import { FrameBuilder } from './frame-builder.js';
+import { startInternetUse } from './internet-use.js';
 import { HostWindowTally, truthCsv } from './host-window-truth.js';
 import { MAX_CLIENTS } from './network.js';
 import { PayloadPool } from './payload-pool.js';
@@ -88,6 +89,8 @@ export function* synthPackets(opts: SynthOptions): Generator<SynthPacket, void, 
   startBenign(s, rng.fork(), input.hosts, input.duration);
   for (const [i, a] of planAttacks(input).entries()) s.spawn(ATTACKS[a.label.type](s, rng.fork(), a), i);
   if (input.profile === 'wide') startWideBenign(s, rng.fork(), input.seed, input.hosts, input.duration);
+  // Last, so the traffic of every other actor is drawn as without it.
+  if (opts.internetUse === true) startInternetUse(s, rng.fork(), input.hosts);
   const out: SynthPacket = { tsSec: 0, tsNsec: 0, frame: fb.buf, attack: -1 };
   while (s.step()) {
     out.tsSec = Math.floor(s.ts / SEC);

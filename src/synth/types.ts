@@ -40,6 +40,8 @@ export interface SynthOptions {
   hosts?: number;
   /** Benign workload; default classic. */
   profile?: SynthProfile;
+  /** Clients also load script-heavy pages, use QUIC and submit mail to public providers (see startInternetUse); default off. */
+  internetUse?: boolean;
 }
 
 /** Ground truth for one injected attack; times are epoch seconds (µs precision). */

@@ -37,7 +37,7 @@ describe('real captures, model trained on benign synthetic traffic', () => {
 
   beforeAll(async () => {
     for (const seed of SEEDS) models.push(await trainModel(BENIGN_TRAINING, { seed }));
-  }, 180_000);
+  }, 300_000);
 
   it('lists every attack capture once, each with a category or a reason', () => {
     const listed = [...listing.captures.map((c) => c.capture), ...listing.other.captures].sort();
@@ -64,19 +64,19 @@ describe('real captures, model trained on benign synthetic traffic', () => {
     }
   });
 
-  // #15's target is at most 2 of the 14; it is met with seed 4 only (threshold 0.866). quic-https and smtp-mail
-  // (QUIC and mail to public servers, which the synthetic training lacks, 0.98-1.0) raise with every threshold;
-  // dns-lookups, smtp-mail-attachment, web-browse-espn and web-browse-wikipedia have windows at 0.85-0.88 (DNS to
-  // public resolvers while browsing, an SMTP upload) and raise wherever the threshold, which moves with the
-  // forest's seed (0.815-0.866 over seeds 1-5), lies below them (docs/detection.md, *Seed stability of the
-  // threshold*). The one-sided windows of dhcp-dora, quic-https's 10.0.0.4, tcp-retransmissions and
-  // web-browse-wikipedia are too thin to flag. This asserts the bound that holds for every seed.
-  it('keeps at most 6 of the 14 benign captures raising anything with every seed (#15 asks 2)', async () => {
+  // #15's target: at most 2 of the 14. Before the training's internet use (startInternetUse) 6, 6, 6, 2, 5 raised
+  // at seeds 1-5: QUIC, mail to a public server behind a smaller-MTU link (ICMP fragmentation-needed) and pages that
+  // resolve tens of names lay beyond anything the synthetic site did (docs/detection.md, *Real benign captures*).
+  // Now only smtp-mail-attachment raises, at every seed (0.86-0.87 against thresholds of 0.806-0.856): its sender's
+  // capture holds segments its network card had yet to cut (mean 2797 bytes), larger than any synthetic frame.
+  // The one-sided windows of dhcp-dora, quic-https's 10.0.0.4, tcp-retransmissions and web-browse-wikipedia are too
+  // thin to flag.
+  it('keeps at most 2 of the 14 benign captures raising anything with every seed', async () => {
     expect(benign).toHaveLength(14);
     for (const [i, model] of models.entries()) {
       const raising: string[] = [];
       for (const file of benign) if ((await scoreRun(model, path.join(PCAPS, 'benign', file))).anomalies.length > 0) raising.push(file);
-      expect(raising.length, `seed ${SEEDS[i]}: ${raising.join(', ')}`).toBeLessThanOrEqual(6);
+      expect(raising.length, `seed ${SEEDS[i]}: ${raising.join(', ')}`).toBeLessThanOrEqual(2);
     }
   }, 120_000);
 

@@ -1,6 +1,6 @@
 /**
  * Seed stability of the alert threshold on the documented synthetic training
- * (BENIGN_TRAINING, 9557 host-windows): the Isolation Forest's seed changes
+ * (BENIGN_TRAINING, 10156 host-windows): the Isolation Forest's seed changes
  * the training rows' scores, and with them the threshold (issue #15;
  * docs/detection.md, *Seed stability of the threshold*). The spread comes
  * from the forest: it shrinks with more trees, the same tail estimator kept.
@@ -38,7 +38,7 @@ describe('alert threshold over model seeds, on the benign synthetic training', (
       raw.set(held.subarray((2 * r + 1) * nFeatures, (2 * r + 2) * nFeatures), r * nFeatures);
     }
     job = { family: DEFAULT_FAMILY, vectors, raw, rows, nFeatures, seed: 1, falseAlarmRate: EVAL_WINDOW / 86_400, contamination: undefined, now: 0 };
-  }, 60_000);
+  }, 120_000);
 
   it('moves the default threshold by at most 0.11 over seeds 1-10 with 100 trees, and by less than 0.07 with 300', () => {
     const thresholds = SEEDS.map((seed) => fitModel({ ...job, seed }).threshold);
@@ -46,8 +46,9 @@ describe('alert threshold over model seeds, on the benign synthetic training', (
       const forest = IsolationForest.fit(job.vectors, job.nFeatures, { trees: 300, sampleSize: 256, seed });
       return alertThreshold(thresholdScores(forest, job), { falseAlarmRate: job.falseAlarmRate });
     });
-    expect(job.rows).toBe(9557);
-    // Measured: 0.764-0.866 (0.102) with the default 100 trees; 0.780-0.838 (0.058) with 300.
+    expect(job.rows).toBe(10156);
+    // Measured: 0.802-0.856 (0.054) with the default 100 trees; 0.803-0.845 (0.042) with 300 (before the training's
+    // internet use, on 9557 rows: 0.764-0.866 (0.102) and 0.780-0.838 (0.058)).
     expect(spread(thresholds), thresholds.map((t) => t.toFixed(3)).join(' ')).toBeLessThan(0.11);
     expect(spread(forest300), forest300.map((t) => t.toFixed(3)).join(' ')).toBeLessThan(0.07);
   }, 60_000);
