@@ -79,6 +79,11 @@ export class Beacons {
     return this.services.table.keys;
   }
 
+  /** True when the table holds key[at..at+keyWidth). */
+  has(key: Uint32Array, at = 0): boolean {
+    return this.services.table.find(key, at) >= 0;
+  }
+
   /** Records a flow start of the service key[at..at+keyWidth) at `ts`; true when it starts an episode of the service (always for a service new to the table). */
   observe(key: Uint32Array, ts: number, at = 0): boolean {
     const e = this.services.touch(key, at);
