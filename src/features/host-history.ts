@@ -29,7 +29,7 @@ export interface HostHistoryDoc {
   readonly destinations: number[];
   /** Distinct initiators seen per destination, in destinations order. */
   readonly sources: number[];
-  /** Services seen once, as the admission filter holds them: (set hash, check hash) pairs (absent in histories saved before it). */
+  /** Services seen once, as the admission filter holds them: their keys' hashes (absent in histories saved before it). */
   readonly heldServices?: number[];
   /** Hosts seen once, likewise. */
   readonly heldHosts?: number[];
@@ -78,8 +78,8 @@ export class HostHistory implements ModelContext {
     readonly capacity: number,
     filterSlots = DEFAULT_DOORKEEPER_SLOTS,
   ) {
-    this.serviceKeeper = new Doorkeeper(filterSlots, SERVICE_WORDS);
-    this.hostKeeper = new Doorkeeper(filterSlots, HOST_KEY);
+    this.serviceKeeper = new Doorkeeper(filterSlots);
+    this.hostKeeper = new Doorkeeper(filterSlots);
     this.hosts = new LruTable(capacity, HOST_KEY);
     this.hostFirst = new Float64Array(capacity);
     this.services = new LruTable(capacity, SERVICE_WORDS);
@@ -108,21 +108,23 @@ export class HostHistory implements ModelContext {
    * touched), the first sighting's time for one seen before (admitted now),
    * or NaN for a first sighting, which is held back: its host is sighted
    * (admitted at its second sighting) and its destination counts the host.
+   * `h` is the service key's hash (hashWords), which the caller has.
    */
-  sighted(key: Uint32Array, ts: number): number {
-    if (this.services.table.find(key, 0) >= 0) {
+  sighted(key: Uint32Array, ts: number, h: number): number {
+    if (this.services.table.find(key, 0, h) >= 0) {
       this.services.touch(key, 0);
       return ts;
     }
-    const first = this.serviceKeeper.admit(key, 0, ts);
+    const first = this.serviceKeeper.admit(h, ts);
     if (!Number.isNaN(first)) {
       this.admit(key, first);
       return first;
     }
     if (Number.isNaN(this.start)) this.start = ts;
-    if (this.hosts.table.find(key, 0) >= 0) this.hosts.touch(key, 0);
+    const hostHash = this.hosts.table.hash(key, 0);
+    if (this.hosts.table.find(key, 0, hostHash) >= 0) this.hosts.touch(key, 0);
     else {
-      const hostFirst = this.hostKeeper.admit(key, 0, ts);
+      const hostFirst = this.hostKeeper.admit(hostHash, ts);
       if (!Number.isNaN(hostFirst)) this.hostFirst[this.touch(this.hosts, key, 0)] = hostFirst;
     }
     const d = this.touch(this.dests, this.destination(key), 0);
@@ -130,9 +132,9 @@ export class HostHistory implements ModelContext {
     return NaN;
   }
 
-  /** Admits the service key[0..10) if its first sighting is held, and returns that sighting's time; NaN (nothing done) otherwise. */
-  admitHeld(key: Uint32Array): number {
-    const first = this.serviceKeeper.take(key, 0);
+  /** Admits the service key[0..10) of hash h if its first sighting is held, and returns that sighting's time; NaN (nothing done) otherwise. */
+  admitHeld(key: Uint32Array, h: number): number {
+    const first = this.serviceKeeper.take(h);
     if (!Number.isNaN(first)) this.admit(key, first);
     return first;
   }
@@ -148,7 +150,7 @@ export class HostHistory implements ModelContext {
    */
   isNew(key: Uint32Array, at = 0): boolean {
     const s = this.services.table.find(key, at);
-    const first = s >= 0 ? this.serviceFirst[s] : this.serviceKeeper.first(key, at);
+    const first = s >= 0 ? this.serviceFirst[s] : this.serviceKeeper.first(this.services.table.hash(key, at));
     // A host that is neither known nor held (NaN) leaves its known service not new.
     return Number.isNaN(first) || first - this.hostFirstOf(key, at) > HOST_SETTLE_SECONDS;
   }
@@ -189,8 +191,8 @@ export class HostHistory implements ModelContext {
     if (!Array.isArray(doc.sources) || doc.sources.length !== doc.destinations.length / DEST_WORDS || !doc.sources.every((n) => Number.isFinite(n) && n >= 1)) {
       throw new RangeError('host history prevalence counts do not match its destinations');
     }
-    const held = (a: unknown): a is number[] | undefined => a === undefined || ok(a, 2);
-    if (!held(doc.heldServices) || !held(doc.heldHosts)) throw new RangeError('host history first sightings are not pairs of whole words');
+    const held = (a: unknown): a is number[] | undefined => a === undefined || ok(a, 1);
+    if (!held(doc.heldServices) || !held(doc.heldHosts)) throw new RangeError('host history first sightings are not whole words');
     this.start = -Infinity;
     load(this.hosts, doc.hosts, (e) => (this.hostFirst[e] = -Infinity));
     load(this.services, doc.services, (e) => (this.serviceFirst[e] = -Infinity));
@@ -204,14 +206,15 @@ export class HostHistory implements ModelContext {
   private admit(key: Uint32Array, first: number): void {
     this.serviceFirst[this.touch(this.services, key, 0)] = first;
     if (this.hosts.table.find(key, 0) >= 0) return;
-    const hostFirst = this.hostKeeper.take(key, 0);
+    const hostFirst = this.hostKeeper.take(this.hosts.table.hash(key, 0));
     this.hostFirst[this.touch(this.hosts, key, 0)] = Number.isNaN(hostFirst) ? first : hostFirst;
   }
 
   /** Time of the first sighting of the host of key[at..], known or held, or NaN. */
   private hostFirstOf(key: Uint32Array, at: number): number {
-    const h = this.hosts.table.find(key, at);
-    return h >= 0 ? this.hostFirst[h] : this.hostKeeper.first(key, at);
+    const hash = this.hosts.table.hash(key, at);
+    const h = this.hosts.table.find(key, at, hash);
+    return h >= 0 ? this.hostFirst[h] : this.hostKeeper.first(hash);
   }
 
   private touch(t: LruTable, key: Uint32Array, at: number): number {

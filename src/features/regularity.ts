@@ -37,9 +37,9 @@ export class Regularity {
     this.tags = new Uint32Array(capacity);
   }
 
-  /** True when the table holds key[at..at+keyWidth). */
-  has(key: Uint32Array, at = 0): boolean {
-    return this.pairs.table.find(key, at) >= 0;
+  /** True when the table holds key[0..keyWidth), of hash h (hashWords). */
+  has(key: Uint32Array, h: number): boolean {
+    return this.pairs.table.find(key, 0, h) >= 0;
   }
 
   /**

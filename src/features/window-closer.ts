@@ -11,7 +11,7 @@ import { Regularity } from './regularity.js';
 import { RUNS_DECAY_SECONDS, SessionRuns } from './session-runs.js';
 import { FEATURES, N_FEATURES, transformRows } from './schema.js';
 import { FAILED_PORT_SEED, PAIR_KEY, SERVICE_KEY, type FlowEvents } from './window-accumulator.js';
-import { mix32 } from './word-hash.js';
+import { hashWords, mix32 } from './word-hash.js';
 import type { WindowBatch } from './window-batch.js';
 import { WordTable } from './word-table.js';
 
@@ -144,7 +144,7 @@ export class WindowCloser implements FlowEvents {
     this.beacons = new Beacons(pairs, SERVICE_KEY);
     const slots = opts.doorkeeperSlots ?? DEFAULT_DOORKEEPER_SLOTS;
     this.history = new HostHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE, slots);
-    this.pairKeeper = new Doorkeeper(slots, PAIR_KEY);
+    this.pairKeeper = new Doorkeeper(slots);
     this.admission = { pairs: this.pairKeeper, services: this.history.serviceKeeper, hosts: this.history.hostKeeper };
     this.carrying = new WordTable(opts.maxHosts, HOST_KEY);
     this.nextCarrying = new WordTable(opts.maxHosts, HOST_KEY);
@@ -165,17 +165,20 @@ export class WindowCloser implements FlowEvents {
    * to report).
    */
   flowStarted(key: Uint32Array, ts: number): void {
-    if (this.regularities.has(key)) this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
+    // Each key is hashed once for its table's lookup and its filter.
+    const pair = hashWords(key, 0, PAIR_KEY);
+    if (this.regularities.has(key, pair)) this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
     else {
-      const first = this.pairKeeper.admit(key, 0, ts);
+      const first = this.pairKeeper.admit(pair, ts);
       if (!Number.isNaN(first)) {
         this.regularities.observe(key, first, 0, key[PAIR_KEY]);
         this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
       }
     }
-    if (!this.beacons.has(key)) {
+    const service = hashWords(key, 0, SERVICE_KEY);
+    if (!this.beacons.has(key, service)) {
       // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
-      const first = this.history.sighted(key, ts);
+      const first = this.history.sighted(key, ts, service);
       if (Number.isNaN(first)) return;
       this.beacons.observe(key, first);
       if (first === ts) return;
@@ -188,8 +191,9 @@ export class WindowCloser implements FlowEvents {
   /** A session of a service held back proves two-way contact: the service is admitted, so its size counts from its first session as without the filter. */
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
     this.runs.ended(key, first, last, bytes);
-    if (!this.beacons.has(key)) {
-      const seen = this.history.admitHeld(key);
+    const service = hashWords(key, 0, SERVICE_KEY);
+    if (!this.beacons.has(key, service)) {
+      const seen = this.history.admitHeld(key, service);
       if (Number.isNaN(seen)) return;
       this.beacons.observe(key, seen);
     }
