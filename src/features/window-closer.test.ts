@@ -35,4 +35,22 @@ describe('WindowCloser admission', () => {
     flood(200_000, 1300, (k, ts) => plain.observe(k, ts));
     for (const k of known) expect(plain.isNew(k)).toBe(true);
   });
+
+  it('admits a service held back when a session of it ends (two-way contact), keeping its first flow start as its first use', () => {
+    const closer = new WindowCloser({ maxHosts: 64 });
+    const k = svc(1, 20, 443);
+    closer.flowStarted(svc(1, 21, 443), 0);
+    closer.flowStarted(k, 700);
+    expect(closer.admission.services.held).toBe(2);
+    closer.sessionEnded(k, 700, 700.5, 900);
+    expect(closer.admission.services.held).toBe(1);
+    // Admitted with its first flow start's time: first used 700 s after its host, so new to it, as without the filter.
+    expect(closer.history.isNew(k)).toBe(true);
+    expect(closer.history.isNew(svc(1, 21, 443))).toBe(false);
+    expect(closer.history.hostCount).toBe(1);
+    // A session of a service never seen starting admits nothing.
+    closer.sessionEnded(svc(2, 20, 443), 5, 6, 900);
+    expect(closer.admission.services.held).toBe(1);
+    expect(closer.history.hostCount).toBe(1);
+  });
 });
