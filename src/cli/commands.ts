@@ -15,7 +15,7 @@ const PACKET_PATH = groups('Flows', 'Decoding');
 /** Options of reading capture files. */
 const FILES = groups('Capture files');
 /** Options of fitting a model on host-windows. */
-const FITTING: OptionName[] = ['hosts.max', 'hosts.history', 'model.kind', 'model.threshold-tail', 'model.reservoir-size', 'model.seed', 'model.false-alarm-rate'];
+const FITTING: OptionName[] = ['hosts.max', 'hosts.history', 'hosts.doorkeeper', 'model.kind', 'model.threshold-tail', 'model.reservoir-size', 'model.seed', 'model.false-alarm-rate'];
 
 /** The heading of a command's own options in its --help. */
 const own = (command: string) => `Options of ${command}:`;

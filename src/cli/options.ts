@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { DEFAULT_HISTORY_SIZE } from '../features/host-history.js';
+import { DEFAULT_DOORKEEPER_SLOTS } from '../features/doorkeeper.js';
 import { HTTP_LIMIT_DEFAULTS } from '../http/limits.js';
 import { DEFAULT_MAX_DEPTH } from '../decode/max-depth.js';
 import { BYTES_PER_FLOW, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS } from '../flows/flow-table.js';
@@ -78,6 +79,7 @@ export const OPTIONS = [
   { group: 'Scoring', name: 'window', kind: 'duration', describe: 'Length of the per-host feature windows that are scored.', default: 10, min: 1, max: 3600 },
   { group: 'Scoring', name: 'hosts.max', kind: 'int', describe: 'Most source hosts tracked per window; the least active beyond it are counted, not tracked.', default: 10_000, min: 1, max: 1_000_000 },
   { group: 'Scoring', name: 'hosts.history', kind: 'int', describe: 'Most (host, destination, port) services the host history remembers, for new-service, prevalence and beacon signals; the least recently used beyond it are forgotten and counted.', default: DEFAULT_HISTORY_SIZE, min: 16, max: 10_000_000 },
+  { group: 'Scoring', name: 'hosts.doorkeeper', kind: 'int', describe: 'First sightings each admission filter remembers (host-destination pairs, host services, hosts): one of these enters the cross-window tables (regularity, beacons, host history) only when seen again, so sources seen once (a spoofed flood) do not flush them; a first sighting dropped for a newer one is counted, and that key enters a sighting later.', default: DEFAULT_DOORKEEPER_SLOTS, min: 2, max: 16_777_216 },
   { group: 'Scoring', name: 'model.kind', kind: 'string', describe: 'Model family fitted by online learning and `netscore train` (a --model.file scores with the family it was trained with).', default: DEFAULT_FAMILY, choices: modelFamilyKinds() },
   { group: 'Scoring', name: 'model.file', kind: 'string', describe: 'Model trained by `netscore train`; without it netscore learns online.' },
   { group: 'Scoring', name: 'model.state-dir', kind: 'string', describe: 'Directory where the online model and its training reservoir are kept across restarts, so a restart does not warm up again (not with --model.file, which is never retrained).' },

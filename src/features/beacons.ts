@@ -97,6 +97,11 @@ export class Beacons {
     return this.services.table.keys;
   }
 
+  /** True when the table holds key[0..keyWidth), of hash h (hashWords). */
+  has(key: Uint32Array, h: number): boolean {
+    return this.services.table.find(key, 0, h) >= 0;
+  }
+
   /** Records a flow start of the service key[at..at+keyWidth) at `ts`; true when it starts an episode of the service (always for a service new to the table). */
   observe(key: Uint32Array, ts: number, at = 0): boolean {
     const e = this.services.touch(key, at);

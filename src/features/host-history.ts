@@ -1,4 +1,5 @@
 import type { ModelContext } from '../model/types.js';
+import { DEFAULT_DOORKEEPER_SLOTS, Doorkeeper } from './doorkeeper.js';
 import { LruTable } from './lru-table.js';
 import { HOST_KEY } from './partial-window.js';
 
@@ -28,6 +29,10 @@ export interface HostHistoryDoc {
   readonly destinations: number[];
   /** Distinct initiators seen per destination, in destinations order. */
   readonly sources: number[];
+  /** Services seen once, as the admission filter holds them: their keys' hashes (absent in histories saved before it). */
+  readonly heldServices?: number[];
+  /** Hosts seen once, likewise. */
+  readonly heldHosts?: number[];
 }
 
 /**
@@ -38,6 +43,15 @@ export interface HostHistoryDoc {
  * tables bound the memory (a host and a destination are touched when one of
  * their services is new); `evicted` counts the entries they dropped.
  * Entries restored from a saved history count as settled history.
+ *
+ * Fed through `sighted`, a service or host enters its table only when seen
+ * a second time: admission filters hold first sightings (Doorkeeper), so a
+ * flood of spoofed sources, each seen once, neither fills nor flushes the
+ * tables. A held first sighting answers as an entry would (isNew, isFresh,
+ * hostCount), and an admitted entry keeps its first sighting's time, so
+ * the answers are those of a history without filters except where a filter
+ * dropped a first sighting (counted `overwritten`). A destination counts a
+ * host from the host's first sighting of the service, as without filters.
  */
 export class HostHistory implements ModelContext {
   /** Entries dropped from full tables (a monotonic count). */
@@ -48,12 +62,24 @@ export class HostHistory implements ModelContext {
   private readonly serviceFirst: Float64Array;
   private readonly dests: LruTable;
   private readonly sources: Float64Array;
+  /** First sightings of services not in the table. */
+  readonly serviceKeeper: Doorkeeper;
+  /** First sightings of hosts not in the table. */
+  readonly hostKeeper: Doorkeeper;
   private readonly destKey = new Uint32Array(DEST_WORDS);
   /** Time of the first flow recorded (-Infinity once a saved history is loaded, NaN before either). */
   private start = NaN;
 
-  /** @param capacity services remembered (hosts and destinations: the same number). */
-  constructor(readonly capacity: number) {
+  /**
+   * @param capacity services remembered (hosts and destinations: the same number)
+   * @param filterSlots first sightings each admission filter remembers (services, hosts)
+   */
+  constructor(
+    readonly capacity: number,
+    filterSlots = DEFAULT_DOORKEEPER_SLOTS,
+  ) {
+    this.serviceKeeper = new Doorkeeper(filterSlots);
+    this.hostKeeper = new Doorkeeper(filterSlots);
     this.hosts = new LruTable(capacity, HOST_KEY);
     this.hostFirst = new Float64Array(capacity);
     this.services = new LruTable(capacity, SERVICE_WORDS);
@@ -75,9 +101,47 @@ export class HostHistory implements ModelContext {
     this.sources[d] = this.dests.inserted ? 1 : this.sources[d] + 1;
   }
 
-  /** Hosts known (initiators of recorded flows). */
+  /**
+   * Records a flow start at `ts` of the service key[0..10) that its caller's
+   * own table (beacons) does not hold, and returns the time from which the
+   * caller holds it: `ts` for a service the history knows (its recency is
+   * touched), the first sighting's time for one seen before (admitted now),
+   * or NaN for a first sighting, which is held back: its host is sighted
+   * (admitted at its second sighting) and its destination counts the host.
+   * `h` is the service key's hash (hashWords), which the caller has.
+   */
+  sighted(key: Uint32Array, ts: number, h: number): number {
+    if (this.services.table.find(key, 0, h) >= 0) {
+      this.services.touch(key, 0);
+      return ts;
+    }
+    const first = this.serviceKeeper.admit(h, ts);
+    if (!Number.isNaN(first)) {
+      this.admit(key, first);
+      return first;
+    }
+    if (Number.isNaN(this.start)) this.start = ts;
+    const hostHash = this.hosts.table.hash(key, 0);
+    if (this.hosts.table.find(key, 0, hostHash) >= 0) this.hosts.touch(key, 0);
+    else {
+      const hostFirst = this.hostKeeper.admit(hostHash, ts);
+      if (!Number.isNaN(hostFirst)) this.hostFirst[this.touch(this.hosts, key, 0)] = hostFirst;
+    }
+    const d = this.touch(this.dests, this.destination(key), 0);
+    this.sources[d] = this.dests.inserted ? 1 : this.sources[d] + 1;
+    return NaN;
+  }
+
+  /** Admits the service key[0..10) of hash h if its first sighting is held, and returns that sighting's time; NaN (nothing done) otherwise. */
+  admitHeld(key: Uint32Array, h: number): number {
+    const first = this.serviceKeeper.take(h);
+    if (!Number.isNaN(first)) this.admit(key, first);
+    return first;
+  }
+
+  /** Hosts known (initiators of recorded flows), those seen once included. */
   get hostCount(): number {
-    return this.hosts.table.size;
+    return this.hosts.table.size + this.hostKeeper.held;
   }
 
   /**
@@ -86,9 +150,9 @@ export class HostHistory implements ModelContext {
    */
   isNew(key: Uint32Array, at = 0): boolean {
     const s = this.services.table.find(key, at);
-    if (s < 0) return true;
-    const h = this.hosts.table.find(key, at);
-    return h >= 0 && this.serviceFirst[s] - this.hostFirst[h] > HOST_SETTLE_SECONDS;
+    const first = s >= 0 ? this.serviceFirst[s] : this.serviceKeeper.first(this.services.table.hash(key, at));
+    // A host that is neither known nor held (NaN) leaves its known service not new.
+    return Number.isNaN(first) || first - this.hostFirstOf(key, at) > HOST_SETTLE_SECONDS;
   }
 
   /**
@@ -98,9 +162,7 @@ export class HostHistory implements ModelContext {
    * network's hosts were known and it was not among them.
    */
   isFresh(key: Uint32Array, at = 0): boolean {
-    if (this.isNew(key, at)) return true;
-    const h = this.hosts.table.find(key, at);
-    return h >= 0 && this.hostFirst[h] - this.start > HOST_SETTLE_SECONDS;
+    return this.isNew(key, at) || this.hostFirstOf(key, at) - this.start > HOST_SETTLE_SECONDS;
   }
 
   /** How many hosts have initiated flows to the destination service of key[at..at+10) (at least 1). */
@@ -116,6 +178,8 @@ export class HostHistory implements ModelContext {
       services: keysOf(this.services),
       destinations: keysOf(this.dests),
       sources: ordered(this.dests).map((e) => this.sources[e]),
+      heldServices: this.serviceKeeper.toDoc(),
+      heldHosts: this.hostKeeper.toDoc(),
     };
   }
 
@@ -127,11 +191,30 @@ export class HostHistory implements ModelContext {
     if (!Array.isArray(doc.sources) || doc.sources.length !== doc.destinations.length / DEST_WORDS || !doc.sources.every((n) => Number.isFinite(n) && n >= 1)) {
       throw new RangeError('host history prevalence counts do not match its destinations');
     }
+    const held = (a: unknown): a is number[] | undefined => a === undefined || ok(a, 1);
+    if (!held(doc.heldServices) || !held(doc.heldHosts)) throw new RangeError('host history first sightings are not whole words');
     this.start = -Infinity;
     load(this.hosts, doc.hosts, (e) => (this.hostFirst[e] = -Infinity));
     load(this.services, doc.services, (e) => (this.serviceFirst[e] = -Infinity));
     let i = 0;
     load(this.dests, doc.destinations, (e) => (this.sources[e] = doc.sources[i++]));
+    this.serviceKeeper.restore(doc.heldServices ?? [], -Infinity);
+    this.hostKeeper.restore(doc.heldHosts ?? [], -Infinity);
+  }
+
+  /** Inserts the service key[0..10) first seen at `first`, and its host unless known (from the host's held first sighting, else from `first`). */
+  private admit(key: Uint32Array, first: number): void {
+    this.serviceFirst[this.touch(this.services, key, 0)] = first;
+    if (this.hosts.table.find(key, 0) >= 0) return;
+    const hostFirst = this.hostKeeper.take(this.hosts.table.hash(key, 0));
+    this.hostFirst[this.touch(this.hosts, key, 0)] = Number.isNaN(hostFirst) ? first : hostFirst;
+  }
+
+  /** Time of the first sighting of the host of key[at..], known or held, or NaN. */
+  private hostFirstOf(key: Uint32Array, at: number): number {
+    const hash = this.hosts.table.hash(key, at);
+    const h = this.hosts.table.find(key, at, hash);
+    return h >= 0 ? this.hostFirst[h] : this.hostKeeper.first(hash);
   }
 
   private touch(t: LruTable, key: Uint32Array, at: number): number {

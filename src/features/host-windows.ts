@@ -4,7 +4,7 @@ import type { HostHistory } from './host-history.js';
 import type { WindowBatch } from './window-batch.js';
 import { WindowAccumulator } from './window-accumulator.js';
 import { WindowClock } from './window-clock.js';
-import { WindowCloser } from './window-closer.js';
+import { type Admission, WindowCloser } from './window-closer.js';
 import type { FlowEvents } from './window-accumulator.js';
 import type { PartialWindow } from './partial-window.js';
 
@@ -20,6 +20,8 @@ export interface HostWindowsOptions {
   flowMax: number;
   /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
   historySize?: number;
+  /** First sightings each admission filter of the cross-window tables remembers (default DEFAULT_DOORKEEPER_SLOTS). */
+  doorkeeperSlots?: number;
 }
 
 /**
@@ -52,6 +54,11 @@ export class HostWindows implements FlowSink {
   /** What each host has used, saved with the model. */
   get history(): HostHistory {
     return this.closer.history;
+  }
+
+  /** The admission filters of the cross-window tables (their counts are exported). */
+  get admission(): Admission {
+    return this.closer.admission;
   }
 
   /** Hosts tracked in the current window. */

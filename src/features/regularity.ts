@@ -37,6 +37,11 @@ export class Regularity {
     this.tags = new Uint32Array(capacity);
   }
 
+  /** True when the table holds key[0..keyWidth), of hash h (hashWords). */
+  has(key: Uint32Array, h: number): boolean {
+    return this.pairs.table.find(key, 0, h) >= 0;
+  }
+
   /**
    * Records a flow start of the pair key[at..at+keyWidth) at `ts` and returns
    * max(0, 1 - CV) of the gaps between its last episodes (1 = perfectly

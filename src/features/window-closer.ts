@@ -1,5 +1,6 @@
 import { ipText } from '../util/ip-text.js';
 import { Beacons } from './beacons.js';
+import { DEFAULT_DOORKEEPER_SLOTS, Doorkeeper } from './doorkeeper.js';
 import type { HllBank } from './hll.js';
 import { DEFAULT_HISTORY_SIZE, HostHistory } from './host-history.js';
 import type { HostRow } from './host-row.js';
@@ -10,7 +11,7 @@ import { Regularity } from './regularity.js';
 import { RUNS_DECAY_SECONDS, SessionRuns } from './session-runs.js';
 import { FEATURES, N_FEATURES, transformRows } from './schema.js';
 import { FAILED_PORT_SEED, PAIR_KEY, SERVICE_KEY, type FlowEvents } from './window-accumulator.js';
-import { mix32 } from './word-hash.js';
+import { hashWords, mix32 } from './word-hash.js';
 import type { WindowBatch } from './window-batch.js';
 import { WordTable } from './word-table.js';
 
@@ -20,6 +21,18 @@ export interface WindowCloserOptions {
   maxHosts: number;
   /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
   historySize?: number;
+  /** First sightings each admission filter of the cross-window tables remembers (default DEFAULT_DOORKEEPER_SLOTS). */
+  doorkeeperSlots?: number;
+}
+
+/** The admission filters of a WindowCloser's cross-window tables, by the keys they hold. */
+export interface Admission {
+  /** (host, destination) pairs of the regularity table. */
+  readonly pairs: Doorkeeper;
+  /** (host, destination, protocol/port) services of the beacon table and the host history. */
+  readonly services: Doorkeeper;
+  /** Hosts of the host history. */
+  readonly hosts: Doorkeeper;
 }
 
 /** Cross-window values per host entry in close: regularity, public regularity, repeated sessions, beacon, fresh upload seconds. */
@@ -108,6 +121,9 @@ export class WindowCloser implements FlowEvents {
   private readonly beacons: Beacons;
   /** What each host has used: services, when first, and how many hosts share each. */
   readonly history: HostHistory;
+  /** The admission filters: a pair or service enters the cross-window tables at its second flow start, a host at its second service. */
+  readonly admission: Admission;
+  private readonly pairKeeper: Doorkeeper;
   /** Hosts whose late flows the previous window carried into this one. */
   private carrying: WordTable;
   private nextCarrying: WordTable;
@@ -126,7 +142,10 @@ export class WindowCloser implements FlowEvents {
     this.regularities = new Regularity(pairs, PAIR_KEY);
     this.runs = new SessionRuns(pairs, SERVICE_KEY);
     this.beacons = new Beacons(pairs, SERVICE_KEY);
-    this.history = new HostHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
+    const slots = opts.doorkeeperSlots ?? DEFAULT_DOORKEEPER_SLOTS;
+    this.history = new HostHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE, slots);
+    this.pairKeeper = new Doorkeeper(slots);
+    this.admission = { pairs: this.pairKeeper, services: this.history.serviceKeeper, hosts: this.history.hostKeeper };
     this.carrying = new WordTable(opts.maxHosts, HOST_KEY);
     this.nextCarrying = new WordTable(opts.maxHosts, HOST_KEY);
     this.uploads = new WordTable(opts.maxHosts, HOST_KEY);
@@ -138,15 +157,46 @@ export class WindowCloser implements FlowEvents {
     return this.untrackedTotal;
   }
 
+  /**
+   * A pair or service new to its table is held back by its admission filter
+   * at its first flow start and enters at its second, first observed at the
+   * first one's time: its episodes are those it would have had from the
+   * first (a pair or service of one flow start has no regularity or timing
+   * to report).
+   */
   flowStarted(key: Uint32Array, ts: number): void {
-    this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
+    // Each key is hashed once for its table's lookup and its filter.
+    const pair = hashWords(key, 0, PAIR_KEY);
+    if (this.regularities.has(key, pair)) this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
+    else {
+      const first = this.pairKeeper.admit(pair, ts);
+      if (!Number.isNaN(first)) {
+        this.regularities.observe(key, first, 0, key[PAIR_KEY]);
+        this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
+      }
+    }
+    const service = hashWords(key, 0, SERVICE_KEY);
+    if (!this.beacons.has(key, service)) {
+      // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
+      const first = this.history.sighted(key, ts, service);
+      if (Number.isNaN(first)) return;
+      this.beacons.observe(key, first);
+      if (first === ts) return;
+    }
     // The history hears only of episode starts (a service's first flow start is one): the other flow starts
     // of an episode would change nothing but the service's recency, which so is that of its latest episode.
     if (this.beacons.observe(key, ts)) this.history.observe(key, ts);
   }
 
+  /** A session of a service held back proves two-way contact: the service is admitted, so its size counts from its first session as without the filter. */
   sessionEnded(key: Uint32Array, first: number, last: number, bytes: number): void {
     this.runs.ended(key, first, last, bytes);
+    const service = hashWords(key, 0, SERVICE_KEY);
+    if (!this.beacons.has(key, service)) {
+      const seen = this.history.admitHeld(key, service);
+      if (Number.isNaN(seen)) return;
+      this.beacons.observe(key, seen);
+    }
     this.beacons.sized(key, bytes);
   }
 

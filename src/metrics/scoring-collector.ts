@@ -30,6 +30,9 @@ export interface ScoringMetricsContext {
   logLinesLost: () => number;
 }
 
+/** Admission filters of the cross-window tables, as the `table` label names them. */
+const ADMISSION = ['pairs', 'services', 'hosts'] as const;
+
 /** Stats of `netscore_window_feature`, in featureStats order. */
 const STATS = ['p50', 'p99', 'max'] as const;
 
@@ -50,6 +53,12 @@ export function scoringCollector(ctx: ScoringMetricsContext): Family[] {
     ]),
     new Family('netscore_host_baselines_evicted_total', 'Hosts whose per-host baseline was forgotten because the table was full (--hosts.max).', 'counter', () => [{ labels: {}, value: s.hostDeviation.evicted }]),
     new Family('netscore_host_history_evicted_total', 'Entries (hosts, host services, destination services) the host history forgot because its table was full (--hosts.history).', 'counter', () => [{ labels: {}, value: s.windows.history.evicted }]),
+    new Family('netscore_history_held_back_total', 'First sightings held back from the cross-window tables by their admission filter (--hosts.doorkeeper), by table: a host-destination pair (regularity) or host service (beacons, host history) at its first flow start, a host at its first service; each enters at its second.', 'counter', () =>
+      ADMISSION.map((table) => ({ labels: { table }, value: s.windows.admission[table].heldBack })),
+    ),
+    new Family('netscore_history_first_sightings_overwritten_total', 'First sightings an admission filter dropped for a newer one because their set was full (--hosts.doorkeeper), by table; such a key is held back again when next seen, so it enters its table a sighting later.', 'counter', () =>
+      ADMISSION.map((table) => ({ labels: { table }, value: s.windows.admission[table].overwritten })),
+    ),
     new Family('netscore_windows_scored_total', 'Host-windows scored by the model.', 'counter', () => [{ labels: {}, value: s.windowsScored }]),
     new Family('netscore_anomaly_score', 'Distribution of the anomaly scores of scored host-windows (Isolation Forest score, 0 to 1).', 'histogram', () =>
       histogramSamples({}, SCORE_BUCKETS, s.scoreBuckets, s.scoreSum),

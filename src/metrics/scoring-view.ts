@@ -25,7 +25,7 @@ export interface ScoringView {
   /** Model lifecycle. */
   readonly detector: Pick<Detector, 'state' | 'generation' | 'lastTrainedAt' | 'trainingSamples' | 'threshold' | 'suppressed' | 'oneSided'>;
   /** Host tracking. */
-  readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts' | 'history'>;
+  readonly windows: Pick<HostWindows, 'trackedHosts' | 'untrackedHosts' | 'history' | 'admission'>;
   /** Per-host baselines (their eviction count). */
   readonly hostDeviation: Pick<HostDeviation, 'evicted'>;
   /** Top anomalous hosts. */

@@ -23,6 +23,7 @@ export type PipelineOptions = Pick<
   | 'window'
   | 'hosts.max'
   | 'hosts.history'
+  | 'hosts.doorkeeper'
   | 'model.warmup'
   | 'model.retrain-interval'
   | 'model.reservoir-size'
@@ -61,6 +62,7 @@ export function buildPipeline(o: PipelineOptions, role: PipelineRole = {}): Pipe
           windowSeconds: o.window,
           maxHosts: o['hosts.max'],
           historySize: o['hosts.history'],
+          doorkeeperSlots: o['hosts.doorkeeper'],
           flowMax: o['flow.max'],
           detector: {
             warmupSeconds: role.training ? Infinity : o['model.warmup'],

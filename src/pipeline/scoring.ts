@@ -18,6 +18,8 @@ export interface ScoringConfig {
   maxHosts: number;
   /** Services (host, destination, protocol/port) the host history remembers (default DEFAULT_HISTORY_SIZE). */
   historySize?: number;
+  /** First sightings each admission filter of the cross-window tables remembers (default DEFAULT_DOORKEEPER_SLOTS). */
+  doorkeeperSlots?: number;
   /** Flow-table size (flow slots index per-flow feature state). */
   flowMax: number;
   /** Detector settings (the schema is the host-window features', windowSeconds is taken from above). */
@@ -101,7 +103,7 @@ export class Scoring implements ScoringView {
       },
     });
     this.windows = new HostWindows(
-      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax, historySize: config.historySize },
+      { windowSeconds: config.windowSeconds, maxHosts: config.maxHosts, flowMax: config.flowMax, historySize: config.historySize, doorkeeperSlots: config.doorkeeperSlots },
       (batch) => this.window(batch),
     );
     // A host's own threshold is fitted as the global one: same tail model, same false-alarm rate (one window per host per day).

@@ -24,7 +24,8 @@ const SCORING_FAMILIES = [
   'netscore_anomaly_log_lines_lost_total', 'netscore_model_online', 'netscore_model_retrain_interval_seconds', 'netscore_model_warmup_seconds',
   'netscore_model_warmup_learnt_seconds', 'netscore_window_close_duration_seconds', 'netscore_incidents_open', 'netscore_incidents_total',
   'netscore_incidents_evicted_total', 'netscore_top_incident_score', 'netscore_incident_baseline_hosts', 'netscore_incident_baseline_hosts_evicted_total',
-  'netscore_host_baselines_evicted_total', 'netscore_host_history_evicted_total',
+  'netscore_host_baselines_evicted_total', 'netscore_host_history_evicted_total', 'netscore_history_held_back_total',
+  'netscore_history_first_sightings_overwritten_total',
 ];
 
 /** Names of the netscore_ families of an exposition. */
