@@ -472,15 +472,31 @@ void PcapHandle::Flush() {
   if (onBatch_.IsEmpty()) return;
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  try {
-    onBatch_.MakeCallback(Value(),
-                          {Napi::Number::New(env, count),
-                           Napi::Number::New(env, static_cast<double>(used))},
-                          *async_);
-  } catch (const Napi::Error& e) {
+  napi_value argv[2];
+  if (napi_create_uint32(env, count, &argv[0]) != napi_ok || napi_create_double(env, static_cast<double>(used), &argv[1]) != napi_ok) {
     StopPolling();
-    napi_fatal_exception(env, e.Value());
+    return;
   }
+  Deliver(onBatch_.Value(), 2, argv);
+}
+
+// Calls fn in this handle's async context with raw N-API, so that a failed
+// call constructs no Napi::Error: on a worker thread being terminated no JS
+// can run, and building that error would abort the whole process. A callback
+// that threw becomes an uncaught exception; a call that could not run at all
+// (termination) only stops polling.
+void PcapHandle::Deliver(napi_value fn, size_t argc, const napi_value* argv) {
+  napi_env env = Env();
+  napi_value result;
+  if (napi_make_callback(env, *async_, Value(), fn, argc, argv, &result) == napi_ok) return;
+  StopPolling();
+  bool pending = false;
+  napi_value exception;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
+  if (napi_get_and_clear_last_exception(env, &exception) != napi_ok) return;
+  napi_valuetype type;
+  if (napi_typeof(env, exception, &type) != napi_ok || type == napi_undefined) return;
+  napi_fatal_exception(env, exception);
 }
 
 void PcapHandle::ReportError(const std::string& message) {
@@ -489,11 +505,7 @@ void PcapHandle::ReportError(const std::string& message) {
   Napi::FunctionReference onError = std::move(onError_);
   StopPolling();
   if (onError.IsEmpty()) return;
-  try {
-    onError.MakeCallback(Value(),
-                         {Napi::String::New(env, message), Napi::String::New(env, "ERROR")},
-                         *async_);
-  } catch (const Napi::Error& e) {
-    napi_fatal_exception(env, e.Value());
-  }
+  napi_value argv[2];
+  if (napi_create_string_utf8(env, message.data(), message.size(), &argv[0]) != napi_ok || napi_create_string_utf8(env, "ERROR", NAPI_AUTO_LENGTH, &argv[1]) != napi_ok) return;
+  Deliver(onError.Value(), 2, argv);
 }

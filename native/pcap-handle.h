@@ -39,6 +39,7 @@ class PcapHandle : public Napi::ObjectWrap<PcapHandle> {
 
   void Drain(int status);
   void Flush();
+  void Deliver(napi_value fn, size_t argc, const napi_value* argv);
   void StopPolling();
   void ClosePcap();
   void ReportError(const std::string& message);
