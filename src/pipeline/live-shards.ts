@@ -122,9 +122,15 @@ export class LiveShards {
     if (scoring) scoring.windows.remoteTracked = () => this.stats.reduce((a, s) => a + s[STAT.TRACKED], 0);
   }
 
-  /** Resolves once every worker has opened its handles; rejects with the CaptureError of one that could not. */
-  ready(): Promise<void> {
-    return Promise.all(this.started).then(() => undefined);
+  /**
+   * Resolves once every worker has opened its handles; rejects with the
+   * CaptureError of one that could not, once every other worker has finished
+   * trying too (a worker terminated while the addon throws aborts the process).
+   */
+  async ready(): Promise<void> {
+    const outcomes = await Promise.allSettled(this.started);
+    const refused = outcomes.find((o) => o.status === 'rejected');
+    if (refused !== undefined) throw refused.reason;
   }
 
   /** Calls `onFailure` once with the first StageError of a worker or of a merge. */
