@@ -7,13 +7,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BENIGN_TRAINING, EVAL_WINDOW, evalPipeline, feed } from '../../src/eval/scenario.js';
-import { FEATURES } from '../../src/features/schema.js';
 import { DEFAULT_FAMILY } from '../../src/model/families.js';
 import { fitModel, thresholdScores } from '../../src/model/fit-model.js';
 import { IsolationForest } from '../../src/model/iforest.js';
 import { alertThreshold } from '../../src/model/threshold.js';
 import type { FitJob } from '../../src/model/types.js';
-import { scoringOf } from '../../src/pipeline/build-pipeline.js';
+import { trainingRows } from '../support/training-rows.js';
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
@@ -27,17 +26,7 @@ describe('alert threshold over model seeds, on the benign synthetic training', (
     const pipeline = evalPipeline();
     for (const s of BENIGN_TRAINING) await feed(pipeline, s);
     pipeline.finish();
-    // Reservoir rows hold the transformed vector, then the raw values.
-    const held = scoringOf(pipeline).detector.snapshot().reservoir;
-    const nFeatures = FEATURES.length;
-    const rows = held.length / (2 * nFeatures);
-    const vectors = new Float64Array(rows * nFeatures);
-    const raw = new Float64Array(rows * nFeatures);
-    for (let r = 0; r < rows; r++) {
-      vectors.set(held.subarray(2 * r * nFeatures, (2 * r + 1) * nFeatures), r * nFeatures);
-      raw.set(held.subarray((2 * r + 1) * nFeatures, (2 * r + 2) * nFeatures), r * nFeatures);
-    }
-    job = { family: DEFAULT_FAMILY, vectors, raw, rows, nFeatures, seed: 1, falseAlarmRate: EVAL_WINDOW / 86_400, contamination: undefined, now: 0 };
+    job = { family: DEFAULT_FAMILY, ...trainingRows(pipeline), seed: 1, falseAlarmRate: EVAL_WINDOW / 86_400, contamination: undefined, now: 0 };
   }, 120_000);
 
   it('moves the default threshold by at most 0.11 over seeds 1-10 with 100 trees, and by less than 0.07 with 300', () => {

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalPipeline } from '../../src/eval/scenario.js';
-import { FEATURE_NAMES } from '../../src/features/schema.js';
 import { fitModel } from '../../src/model/fit-model.js';
 import { DEFAULT_FALSE_ALARM_RATE } from '../../src/model/threshold.js';
-import { scoringOf } from '../../src/pipeline/build-pipeline.js';
 import { openSource } from '../../src/source/sources.js';
+import { trainingRows } from '../support/training-rows.js';
 
 /** The labelled loopback-a scenario (made with other tools, see its README), beside the repository. */
 const DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'labelled', 'loopback-a');
@@ -16,15 +15,7 @@ describe.skipIf(!existsSync(DIR))('Half-Space Trees on the loopback-a baseline (
     const pipeline = evalPipeline(undefined, { family: 'hst', tail: 'heavier' });
     await openSource('file', path.join(DIR, 'baseline-a.pcap.gz')).run(pipeline.sink);
     pipeline.finish();
-    const rows = scoringOf(pipeline).detector.snapshot().reservoir;
-    const w = FEATURE_NAMES.length;
-    const n = rows.length / (2 * w);
-    const vectors = new Float64Array(n * w);
-    const raw = new Float64Array(n * w);
-    for (let i = 0; i < n; i++) {
-      vectors.set(rows.subarray(2 * i * w, 2 * i * w + w), i * w);
-      raw.set(rows.subarray(2 * i * w + w, 2 * (i + 1) * w), i * w);
-    }
+    const { vectors, raw, rows: n, nFeatures: w } = trainingRows(pipeline);
     const thresholds = [0, 1, 2, 3, 4, 5, 6, 7].map(
       (seed) => fitModel({ family: 'hst', vectors, raw, rows: n, nFeatures: w, seed, falseAlarmRate: DEFAULT_FALSE_ALARM_RATE, contamination: undefined, tail: 'heavier', now: 0 }).threshold,
     );
