@@ -111,7 +111,7 @@ function start(data: ShardWorkerData): void {
     else if (m.type === 'read') {
       // Busy time counts from here: loading the code is not packet work.
       since = performance.eventLoopUtilization();
-      passes = new FilePasses(m.files, m.sizes, m.speed, { signal: abort.signal, loops: m.loops, maxInterfaces: m.maxInterfaces, blocking: true });
+      passes = new FilePasses(m.files, m.sizes, m.speed, { signal: abort.signal, loops: m.loops, maxInterfaces: m.maxInterfaces });
       const timer = setInterval(report, REPORT_MS);
       passes.run(sink, (message) => post({ type: 'damaged', message })).then(
         () => {

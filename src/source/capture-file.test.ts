@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,7 @@ describe('openCaptureFile', () => {
     expect(turns.filter((n) => n > 0 && n < 20_000).length).toBeGreaterThanOrEqual(5);
   });
 
-  it('yields identical records for chunk sizes 1, 7, 64 and the default, read on the thread pool or blocking', async () => {
+  it('yields identical records for chunk sizes 1, 7, 64 and the default', async () => {
     for (const name of ['decode/pcapng-multi-section-mixed-endian.pcapng', 'malformed/fuzzed-wireshark-bigendian.pcap']) {
       const file = path.join(corpus, name);
       const whole = await records(file);
@@ -68,9 +68,35 @@ describe('openCaptureFile', () => {
       const sizes = name.endsWith('.pcapng') ? [1, 7, 64] : [7, 64, 4096];
       for (const chunkSize of sizes) {
         expect(await records(file, { chunkSize })).toEqual(whole);
-        expect(await records(file, { chunkSize, blocking: true })).toEqual(whole);
       }
     }
+  });
+
+  it('reads on while the file grows, and ends at its new size when it shrinks, naming the record cut short', async () => {
+    const times = (from: number, n: number) => Array.from({ length: n }, (_, i) => 1_700_000_000 + from + i);
+    const grows = path.join(tmp, 'grows.pcap');
+    writeFileSync(grows, pcapAt(times(0, 10)));
+    // Appended while the first chunk (the header and two records) is being delivered.
+    const more = pcapAt(times(10, 1000)).subarray(24);
+    const got: number[] = [];
+    await openCaptureFile(grows, { chunkSize: 64 }).run((v) => {
+      if (got.push(v.tsSec) === 1) appendFileSync(grows, more);
+    });
+    expect(got).toEqual(times(0, 1010));
+
+    // 20-byte records: cut to 5,000 whole records and 7 bytes of the next while the first 4 KiB chunk is delivered.
+    const shrinks = path.join(tmp, 'shrinks.pcap');
+    writeFileSync(shrinks, pcapAt(times(0, 10_000)));
+    let n = 0;
+    const err = await openCaptureFile(shrinks, { chunkSize: 4096 })
+      .run(() => {
+        if (++n === 1) truncateSync(shrinks, 24 + 20 * 5000 + 7);
+      })
+      .then(() => undefined, (e: unknown) => e);
+    expect(n).toBe(5000);
+    expect(err).toBeInstanceOf(CaptureFileError);
+    // 7 bytes do not hold the 16-byte record header, which is what the parser asks for first.
+    expect((err as Error).message).toBe(`${shrinks}: record 5001 at byte offset ${24 + 20 * 5000}: file cut short: record needs 16 bytes, only 7 remain`);
   });
 
   it('reads gzip-compressed captures transparently, also in tiny chunks', async () => {

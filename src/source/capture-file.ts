@@ -13,22 +13,18 @@ import { ioReason } from '../util/io-reason.js';
 export interface CaptureFileOptions {
   /** 0 or absent: as fast as possible; N > 0: N times real time, from packet timestamps. */
   speed?: number;
-  /** Bytes per read (default 2 MiB); tests use tiny values to exercise chunk boundaries. */
+  /** Bytes per read (default 256 KiB); tests use tiny values to exercise chunk boundaries. */
   chunkSize?: number;
   /** pcapng interface description blocks allowed per section (default DEFAULT_MAX_INTERFACES). */
   maxInterfaces?: number;
-  /** Read on the calling thread, not the thread pool: for a capture worker, whose blocking holds up nothing else and which then waits on no other thread. */
-  blocking?: boolean;
 }
 
-/** Default read size: large enough to amortise I/O, small enough to keep the event loop responsive. */
-const DEFAULT_CHUNK = 2 * 1024 * 1024;
 /**
- * Reads kept in flight on the thread pool (libuv runs four at once by default): the
- * next chunks are ready when the parser needs them even if a read thread waits for a
- * core behind other work, so the packet path does not stall on each hand-over.
+ * Bytes per read (a multiple of the page size). A read blocks the event loop:
+ * from the page cache it takes well under a millisecond, from disk a few; and
+ * the chunk stays in the CPU's cache for the parser, which larger reads lose.
  */
-const READS_IN_FLIGHT = 4;
+const DEFAULT_CHUNK = 256 * 1024;
 /** A pause shorter than this is not worth a timer (ms). */
 const MIN_SLEEP_MS = 1;
 /** Longest stretch of packet work between two turns of the event loop (ms), so a scrape never waits behind a chunk of small packets. */
@@ -54,7 +50,6 @@ export class CaptureFileSource implements PacketSource {
   private readonly chunkSize: number;
   private readonly speed: number;
   private readonly maxInterfaces: number | undefined;
-  private readonly blocking: boolean;
   /** How long the pacer wants to wait before the packet the parser paused on (ms); 0 when it paused for a turn of the event loop. */
   private waitMs = 0;
   /** performance.now() at which the current slice of packet work ends. */
@@ -71,7 +66,6 @@ export class CaptureFileSource implements PacketSource {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
     this.maxInterfaces = opts.maxInterfaces;
-    this.blocking = opts.blocking ?? false;
   }
 
   /** Link types declared by the file header or interface blocks read so far in the last `run`. */
@@ -120,8 +114,7 @@ export class CaptureFileSource implements PacketSource {
     }
     try {
       const magic = new Uint8Array(2);
-      const { bytesRead } = await this.read(fh, magic, 0);
-      const gzip = bytesRead === 2 && magic[0] === GZIP_ID1 && magic[1] === GZIP_ID2;
+      const gzip = this.readAt(fh, magic, 0) === 2 && magic[0] === GZIP_ID1 && magic[1] === GZIP_ID2;
       const complete = gzip ? await this.runGzip(fh, parser) : await this.runPlain(fh, parser);
       if (complete) parser.finish();
     } finally {
@@ -130,52 +123,22 @@ export class CaptureFileSource implements PacketSource {
   }
 
   /**
-   * Reads the file into READS_IN_FLIGHT reused buffers, each read on the thread
-   * pool while the parser works through earlier chunks; chunks are delivered in
-   * file order. Returns false if stopped early.
+   * Reads the file with blocking reads on this thread into one reused buffer
+   * (the parser never holds on to a drained chunk: a straddling record is
+   * copied), until a read returns nothing: a file still growing is read on.
+   * Gives the event loop a turn after each chunk. Returns false if stopped early.
    */
   private async runPlain(fh: FileHandle, parser: CaptureParser): Promise<boolean> {
-    const size = this.chunkSize;
-    const bufs = Array.from({ length: READS_IN_FLIGHT }, () => new Uint8Array(size));
-    // Reads in file order: reads[i] fills bufs[(head + i) % READS_IN_FLIGHT] from position starts[i].
-    const reads: Promise<{ bytesRead: number }>[] = [];
-    const starts: number[] = [];
-    let head = 0;
-    let ahead = 0;
-    const issue = () => {
-      const read = this.read(fh, bufs[(head + reads.length) % READS_IN_FLIGHT], ahead);
-      // A read ahead may fail before it is awaited; the failure is thrown when its turn comes.
-      read.catch(() => undefined);
-      reads.push(read);
-      starts.push(ahead);
-      ahead += size;
-    };
-    try {
-      for (let i = 0; i < READS_IN_FLIGHT; i++) issue();
-      for (;;) {
-        const { bytesRead } = await reads[0];
-        if (bytesRead === 0) return true;
-        const start = starts[0];
-        const buf = bufs[head];
-        void reads.shift();
-        starts.shift();
-        head = (head + 1) % READS_IN_FLIGHT;
-        this.bytesRead = start + bytesRead;
-        if (bytesRead < size) {
-          // A short read (the end, or a file still growing): the reads ahead started past it, so they are redone from here.
-          await Promise.allSettled(reads);
-          reads.length = 0;
-          starts.length = 0;
-          ahead = start + bytesRead;
-        }
-        // The parser never holds on to a drained chunk (a straddling record is copied), so its buffer is free for the next read.
-        const ok = await this.deliver(parser, buf.subarray(0, bytesRead));
-        while (reads.length < READS_IN_FLIGHT) issue();
-        if (!ok) return false;
-      }
-    } finally {
-      // The file is closed next; let the reads ahead finish first (their outcome no longer matters).
-      await Promise.allSettled(reads);
+    const buf = new Uint8Array(this.chunkSize);
+    for (let position = 0; ; ) {
+      const bytesRead = this.readAt(fh, buf, position);
+      if (bytesRead === 0) return true;
+      position += bytesRead;
+      this.bytesRead = position;
+      if (!(await this.deliver(parser, buf.subarray(0, bytesRead)))) return false;
+      // A turn, not a wait: no abort signal needed, stop() is seen right after it.
+      await yieldToLoop();
+      if (this.stopped) return false;
     }
   }
 
@@ -234,9 +197,10 @@ export class CaptureFileSource implements PacketSource {
     return !this.stopped;
   }
 
-  private async read(fh: FileHandle, buf: Uint8Array, position: number): Promise<{ bytesRead: number }> {
+  /** One blocking read at `position`; returns the bytes read, 0 at the end of the file. */
+  private readAt(fh: FileHandle, buf: Uint8Array, position: number): number {
     try {
-      return this.blocking ? { bytesRead: readSync(fh.fd, buf, 0, buf.length, position) } : await fh.read(buf, 0, buf.length, position);
+      return readSync(fh.fd, buf, 0, buf.length, position);
     } catch (err) {
       throw ioError(this.name, err);
     }

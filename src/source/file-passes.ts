@@ -1,13 +1,6 @@
 import { openCaptureFile, type CaptureFileSource } from './capture-file.js';
 import { CaptureError, type PacketSink } from './source.js';
 
-/**
- * Bytes read at a time. The packets of one read are processed without a break,
- * so this bounds how long a scrape waits: 256 KiB is a few thousand packets,
- * a few milliseconds, while reads stay large enough to cost nothing measurable.
- */
-const READ_BYTES = 256 * 1024;
-
 /** How capture files are replayed: when to stop, how many passes, the pcapng bound. */
 export interface FilePassOptions {
   /** Stops the replay after the packet being delivered. */
@@ -16,8 +9,6 @@ export interface FilePassOptions {
   loops?: number;
   /** pcapng interface description blocks allowed per section (`--capture.max-interfaces`). */
   maxInterfaces?: number;
-  /** Read plain files on the calling thread (CaptureFileOptions.blocking). */
-  blocking?: boolean;
 }
 
 /**
@@ -51,7 +42,7 @@ export class FilePasses {
 
   /** Delivers every packet of every pass to `sink`; resolves at the end or once `signal` aborts. */
   async run(sink: PacketSink, damaged: (message: string) => void): Promise<void> {
-    const { signal, loops = 1, maxInterfaces, blocking } = this.opts;
+    const { signal, loops = 1, maxInterfaces } = this.opts;
     // Whole seconds added to packet times in this pass, and the span of the first pass.
     let shift = 0;
     let first = Infinity;
@@ -71,7 +62,7 @@ export class FilePasses {
       }
       for (const [i, file] of this.files.entries()) {
         if (signal?.aborted) return;
-        const source = openCaptureFile(file, { speed: this.speed, chunkSize: READ_BYTES, maxInterfaces, blocking });
+        const source = openCaptureFile(file, { speed: this.speed, maxInterfaces });
         const stop = () => source.stop();
         signal?.addEventListener('abort', stop);
         this.file = file;
