@@ -20,9 +20,9 @@ export interface CaptureFileOptions {
 }
 
 /**
- * Bytes per read (a multiple of the page size). A read blocks the event loop:
- * from the page cache it takes well under a millisecond, from disk a few; and
- * the chunk stays in the CPU's cache for the parser, which larger reads lose.
+ * Bytes per read (a multiple of the page size). A read blocks the event loop,
+ * so it must stay short even from disk, and the chunk should still be in the
+ * CPU's cache when the parser reads it (docs/benchmarks.md, "Read path").
  */
 const DEFAULT_CHUNK = 256 * 1024;
 /** A pause shorter than this is not worth a timer (ms). */
