@@ -85,8 +85,10 @@ export class Doorkeeper {
     const base = (h & this.mask) * WAYS * SLOT;
     const w = this.slots;
     const tag = h + 1;
+    // One offset for the second way's test and result: an add only a hit there reached would deoptimise the callers.
+    const second = base + SLOT;
     if (w[base] === tag) return base;
-    if (w[base + SLOT] === tag) return base + SLOT;
+    if (w[second] === tag) return second;
     return -1;
   }
 

@@ -121,7 +121,7 @@ export class WindowAccumulator {
   /** Late flows of the previous window, judged at this window's close, and their hosts' keys. */
   private readonly carrySlots: Int32Array;
   private readonly carryKeys: Uint32Array;
-  private carryCount = 0;
+  private carryCount: number;
   /** Per host: the second of its current run of sent packets, the packets in it, and its per-second counter slot. */
   private readonly runSecond: Float64Array;
   private readonly runPackets: Float64Array;
@@ -133,7 +133,7 @@ export class WindowAccumulator {
   position = 0;
   private stamp = 0;
   private cursor = 0;
-  private windowIndex = 0;
+  private windowIndex: number;
 
   constructor(
     opts: WindowAccumulatorOptions,
@@ -160,6 +160,10 @@ export class WindowAccumulator {
     this.runSecond = new Float64Array(opts.maxHosts);
     this.runPackets = new Float64Array(opts.maxHosts);
     this.runSlot = new Int32Array(opts.maxHosts);
+    // Assigned here rather than where declared, so that V8 tracks these fields as mutable from the start: the
+    // first window close rewrites them, which would otherwise discard the optimised code that read them.
+    this.carryCount = 0;
+    this.windowIndex = 0;
   }
 
   /** Start of the open window (NaN before the first `reset`). */

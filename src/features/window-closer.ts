@@ -130,12 +130,18 @@ export class WindowCloser implements FlowEvents {
   private readonly row = new Row();
   /** Scratch service key (a pair key and its protocol/port word). */
   private readonly service = new Uint32Array(SERVICE_KEY);
-  /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row whose timing reaches BEACON_MIN. */
+  /**
+   * weighBeacons' scratch for each alive service of a host with a row whose timing reaches BEACON_MIN: its host and
+   * key offset in `alive`, its timing score and period in `aliveTiming`. The integers have a list of their own: in one
+   * list with fractions they would be read back as heap numbers, and an index that is not a small integer
+   * deoptimises every table lookup it reaches.
+   */
   private readonly alive: number[] = [];
+  private readonly aliveTiming: number[] = [];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
   private readonly uploadSeconds: Float64Array;
-  private untrackedTotal = 0;
+  private untrackedTotal: number;
 
   constructor(opts: WindowCloserOptions) {
     const pairs = Math.max(1024, opts.maxHosts * 4);
@@ -150,6 +156,8 @@ export class WindowCloser implements FlowEvents {
     this.nextCarrying = new WordTable(opts.maxHosts, HOST_KEY);
     this.uploads = new WordTable(opts.maxHosts, HOST_KEY);
     this.uploadSeconds = new Float64Array(opts.maxHosts);
+    // Assigned here rather than where declared, so that V8 tracks the field as mutable from the start (see WindowAccumulator).
+    this.untrackedTotal = 0;
   }
 
   /** Hosts that found no room in closed windows (a monotonic count). */
@@ -257,12 +265,16 @@ export class WindowCloser implements FlowEvents {
     if (rows.length === 0) return undefined;
     const raw = new Float64Array(rows.length * N_FEATURES);
     const peers = new PeerTable(rows.length);
-    const hosts = rows.map((e, r) => {
+    // Pushed rather than mapped: rows.map's result is packed from the builtin and holey from optimised code, and
+    // hosts arrays of two element kinds deoptimise every reader of the batch when the second appears.
+    const hosts: string[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const e = rows[r];
       peers.merge(r, w.peers, e);
       row.at(w, e, best.subarray(e * CROSS, e * CROSS + CROSS));
       for (let f = 0; f < N_FEATURES; f++) raw[r * N_FEATURES + f] = FEATURES[f].value(row);
-      return ipText(w.hosts.keys[e * HOST_KEY], w.hosts.keys, e * HOST_KEY + 1);
-    });
+      hosts.push(ipText(w.hosts.keys[e * HOST_KEY], w.hosts.keys, e * HOST_KEY + 1));
+    }
     const vectors = new Float64Array(raw.length);
     transformRows(raw, vectors);
     return { start: w.start, end, hosts, vectors, raw, peers: (r) => peers.top(r) };
@@ -276,25 +288,30 @@ export class WindowCloser implements FlowEvents {
    */
   private weighBeacons(w: PartialWindow, end: number, best: Float64Array): void {
     const alive = this.alive;
+    const aliveTiming = this.aliveTiming;
     alive.length = 0;
+    aliveTiming.length = 0;
     const periods = new Map<number, number[]>();
     this.beacons.forEachAlive(end, (keys, at, timing, period, periodic) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
       if (!periodic) return;
       // Timing is regularity times factors of at most 1, so a service that can score is periodic and counts itself.
-      if (timing >= BEACON_MIN) alive.push(h, at, timing, period);
+      if (timing >= BEACON_MIN) {
+        alive.push(h, at);
+        aliveTiming.push(timing, period);
+      }
       const list = periods.get(h);
       if (list === undefined) periods.set(h, [period]);
       else list.push(period);
     });
     const history = this.history;
     const keys = this.beacons.keys;
-    for (let i = 0; i < alive.length; i += 4) {
+    for (let i = 0; i < alive.length; i += 2) {
       const h = alive[i];
       const at = alive[i + 1];
-      const timing = alive[i + 2];
-      const period = alive[i + 3];
+      const timing = aliveTiming[i];
+      const period = aliveTiming[i + 1];
       const share = schedule((periods.get(h) as number[]).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0));
       // The history's two factors are at most 1 and products round monotonically, so timing × share bounds the score:
       // below BEACON_MIN or the host's best so far, the history lookups cannot change best.

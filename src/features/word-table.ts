@@ -69,7 +69,10 @@ export class WordTable {
 
   /** Entry id of the key at key[at..at+width), or -1; h is its `hash`, when the caller has it already. */
   find(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
-    for (let b = h & this.mask; ; b = (b + 1) & this.mask) {
+    // Each probe steps from the bucket before (as insert does), so the step has type feedback before the first
+    // collision; a step only collisions reached would deoptimise every caller this is inlined into at the first.
+    for (let b = (h - 1) & this.mask; ; ) {
+      b = (b + 1) & this.mask;
       const e = this.buckets[b] - 1;
       if (e < 0) return -1;
       if (this.hashes[e] === h && this.equals(e, key, at)) return e;
@@ -83,8 +86,9 @@ export class WordTable {
     if (this.freeTop > 0) e = this.free[--this.freeTop];
     else if (this.issued < this.capacity) e = this.issued++;
     else return -1;
-    let b = h & this.mask;
-    while (this.buckets[b] !== 0) b = (b + 1) & this.mask;
+    let b = (h - 1) & this.mask;
+    do b = (b + 1) & this.mask;
+    while (this.buckets[b] !== 0);
     this.buckets[b] = e + 1;
     this.bucketOf[e] = b;
     this.hashes[e] = h;

@@ -120,7 +120,7 @@ export class FlowTable {
   private readonly f64: Float64Array;
   private readonly v6: Uint32Array;
   /** First free slot; the free list runs through the records' O_NEXT words (-1 ends it). */
-  private freeHead = -1;
+  private freeHead: number;
   /** Slots from here up have never held a flow; they are handed out after the freed ones, so a large table costs nothing until it fills. */
   private fresh = 0;
   /** Buckets as word pairs [hash, slot + 1], 0 in the second word when empty; doubled while active flows exceed half of them, up to maxBuckets. */
@@ -128,11 +128,11 @@ export class FlowTable {
   /** Bucket count - 1. */
   private mask: number;
   /** The index before the last doubling while its flows are being moved into `buckets` (moved and ended ones are MOVED); empty otherwise. */
-  private previous: Uint32Array = NO_BUCKETS;
+  private previous: Uint32Array;
   /** Bucket count of `previous` - 1. */
-  private previousMask = 0;
+  private previousMask: number;
   /** Buckets of `previous` below this one have been moved. */
-  private moved = 0;
+  private moved: number;
   /** Bucket count at the full table: the power of two at or above twice flowMax. */
   private readonly maxBuckets: number;
   private readonly head = new Int32Array(CLASSES).fill(-1);
@@ -145,7 +145,9 @@ export class FlowTable {
   /** The record handed to the sink, refilled for every ended flow. */
   private readonly rec: FlowRecord = {
     ipVersion: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, srcPort: 0, dstPort: 0,
-    fwdPackets: 0, fwdBytes: 0, revPackets: 0, revBytes: 0, first: 0, last: 0, flags: 0, reason: 'shutdown',
+    // NaN, not 0: the counts and times are doubles once filled, and a field that starts as a small integer and turns
+    // double changes the record's map, which deoptimises the optimised code that has seen it.
+    fwdPackets: NaN, fwdBytes: NaN, revPackets: NaN, revBytes: NaN, first: NaN, last: NaN, flags: 0, reason: 'shutdown',
   };
 
   /**
@@ -167,6 +169,12 @@ export class FlowTable {
     this.maxBuckets = size;
     this.buckets = new Uint32Array(2 * Math.min(size, INITIAL_BUCKETS));
     this.mask = Math.min(size, INITIAL_BUCKETS) - 1;
+    // Assigned here rather than where declared, so that V8 tracks these fields as mutable from the start: the first
+    // freed slot and the first doubling rewrite them, which would otherwise discard the optimised update.
+    this.freeHead = -1;
+    this.previous = NO_BUCKETS;
+    this.previousMask = 0;
+    this.moved = 0;
   }
 
   /** Hash buckets now allocated (grows with the flows held). */
@@ -209,8 +217,8 @@ export class FlowTable {
       let bits = meta >>> 24;
       if (f & TCP_FLAG.SYN) bits |= f & TCP_FLAG.ACK ? FLOW_FLAG.SYNACK : FLOW_FLAG.SYN;
       else if (f & TCP_FLAG.ACK) bits |= FLOW_FLAG.ACK;
-      if (f & TCP_FLAG.FIN) bits |= FLOW_FLAG.FIN;
-      if (f & TCP_FLAG.RST) bits |= FLOW_FLAG.RST;
+      // One unconditional OR: an OR only the first FIN or RST reached would deoptimise this function there.
+      bits |= (f & TCP_FLAG.FIN ? FLOW_FLAG.FIN : 0) | (f & TCP_FLAG.RST ? FLOW_FLAG.RST : 0);
       meta = ((meta & 0xffffff) | (bits << 24)) >>> 0;
       this.u32[m] = meta;
       if (bits & (FLOW_FLAG.FIN | FLOW_FLAG.RST)) cls = CLASS_TCP_CLOSED;

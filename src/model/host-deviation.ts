@@ -34,15 +34,23 @@ const SAVED_DIGITS = 4;
 const REFIT_EVERY = 16;
 
 /** One host's entry: running statistics, recent scores and the threshold derived from them. */
-interface HostEntry {
+class HostEntry {
   /** Windows learnt, training windows among them, then the mean and the variance of every transformed feature. */
   readonly stats: Float64Array;
   /** Ring of the last HOST_SCORE_HISTORY scores of its unflagged windows. */
-  readonly scores: Float32Array;
+  readonly scores = new Float32Array(HOST_SCORE_HISTORY);
   /** Scores offered so far (the ring holds the last min(scored, HOST_SCORE_HISTORY)). */
   scored: number;
   /** Its own threshold (-Infinity until HOST_THRESHOLD_MIN_SCORES scores). */
   threshold: number;
+
+  constructor(stats: Float64Array) {
+    this.stats = stats;
+    // Assigned here rather than where declared, so that V8 tracks them as mutable from the start: the first
+    // refit would otherwise discard the optimised code that read them (the detector's process and threshold).
+    this.scored = 0;
+    this.threshold = -Infinity;
+  }
 }
 
 /** The saved form of HostDeviation: host addresses and their running statistics. */
@@ -126,7 +134,7 @@ export class HostDeviation implements RowCombiner {
         this.hosts.delete(this.hosts.keys().next().value as string);
         this.evicted++;
       }
-      e = { stats: new Float64Array(2 + 2 * w), scores: new Float32Array(HOST_SCORE_HISTORY), scored: 0, threshold: -Infinity };
+      e = new HostEntry(new Float64Array(2 + 2 * w));
     } else {
       this.hosts.delete(host);
     }
@@ -186,7 +194,7 @@ export class HostDeviation implements RowCombiner {
       const scores = doc.scores?.[k] ?? [];
       if (!Array.isArray(scores) || !scores.every(Number.isFinite)) throw new RangeError(`host baseline ${k} has scores that are not finite numbers`);
       if (k < doc.hosts.length - this.capacity) return;
-      const e: HostEntry = { stats: Float64Array.from(s), scores: new Float32Array(HOST_SCORE_HISTORY), scored: 0, threshold: -Infinity };
+      const e = new HostEntry(Float64Array.from(s));
       for (const x of scores.slice(-HOST_SCORE_HISTORY)) e.scores[e.scored++] = x;
       if (e.scored >= HOST_THRESHOLD_MIN_SCORES) this.refit(e);
       this.hosts.set(host, e);

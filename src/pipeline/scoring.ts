@@ -72,8 +72,8 @@ export class Scoring implements ScoringView {
   windowsScored = 0;
   /** Score histogram counts by SCORE_BUCKETS index (last: +Inf). */
   readonly scoreBuckets = new Float64Array(SCORE_BUCKETS.length + 1);
-  /** Sum of scores. */
-  scoreSum = 0;
+  /** Sum of scores (a typed array: a field that starts as a small integer and turns fractional changes the object's map, and every optimised function that reads it deoptimises). */
+  private readonly scoreTotal = new Float64Array(1);
   /** Anomalies by `severity * CATEGORIES.length + category`. */
   readonly anomalies = new Float64Array(SEVERITIES.length * CATEGORIES.length);
   /** p50, p99 and max of each raw feature over the hosts of the last closed window. */
@@ -122,6 +122,11 @@ export class Scoring implements ScoringView {
     };
     // The model's score and the per-host deviation combine in HostDeviation.combine; another RowCombiner can replace it here.
     this.detector = new Detector({ ...config.detector, schema: FEATURE_NAMES, windowSeconds: config.windowSeconds, context, combiner: deviation }, (a) => this.anomaly(a), config.model);
+  }
+
+  /** Sum of scores. */
+  get scoreSum(): number {
+    return this.scoreTotal[0];
   }
 
   /** Registers a consumer of scored windows (scores CSV, evaluation). */
@@ -178,7 +183,7 @@ export class Scoring implements ScoringView {
       let b = 0;
       while (b < SCORE_BUCKETS.length && s > SCORE_BUCKETS[b]) b++;
       this.scoreBuckets[b]++;
-      this.scoreSum += s;
+      this.scoreTotal[0] += s;
     }
     const thresholds = this.detector.rowThresholds;
     this.baselines.observe(batch.hosts, batch.raw, scores, thresholds);
