@@ -127,6 +127,10 @@ export class WindowAccumulator {
   private readonly runPackets: Float64Array;
   private readonly runSlot: Int32Array;
   private readonly key = new Uint32Array(SERVICE_KEY);
+  /** Host key of the last responder `inbound` resolved, its entry and the entry's stamp then: a flood's victim is looked up once, not once per flow. */
+  private readonly responderKey = new Uint32Array(HOST_KEY);
+  private responder = -1;
+  private responderStamp = 0;
   private readonly sums: ShardSums | undefined;
   private readonly dns = new DnsSummary();
   /** Stream position of the packet being accounted (a capture worker sets it; see `PartialWindow.first`). */
@@ -360,11 +364,27 @@ export class WindowAccumulator {
   /** Fan-in: the responder of a new flow counts its distinct initiators. */
   private inbound(pkt: DecodedPacket, initiator: number): void {
     if (isGroupAddress(pkt.ipVersion, pkt.dst)) return;
-    const r = this.hostOf(pkt.ipVersion, pkt.dst);
-    if (r < 0) return;
     const p = this.p;
+    const r = this.responderOf(pkt.ipVersion, pkt.dst);
+    if (r < 0) return;
     p.counters[r * N_COUNTERS + C.INBOUND]++;
     p.sketches[SKETCH.IN_SOURCES].add(r, initiator >= 0 ? p.hosts.hashOf(initiator) : hashAddress(pkt.ipVersion, pkt.src));
+  }
+
+  /** hostOf for a new flow's responder, remembering the last one: its entry holds the same host while its stamp is unchanged (stamps are never reused). */
+  private responderOf(version: number, words: Uint32Array): number {
+    const k = this.responderKey;
+    const v6 = version === 6;
+    const r = this.responder;
+    if (r >= 0 && this.p.stamp[r] === this.responderStamp && k[0] === version && k[1] === words[0] && (!v6 || (k[2] === words[1] && k[3] === words[2] && k[4] === words[3]))) return r;
+    const h = this.hostOf(version, words);
+    if (h >= 0) {
+      k[0] = version;
+      setAddress(k, 1, version, words);
+      this.responder = h;
+      this.responderStamp = this.p.stamp[h];
+    }
+    return h;
   }
 
   /** A destination-unreachable message counts for the host whose packet it answers. */
