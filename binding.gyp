@@ -8,7 +8,8 @@
         "native/fanout.cc",
         "native/privileges.cc",
         "native/find-devs.cc",
-        "native/inspector-signal.cc"
+        "native/inspector-signal.cc",
+        "native/huge-pages.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -1,8 +1,9 @@
 // Entry point of netscore_pcap.node: PcapHandle (with static findAllDevs), libVersion,
-// switchUser and disableInspectorSignal.
+// switchUser, disableInspectorSignal and adviseHugePages.
 #include <napi.h>
 #include <pcap/pcap.h>
 
+#include "huge-pages.h"
 #include "inspector-signal.h"
 #include "pcap-handle.h"
 #include "privileges.h"
@@ -18,6 +19,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("libVersion", Napi::Function::New<LibVersion>(env, "libVersion"));
   RegisterPrivileges(env, exports);
   RegisterInspectorSignal(env, exports);
+  RegisterHugePages(env, exports);
   return exports;
 }
 

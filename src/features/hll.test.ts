@@ -30,6 +30,23 @@ describe('HllBank', () => {
     expect(Math.round(hll.estimate(1))).toBe(1);
   });
 
+  it('clears, merges and loads sketches that were never added to as empty ones', () => {
+    const hll = new HllBank(3, 6);
+    hll.clear(0);
+    hll.merge(0, hll, 1);
+    expect(hll.estimate(0)).toBe(0);
+    hll.add(1, mix32(3));
+    hll.merge(0, hll, 1);
+    expect(Math.round(hll.estimate(0))).toBe(1);
+    hll.clear(0);
+    expect(hll.registers.subarray(0, 64).every((r) => r === 0)).toBe(true);
+    hll.load(2, hll.registers, 64);
+    hll.clear(1);
+    expect(Math.round(hll.estimate(2))).toBe(1);
+    hll.clear(2);
+    expect(hll.estimate(2)).toBe(0);
+  });
+
   it('rejects an unsupported precision', () => {
     expect(() => new HllBank(1, 3)).toThrow(RangeError);
   });

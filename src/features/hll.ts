@@ -8,10 +8,12 @@ const INVERSE_POWERS = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
  * are nearly exact.
  */
 export class HllBank {
-  /** Registers, `m` per slot (read and written whole by the partial-window codec). */
+  /** Registers, `m` per slot (read whole by the partial-window codec; written only through the methods, which keep `used`). */
   readonly registers: Uint8Array;
   /** The registers as f64 words (m is a multiple of 8), so a clear is a few word stores rather than a fill call. */
   private readonly words: Float64Array;
+  /** 1 for a slot that may hold a nonzero register; a slot at 0 has only zero registers, so clearing it touches none (an evicted host's unused sketches). */
+  private readonly used: Uint8Array;
   /** Registers per slot. */
   readonly m: number;
   private readonly p: number;
@@ -24,6 +26,7 @@ export class HllBank {
     this.m = 1 << precision;
     this.registers = new Uint8Array(slots * this.m);
     this.words = new Float64Array(this.registers.buffer);
+    this.used = new Uint8Array(slots);
     const alpha = this.m === 16 ? 0.673 : this.m === 32 ? 0.697 : this.m === 64 ? 0.709 : 0.7213 / (1 + 1.079 / this.m);
     this.alphaMM = alpha * this.m * this.m;
   }
@@ -35,7 +38,10 @@ export class HllBank {
     const rest = (hash << this.p) >>> 0;
     const rank = rest === 0 ? 33 - this.p : Math.clz32(rest) + 1;
     const at = slot * this.m + idx;
-    if (rank > this.registers[at]) this.registers[at] = rank;
+    if (rank > this.registers[at]) {
+      this.registers[at] = rank;
+      this.used[slot] = 1;
+    }
   }
 
   /** Estimated number of distinct items added to sketch `slot`. */
@@ -58,14 +64,24 @@ export class HllBank {
     if (from.p !== this.p) throw new RangeError(`cannot merge HLL precision ${from.p} into ${this.p}`);
     const to = slot * this.m;
     const at = fromSlot * this.m;
+    if (from.used[fromSlot] === 0) return;
+    this.used[slot] = 1;
     for (let i = 0; i < this.m; i++) {
       const r = from.registers[at + i];
       if (r > this.registers[to + i]) this.registers[to + i] = r;
     }
   }
 
+  /** Makes sketch `slot` hold the m registers at from[at..at+m) (a decoded partial's). */
+  load(slot: number, from: Uint8Array, at: number): void {
+    for (let i = 0, to = slot * this.m; i < this.m; i++) this.registers[to + i] = from[at + i];
+    this.used[slot] = 1;
+  }
+
   /** Empties sketch `slot`. */
   clear(slot: number): void {
+    if (this.used[slot] === 0) return;
+    this.used[slot] = 0;
     const n = this.m >>> 3;
     for (let i = slot * n, end = i + n; i < end; i++) this.words[i] = 0;
   }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HOST_SETTLE_SECONDS, HostHistory } from './host-history.js';
+import { HOST_KEY } from './partial-window.js';
 import { hashWords, mix32 } from './word-hash.js';
 
 /** Service key of host h to destination d, TCP port p. */
 const svc = (h: number, d: number, p: number) => Uint32Array.of(4, h, 0, 0, 0, d, 0, 0, 0, (6 << 16) | p);
 /** A flow start of service key k at ts, as the window closer reports it to the history: the time from which it is held, NaN while held back. */
-const sight = (history: HostHistory, k: Uint32Array, ts: number) => history.sighted(k, ts, hashWords(k, 0, k.length));
+const sight = (history: HostHistory, k: Uint32Array, ts: number) => history.sighted(k, ts, hashWords(k, 0, k.length), hashWords(k, 0, HOST_KEY));
 
 describe('HostHistory', () => {
   it('treats the services of a host first seen as its history and later ones as new', () => {

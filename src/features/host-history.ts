@@ -108,9 +108,9 @@ export class HostHistory implements ModelContext {
    * touched), the first sighting's time for one seen before (admitted now),
    * or NaN for a first sighting, which is held back: its host is sighted
    * (admitted at its second sighting) and its destination counts the host.
-   * `h` is the service key's hash (hashWords), which the caller has.
+   * `h` is the service key's hash and `hostHash` its host key's (hashWords), which the caller has.
    */
-  sighted(key: Uint32Array, ts: number, h: number): number {
+  sighted(key: Uint32Array, ts: number, h: number, hostHash: number): number {
     if (this.services.table.find(key, 0, h) >= 0) {
       this.services.touch(key, 0);
       return ts;
@@ -121,7 +121,6 @@ export class HostHistory implements ModelContext {
       return first;
     }
     if (Number.isNaN(this.start)) this.start = ts;
-    const hostHash = this.hosts.table.hash(key, 0);
     if (this.hosts.table.find(key, 0, hostHash) >= 0) this.hosts.touch(key, 0);
     else {
       const hostFirst = this.hostKeeper.admit(hostHash, ts);

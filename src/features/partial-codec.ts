@@ -1,4 +1,4 @@
-import { HOST_KEY, N_COUNTERS, type PartialWindow } from './partial-window.js';
+import { HOST_KEY, N_COUNTERS, N_SKETCHES, type PartialWindow } from './partial-window.js';
 import { PEER_SLOTS } from './peer-table.js';
 
 /** Words of the codec's header: start, hosts, carried flows, second slots. */
@@ -92,9 +92,7 @@ export function decodePartial(buffer: ArrayBuffer, p: PartialWindow): void {
     if (e >= p.highWater) p.highWater = e + 1;
     p.first[e] = first[i];
     p.counters.set(counters.subarray(i * N_COUNTERS, (i + 1) * N_COUNTERS), e * N_COUNTERS);
-    p.sketches.forEach((s, k) => {
-      s.registers.set(registers.subarray((k * n + i) * m, (k * n + i + 1) * m), e * m);
-    });
+    for (let k = 0; k < N_SKETCHES; k++) p.sketches[k].load(e, registers as Uint8Array, (k * n + i) * m);
     p.seconds.set(seconds.subarray(i * secondSlots, (i + 1) * secondSlots), e * secondSlots);
     peers.ids.set(ids.subarray(i * PEER_SLOTS, (i + 1) * PEER_SLOTS), e * PEER_SLOTS);
     peers.counts.set(counts.subarray(i * PEER_SLOTS, (i + 1) * PEER_SLOTS), e * PEER_SLOTS);
@@ -102,6 +100,6 @@ export function decodePartial(buffer: ArrayBuffer, p: PartialWindow): void {
     peers.ports.set(ports.subarray(i * PEER_SLOTS, (i + 1) * PEER_SLOTS), e * PEER_SLOTS);
     peers.versions[e] = versions[i];
   }
-  p.untracked.registers.set(untracked);
+  p.untracked.load(0, untracked as Uint8Array, 0);
   for (let i = 0; i < c; i++) p.addCarried(carriedKeys as Uint32Array, i * HOST_KEY, carriedFailed[i] !== 0, carriedServices[i]);
 }

@@ -2,6 +2,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import { IP_PROTO } from '../decode/ip-protocols.js';
 import { TCP_FLAG } from '../decode/tcp-flags.js';
 import { FLOW_FLAG, type FlowRecord } from '../flows/flow-record.js';
+import { largeArray } from '../util/huge-pages.js';
 import { DnsSummary, parseDns } from './dns.js';
 import { isEcho, isEchoRequest, isGroupAddress, isIcmp, isIcmpError, isOddIcmp, isOddTcp, isPolledByDesign, isUnreachable } from './packet-kinds.js';
 import { COUNTER as C, HOST_KEY, MAX_CARRIED, N_COUNTERS, PartialWindow, SKETCH } from './partial-window.js';
@@ -127,6 +128,10 @@ export class WindowAccumulator {
   private readonly runPackets: Float64Array;
   private readonly runSlot: Int32Array;
   private readonly key = new Uint32Array(SERVICE_KEY);
+  /** Host key of the last responder `inbound` resolved, its entry and the entry's stamp then: a flood's victim is looked up once, not once per flow. */
+  private readonly responderKey = new Uint32Array(HOST_KEY);
+  private responder = -1;
+  private responderStamp = 0;
   private readonly sums: ShardSums | undefined;
   private readonly dns = new DnsSummary();
   /** Stream position of the packet being accounted (a capture worker sets it; see `PartialWindow.first`). */
@@ -144,16 +149,16 @@ export class WindowAccumulator {
     this.windowSeconds = opts.windowSeconds;
     this.sums = opts.sums;
     this.p = new PartialWindow(opts);
-    this.flowHost = new Int32Array(opts.flowMax);
-    this.flowStamp = new Uint32Array(opts.flowMax);
-    this.flowWindow = new Int32Array(opts.flowMax);
-    this.flowBits = new Uint8Array(opts.flowMax);
-    this.flowService = new Uint32Array(opts.flowMax);
-    this.flowOffset = new Float32Array(opts.flowMax);
-    this.flowSent = new Uint32Array(opts.flowMax);
-    this.chunkAt = new Float64Array(opts.flowMax);
-    this.runFrom = new Float64Array(opts.flowMax);
-    this.expectSlots = new Int32Array(opts.flowMax);
+    this.flowHost = largeArray(Int32Array, opts.flowMax);
+    this.flowStamp = largeArray(Uint32Array, opts.flowMax);
+    this.flowWindow = largeArray(Int32Array, opts.flowMax);
+    this.flowBits = largeArray(Uint8Array, opts.flowMax);
+    this.flowService = largeArray(Uint32Array, opts.flowMax);
+    this.flowOffset = largeArray(Float32Array, opts.flowMax);
+    this.flowSent = largeArray(Uint32Array, opts.flowMax);
+    this.chunkAt = largeArray(Float64Array, opts.flowMax);
+    this.runFrom = largeArray(Float64Array, opts.flowMax);
+    this.expectSlots = largeArray(Int32Array, opts.flowMax);
     const carried = Math.min(opts.flowMax, MAX_CARRIED);
     this.carrySlots = new Int32Array(carried);
     this.carryKeys = new Uint32Array(carried * HOST_KEY);
@@ -364,11 +369,27 @@ export class WindowAccumulator {
   /** Fan-in: the responder of a new flow counts its distinct initiators. */
   private inbound(pkt: DecodedPacket, initiator: number): void {
     if (isGroupAddress(pkt.ipVersion, pkt.dst)) return;
-    const r = this.hostOf(pkt.ipVersion, pkt.dst);
-    if (r < 0) return;
     const p = this.p;
+    const r = this.responderOf(pkt.ipVersion, pkt.dst);
+    if (r < 0) return;
     p.counters[r * N_COUNTERS + C.INBOUND]++;
     p.sketches[SKETCH.IN_SOURCES].add(r, initiator >= 0 ? p.hosts.hashOf(initiator) : hashAddress(pkt.ipVersion, pkt.src));
+  }
+
+  /** hostOf for a new flow's responder, remembering the last one: its entry holds the same host while its stamp is unchanged (stamps are never reused). */
+  private responderOf(version: number, words: Uint32Array): number {
+    const k = this.responderKey;
+    const v6 = version === 6;
+    const r = this.responder;
+    if (r >= 0 && this.p.stamp[r] === this.responderStamp && k[0] === version && k[1] === words[0] && (!v6 || (k[2] === words[1] && k[3] === words[2] && k[4] === words[3]))) return r;
+    const h = this.hostOf(version, words);
+    if (h >= 0) {
+      k[0] = version;
+      setAddress(k, 1, version, words);
+      this.responder = h;
+      this.responderStamp = this.p.stamp[h];
+    }
+    return h;
   }
 
   /** A destination-unreachable message counts for the host whose packet it answers. */

@@ -11,7 +11,7 @@ import { Regularity } from './regularity.js';
 import { RUNS_DECAY_SECONDS, SessionRuns } from './session-runs.js';
 import { FEATURES, N_FEATURES, transformRows } from './schema.js';
 import { FAILED_PORT_SEED, PAIR_KEY, SERVICE_KEY, type FlowEvents } from './window-accumulator.js';
-import { hashWords, mix32 } from './word-hash.js';
+import { hashEnd, hashStep, hashWords, mix32, WORDS_SEED } from './word-hash.js';
 import type { WindowBatch } from './window-batch.js';
 import { WordTable } from './word-table.js';
 
@@ -173,8 +173,13 @@ export class WindowCloser implements FlowEvents {
    * to report).
    */
   flowStarted(key: Uint32Array, ts: number): void {
-    // Each key is hashed once for its table's lookup and its filter.
-    const pair = hashWords(key, 0, PAIR_KEY);
+    // Each key is hashed once for its table's lookup and its filter; the host, pair and service keys
+    // are prefixes of one another, so their hashes share the steps of the shorter (hashWords's values).
+    let state = WORDS_SEED;
+    for (let i = 0; i < HOST_KEY; i++) state = hashStep(state, key[i]);
+    const host = hashEnd(state, HOST_KEY);
+    for (let i = HOST_KEY; i < PAIR_KEY; i++) state = hashStep(state, key[i]);
+    const pair = hashEnd(state, PAIR_KEY);
     if (this.regularities.has(key, pair)) this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
     else {
       const first = this.pairKeeper.admit(pair, ts);
@@ -183,10 +188,10 @@ export class WindowCloser implements FlowEvents {
         this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
       }
     }
-    const service = hashWords(key, 0, SERVICE_KEY);
+    const service = hashEnd(hashStep(state, key[PAIR_KEY]), SERVICE_KEY);
     if (!this.beacons.has(key, service)) {
       // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
-      const first = this.history.sighted(key, ts, service);
+      const first = this.history.sighted(key, ts, service, host);
       if (Number.isNaN(first)) return;
       this.beacons.observe(key, first);
       if (first === ts) return;

@@ -2,6 +2,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import { ICMP_TYPE, ICMPV6_TYPE } from '../decode/icmp.js';
 import { IP_PROTO } from '../decode/ip-protocols.js';
 import { TCP_FLAG } from '../decode/tcp-flags.js';
+import { largeArray } from '../util/huge-pages.js';
 import { END_REASONS, FLOW_FLAG, type FlowRecord, type FlowSink } from './flow-record.js';
 
 /** Flow timeouts, in seconds of packet time. */
@@ -159,11 +160,10 @@ export class FlowTable {
     this.activeTimeout = timeouts.active;
     this.sink = sink;
     this.classTimeout = Float64Array.of(timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.icmp, timeouts.other);
-    const records = new ArrayBuffer(flowMax * RECORD_BYTES);
-    this.u32 = new Uint32Array(records);
-    this.i32 = new Int32Array(records);
-    this.f64 = new Float64Array(records);
-    this.v6 = new Uint32Array(flowMax * V6_WORDS);
+    this.u32 = largeArray(Uint32Array, flowMax * W);
+    this.i32 = new Int32Array(this.u32.buffer);
+    this.f64 = new Float64Array(this.u32.buffer);
+    this.v6 = largeArray(Uint32Array, flowMax * V6_WORDS);
     let size = 1;
     while (size < flowMax * 2) size *= 2;
     this.maxBuckets = size;
@@ -393,7 +393,7 @@ export class FlowTable {
     this.previous = this.buckets;
     this.previousMask = this.mask;
     this.moved = 0;
-    this.buckets = new Uint32Array(4 * (this.mask + 1));
+    this.buckets = largeArray(Uint32Array, 4 * (this.mask + 1));
     this.mask = 2 * this.mask + 1;
   }
 
@@ -415,7 +415,7 @@ export class FlowTable {
   private reindex(): void {
     let count = Math.min(this.maxBuckets, INITIAL_BUCKETS);
     while (this.active * 2 > count && count < this.maxBuckets) count *= 2;
-    this.buckets = new Uint32Array(2 * count);
+    this.buckets = largeArray(Uint32Array, 2 * count);
     this.mask = count - 1;
     this.previous = NO_BUCKETS;
     for (let c = 0; c < CLASSES; c++) {
