@@ -15,14 +15,18 @@ function jitters(seed: number): () => number {
 /** Alive beacon scores at `now`. */
 function alive(b: Beacons, now: number): number[] {
   const out: number[] = [];
-  b.forEachAlive(now, (_keys, _at, score) => out.push(score));
+  b.forEachRecent(now, (_keys, _at, score, _period, _periodic, isAlive) => {
+    if (isAlive) out.push(score);
+  });
   return out;
 }
 
 /** Whether each alive service at `now` keeps a schedule (its known gaps are regular). */
 function periodic(b: Beacons, now: number): boolean[] {
   const out: boolean[] = [];
-  b.forEachAlive(now, (_keys, _at, _score, _period, isPeriodic) => out.push(isPeriodic));
+  b.forEachRecent(now, (_keys, _at, _score, _period, isPeriodic, isAlive) => {
+    if (isAlive) out.push(isPeriodic);
+  });
   return out;
 }
 

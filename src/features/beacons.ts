@@ -92,7 +92,7 @@ export class Beacons {
     this.sizeFactor = new Float64Array(capacity);
   }
 
-  /** Service keys by entry id, as forEachAlive's visits index them. */
+  /** Service keys by entry id, as forEachRecent's visits index them. */
   get keys(): Uint32Array {
     return this.services.table.keys;
   }
@@ -134,25 +134,26 @@ export class Beacons {
   }
 
   /**
-   * Calls visit for every service whose period is known (from
-   * PERIOD_EPISODES episodes on; its timing score is 0 until MIN_EPISODES)
-   * and whose last episode is at most ALIVE_GAPS median gaps before `now`,
-   * so a beacon counts in the windows between its check-ins and stops
-   * counting once it stops. `periodic` tells a service whose gaps are
-   * regular (a schedule, whether or not judged yet: a poller's targets keep
-   * one schedule before each is judged) from contact that merely recurs.
-   * Only services with a flow start in the last ALIVE_GAPS × MAX_PERIOD
-   * seconds can be alive, and they are the most recently used, so the walk
-   * stops at the first older one instead of visiting the whole table.
-   * `period` is the service's median gap (s).
+   * Calls visit for every service with a flow start in the last
+   * ALIVE_GAPS × MAX_PERIOD seconds before `now` (the only ones that can be
+   * alive; they are the most recently used, so the walk stops at the first
+   * older one instead of visiting the whole table). `alive` is true for a
+   * service whose period is known (from PERIOD_EPISODES episodes on; its
+   * timing score is 0 until MIN_EPISODES) and whose last episode is at most
+   * ALIVE_GAPS median gaps before `now`, so a beacon counts in the windows
+   * between its check-ins and stops counting once it stops. `periodic`
+   * tells a service whose gaps are regular (a schedule, whether or not
+   * judged yet: a poller's targets keep one schedule before each is judged)
+   * from contact that merely recurs. `period` is the service's median gap
+   * (s; 0 while unknown).
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean) => void): void {
+  forEachRecent(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean, alive: boolean) => void): void {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     const oldest = now - ALIVE_GAPS * MAX_PERIOD;
     const { services, episodes, score, median, sizeFactor, periodic } = this;
     for (let e = services.newest; e >= 0 && !(episodes.lastFlow(e) < oldest); e = services.older(e)) {
-      if (median[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e]) visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1);
+      visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1, median[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e]);
     }
   }
 

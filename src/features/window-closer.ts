@@ -132,6 +132,8 @@ export class WindowCloser implements FlowEvents {
   private readonly service = new Uint32Array(SERVICE_KEY);
   /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row whose timing reaches BEACON_MIN. */
   private readonly alive: number[] = [];
+  /** weighBeacons' scratch: host, key offset and period (0 unless alive and periodic) of each recent service (Beacons.forEachRecent) of a host with a row. */
+  private readonly recent: number[] = [];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
   private readonly uploadSeconds: Float64Array;
@@ -250,7 +252,8 @@ export class WindowCloser implements FlowEvents {
       if (weighted >= PUBLIC_MIN_REGULARITY && weighted > best[h * CROSS + 1]) best[h * CROSS + 1] = weighted;
     });
     this.sessionRuns(w, end, best);
-    this.weighBeacons(w, end, best);
+    const rareContact = new Float64Array(w.highWater);
+    this.weighBeacons(w, end, best, rareContact);
     this.freshUploads(w, best);
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
@@ -265,23 +268,29 @@ export class WindowCloser implements FlowEvents {
     });
     const vectors = new Float64Array(raw.length);
     transformRows(raw, vectors);
-    return { start: w.start, end, hosts, vectors, raw, peers: (r) => peers.top(r) };
+    return { start: w.start, end, hosts, vectors, raw, rareContact: Float64Array.from(rows, (e) => rareContact[e]), peers: (r) => peers.top(r) };
   }
 
   /**
    * Raises best[h * CROSS + 3] to the weighted beacon score of each alive service
-   * of a host h with a row. The services are walked once: the periods of
+   * of a host h with a row, and sets rareContact[h] (see WindowBatch) from
+   * every service the host used recently (Beacons.forEachRecent).
+   * The services are walked once: the periods of
    * each host's alive periodic services (judged or not) must all be known
    * before any service's weight can count those sharing its period.
    */
-  private weighBeacons(w: PartialWindow, end: number, best: Float64Array): void {
+  private weighBeacons(w: PartialWindow, end: number, best: Float64Array, rareContact: Float64Array): void {
     const alive = this.alive;
+    const recent = this.recent;
     alive.length = 0;
+    recent.length = 0;
     const periods = new Map<number, number[]>();
-    this.beacons.forEachAlive(end, (keys, at, timing, period, periodic) => {
+    this.beacons.forEachRecent(end, (keys, at, timing, period, periodic, isAlive) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      if (!periodic) return;
+      const scheduled = isAlive && periodic;
+      recent.push(h, at, scheduled ? period : 0);
+      if (!scheduled) return;
       // Timing is regularity times factors of at most 1, so a service that can score is periodic and counts itself.
       if (timing >= BEACON_MIN) alive.push(h, at, timing, period);
       const list = periods.get(h);
@@ -290,18 +299,27 @@ export class WindowCloser implements FlowEvents {
     });
     const history = this.history;
     const keys = this.beacons.keys;
+    /** The schedule weight of a service of host h whose period is `period` (s). */
+    const share = (h: number, period: number) => schedule((periods.get(h) as number[]).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0));
     for (let i = 0; i < alive.length; i += 4) {
       const h = alive[i];
       const at = alive[i + 1];
       const timing = alive[i + 2];
-      const period = alive[i + 3];
-      const share = schedule((periods.get(h) as number[]).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0));
       // The history's two factors are at most 1 and products round monotonically, so timing × share bounds the score:
       // below BEACON_MIN or the host's best so far, the history lookups cannot change best.
-      const bound = timing * share;
+      const weight = share(h, alive[i + 3]);
+      const bound = timing * weight;
       if (bound < BEACON_MIN || bound <= best[h * CROSS + 3]) continue;
-      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * share;
+      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * weight;
       if (score >= BEACON_MIN && score > best[h * CROSS + 3]) best[h * CROSS + 3] = score;
+    }
+    for (let i = 0; i < recent.length; i += 3) {
+      const h = recent[i];
+      const at = recent[i + 1];
+      // Rarity and the schedule weight are at most 1: a host at 1 cannot rise.
+      if (rareContact[h] >= 1 || !history.isNew(keys, at)) continue;
+      const contact = rarity(history.prevalence(keys, at), history.hostCount) * (recent[i + 2] > 0 ? share(h, recent[i + 2]) : 1);
+      if (contact > rareContact[h]) rareContact[h] = contact;
     }
   }
 
