@@ -132,7 +132,7 @@ export class WindowCloser implements FlowEvents {
   private readonly service = new Uint32Array(SERVICE_KEY);
   /** weighBeacons' scratch: host, key offset, timing score and period of each alive service of a host with a row whose timing reaches BEACON_MIN. */
   private readonly alive: number[] = [];
-  /** weighBeacons' scratch: host, key offset and period (0 unless alive and periodic) of each recent service (Beacons.forEachRecent) of a host with a row. */
+  /** weighBeacons' scratch: host, key offset and period (0 unless alive and periodic) of each recent novel service (Beacons.forEachRecent) of a host with a row. */
   private readonly recent: number[] = [];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
@@ -182,7 +182,7 @@ export class WindowCloser implements FlowEvents {
       // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
       const first = this.history.sighted(key, ts, service);
       if (Number.isNaN(first)) return;
-      this.beacons.observe(key, first);
+      this.beacons.observe(key, first, 0, this.history.isNew(key));
       if (first === ts) return;
     }
     // The history hears only of episode starts (a service's first flow start is one): the other flow starts
@@ -197,7 +197,7 @@ export class WindowCloser implements FlowEvents {
     if (!this.beacons.has(key, service)) {
       const seen = this.history.admitHeld(key, service);
       if (Number.isNaN(seen)) return;
-      this.beacons.observe(key, seen);
+      this.beacons.observe(key, seen, 0, this.history.isNew(key));
     }
     this.beacons.sized(key, bytes);
   }
@@ -274,7 +274,7 @@ export class WindowCloser implements FlowEvents {
   /**
    * Raises best[h * CROSS + 3] to the weighted beacon score of each alive service
    * of a host h with a row, and sets rareContact[h] (see WindowBatch) from
-   * every service the host used recently (Beacons.forEachRecent).
+   * every service new to the host that it used recently (Beacons.forEachRecent).
    * The services are walked once: the periods of
    * each host's alive periodic services (judged or not) must all be known
    * before any service's weight can count those sharing its period.
@@ -285,11 +285,11 @@ export class WindowCloser implements FlowEvents {
     alive.length = 0;
     recent.length = 0;
     const periods = new Map<number, number[]>();
-    this.beacons.forEachRecent(end, (keys, at, timing, period, periodic, isAlive) => {
+    this.beacons.forEachRecent(end, (keys, at, timing, period, periodic, isAlive, novel) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
       const scheduled = isAlive && periodic;
-      recent.push(h, at, scheduled ? period : 0);
+      if (novel) recent.push(h, at, scheduled ? period : 0);
       if (!scheduled) return;
       // Timing is regularity times factors of at most 1, so a service that can score is periodic and counts itself.
       if (timing >= BEACON_MIN) alive.push(h, at, timing, period);
@@ -317,7 +317,7 @@ export class WindowCloser implements FlowEvents {
       const h = recent[i];
       const at = recent[i + 1];
       // Rarity and the schedule weight are at most 1: a host at 1 cannot rise.
-      if (rareContact[h] >= 1 || !history.isNew(keys, at)) continue;
+      if (rareContact[h] >= 1) continue;
       const contact = rarity(history.prevalence(keys, at), history.hostCount) * (recent[i + 2] > 0 ? share(h, recent[i + 2]) : 1);
       if (contact > rareContact[h]) rareContact[h] = contact;
     }
