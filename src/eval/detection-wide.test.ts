@@ -52,11 +52,13 @@ describe('detection on fixed-seed wide synthetic captures (docs/detection.md, #1
     expect(r.categories.beacon).toBe(r.detected);
   });
 
-  // Main at ce1c7aa: 0.931, 0.889 and 0.979; 0.946, 0.916 and 0.984 with beacon analysis weighing the skew of few gaps as weak evidence (docs/detection.md).
+  // Main at ce1c7aa: 0.931, 0.889 and 0.979; 0.946, 0.916 and 0.984 with beacon analysis weighing the skew of few gaps as weak evidence;
+  // 0.996, 0.996 and 0.997 since windows of a host in contact with a service new to it that no other host uses rank
+  // above ordinary ones before its beacon can be judged (docs/detection.md, "Rare contact ranks the windows before").
   it.each([
-    [8, 0.94],
-    [15, 0.91],
-    [16, 0.98],
+    [8, 0.995],
+    [15, 0.995],
+    [16, 0.995],
   ])('ranks attack host-windows of seed %d above benign ones: AUC at least %s', (seed, auc) => {
     expect(reports.get(seed)!.auc).toBeGreaterThanOrEqual(auc);
   });

@@ -30,8 +30,9 @@ describe('detection on fixed-seed synthetic captures (docs/detection.md targets)
     expect(report.falsePositiveRate).toBeLessThanOrEqual(0.005);
   });
 
-  it('ranks attack host-windows above benign ones: AUC at least 0.97', () => {
-    expect(report.auc).toBeGreaterThanOrEqual(0.97);
+  // 0.9866 before rare contact ranked the windows below the threshold, 0.9994 since (docs/detection.md).
+  it('ranks attack host-windows above benign ones: AUC at least 0.995', () => {
+    expect(report.auc).toBeGreaterThanOrEqual(0.995);
   });
 
   it.each([...ATTACK_TYPES])('detects at least 90 percent of the %s windows', (type) => {

@@ -15,18 +15,46 @@ function jitters(seed: number): () => number {
 /** Alive beacon scores at `now`. */
 function alive(b: Beacons, now: number): number[] {
   const out: number[] = [];
-  b.forEachAlive(now, (_keys, _at, score) => out.push(score));
+  b.forEachRecent(now, (_keys, _at, score, _period, _periodic, isAlive) => {
+    if (isAlive) out.push(score);
+  });
   return out;
 }
 
 /** Whether each alive service at `now` keeps a schedule (its known gaps are regular). */
 function periodic(b: Beacons, now: number): boolean[] {
   const out: boolean[] = [];
-  b.forEachAlive(now, (_keys, _at, _score, _period, isPeriodic) => out.push(isPeriodic));
+  b.forEachRecent(now, (_keys, _at, _score, _period, isPeriodic, isAlive) => {
+    if (isAlive) out.push(isPeriodic);
+  });
   return out;
 }
 
 describe('Beacons', () => {
+  it('visits recent services that are alive, or novel before their period is known, and says which', () => {
+    const b = new Beacons(16, 10);
+    // Service 1: two episodes, novel; service 2: two episodes, not novel; service 3: periodic every 60 s, not novel.
+    for (const t of [1000, 1100]) {
+      b.observe(key(1), t, 0, true);
+      b.observe(key(2), t, 0, false);
+    }
+    for (let t = 1000; t <= 1240; t += 60) b.observe(key(3), t);
+    const seen: [number, boolean, boolean][] = [];
+    b.forEachRecent(1260, (keys, at, _score, _period, _periodic, isAlive, novel) => {
+      seen.push([keys[at + 1], isAlive, novel]);
+    });
+    expect(seen.sort((x, y) => x[0] - y[0])).toEqual([
+      [1, false, true],
+      [3, true, false],
+    ]);
+    // Eighteen minutes (1.5 × the slowest period judged) after its last flow start, the novel service is no longer visited.
+    const late: number[] = [];
+    b.forEachRecent(1100 + 1081, (keys, at) => {
+      late.push(keys[at + 1]);
+    });
+    expect(late).not.toContain(1);
+  });
+
   it.each([5, 60, 600])('scores a beacon with a %d s period and 20 percent jitter high', (period) => {
     const b = new Beacons(16, 10);
     const jitter = jitters(period);

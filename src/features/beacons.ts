@@ -71,6 +71,8 @@ export class Beacons {
   private readonly median: Float64Array;
   /** 1 for a service whose known gaps are regular (SCHEDULE_REGULARITY), whether or not it is judged yet. */
   private readonly periodic: Uint8Array;
+  /** 1 for a service its owner called new when it entered the table (observe's `novel`). */
+  private readonly novel: Uint8Array;
   /** Short-session sizes per service, a ring of SIZE_HISTORY; sizeCount counts them all. */
   private readonly sizes: Float64Array;
   private readonly sizeCount: Uint32Array;
@@ -87,12 +89,13 @@ export class Beacons {
     this.score = new Float64Array(capacity);
     this.median = new Float64Array(capacity);
     this.periodic = new Uint8Array(capacity);
+    this.novel = new Uint8Array(capacity);
     this.sizes = new Float64Array(capacity * SIZE_HISTORY);
     this.sizeCount = new Uint32Array(capacity);
     this.sizeFactor = new Float64Array(capacity);
   }
 
-  /** Service keys by entry id, as forEachAlive's visits index them. */
+  /** Service keys by entry id, as forEachRecent's visits index them. */
   get keys(): Uint32Array {
     return this.services.table.keys;
   }
@@ -102,10 +105,16 @@ export class Beacons {
     return this.services.table.find(key, 0, h) >= 0;
   }
 
-  /** Records a flow start of the service key[at..at+keyWidth) at `ts`; true when it starts an episode of the service (always for a service new to the table). */
-  observe(key: Uint32Array, ts: number, at = 0): boolean {
+  /**
+   * Records a flow start of the service key[at..at+keyWidth) at `ts`; true
+   * when it starts an episode of the service (always for a service new to
+   * the table). `novel` is kept for a service entering the table (see
+   * forEachRecent) and ignored for one already in it.
+   */
+  observe(key: Uint32Array, ts: number, at = 0, novel = false): boolean {
     const e = this.services.touch(key, at);
     if (this.services.inserted) {
+      this.novel[e] = novel ? 1 : 0;
       this.episodes.reset(e);
       this.score[e] = 0;
       this.median[e] = 0;
@@ -134,25 +143,29 @@ export class Beacons {
   }
 
   /**
-   * Calls visit for every service whose period is known (from
-   * PERIOD_EPISODES episodes on; its timing score is 0 until MIN_EPISODES)
-   * and whose last episode is at most ALIVE_GAPS median gaps before `now`,
-   * so a beacon counts in the windows between its check-ins and stops
-   * counting once it stops. `periodic` tells a service whose gaps are
-   * regular (a schedule, whether or not judged yet: a poller's targets keep
-   * one schedule before each is judged) from contact that merely recurs.
-   * Only services with a flow start in the last ALIVE_GAPS × MAX_PERIOD
-   * seconds can be alive, and they are the most recently used, so the walk
-   * stops at the first older one instead of visiting the whole table.
-   * `period` is the service's median gap (s).
+   * Calls visit for every service with a flow start in the last
+   * ALIVE_GAPS × MAX_PERIOD seconds before `now` (the only ones that can be
+   * alive; they are the most recently used, so the walk stops at the first
+   * older one instead of visiting the whole table) that is alive, or novel
+   * (observe's flag) with a period not known yet (fewer than
+   * PERIOD_EPISODES episodes: a slow beacon's first check-ins). `alive` is true for a
+   * service whose period is known (from PERIOD_EPISODES episodes on; its
+   * timing score is 0 until MIN_EPISODES) and whose last episode is at most
+   * ALIVE_GAPS median gaps before `now`, so a beacon counts in the windows
+   * between its check-ins and stops counting once it stops. `periodic`
+   * tells a service whose gaps are regular (a schedule, whether or not
+   * judged yet: a poller's targets keep one schedule before each is judged)
+   * from contact that merely recurs. `period` is the service's median gap
+   * (s; 0 while unknown).
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean) => void): void {
+  forEachRecent(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean, alive: boolean, novel: boolean) => void): void {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     const oldest = now - ALIVE_GAPS * MAX_PERIOD;
-    const { services, episodes, score, median, sizeFactor, periodic } = this;
+    const { services, episodes, score, median, sizeFactor, periodic, novel } = this;
     for (let e = services.newest; e >= 0 && !(episodes.lastFlow(e) < oldest); e = services.older(e)) {
-      if (median[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e]) visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1);
+      const alive = median[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e];
+      if (alive || (median[e] === 0 && novel[e] === 1)) visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1, alive, novel[e] === 1);
     }
   }
 

@@ -251,6 +251,32 @@ describe('HostWindows', () => {
     expect(beaconScores(5).every((s) => s === 0)).toBe(true);
   });
 
+  it('gives a host in contact with a service new to it that no other host uses its rare contact, for 18 minutes', () => {
+    const d = new Driver();
+    // Six hosts appear at 1000 s, each with a login service of its own history; from 1700 s (all settled), A contacts
+    // a new service no other host uses, B its own login service, hosts .3 and .4 one new service they share.
+    for (let h = 1; h <= 6; h++) d.send(1000, ip(10, 0, 0, h), SERVER, 6, 40000, 22, { flags: SYN });
+    for (const t of [1700, 1760]) {
+      d.send(t, A, ip(10, 0, 1, 50), 6, 41000 + t, 8443, { flags: SYN });
+      d.send(t, B, SERVER, 6, 41000 + t, 22, { flags: SYN });
+      for (const h of [3, 4]) d.send(t, ip(10, 0, 0, h), ip(10, 0, 1, 60), 6, 41000 + t, 443, { flags: SYN });
+    }
+    // A again, later than 18 minutes after its last contact with the new service.
+    d.send(1760 + 1100, A, SERVER, 6, 43000, 22, { flags: SYN });
+    d.hw.flush();
+    const contact = (start: number, host: string) => {
+      const b = d.batches.find((x) => x.start === start) as WindowBatch;
+      return (b.rareContact as Float64Array)[b.hosts.indexOf(host)];
+    };
+    // The first contact is a sighting held by the admission filter; the second admits the service.
+    expect(contact(1700, '10.0.0.1')).toBe(0);
+    expect(contact(1760, '10.0.0.1')).toBe(1);
+    expect(contact(1760, '10.0.0.2')).toBe(0);
+    // Two of six hosts use it: rarity 1/2.
+    expect(contact(1760, '10.0.0.3')).toBe(0.5);
+    expect(contact(2860, '10.0.0.1')).toBe(0);
+  });
+
   it('reports no public regularity for contact that is only roughly periodic', () => {
     const d = new Driver();
     // Gaps of 20, 40, 25, 35, 30, ... s: 1 - CV about 0.7, as chance revisits of one site reach.

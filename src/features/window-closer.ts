@@ -138,6 +138,9 @@ export class WindowCloser implements FlowEvents {
    */
   private readonly alive: number[] = [];
   private readonly aliveTiming: number[] = [];
+  /** weighBeacons' scratch for each recent novel service (Beacons.forEachRecent) of a host with a row: its host and key offset in `recent`, its period in `recentPeriod` (0 unless alive and periodic). */
+  private readonly recent: number[] = [];
+  private readonly recentPeriod: number[] = [];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
   private readonly uploadSeconds: Float64Array;
@@ -193,7 +196,7 @@ export class WindowCloser implements FlowEvents {
       // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
       const first = this.history.sighted(key, ts, service, host);
       if (Number.isNaN(first)) return;
-      this.beacons.observe(key, first);
+      this.beacons.observe(key, first, 0, this.history.isNew(key));
       if (first === ts) return;
     }
     // The history hears only of episode starts (a service's first flow start is one): the other flow starts
@@ -208,7 +211,7 @@ export class WindowCloser implements FlowEvents {
     if (!this.beacons.has(key, service)) {
       const seen = this.history.admitHeld(key, service);
       if (Number.isNaN(seen)) return;
-      this.beacons.observe(key, seen);
+      this.beacons.observe(key, seen, 0, this.history.isNew(key));
     }
     this.beacons.sized(key, bytes);
   }
@@ -263,7 +266,8 @@ export class WindowCloser implements FlowEvents {
       if (weighted >= PUBLIC_MIN_REGULARITY && weighted > best[h * CROSS + 1]) best[h * CROSS + 1] = weighted;
     });
     this.sessionRuns(w, end, best);
-    this.weighBeacons(w, end, best);
+    const rareContact = new Float64Array(w.highWater);
+    this.weighBeacons(w, end, best, rareContact);
     this.freshUploads(w, best);
     const rows: number[] = [];
     for (let e = 0; e < w.highWater; e++) if (w.stamp[e] !== 0 && emitted(w, e)) rows.push(e);
@@ -282,25 +286,36 @@ export class WindowCloser implements FlowEvents {
     }
     const vectors = new Float64Array(raw.length);
     transformRows(raw, vectors);
-    return { start: w.start, end, hosts, vectors, raw, peers: (r) => peers.top(r) };
+    return { start: w.start, end, hosts, vectors, raw, rareContact: Float64Array.from(rows, (e) => rareContact[e]), peers: (r) => peers.top(r) };
   }
 
   /**
    * Raises best[h * CROSS + 3] to the weighted beacon score of each alive service
-   * of a host h with a row. The services are walked once: the periods of
+   * of a host h with a row, and sets rareContact[h] (see WindowBatch) from
+   * every service new to the host that it used recently (Beacons.forEachRecent).
+   * The services are walked once: the periods of
    * each host's alive periodic services (judged or not) must all be known
    * before any service's weight can count those sharing its period.
    */
-  private weighBeacons(w: PartialWindow, end: number, best: Float64Array): void {
+  private weighBeacons(w: PartialWindow, end: number, best: Float64Array, rareContact: Float64Array): void {
     const alive = this.alive;
     const aliveTiming = this.aliveTiming;
+    const recent = this.recent;
+    const recentPeriod = this.recentPeriod;
     alive.length = 0;
     aliveTiming.length = 0;
+    recent.length = 0;
+    recentPeriod.length = 0;
     const periods = new Map<number, number[]>();
-    this.beacons.forEachAlive(end, (keys, at, timing, period, periodic) => {
+    this.beacons.forEachRecent(end, (keys, at, timing, period, periodic, isAlive, novel) => {
       const h = w.hosts.find(keys, at);
       if (h < 0) return;
-      if (!periodic) return;
+      const scheduled = isAlive && periodic;
+      if (novel) {
+        recent.push(h, at);
+        recentPeriod.push(scheduled ? period : 0);
+      }
+      if (!scheduled) return;
       // Timing is regularity times factors of at most 1, so a service that can score is periodic and counts itself.
       if (timing >= BEACON_MIN) {
         alive.push(h, at);
@@ -312,18 +327,28 @@ export class WindowCloser implements FlowEvents {
     });
     const history = this.history;
     const keys = this.beacons.keys;
+    /** The schedule weight of a service of host h whose period is `period` (s). */
+    const share = (h: number, period: number) => schedule((periods.get(h) as number[]).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0));
     for (let i = 0; i < alive.length; i += 2) {
       const h = alive[i];
       const at = alive[i + 1];
       const timing = aliveTiming[i];
-      const period = aliveTiming[i + 1];
-      const share = schedule((periods.get(h) as number[]).reduce((n, p) => (Math.abs(p - period) <= SAME_PERIOD * Math.max(p, period) ? n + 1 : n), 0));
       // The history's two factors are at most 1 and products round monotonically, so timing × share bounds the score:
       // below BEACON_MIN or the host's best so far, the history lookups cannot change best.
-      const bound = timing * share;
+      const weight = share(h, aliveTiming[i + 1]);
+      const bound = timing * weight;
       if (bound < BEACON_MIN || bound <= best[h * CROSS + 3]) continue;
-      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * share;
+      const score = timing * (history.isNew(keys, at) ? 1 : KNOWN_SERVICE_WEIGHT) * rarity(history.prevalence(keys, at), history.hostCount) * weight;
       if (score >= BEACON_MIN && score > best[h * CROSS + 3]) best[h * CROSS + 3] = score;
+    }
+    for (let i = 0; i < recent.length; i += 2) {
+      const h = recent[i];
+      const at = recent[i + 1];
+      const period = recentPeriod[i >> 1];
+      // Rarity and the schedule weight are at most 1: a host at 1 cannot rise.
+      if (rareContact[h] >= 1) continue;
+      const contact = rarity(history.prevalence(keys, at), history.hostCount) * (period > 0 ? share(h, period) : 1);
+      if (contact > rareContact[h]) rareContact[h] = contact;
     }
   }
 

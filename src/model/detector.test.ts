@@ -3,6 +3,7 @@ import type { WindowBatch } from '../features/host-windows.js';
 import { FEATURE_NAMES, N_FEATURES, transformRows } from '../features/schema.js';
 import type { Anomaly } from './anomaly.js';
 import { Detector, type DetectorModel, ONE_SIDED_MIN_PACKETS } from './detector.js';
+import { liftTowardThreshold } from './explain.js';
 import { alertThreshold, DEFAULT_TAIL, TAIL_MODELS, type TailModel } from './threshold.js';
 import type { Fitter } from './types.js';
 import { workerFitter } from './worker-fitter.js';
@@ -160,6 +161,27 @@ describe('Detector', () => {
     off.process(batch(t, rows.slice(0, 1)));
     expect(flagged.map((a) => a.host)).toEqual(['10.0.0.1']);
     expect(off.oneSided).toBe(0);
+  });
+
+  it('lifts unflagged rows with rare-contact evidence toward their threshold, flagging the same rows', () => {
+    const rng = new Prng(4);
+    const det = new Detector({ schema: FEATURE_NAMES, windowSeconds: W, warmupSeconds: 600, retrainIntervalSeconds: 1e9 }, () => undefined);
+    let t = 0;
+    for (; t < 610; t += W) det.process(benignBatch(rng, t));
+    const rows = Array.from({ length: 20 }, () => benign(rng));
+    rows[3] = SCAN;
+    const flaggedOf = (scores: Float64Array) => Array.from(scores.keys()).filter((i) => scores[i] > det.threshold);
+    // Two detectors on the same model see the same window, one with every host in rare contact.
+    const plain = new Detector({ schema: FEATURE_NAMES, windowSeconds: W }, () => undefined, det.model);
+    const lifted = new Detector({ schema: FEATURE_NAMES, windowSeconds: W }, () => undefined, det.model);
+    const before = plain.process(batch(t, rows))!;
+    const after = lifted.process({ ...batch(t, rows), rareContact: new Float64Array(rows.length).fill(1) })!;
+    expect(flaggedOf(after)).toEqual(flaggedOf(before));
+    expect(flaggedOf(before)).toContain(3);
+    for (let i = 0; i < rows.length; i++) {
+      if (before[i] > det.threshold) expect(after[i]).toBe(before[i]);
+      else expect(after[i]).toBeCloseTo(liftTowardThreshold(before[i], det.threshold, 1), 12);
+    }
   });
 
   it('retrains on unflagged rows only, so a repeated attack does not become normal', () => {

@@ -1,7 +1,7 @@
 import type { WindowBatch } from '../features/host-windows.js';
 import type { Anomaly } from './anomaly.js';
 import { categorize, severityOf } from './categorize.js';
-import { blendScore, rangeExcess, topFeatures, zScores } from './explain.js';
+import { blendScore, liftTowardThreshold, rangeExcess, topFeatures, zScores } from './explain.js';
 import { DEFAULT_FAMILY, modelFamily } from './families.js';
 import { fitModel } from './fit-model.js';
 import { Reservoir } from './reservoir.js';
@@ -257,9 +257,13 @@ export class Detector {
         this.oneSidedCount++;
         thresholds[i] = Infinity;
       } else if (scores[i] > thresholds[i]) flagged.push(i);
-      else if (offer) {
-        if (this.online) this.offer(batch, i);
-        combiner?.learn(batch, i, false, scores[i]);
+      else {
+        if (offer) {
+          if (this.online) this.offer(batch, i);
+          combiner?.learn(batch, i, false, scores[i]);
+        }
+        // After learning: a host's own threshold is fitted on its scores without the lift.
+        if (batch.rareContact !== undefined) scores[i] = liftTowardThreshold(scores[i], thresholds[i], batch.rareContact[i]);
       }
     }
     // A flood of spoofed sources can flag thousands of rows at once: explain and report only the worst.

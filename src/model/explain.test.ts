@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../features/schema.js';
-import { blendScore, fitBaseline, minScale, rangeExcess, topFeatures, zScores } from './explain.js';
+import { blendScore, fitBaseline, liftTowardThreshold, minScale, RARE_CONTACT_LIFT, rangeExcess, topFeatures, zScores } from './explain.js';
 
 describe('explanations', () => {
   // Three features (schema columns 0-2, log1p counts); feature 1 is constant in training.
@@ -67,5 +67,19 @@ describe('explanations', () => {
     expect(blendScore(0.6, 0.5)).toBeCloseTo(0.8, 12);
     expect(blendScore(0.6, 1)).toBeCloseTo(0.9, 12);
     expect(blendScore(0.6, 20)).toBeLessThan(1);
+  });
+
+  it('lifts a score below its threshold toward it with rare-contact evidence, never to it, and leaves the rest', () => {
+    expect(liftTowardThreshold(0.4, 0.8, 0)).toBe(0.4);
+    expect(liftTowardThreshold(0.4, 0.8, 1)).toBeCloseTo(0.4 + 0.4 * RARE_CONTACT_LIFT, 12);
+    expect(liftTowardThreshold(0.4, 0.8, 0.5)).toBeCloseTo(0.4 + 0.2 * RARE_CONTACT_LIFT, 12);
+    // Monotone in the score, and below the threshold however close the score is.
+    const lifted = [0, 0.3, 0.6, 0.79, 0.8 - 1e-12].map((x) => liftTowardThreshold(x, 0.8, 1));
+    expect(lifted).toEqual([...lifted].sort((a, b) => a - b));
+    expect(lifted.every((x) => x < 0.8)).toBe(true);
+    // At or above the threshold (flagged), or a threshold that cannot be reached (a row too thin to judge): as is.
+    expect(liftTowardThreshold(0.8, 0.8, 1)).toBe(0.8);
+    expect(liftTowardThreshold(0.9, 0.8, 1)).toBe(0.9);
+    expect(liftTowardThreshold(0.9, Infinity, 1)).toBe(0.9);
   });
 });

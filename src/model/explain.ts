@@ -138,6 +138,24 @@ export function blendScore(score: number, excess: number): number {
 }
 
 /**
+ * Share of the way from its score to its threshold that a row below the
+ * threshold moves at full rare-contact evidence (WindowBatch.rareContact):
+ * a host in contact with a service new to it that no other host uses then
+ * ranks above nearly every ordinary window (0.3–0.9 measured in docs/detection.md).
+ */
+export const RARE_CONTACT_LIFT = 0.7;
+
+/**
+ * A score below `threshold` moved RARE_CONTACT_LIFT × `contact` (in [0, 1])
+ * of the way to it: it ranks above windows without the evidence and never
+ * reaches the threshold, so what is flagged does not change. A score at or
+ * above the threshold, or a threshold that is not finite, is returned as is.
+ */
+export function liftTowardThreshold(score: number, threshold: number, contact: number): number {
+  return score < threshold && threshold < Infinity ? score + (threshold - score) * RARE_CONTACT_LIFT * contact : score;
+}
+
+/**
  * The k features with the largest |z| (at least minZ), most important first,
  * with the host's raw value and the training raw median.
  */

@@ -36,9 +36,10 @@ describe('loopback-a, trained on its baseline only', () => {
     }
   }, 180_000);
 
-  it('reaches AUC 0.98 and flags at most 1 of 241 benign host-windows (#15: 0.5 %) with every seed', () => {
+  // AUC 0.983-0.987 over the seeds before rare contact ranked the windows below the threshold, 0.998-0.999 since (#15: 0.98).
+  it('reaches AUC 0.995 and flags at most 1 of 241 benign host-windows (#15: 0.5 %) with every seed', () => {
     for (const [i, report] of reports.entries()) {
-      expect(report.auc, `seed ${SEEDS[i]}`).toBeGreaterThanOrEqual(0.98);
+      expect(report.auc, `seed ${SEEDS[i]}`).toBeGreaterThanOrEqual(0.995);
       expect(report.benignWindows).toBe(241);
       // The `heavier` threshold (0.858-0.968 over the seeds) flags one benign window at seeds 1, 4 and 5.
       expect(report.benignFlagged, `seed ${SEEDS[i]}`).toBeLessThanOrEqual(1);
