@@ -1,5 +1,4 @@
-import { loadPcapBinding } from '../source/pcap-binding.js';
-import { CaptureError } from '../source/source.js';
+import { optionalAddonExport } from '../source/pcap-binding.js';
 import { CAPTURE_CAPABILITIES, CAPTURE_MASK, capabilitySet, captureCapabilityNames, readOwnStatus, readThreadStatuses } from './credentials.js';
 import { lookupUser } from './lookup-user.js';
 import type { UserIds } from './lookup-user.js';
@@ -87,12 +86,7 @@ export function dropPrivileges(user: string | UserIds): DroppedPrivileges {
 
 /** switchUser of the addon; undefined where the addon is not built or not on Linux. */
 function nativeSwitchUser(): SwitchUser | undefined {
-  try {
-    return (loadPcapBinding() as { switchUser?: SwitchUser }).switchUser;
-  } catch (err) {
-    if (err instanceof CaptureError) return undefined;
-    throw err;
-  }
+  return optionalAddonExport<SwitchUser>('switchUser');
 }
 
 /** True when setuid(0) succeeds, i.e. the drop did not stick. */

@@ -1,5 +1,4 @@
-import { loadPcapBinding } from '../source/pcap-binding.js';
-import { CaptureError } from '../source/source.js';
+import { optionalAddonExport } from '../source/pcap-binding.js';
 
 /** native/inspector-signal.cc: sets SIGUSR1's disposition to "ignore". */
 type DisableInspectorSignal = () => void;
@@ -11,12 +10,7 @@ type DisableInspectorSignal = () => void;
  * without the addon a do-nothing listener replaces Node's handler the same way.
  */
 export function disableInspectorSignal(): void {
-  let disable: DisableInspectorSignal | undefined;
-  try {
-    disable = (loadPcapBinding() as { disableInspectorSignal?: DisableInspectorSignal }).disableInspectorSignal;
-  } catch (err) {
-    if (!(err instanceof CaptureError)) throw err;
-  }
+  const disable = optionalAddonExport<DisableInspectorSignal>('disableInspectorSignal');
   if (disable) disable();
   else process.on('SIGUSR1', () => undefined);
 }

@@ -123,3 +123,17 @@ export function loadPcapBinding(path: string = ADDON): PcapBinding {
   if (path === ADDON) loaded = binding;
   return binding;
 }
+
+/**
+ * The addon's export `name` (one of its functions besides the capture
+ * handle), or undefined where the addon is not built or cannot be loaded,
+ * or does not have it (not on Linux): callers fall back without it.
+ */
+export function optionalAddonExport<T>(name: string): T | undefined {
+  try {
+    return (loadPcapBinding() as unknown as Record<string, T | undefined>)[name];
+  } catch (err) {
+    if (err instanceof CaptureError) return undefined;
+    throw err;
+  }
+}

@@ -1,5 +1,4 @@
-import { loadPcapBinding } from '../source/pcap-binding.js';
-import { CaptureError } from '../source/source.js';
+import { optionalAddonExport } from '../source/pcap-binding.js';
 
 /** native/huge-pages.cc: madvise(MADV_HUGEPAGE) on the huge-page-aligned part of a buffer; whether the kernel took it. */
 type AdviseHugePages = (buffer: ArrayBuffer) => boolean;
@@ -27,17 +26,8 @@ interface TypedArrayOf<T> {
 export function largeArray<T>(type: TypedArrayOf<T>, length: number): T {
   const buffer = new ArrayBuffer(length * type.BYTES_PER_ELEMENT);
   if (buffer.byteLength >= ADVISED_BYTES) {
-    if (adviser === undefined) adviser = lookUpAdviser();
+    if (adviser === undefined) adviser = optionalAddonExport<AdviseHugePages>('adviseHugePages') ?? null;
     adviser?.(buffer);
   }
   return new type(buffer);
-}
-
-function lookUpAdviser(): AdviseHugePages | null {
-  try {
-    return (loadPcapBinding() as { adviseHugePages?: AdviseHugePages }).adviseHugePages ?? null;
-  } catch (err) {
-    if (!(err instanceof CaptureError)) throw err;
-    return null;
-  }
 }
