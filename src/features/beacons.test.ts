@@ -67,37 +67,55 @@ describe('Beacons', () => {
     expect(score).toBeGreaterThan(0.6);
   });
 
-  it.each([200, 340, 600])('scores a beacon with a %d s period and 20 percent jitter at least 0.5 from its sixth check-in', (period) => {
+  it.each([200, 340, 600])('scores a beacon with a %d s period and 20 percent jitter at least 0.5 from its fifth check-in', (period) => {
     const b = new Beacons(16, 10);
     const jitter = jitters(period);
     let t = 1000;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 5; i++) {
       b.observe(key(1), t);
       t += period * (1 + 0.2 * jitter());
     }
-    // Six check-ins of a slow beacon take half an hour or more: the count factor is full by then.
+    // Five check-ins of a slow beacon take twenty minutes or more: the count factor is full by then.
     const [score] = alive(b, t - period * 0.5);
     expect(score).toBeGreaterThanOrEqual(0.5);
   });
 
+  /** Check-in draws (of 50) whose service scores at least 0.5 right after `checkIns` check-ins every `period` s ± 20 %, sizes varying ± 30 %. */
+  function passingDraws(period: number, checkIns: number): number {
+    let passed = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const b = new Beacons(16, 10);
+      const jitter = jitters(seed * 7919 + period);
+      let t = 1000;
+      for (let i = 0; i < checkIns; i++) {
+        b.observe(key(1), t);
+        b.sized(key(1), Math.round(3000 * (1 + 0.3 * jitter())));
+        t += period * (1 + 0.2 * jitter());
+      }
+      if (alive(b, t - period * 0.5)[0] >= 0.5) passed++;
+    }
+    return passed;
+  }
+
   it.each([5, 60, 200, 340, 600])('scores a beacon with a %d s period, 20 percent jitter and sizes varying 30 percent at least 0.5 at its fifth and sixth check-ins over most draws', (period) => {
     // Over four or five gaps the Bowley skew is mostly sampling noise: it takes at most a quarter of the score
     // (with half, 30-36 of 50 draws passed at the sixth check-in).
-    for (const checkIns of [5, 6]) {
-      let passed = 0;
-      for (let seed = 1; seed <= 50; seed++) {
-        const b = new Beacons(16, 10);
-        const jitter = jitters(seed * 7919 + period);
-        let t = 1000;
-        for (let i = 0; i < checkIns; i++) {
-          b.observe(key(1), t);
-          b.sized(key(1), Math.round(3000 * (1 + 0.3 * jitter())));
-          t += period * (1 + 0.2 * jitter());
-        }
-        if (alive(b, t - period * 0.5)[0] >= 0.5) passed++;
-      }
-      expect(passed, `${checkIns} check-ins`).toBeGreaterThanOrEqual(45);
-    }
+    expect(passingDraws(period, 5), '5 check-ins').toBeGreaterThanOrEqual(45);
+    expect(passingDraws(period, 6), '6 check-ins').toBeGreaterThanOrEqual(45);
+  });
+
+  it.each([60, 200, 340, 600])('scores a beacon with a %d s period, 20 percent jitter and sizes varying 30 percent at least 0.5 at its fourth check-in in most draws', (period) => {
+    // With the count factor full at six check-ins 10-18 of 50 draws passed; full at five, 36-42.
+    expect(passingDraws(period, 4)).toBeGreaterThanOrEqual(35);
+  });
+
+  it('judges no timing over less than fifteen seconds: four logins 3-5 s apart are a burst, the same over a minute a schedule', () => {
+    const burst = new Beacons(16, 10);
+    for (const t of [0, 4, 8, 12]) burst.observe(key(9), t);
+    expect(alive(burst, 13)).toEqual([0]);
+    const schedule = new Beacons(16, 10);
+    for (const t of [0, 20, 40, 60]) schedule.observe(key(9), t);
+    expect(alive(schedule, 61)[0]).toBeCloseTo(4 / 5, 6);
   });
 
   it('scores bursty browsing-like contact low and merges bursts into one episode', () => {
@@ -134,9 +152,9 @@ describe('Beacons', () => {
     expect(alive(b, 25)).toEqual([0]);
     expect(periodic(b, 25)).toEqual([true]);
     b.observe(key(4), 30);
-    // Three equal gaps: timing 1 times the count factor 4/6.
+    // Three equal gaps: timing 1 times the count factor 4/5.
     const [score] = alive(b, 35);
-    expect(score).toBeCloseTo(4 / 6, 6);
+    expect(score).toBeCloseTo(4 / 5, 6);
     expect(alive(b, 46)).toEqual([]);
   });
 

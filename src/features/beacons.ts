@@ -3,7 +3,7 @@ import { LruTable } from './lru-table.js';
 
 /** Episode starts kept per service (the inter-arrival statistics rest on the gaps between them). */
 const HISTORY = 16;
-/** Episodes before a service's timing is judged: three gaps (at a count factor of 4/6 only near-perfect timing reaches 0.5 before the fifth). */
+/** Episodes before a service's timing is judged: three gaps (at a count factor of 4/5 only timing regular to 0.625 or more reaches 0.5 before the fifth). */
 const MIN_EPISODES = 4;
 /** Episodes from which a service's period (median gap) is known: two gaps. */
 const PERIOD_EPISODES = 3;
@@ -18,13 +18,20 @@ const EPISODE_GAP = 2;
  */
 const MAX_MADM = 0.5;
 /**
- * Episodes at which the connection-count factor reaches 1: six check-ins, so
+ * Episodes at which the connection-count factor reaches 1: five check-ins, so
  * a beacon of several minutes' period (±20 % jitter) scores within half an
- * hour; independent contact (exponential gaps) looks as regular over five
- * gaps about once in sixty services, and the novelty, rarity and schedule
- * weights keep such chance regularity of shared or settled services low.
+ * hour, most from the fourth; independent contact (exponential gaps) can look
+ * as regular over so few gaps (docs/detection.md, "Judged from the fifth
+ * episode's count"), and the novelty, rarity and schedule weights keep such
+ * chance regularity of shared or settled services low.
  */
-const FULL_COUNT = 6;
+const FULL_COUNT = 5;
+/**
+ * Shortest stretch (s) from a service's first to its latest known episode over
+ * which its timing is judged: a few sessions seconds apart are a burst (the
+ * first logins of a password guesser, a page's requests), not yet a schedule.
+ */
+const MIN_SPAN = 15;
 /** Longest median gap (s) judged: the slowest beacon period (ten minutes, the time a host's first services count as its history) with 20 % jitter. */
 const MAX_PERIOD = 720;
 /** A service stays alive for this many median gaps after its latest episode. */
@@ -178,12 +185,13 @@ export class Beacons {
     const m = n - 1;
     const gaps = this.gaps;
     for (let i = 0; i < m; i++) gaps[i] = times[base + i + 1] - times[base + i];
+    const span = times[base + m] - times[base];
     sortPrefix(gaps, m);
     const median = quantile(gaps, m, 0.5);
     this.median[e] = median;
     const regularity = this.regularity(gaps, m);
     this.periodic[e] = regularity >= SCHEDULE_REGULARITY ? 1 : 0;
-    this.score[e] = n >= MIN_EPISODES && median <= MAX_PERIOD ? regularity * Math.min(1, n / FULL_COUNT) : 0;
+    this.score[e] = n >= MIN_EPISODES && span >= MIN_SPAN && median <= MAX_PERIOD ? regularity * Math.min(1, n / FULL_COUNT) : 0;
   }
 
   /**
