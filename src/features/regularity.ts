@@ -72,11 +72,12 @@ export class Regularity {
   forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number, tag: number, group: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
-    // The whole table is walked every window, in id order: the episode arrays are read in place rather than through Episodes.last.
-    const { times, counts, history } = this.episodes;
+    // The whole table is walked every window, in id order.
+    const episodes = this.episodes;
+    const counts = episodes.counts;
     const { value, meanGap, tags, groups } = this;
     for (let e = 0, n = this.pairs.size; e < n; e++) {
-      if (value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * meanGap[e]) visit(keys, e * width, value[e], counts[e], meanGap[e], tags[e], groups[e]);
+      if (value[e] > 0 && now - episodes.last(e) <= 2 * meanGap[e]) visit(keys, e * width, value[e], counts[e], meanGap[e], tags[e], groups[e]);
     }
   }
 
