@@ -85,6 +85,8 @@ export class Beacons {
   private readonly sizeCount: Uint32Array;
   /** Factor in [1 - SIZE_WEIGHT, 1] the sizes apply to the timing score. */
   private readonly sizeFactor: Float64Array;
+  /** The caller's hash of each service's key prefix (window-closer: its host key's, as the window's host table takes it), so a visit needs not hash it. */
+  private readonly groups: Uint32Array;
   private readonly gaps = new Float64Array(HISTORY);
   private readonly dev = new Float64Array(HISTORY);
   private readonly sizeScratch = new Float64Array(SIZE_HISTORY);
@@ -100,6 +102,7 @@ export class Beacons {
     this.sizes = new Float64Array(capacity * SIZE_HISTORY);
     this.sizeCount = new Uint32Array(capacity);
     this.sizeFactor = new Float64Array(capacity);
+    this.groups = new Uint32Array(capacity);
   }
 
   /** Service keys by entry id, as forEachRecent's visits index them. */
@@ -116,11 +119,13 @@ export class Beacons {
    * Records a flow start of the service key[at..at+keyWidth) at `ts`; true
    * when it starts an episode of the service (always for a service new to
    * the table). `novel` is kept for a service entering the table (see
-   * forEachRecent) and ignored for one already in it.
+   * forEachRecent) and ignored for one already in it; `group` is kept as
+   * the service's group hash.
    */
-  observe(key: Uint32Array, ts: number, at = 0, novel = false): boolean {
+  observe(key: Uint32Array, ts: number, at = 0, novel = false, group = 0): boolean {
     const e = this.services.touch(key, at);
     if (this.services.inserted) {
+      this.groups[e] = group;
       this.novel[e] = novel ? 1 : 0;
       this.episodes.reset(e);
       this.score[e] = 0;
@@ -163,16 +168,16 @@ export class Beacons {
    * tells a service whose gaps are regular (a schedule, whether or not
    * judged yet: a poller's targets keep one schedule before each is judged)
    * from contact that merely recurs. `period` is the service's median gap
-   * (s; 0 while unknown).
+   * (s; 0 while unknown); `group` its group hash (observe's).
    */
-  forEachRecent(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean, alive: boolean, novel: boolean) => void): void {
+  forEachRecent(now: number, visit: (keys: Uint32Array, at: number, score: number, period: number, periodic: boolean, alive: boolean, novel: boolean, group: number) => void): void {
     const width = this.services.table.width;
     const keys = this.services.table.keys;
     const oldest = now - ALIVE_GAPS * MAX_PERIOD;
-    const { services, episodes, score, median, sizeFactor, periodic, novel } = this;
+    const { services, episodes, score, median, sizeFactor, periodic, novel, groups } = this;
     for (let e = services.newest; e >= 0 && !(episodes.lastFlow(e) < oldest); e = services.older(e)) {
       const alive = median[e] > 0 && now - episodes.last(e) <= ALIVE_GAPS * median[e];
-      if (alive || (median[e] === 0 && novel[e] === 1)) visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1, alive, novel[e] === 1);
+      if (alive || (median[e] === 0 && novel[e] === 1)) visit(keys, e * width, score[e] * sizeFactor[e], median[e], periodic[e] === 1, alive, novel[e] === 1, groups[e]);
     }
   }
 

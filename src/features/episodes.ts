@@ -10,6 +10,8 @@ export class Episodes {
   /** Episode starts kept per entry (at most `history`). */
   readonly counts: Uint8Array;
   private readonly lastStart: Float64Array;
+  /** Start time of each entry's latest episode (times' last kept value), in one dense array: the per-window walks read it for every entry. */
+  private readonly latest: Float64Array;
 
   /** @param capacity entries; @param history episode starts kept per entry; @param gap seconds of silence that separate two episodes. */
   constructor(
@@ -20,6 +22,7 @@ export class Episodes {
     this.times = new Float64Array(capacity * history);
     this.counts = new Uint8Array(capacity);
     this.lastStart = new Float64Array(capacity);
+    this.latest = new Float64Array(capacity);
   }
 
   /** Forgets entry e (a new key took its id). */
@@ -38,6 +41,7 @@ export class Episodes {
     const n = this.counts[e];
     if (n === h) this.times.copyWithin(base, base + 1, base + n);
     this.times[base + Math.min(n, h - 1)] = ts;
+    this.latest[e] = ts;
     if (n < h) this.counts[e] = n + 1;
     return true;
   }
@@ -47,8 +51,8 @@ export class Episodes {
     return this.lastStart[e];
   }
 
-  /** Start time of entry e's latest episode. */
+  /** Start time of entry e's latest episode (meaningless while it has none). */
   last(e: number): number {
-    return this.times[e * this.history + this.counts[e] - 1];
+    return this.latest[e];
   }
 }

@@ -15,6 +15,8 @@ export class Regularity {
   private readonly meanGap: Float64Array;
   /** The caller's tag of each pair's latest flow start (window-closer: its protocol/port word). */
   private readonly tags: Uint32Array;
+  /** The caller's hash of each pair's key prefix (window-closer: its host key's, as the window's host table takes it), so a visit needs not hash it. */
+  private readonly groups: Uint32Array;
 
   /**
    * @param capacity pairs remembered
@@ -35,6 +37,7 @@ export class Regularity {
     this.value = new Float64Array(capacity);
     this.meanGap = new Float64Array(capacity);
     this.tags = new Uint32Array(capacity);
+    this.groups = new Uint32Array(capacity);
   }
 
   /** True when the table holds key[0..keyWidth), of hash h (hashWords). */
@@ -46,11 +49,12 @@ export class Regularity {
    * Records a flow start of the pair key[at..at+keyWidth) at `ts` and returns
    * max(0, 1 - CV) of the gaps between its last episodes (1 = perfectly
    * periodic), or 0 while fewer than minEpisodes episodes are known; `tag`
-   * is kept as the pair's latest tag.
+   * is kept as the pair's latest tag, `group` as its group hash.
    */
-  observe(key: Uint32Array, ts: number, at = 0, tag = 0): number {
+  observe(key: Uint32Array, ts: number, at = 0, tag = 0, group = 0): number {
     const e = this.pairs.touch(key, at);
     this.tags[e] = tag;
+    this.groups[e] = group;
     if (this.pairs.inserted) {
       this.episodes.reset(e);
       this.value[e] = 0;
@@ -63,16 +67,17 @@ export class Regularity {
    * Calls visit, in no particular order, for every pair with a regularity above 0 that is still alive
    * at `now`: its last episode is at most two mean gaps old, so a beacon
    * counts in every window between its check-ins and fades once it stops.
-   * keys[at..] is the pair key; episodes is how many episode starts the regularity rests on, meanGap their mean spacing in seconds, tag the latest flow start's.
+   * keys[at..] is the pair key; episodes is how many episode starts the regularity rests on, meanGap their mean spacing in seconds, tag the latest flow start's, group the pair's group hash (observe's).
    */
-  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number, tag: number) => void): void {
+  forEachAlive(now: number, visit: (keys: Uint32Array, at: number, regularity: number, episodes: number, meanGap: number, tag: number, group: number) => void): void {
     const width = this.pairs.table.width;
     const keys = this.pairs.table.keys;
-    // The whole table is walked every window, in id order: the episode arrays are read in place rather than through Episodes.last.
-    const { times, counts, history } = this.episodes;
-    const { value, meanGap, tags } = this;
+    // The whole table is walked every window, in id order.
+    const episodes = this.episodes;
+    const counts = episodes.counts;
+    const { value, meanGap, tags, groups } = this;
     for (let e = 0, n = this.pairs.size; e < n; e++) {
-      if (value[e] > 0 && now - times[e * history + counts[e] - 1] <= 2 * meanGap[e]) visit(keys, e * width, value[e], counts[e], meanGap[e], tags[e]);
+      if (value[e] > 0 && now - episodes.last(e) <= 2 * meanGap[e]) visit(keys, e * width, value[e], counts[e], meanGap[e], tags[e], groups[e]);
     }
   }
 

@@ -183,12 +183,13 @@ export class WindowCloser implements FlowEvents {
     const host = hashEnd(state, HOST_KEY);
     for (let i = HOST_KEY; i < PAIR_KEY; i++) state = hashStep(state, key[i]);
     const pair = hashEnd(state, PAIR_KEY);
-    if (this.regularities.has(key, pair)) this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
+    // The host hash is the group of pairs and services: close() finds their host in the window by it.
+    if (this.regularities.has(key, pair)) this.regularities.observe(key, ts, 0, key[PAIR_KEY], host);
     else {
       const first = this.pairKeeper.admit(pair, ts);
       if (!Number.isNaN(first)) {
-        this.regularities.observe(key, first, 0, key[PAIR_KEY]);
-        this.regularities.observe(key, ts, 0, key[PAIR_KEY]);
+        this.regularities.observe(key, first, 0, key[PAIR_KEY], host);
+        this.regularities.observe(key, ts, 0, key[PAIR_KEY], host);
       }
     }
     const service = hashEnd(hashStep(state, key[PAIR_KEY]), SERVICE_KEY);
@@ -196,12 +197,12 @@ export class WindowCloser implements FlowEvents {
       // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
       const first = this.history.sighted(key, ts, service, host);
       if (Number.isNaN(first)) return;
-      this.beacons.observe(key, first, 0, this.history.isNew(key));
+      this.beacons.observe(key, first, 0, this.history.isNew(key), host);
       if (first === ts) return;
     }
     // The history hears only of episode starts (a service's first flow start is one): the other flow starts
     // of an episode would change nothing but the service's recency, which so is that of its latest episode.
-    if (this.beacons.observe(key, ts)) this.history.observe(key, ts);
+    if (this.beacons.observe(key, ts, 0, false, host)) this.history.observe(key, ts);
   }
 
   /** A session of a service held back proves two-way contact: the service is admitted, so its size counts from its first session as without the filter. */
@@ -211,7 +212,7 @@ export class WindowCloser implements FlowEvents {
     if (!this.beacons.has(key, service)) {
       const seen = this.history.admitHeld(key, service);
       if (Number.isNaN(seen)) return;
-      this.beacons.observe(key, seen, 0, this.history.isNew(key));
+      this.beacons.observe(key, seen, 0, this.history.isNew(key), hashWords(key, 0, HOST_KEY));
     }
     this.beacons.sized(key, bytes);
   }
@@ -254,9 +255,9 @@ export class WindowCloser implements FlowEvents {
     const best = new Float64Array(w.highWater * CROSS);
     const history = this.history;
     const service = this.service;
-    this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap, port) => {
+    this.regularities.forEachAlive(end, (keys, at, value, episodes, meanGap, port, hostHash) => {
       // A pair key starts with its host key (version, address) followed by the destination address.
-      const h = w.hosts.find(keys, at);
+      const h = w.hosts.find(keys, at, hostHash);
       if (h < 0) return;
       if (value > best[h * CROSS]) best[h * CROSS] = value;
       if (episodes < PUBLIC_MIN_EPISODES || meanGap > PUBLIC_MAX_PERIOD || value < PUBLIC_MIN_REGULARITY || value <= best[h * CROSS + 1] || !isPublicAddress(keys[at], keys.subarray(at + 5, at + 9))) return;
@@ -307,8 +308,8 @@ export class WindowCloser implements FlowEvents {
     recent.length = 0;
     recentPeriod.length = 0;
     const periods = new Map<number, number[]>();
-    this.beacons.forEachRecent(end, (keys, at, timing, period, periodic, isAlive, novel) => {
-      const h = w.hosts.find(keys, at);
+    this.beacons.forEachRecent(end, (keys, at, timing, period, periodic, isAlive, novel, hostHash) => {
+      const h = w.hosts.find(keys, at, hostHash);
       if (h < 0) return;
       const scheduled = isAlive && periodic;
       if (novel) {

@@ -351,11 +351,7 @@ export class Detector {
     this.jobRows ??= { vectors: new Float64Array(new SharedArrayBuffer(capacity)), raw: new Float64Array(new SharedArrayBuffer(capacity)) };
     const vectors = this.jobRows.vectors.subarray(0, n * w);
     const raw = this.jobRows.raw.subarray(0, n * w);
-    // Element loops: set(subarray()) would allocate two views per row.
-    for (let i = 0, from = 0, to = 0; i < n; i++, to += w) {
-      for (let k = 0; k < w; k++) vectors[to + k] = rows[from++];
-      for (let k = 0; k < w; k++) raw[to + k] = rows[from++];
-    }
+    splitRows(rows, n, w, vectors, raw);
     const o = this.opts;
     this.reservoir.age();
     return {
@@ -406,5 +402,22 @@ export class Detector {
       peers: batch.peers?.(i) ?? [],
       model_generation: this.generationCount,
     });
+  }
+}
+
+/**
+ * Copies n reservoir rows (each w transformed values then w raw ones) into
+ * the row-major `vectors` and `raw`. Element loops: set(subarray()) would
+ * allocate two views per row. Apart from job() because it runs a few times
+ * an hour: the optimiser compiles a hot loop in a rarely called function
+ * while it runs (on-stack replacement), and code after the loop that has
+ * never run then sends the whole function back to the interpreter, to be
+ * compiled again at the next fit; a function that is only the loop keeps
+ * its compiled code.
+ */
+function splitRows(rows: Float64Array, n: number, w: number, vectors: Float64Array, raw: Float64Array): void {
+  for (let i = 0, from = 0, to = 0; i < n; i++, to += w) {
+    for (let k = 0; k < w; k++) vectors[to + k] = rows[from++];
+    for (let k = 0; k < w; k++) raw[to + k] = rows[from++];
   }
 }

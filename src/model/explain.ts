@@ -28,11 +28,27 @@ export function minScale(f: number): number {
 
 // The loops below store unconditionally and count with arithmetic: a fit runs them a few times an
 // hour, mostly before the optimiser has seen every branch, and a branch first taken in optimised
-// code sends it back to the interpreter.
+// code sends it back to the interpreter. Each is a function of its own, and fitBaseline holds no
+// long loop: a loop compiled while it runs (on-stack replacement) in a function whose later code
+// has never run is thrown away when that code is reached, and compiled again at the next fit.
 
 /** Copies column f of the row-major n×width array `rows` into out[0..n). */
 function gather(rows: Float64Array, n: number, width: number, f: number, out: Float64Array): void {
   for (let i = 0, at = f; i < n; i++, at += width) out[i] = rows[at];
+}
+
+/** Copies col[0..n) into out and writes their smallest and largest values to low[f] and high[f]. */
+function range(col: Float64Array, n: number, out: Float64Array, low: Float64Array, high: Float64Array, f: number): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    out[i] = v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  low[f] = lo;
+  high[f] = hi;
 }
 
 /** Copies the values of col[0..n) above `floor` into out; returns how many there are. */
@@ -71,16 +87,8 @@ export function fitBaseline(vectors: Float64Array, raw: Float64Array, n: number,
     gather(raw, n, nFeatures, f, scratch);
     rawMedian[f] = selectMedian(scratch, n);
     gather(vectors, n, nFeatures, f, col);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      scratch[i] = v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    low[f] = lo;
-    high[f] = hi;
+    range(col, n, scratch, low, high, f);
+    const lo = low[f];
     const mid = selectMedian(scratch, n);
     median[f] = mid;
     // A feature whose median sits on its floor (a count that is mostly 0) spreads in its active part only.

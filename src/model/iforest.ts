@@ -124,22 +124,15 @@ export class IsolationForest implements Scorer {
     if (data.length % nFeatures !== 0) throw new RangeError(`row-major data length ${data.length} is not a multiple of ${nFeatures} features`);
     const n = data.length / nFeatures;
     if (n < 2) throw new RangeError(`need at least 2 training rows, got ${n}`);
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new RangeError(`training value at row ${Math.floor(i / nFeatures)}, feature ${i % nFeatures} is ${data[i]}`);
-    }
+    const bad = firstNonFinite(data);
+    if (bad >= 0) throw new RangeError(`training value at row ${Math.floor(bad / nFeatures)}, feature ${bad % nFeatures} is ${data[bad]}`);
     const psi = Math.min(requested, n);
     const heightLimit = heightLimitFor(psi);
     const rng = new Prng(seed);
     const pool = Int32Array.from({ length: n }, (_, i) => i);
     const grown: IsolationTree[] = [];
     for (let t = 0; t < trees; t++) {
-      // Partial Fisher-Yates: the first ψ slots become a uniform sample without replacement.
-      for (let i = 0; i < psi; i++) {
-        const j = i + rng.nextInt(n - i);
-        const swap = pool[i];
-        pool[i] = pool[j];
-        pool[j] = swap;
-      }
+      shuffleFront(pool, psi, rng);
       grown.push(buildTree(data, nFeatures, pool.slice(0, psi), heightLimit, rng));
     }
     return new IsolationForest({ nFeatures, trees, sampleSize: psi, seed }, grown);
@@ -210,6 +203,27 @@ export class IsolationForest implements Scorer {
         out[r] += leafPath[node];
       }
     }
+  }
+}
+
+// The loops of a fit run a few times an hour, each in a function of its own: a loop compiled while it runs
+// (on-stack replacement) in a function whose later code has never run is thrown away when that code is
+// reached, and compiled again at the next fit.
+
+/** Index of the first value of `data` that is not finite, -1 when all are. */
+function firstNonFinite(data: Float64Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
+/** Partial Fisher-Yates: the first `count` slots of `pool` become a uniform sample of it without replacement. */
+function shuffleFront(pool: Int32Array, count: number, rng: Prng): void {
+  const n = pool.length;
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.nextInt(n - i);
+    const swap = pool[i];
+    pool[i] = pool[j];
+    pool[j] = swap;
   }
 }
 

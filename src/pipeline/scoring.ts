@@ -76,8 +76,16 @@ export class Scoring implements ScoringView {
   private readonly scoreTotal = new Float64Array(1);
   /** Anomalies by `severity * CATEGORIES.length + category`. */
   readonly anomalies = new Float64Array(SEVERITIES.length * CATEGORIES.length);
-  /** p50, p99 and max of each raw feature over the hosts of the last closed window. */
-  readonly featureStats = new Float64Array(N_FEATURES * 3);
+  /** featureStats' values, as of statsRows' window once that has been folded in. */
+  private readonly stats = new Float64Array(N_FEATURES * 3);
+  /**
+   * Raw rows of the last closed window with a host, until featureStats folds
+   * them into `stats`: only a scrape reads the statistics, so windows no
+   * scrape follows cost nothing. A batch's rows are not written after its
+   * window closed, so holding the array is holding the window's values.
+   */
+  private statsRows: Float64Array | undefined;
+  private statsCount = 0;
   /** True while a closed window is scored and handed to the listeners; an exception leaves it set, for attribution. */
   scoringWindow = false;
   private readonly scoreListeners: ScoresListener[] = [];
@@ -173,7 +181,10 @@ export class Scoring implements ScoringView {
 
   private score(batch: WindowBatch): void {
     const n = batch.hosts.length;
-    this.aggregate(batch.raw, n);
+    if (n > 0) {
+      this.statsRows = batch.raw;
+      this.statsCount = n;
+    }
     this.top.expire(batch.end);
     const scores = this.detector.process(batch);
     if (scores === null) return;
@@ -199,17 +210,22 @@ export class Scoring implements ScoringView {
     this.incidents.observe(a);
   }
 
-  /** Fills featureStats from the raw rows of one window. */
-  private aggregate(raw: Float64Array, n: number): void {
-    if (n === 0) return;
-    const col = new Float64Array(n);
-    for (let f = 0; f < N_FEATURES; f++) {
-      for (let i = 0; i < n; i++) col[i] = raw[i * N_FEATURES + f];
-      col.sort();
-      this.featureStats[f * 3] = col[Math.floor(0.5 * (n - 1))];
-      this.featureStats[f * 3 + 1] = col[Math.floor(0.99 * (n - 1))];
-      this.featureStats[f * 3 + 2] = col[n - 1];
+  /** p50, p99 and max of each raw feature over the hosts of the last closed window that had any (all 0 before one). */
+  get featureStats(): Float64Array {
+    const raw = this.statsRows;
+    if (raw !== undefined) {
+      this.statsRows = undefined;
+      const n = this.statsCount;
+      const col = new Float64Array(n);
+      for (let f = 0; f < N_FEATURES; f++) {
+        for (let i = 0; i < n; i++) col[i] = raw[i * N_FEATURES + f];
+        col.sort();
+        this.stats[f * 3] = col[Math.floor(0.5 * (n - 1))];
+        this.stats[f * 3 + 1] = col[Math.floor(0.99 * (n - 1))];
+        this.stats[f * 3 + 2] = col[n - 1];
+      }
     }
+    return this.stats;
   }
 
   /** Feature names, in featureStats order. */
