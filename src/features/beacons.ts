@@ -110,6 +110,11 @@ export class Beacons {
     return this.services.table.keys;
   }
 
+  /** Reads the home bucket of the service of hash h, so that a `has` of it soon after finds the line on its way (WordTable.warm). */
+  warm(h: number): number {
+    return this.services.table.warm(h);
+  }
+
   /** True when the table holds key[0..keyWidth), of hash h (hashWords). */
   has(key: Uint32Array, h: number): boolean {
     return this.services.table.find(key, 0, h) >= 0;

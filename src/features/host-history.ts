@@ -131,6 +131,11 @@ export class HostHistory implements ModelContext {
     return NaN;
   }
 
+  /** Reads what a `sighted` of service hash h and host hash hostHash reads first (both tables' home buckets, both filters' sets), so that their misses overlap. */
+  warm(h: number, hostHash: number): number {
+    return this.services.table.warm(h) + this.serviceKeeper.warm(h) + this.hosts.table.warm(hostHash) + this.hostKeeper.warm(hostHash);
+  }
+
   /** Admits the service key[0..10) of hash h if its first sighting is held, and returns that sighting's time; NaN (nothing done) otherwise. */
   admitHeld(key: Uint32Array, h: number): number {
     const first = this.serviceKeeper.take(h);

@@ -40,6 +40,11 @@ export class Regularity {
     this.groups = new Uint32Array(capacity);
   }
 
+  /** Reads the home bucket of the pair of hash h, so that a `has` of it soon after finds the line on its way (WordTable.warm). */
+  warm(h: number): number {
+    return this.pairs.table.warm(h);
+  }
+
   /** True when the table holds key[0..keyWidth), of hash h (hashWords). */
   has(key: Uint32Array, h: number): boolean {
     return this.pairs.table.find(key, 0, h) >= 0;

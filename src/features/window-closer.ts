@@ -35,6 +35,8 @@ export interface Admission {
   readonly hosts: Doorkeeper;
 }
 
+/** Where flowStarted stores the sum of its warming reads (never read). */
+const warmed = new Float64Array(1);
 /** Cross-window values per host entry in close: regularity, public regularity, repeated sessions, beacon, fresh upload seconds. */
 const CROSS = 5;
 /** Distinct initiators per window that give a host that only responded its own row. */
@@ -183,6 +185,11 @@ export class WindowCloser implements FlowEvents {
     const host = hashEnd(state, HOST_KEY);
     for (let i = HOST_KEY; i < PAIR_KEY; i++) state = hashStep(state, key[i]);
     const pair = hashEnd(state, PAIR_KEY);
+    const service = hashEnd(hashStep(state, key[PAIR_KEY]), SERVICE_KEY);
+    // The seven lines the lookups below read first (four tables' home buckets, three filters' sets, megabytes apart
+    // and cold in a flood of new keys) are read together, so that their misses overlap instead of following one another.
+    // Their sum is stored, or the compiler would drop the reads as unused.
+    warmed[0] = this.regularities.warm(pair) + this.pairKeeper.warm(pair) + this.beacons.warm(service) + this.history.warm(service, host);
     // The host hash is the group of pairs and services: close() finds their host in the window by it.
     if (this.regularities.has(key, pair)) this.regularities.observe(key, ts, 0, key[PAIR_KEY], host);
     else {
@@ -192,7 +199,6 @@ export class WindowCloser implements FlowEvents {
         this.regularities.observe(key, ts, 0, key[PAIR_KEY], host);
       }
     }
-    const service = hashEnd(hashStep(state, key[PAIR_KEY]), SERVICE_KEY);
     if (!this.beacons.has(key, service)) {
       // The history holds the first sightings of services and admits them: from then on the beacon table holds them too.
       const first = this.history.sighted(key, ts, service, host);

@@ -67,6 +67,11 @@ export class WordTable {
     return this.hashes[e];
   }
 
+  /** Reads the home bucket of hash h (and returns it), so that a `find` or `insert` of h soon after finds its cache line on its way. */
+  warm(h: number): number {
+    return this.buckets[h & this.mask];
+  }
+
   /** Entry id of the key at key[at..at+width), or -1; h is its `hash`, when the caller has it already. */
   find(key: Uint32Array, at = 0, h = this.hash(key, at)): number {
     // Each probe steps from the bucket before (as insert does), so the step has type feedback before the first
