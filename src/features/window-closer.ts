@@ -142,7 +142,8 @@ export class WindowCloser implements FlowEvents {
   private readonly aliveTiming: number[] = [];
   /** weighBeacons' scratch for each recent novel service (Beacons.forEachRecent) of a host with a row: its host and key offset in `recent`, its period in `recentPeriod` (0 unless alive and periodic). */
   private readonly recent: number[] = [];
-  private readonly recentPeriod: number[] = [];
+  /** Created with double elements (weighBeacons empties it first): periods are fractional, and the first one pushed into an array of integer 0s would change its elements kind and deoptimise Beacons.forEachRecent. */
+  private readonly recentPeriod: number[] = [0.5];
   /** Hosts that uploaded to services fresh to them this window, and their longest run (`uploaded`); cleared at each close. */
   private readonly uploads: WordTable;
   private readonly uploadSeconds: Float64Array;

@@ -235,12 +235,15 @@ export class Detector {
         this.opts.combiner?.learn(batch, i, true);
       }
       if (batch.end - this.firstSeen < this.opts.warmupSeconds || this.reservoir.size < this.opts.minTrainingRows) return null;
+      offer = false;
+    }
+    // One refit call site for the end of the warm-up and for retraining, reached before this
+    // function is optimised: a site first reached later (the first retrain) has no type
+    // feedback, and reaching it deoptimises the compiled function.
+    if (!offer || this.retrainDue(batch.end)) {
       this.refit(batch.end);
       // A background fit is still running: warming goes on.
       if (this.current === undefined) return null;
-      offer = false;
-    } else if (this.online && batch.end - this.current.trainedAt >= this.opts.retrainIntervalSeconds && this.reservoir.size >= this.opts.minTrainingRows) {
-      this.refit(batch.end);
     }
     const model = this.current as DetectorModel;
     const scores = model.scorer.scoreMany(batch.vectors, n);
@@ -275,6 +278,15 @@ export class Detector {
     }
     for (const i of flagged) this.report(batch, i, scores[i], thresholds[i], model);
     return scores;
+  }
+
+  /**
+   * Whether the online model is due a retrain at `now`. The reservoir test comes
+   * before the time test so that it runs on every scored batch and its type
+   * feedback exists when the first retrain comes (see `process`).
+   */
+  private retrainDue(now: number): boolean {
+    return this.online && this.reservoir.size >= this.opts.minTrainingRows && now - (this.current as DetectorModel).trainedAt >= this.opts.retrainIntervalSeconds;
   }
 
   /**

@@ -71,20 +71,23 @@ export class PcapFormat implements RecordFormat {
 
   next(buf: Uint8Array, dv: DataView, pos: number, end: number, view: PacketView): number {
     const hl = this.recordHeader;
-    if (end - pos < hl) {
-      this.wanted = hl;
-      return 0;
-    }
     const le = this.le;
-    let caplen = dv.getUint32(pos + 8, le);
-    let wirelen = dv.getUint32(pos + 12, le);
-    if (this.swapAlways || (this.swapIfLonger && caplen > wirelen)) {
-      const t = caplen;
-      caplen = wirelen;
-      wirelen = t;
-    }
-    if (caplen > this.limit) {
-      throw new RecordError(`record length ${caplen} exceeds the maximum ${this.limit} (snaplen ${this.snaplen})`);
+    // A cut header asks for the header alone (caplen 0): one `wanted` store for both cuts. A chunk
+    // that ends inside a record header is rare, and a store first reached late in the run has no
+    // type feedback and deoptimises the compiled parser.
+    let caplen = 0;
+    let wirelen = 0;
+    if (end - pos >= hl) {
+      caplen = dv.getUint32(pos + 8, le);
+      wirelen = dv.getUint32(pos + 12, le);
+      if (this.swapAlways || (this.swapIfLonger && caplen > wirelen)) {
+        const t = caplen;
+        caplen = wirelen;
+        wirelen = t;
+      }
+      if (caplen > this.limit) {
+        throw new RecordError(`record length ${caplen} exceeds the maximum ${this.limit} (snaplen ${this.snaplen})`);
+      }
     }
     const total = hl + caplen;
     if (end - pos < total) {

@@ -20,10 +20,14 @@ function rotl(x: number, k: number): number {
  * and synthetic captures reproducible.
  */
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * The state words a, b, c, d as int32: every operation on them (^, <<, >>>,
+   * Math.imul) reads them as 32-bit words, so storing them as int32 keeps
+   * their bits. Plain fields would hold a mix of Smis and boxed doubles (a
+   * word is a Smi only below 2^30), which changes the field representation
+   * and deoptimises the compiled callers; typed-array elements are int32 always.
+   */
+  private readonly state = new Int32Array(4);
 
   /** @param seed any safe integer; both 32-bit halves contribute to the state. */
   constructor(seed: number) {
@@ -32,27 +36,29 @@ export class Prng {
     const hi = Math.floor(seed / TWO_POW_32) >>> 0;
     let s = lo ^ Math.imul(hi, 0x9e3779b9);
     s = (s + 0x9e3779b9) | 0;
-    this.a = splitmix32(s);
+    const w = this.state;
+    w[0] = splitmix32(s);
     s = (s + 0x9e3779b9) | 0;
-    this.b = splitmix32(s ^ hi);
+    w[1] = splitmix32(s ^ hi);
     s = (s + 0x9e3779b9) | 0;
-    this.c = splitmix32(s);
+    w[2] = splitmix32(s);
     s = (s + 0x9e3779b9) | 0;
-    this.d = splitmix32(s);
+    w[3] = splitmix32(s);
     // xoshiro must never start from the all-zero state, which is a fixed point.
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    if ((w[0] | w[1] | w[2] | w[3]) === 0) w[0] = 1;
   }
 
   /** Next uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const w = this.state;
+    const result = Math.imul(rotl(Math.imul(w[1], 5), 7), 9);
+    const t = w[1] << 9;
+    w[2] ^= w[0];
+    w[3] ^= w[1];
+    w[1] ^= w[2];
+    w[0] ^= w[3];
+    w[2] ^= t;
+    w[3] = rotl(w[3], 11);
     return result >>> 0;
   }
 
