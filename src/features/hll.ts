@@ -72,10 +72,10 @@ export class HllBank {
     }
   }
 
-  /** Makes sketch `slot` hold the m registers at from[at..at+m) (a decoded partial's). */
-  load(slot: number, from: Uint8Array, at: number): void {
-    for (let i = 0, to = slot * this.m; i < this.m; i++) this.registers[to + i] = from[at + i];
-    this.used[slot] = 1;
+  /** Makes the `count` sketches from `slot` on hold the count × m registers at from[at..] (a decoded partial's). */
+  load(slot: number, from: Uint8Array, at: number, count = 1): void {
+    this.registers.set(from.subarray(at, at + count * this.m), slot * this.m);
+    this.used.fill(1, slot, slot + count);
   }
 
   /** Empties sketch `slot`. */

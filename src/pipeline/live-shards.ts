@@ -3,7 +3,7 @@ import type { CaptureState, FlowCounts, WorkersView } from '../metrics/context.j
 import { CaptureError, type SourceEvents } from '../source/source.js';
 import { type PipelineOptions, shardCoreData } from './build-pipeline.js';
 import type { LiveMessage, LiveWorkerData } from './live-worker.js';
-import type { ShardCoreData } from './shard-core.js';
+import type { ShardCoreData, ShardRecycle } from './shard-core.js';
 import type { Pipeline } from './pipeline.js';
 import { ShardMerger, summedFlows } from './shard-merge.js';
 import { STAT, STAT_WORDS } from './shard-stats.js';
@@ -21,7 +21,7 @@ export interface LiveCaptureOptions extends Omit<LiveWorkerData, keyof ShardCore
 interface Pending {
   end: number;
   partials: (ArrayBuffer | undefined)[];
-  events: (ArrayBuffer | undefined)[];
+  events: (Float64Array<ArrayBuffer> | undefined)[];
 }
 
 /**
@@ -54,7 +54,7 @@ export class LiveShards {
     this.pipeline = pipeline;
     const scoring = pipeline.scoring;
     const windows = scoring ? { windowSeconds: o.window, maxHosts: o['hosts.max'], flowMax: o['flow.max'] } : undefined;
-    this.merger = windows ? new ShardMerger(pipeline, windows, workers) : undefined;
+    this.merger = windows ? new ShardMerger(pipeline, windows, workers, (i, partial, events) => this.recycle(i, partial, events)) : undefined;
     this.watermarks = new Float64Array(workers).fill(-Infinity);
     this.captureStates = Array.from({ length: workers }, () => capture.interfaces.map((iface) => ({ iface, up: true, received: 0, dropped: 0, ifDropped: 0 })));
     for (let i = 0; i < workers; i++) {
@@ -177,7 +177,13 @@ export class LiveShards {
     this.onFailure(err);
   }
 
-  private received(i: number, end: number, partial: ArrayBuffer, events: ArrayBuffer): void {
+  /** Hands worker i back the buffers of a window it posted, once merged. */
+  private recycle(i: number, partial: ArrayBuffer, events: ArrayBuffer): void {
+    const m: ShardRecycle = { type: 'recycle', partial, events };
+    this.threads[i].postMessage(m, [partial, events]);
+  }
+
+  private received(i: number, end: number, partial: ArrayBuffer, events: Float64Array<ArrayBuffer>): void {
     let p = this.pending.find((q) => q.end === end);
     if (p === undefined) {
       const n = this.threads.length;

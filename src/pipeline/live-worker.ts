@@ -7,7 +7,7 @@ import type { FanoutOptions } from '../source/fanout.js';
 import type { PacketView } from '../source/packet-view.js';
 import type { PacketSource } from '../source/source.js';
 import { openSource } from '../source/sources.js';
-import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage } from './shard-core.js';
+import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage, type ShardRecycle } from './shard-core.js';
 import { STAT } from './shard-stats.js';
 import { TICK_SECONDS, WALL_LAG_SECONDS } from './ticks.js';
 
@@ -49,7 +49,7 @@ function start(data: LiveWorkerData): void {
   if (port === null) throw new Error('live-worker must run in a worker thread');
   const post = (m: LiveMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   const stats = new Float64Array(data.stats);
-  const core = new ShardCore(data, (m) => post(m, [m.partial, m.events]));
+  const core = new ShardCore(data, (m) => post(m, [m.partial, m.events.buffer]));
   const clock = data.windows ? new WindowClock(data.windows.windowSeconds) : undefined;
   let traffic = newTraffic();
   let nextTick = -Infinity;
@@ -129,8 +129,11 @@ function start(data: LiveWorkerData): void {
     report();
   }, TICK_SECONDS * 1000);
   const runs = Promise.all(sources.map((s) => s.run(sink))).catch(fail);
-  port.on('message', (m: { type: 'finish' }) => {
-    if (m.type !== 'finish') return;
+  port.on('message', (m: { type: 'finish' } | ShardRecycle) => {
+    if (m.type === 'recycle') {
+      core.recycle(m);
+      return;
+    }
     clearInterval(housekeeping);
     for (const s of sources) s.stop();
     void runs.then(() => {

@@ -25,12 +25,19 @@ export interface ShardCoreData {
   stats: SharedArrayBuffer;
 }
 
-/** What a capture worker posts: a closed window's partial and flow events, the end of the stream, or the exception that stopped it. */
+/** What a capture worker posts: a closed window's partial and flow events (a view of a transferred buffer), the end of the stream, or the exception that stopped it. */
 export type ShardMessage =
-  | { type: 'window'; end: number; partial: ArrayBuffer; events: ArrayBuffer }
+  | { type: 'window'; end: number; partial: ArrayBuffer; events: Float64Array<ArrayBuffer> }
   | { type: 'ready' }
   | { type: 'done' }
   | { type: 'error'; message: string; stage: 'decode' | 'flows' | 'features' };
+
+/** What the main thread hands a capture worker back once it has merged a window: the buffers of its 'window' message, for the next ones. */
+export interface ShardRecycle {
+  type: 'recycle';
+  partial: ArrayBuffer;
+  events: ArrayBuffer;
+}
 
 /** Empty traffic counters for a capture worker's share of the packets (the main thread adds them up). */
 export function newTraffic(): TrafficStats {
@@ -53,6 +60,8 @@ export class ShardCore {
   packets = 0;
   private readonly decoder: Decoder;
   private readonly recorder = new EventRecorder();
+  /** Partial buffers handed back by `recycle`. */
+  private readonly spare: ArrayBuffer[] = [];
   private readonly acc: WindowAccumulator | undefined;
   private readonly flows: FlowTable;
   /** Stream position of each flow's last packet, the flow table's expiry order within a class. */
@@ -103,11 +112,17 @@ export class ShardCore {
     const acc = this.acc;
     if (acc === undefined) return;
     if (!Number.isNaN(end)) {
-      const partial = encodePartial(acc.close());
+      const partial = encodePartial(acc.close(), this.spare.pop());
       const events = this.recorder.take();
       this.post({ type: 'window', end, partial, events });
     }
     acc.reset(next);
+  }
+
+  /** The buffers of a posted window, done with: later windows are written into them (so that a steady stream allocates none). */
+  recycle(m: ShardRecycle): void {
+    this.spare.push(m.partial);
+    this.recorder.recycle(m.events);
   }
 
   /** Housekeeping at packet time `ts` after the packet at `position`: expires idle flows. */

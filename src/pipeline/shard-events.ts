@@ -23,6 +23,8 @@ const CLASS_RANK = 2 ** 40;
  */
 export class EventRecorder implements FlowEvents, ShardSums {
   private words = new Float64Array(WORDS * 1024);
+  /** Buffers handed back by `recycle`, each at least as large as `words` was then. */
+  private readonly spare: Float64Array<ArrayBuffer>[] = [];
   private count = 0;
   /** Stream position of the events now recorded: 2 × the packet's, plus 1 in the tick after it. */
   position = 0;
@@ -60,11 +62,21 @@ export class EventRecorder implements FlowEvents, ShardSums {
     this.push(ENTROPY, keys, HOST_KEY, bits, 0, 0, at);
   }
 
-  /** The events recorded since the last call, as a transferable buffer. */
-  take(): ArrayBuffer {
-    const out = this.words.slice(0, this.count * WORDS).buffer;
+  /**
+   * The events recorded since the last call: a view of the recorder's own
+   * buffer, whose ArrayBuffer the caller transfers (and may hand back through
+   * `recycle`); recording goes on in a recycled buffer, or a new one as large.
+   */
+  take(): Float64Array<ArrayBuffer> {
+    const out = this.words.subarray(0, this.count * WORDS);
+    this.words = this.spare.pop() ?? new Float64Array(this.words.length);
     this.count = 0;
     return out;
+  }
+
+  /** A buffer `take` gave out, done with: recording reuses it (one smaller than the present buffer is dropped). */
+  recycle(buffer: ArrayBuffer): void {
+    if (buffer.byteLength >= this.words.byteLength) this.spare.push(new Float64Array(buffer));
   }
 
   private push(kind: number, key: Uint32Array, width: number, a: number, b: number, c: number, from = 0): void {
@@ -92,13 +104,12 @@ export interface MergedSums {
 }
 
 /**
- * Hands `events` every flow event of the workers' buffers, and `sums` every
+ * Hands `events` every flow event of the workers' `take`s, and `sums` every
  * sum, in stream order. Each worker's buffer is in stream order already
  * (packets come in order; a tick ends flows class by class, least recently
  * seen first), so this merges the buffers rather than sorting them.
  */
-export function replayEvents(buffers: readonly ArrayBuffer[], events: FlowEvents, sums: MergedSums): void {
-  const all = buffers.map((b) => new Float64Array(b));
+export function replayEvents(all: readonly Float64Array<ArrayBuffer>[], events: FlowEvents, sums: MergedSums): void {
   const at = new Array<number>(all.length).fill(0);
   const key = new Uint32Array(SERVICE_KEY);
   for (;;) {

@@ -10,7 +10,8 @@ import { STAGE_NAMES, StageError } from './stage-error.js';
 /**
  * Merges the capture workers' partials of one window in the stream's host
  * order, hands the closer their flow events in the stream's order, and
- * scores it on `pipeline`'s scoring stages.
+ * scores it on `pipeline`'s scoring stages; then hands each worker's buffers
+ * to `recycle`, to be sent back to it.
  */
 export class ShardMerger {
   private readonly partials: PartialWindow[];
@@ -20,15 +21,17 @@ export class ShardMerger {
     private readonly pipeline: Pipeline,
     windows: WindowAccumulatorOptions,
     workers: number,
+    private readonly recycle: (worker: number, partial: ArrayBuffer, events: ArrayBuffer) => void,
   ) {
     this.partials = Array.from({ length: workers }, () => new PartialWindow(windows));
     this.merged = new PartialWindow(windows);
   }
 
   /** Merges and scores the window ending at `end` from the workers' encoded partials and events (undefined: a worker had no such window); a failure comes back as a StageError. */
-  merge(end: number, partials: readonly (ArrayBuffer | undefined)[], events: readonly (ArrayBuffer | undefined)[]): StageError | undefined {
+  merge(end: number, partials: readonly (ArrayBuffer | undefined)[], events: readonly (Float64Array<ArrayBuffer> | undefined)[]): StageError | undefined {
     const scoring = this.pipeline.scoring;
     if (scoring === undefined) return undefined;
+    let failure: StageError | undefined;
     try {
       const got: PartialWindow[] = [];
       partials.forEach((buffer, i) => {
@@ -41,11 +44,15 @@ export class ShardMerger {
       merged.mergeOrdered(got);
       const buffers = events.filter((e) => e !== undefined);
       scoring.windows.closeMerged(merged, end, (sink) => replayEvents(buffers, sink, this.sums));
-      return undefined;
     } catch (err) {
       this.pipeline.failures[STAGE_NAMES.indexOf('scoring')]++;
-      return new StageError('scoring', this.pipeline.traffic.packets, this.pipeline.traffic.lastTimestamp, '', err);
+      failure = new StageError('scoring', this.pipeline.traffic.packets, this.pipeline.traffic.lastTimestamp, '', err);
     }
+    partials.forEach((buffer, i) => {
+      const e = events[i];
+      if (buffer !== undefined && e !== undefined) this.recycle(i, buffer, e.buffer);
+    });
+    return failure;
   }
 
   /** The workers' per-host sums, made on the merged window in stream order. */

@@ -4,7 +4,7 @@ import { WindowClock } from '../features/window-clock.js';
 import type { TrafficStats } from '../metrics/traffic-stats.js';
 import { FilePasses } from '../source/file-passes.js';
 import type { PacketView } from '../source/packet-view.js';
-import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage, type ShardStage } from './shard-core.js';
+import { newTraffic, ShardCore, type ShardCoreData, type ShardMessage, type ShardRecycle, type ShardStage } from './shard-core.js';
 import { shardOf } from './shard-hash.js';
 import { STAT } from './shard-stats.js';
 import { TICK_SECONDS } from './ticks.js';
@@ -15,11 +15,12 @@ export interface ShardWorkerData extends ShardCoreData {
   workers: number;
 }
 
-/** What the main thread tells a replay's capture worker: read the files (every worker the same), stop reading, finish. */
+/** What the main thread tells a replay's capture worker: read the files (every worker the same), stop reading, finish, or reuse a merged window's buffers. */
 export type ShardCommand =
   | { type: 'read'; files: readonly string[]; sizes: readonly number[]; speed: number; loops?: number; maxInterfaces?: number }
   | { type: 'stop' }
-  | { type: 'finish' };
+  | { type: 'finish' }
+  | ShardRecycle;
 
 /** What a replay's capture worker posts besides its windows ('window', then 'done' after 'finish'). */
 export type ShardWorkerMessage =
@@ -35,6 +36,8 @@ export type ShardWorkerMessage =
 
 /** Wall time between two counter reports while reading (ms): /metrics and the progress display lag the packets by this much. */
 const REPORT_MS = 250;
+/** Windows a worker may have posted and not had back (merged): past this it stops reading until one comes back, so that it writes every window into buffers it had back. */
+const WINDOWS_AHEAD = 4;
 
 /**
  * One capture worker of a replay: it reads the capture files itself, as
@@ -53,7 +56,18 @@ function start(data: ShardWorkerData): void {
   const post = (m: ShardWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   const { index, workers } = data;
   const stats = new Float64Array(data.stats);
-  const core = new ShardCore(data, (m) => post(m, [m.partial, m.events]));
+  // Windows posted and not handed back yet; `resume` ends the hold of a reading that is that far ahead.
+  let ahead = 0;
+  let resume: (() => void) | undefined;
+  const hold = (): Promise<void> | undefined => (ahead > WINDOWS_AHEAD ? new Promise<void>((resolve) => (resume = resolve)) : undefined);
+  const release = (): void => {
+    resume?.();
+    resume = undefined;
+  };
+  const core = new ShardCore(data, (m) => {
+    ahead++;
+    post(m, [m.partial, m.events.buffer]);
+  });
   const clock = data.windows ? new WindowClock(data.windows.windowSeconds) : undefined;
   let traffic = newTraffic();
   // The interface of the last packet, declared in `traffic`.
@@ -107,11 +121,16 @@ function start(data: ShardWorkerData): void {
   };
   const abort = new AbortController();
   port.on('message', (m: ShardCommand) => {
-    if (m.type === 'stop') abort.abort();
-    else if (m.type === 'read') {
+    if (m.type === 'recycle') {
+      core.recycle(m);
+      if (--ahead <= WINDOWS_AHEAD) release();
+    } else if (m.type === 'stop') {
+      abort.abort();
+      release();
+    } else if (m.type === 'read') {
       // Busy time counts from here: loading the code is not packet work.
       since = performance.eventLoopUtilization();
-      passes = new FilePasses(m.files, m.sizes, m.speed, { signal: abort.signal, loops: m.loops, maxInterfaces: m.maxInterfaces });
+      passes = new FilePasses(m.files, m.sizes, m.speed, { signal: abort.signal, loops: m.loops, maxInterfaces: m.maxInterfaces, hold });
       const timer = setInterval(report, REPORT_MS);
       passes.run(sink, (message) => post({ type: 'damaged', message })).then(
         () => {

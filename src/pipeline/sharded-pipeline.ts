@@ -16,7 +16,7 @@ const WORKER_URL = new URL('../../dist/pipeline/shard-worker.js', import.meta.ur
 interface Pending {
   end: number;
   partials: (ArrayBuffer | undefined)[];
-  events: (ArrayBuffer | undefined)[];
+  events: (Float64Array<ArrayBuffer> | undefined)[];
 }
 
 /** Capture worker threads started before the pipeline they feed, so that their start-up (isolate, module loading) overlaps the main thread's. */
@@ -115,7 +115,7 @@ export class ShardedPipeline {
     if ((windows !== undefined) !== (scoring !== undefined)) throw new Error('capture workers started with scoring must feed a pipeline that scores, and only those');
     const workers = spawned.threads.length;
     this.stats = stats;
-    this.merger = windows ? new ShardMerger(pipeline, windows, workers) : undefined;
+    this.merger = windows ? new ShardMerger(pipeline, windows, workers, (i, partial, events) => this.recycle(i, partial, events)) : undefined;
     this.posted = new Array<number>(workers).fill(0);
     this.finished = new Array<boolean>(workers).fill(false);
     this.bytes = new Array<number>(workers).fill(0);
@@ -210,13 +210,19 @@ export class ShardedPipeline {
     for (const t of this.threads) t.postMessage(c);
   }
 
+  /** Hands worker i back the buffers of a window it posted, once merged. */
+  private recycle(i: number, partial: ArrayBuffer, events: ArrayBuffer): void {
+    const c: ShardCommand = { type: 'recycle', partial, events };
+    this.threads[i].postMessage(c, [partial, events]);
+  }
+
   private fail(err: unknown): void {
     this.failure ??= err;
     this.rejectFailed(this.failure);
   }
 
   /** Worker i's partial of the next window it closes; a window is merged and scored once every worker has posted it (or finished without it, when interrupted). */
-  private received(i: number, end: number, partial: ArrayBuffer, events: ArrayBuffer): void {
+  private received(i: number, end: number, partial: ArrayBuffer, events: Float64Array<ArrayBuffer>): void {
     const n = this.threads.length;
     const k = this.posted[i]++ - this.merged;
     if (k === this.pending.length) this.pending.push({ end, partials: new Array(n).fill(undefined), events: new Array(n).fill(undefined) });

@@ -17,6 +17,8 @@ export interface CaptureFileOptions {
   chunkSize?: number;
   /** pcapng interface description blocks allowed per section (default DEFAULT_MAX_INTERFACES). */
   maxInterfaces?: number;
+  /** Awaited after each chunk when it returns a promise: a consumer that lags behind holds the reading there (it must settle once the source is stopped). */
+  hold?: () => Promise<void> | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ export class CaptureFileSource implements PacketSource {
   private readonly chunkSize: number;
   private readonly speed: number;
   private readonly maxInterfaces: number | undefined;
+  private readonly hold: (() => Promise<void> | undefined) | undefined;
   /** How long the pacer wants to wait before the packet the parser paused on (ms); 0 when it paused for a turn of the event loop. */
   private waitMs = 0;
   /** performance.now() at which the current slice of packet work ends. */
@@ -66,6 +69,7 @@ export class CaptureFileSource implements PacketSource {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 0;
     this.maxInterfaces = opts.maxInterfaces;
+    this.hold = opts.hold;
   }
 
   /** Link types declared by the file header or interface blocks read so far in the last `run`. */
@@ -138,6 +142,7 @@ export class CaptureFileSource implements PacketSource {
       if (!(await this.deliver(parser, buf.subarray(0, bytesRead)))) return false;
       // A turn, not a wait: no abort signal needed, stop() is seen right after it.
       await yieldToLoop();
+      await this.hold?.();
       if (this.stopped) return false;
     }
   }
@@ -161,6 +166,7 @@ export class CaptureFileSource implements PacketSource {
             }
             // Inflated chunks may already be queued; give I/O (e.g. a scrape) a turn between them.
             await yieldToLoop();
+            await this.hold?.();
           }
         } catch (error) {
           failure = { error };

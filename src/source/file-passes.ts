@@ -9,6 +9,8 @@ export interface FilePassOptions {
   loops?: number;
   /** pcapng interface description blocks allowed per section (`--capture.max-interfaces`). */
   maxInterfaces?: number;
+  /** CaptureFileOptions.hold of every file. */
+  hold?: () => Promise<void> | undefined;
 }
 
 /**
@@ -42,7 +44,7 @@ export class FilePasses {
 
   /** Delivers every packet of every pass to `sink`; resolves at the end or once `signal` aborts. */
   async run(sink: PacketSink, damaged: (message: string) => void): Promise<void> {
-    const { signal, loops = 1, maxInterfaces } = this.opts;
+    const { signal, loops = 1, maxInterfaces, hold } = this.opts;
     // Whole seconds added to packet times in this pass, and the span of the first pass.
     let shift = 0;
     let first = Infinity;
@@ -62,7 +64,7 @@ export class FilePasses {
       }
       for (const [i, file] of this.files.entries()) {
         if (signal?.aborted) return;
-        const source = openCaptureFile(file, { speed: this.speed, maxInterfaces });
+        const source = openCaptureFile(file, { speed: this.speed, maxInterfaces, hold });
         const stop = () => source.stop();
         signal?.addEventListener('abort', stop);
         this.file = file;
