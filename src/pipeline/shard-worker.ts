@@ -70,8 +70,10 @@ function start(data: ShardWorkerData): void {
   });
   const clock = data.windows ? new WindowClock(data.windows.windowSeconds) : undefined;
   let traffic = newTraffic();
-  // The interface of the last packet, declared in `traffic`.
-  let iface: string | undefined;
+  // The interface of the last packet, declared in `traffic` unless `declared` is false (a fresh `traffic`).
+  // A flag rather than an undefined `iface`: the comparison with each packet's interface stays one of two strings.
+  let iface = '';
+  let declared = false;
   // Stream position: the number of packets before this one, the same in every worker.
   let position = 0;
   let ts = 0;
@@ -92,10 +94,11 @@ function start(data: ShardWorkerData): void {
       core.account(pkt, v.data, v.wirelen, ts, position, end, next);
     } else {
       // Every worker declares each interface at its first packet, so that the summed counters list interfaces in stream order.
-      if (v.iface !== iface) traffic.declare(v.iface);
+      if (!declared || v.iface !== iface) traffic.declare(v.iface);
       if (!Number.isNaN(next)) core.turn(end, next);
     }
     iface = v.iface;
+    declared = true;
     if (ts >= nextTick) {
       nextTick = ts + TICK_SECONDS;
       core.tick(ts, position);
@@ -111,13 +114,13 @@ function start(data: ShardWorkerData): void {
     stats[STAT.BUSY] = performance.eventLoopUtilization(since).active / 1000;
     post({ type: 'stats', traffic, bytes: passes?.bytesDone ?? 0 });
     traffic = newTraffic();
-    iface = undefined;
+    declared = false;
   };
   let failed = false;
   const fail = (err: unknown): void => {
     failed = true;
     report();
-    post({ type: 'failed', stage: core.stage, message: (err as Error).message ?? String(err), packet: position + 1, ts, iface: iface ?? '', file: passes?.file });
+    post({ type: 'failed', stage: core.stage, message: (err as Error).message ?? String(err), packet: position + 1, ts, iface: declared ? iface : '', file: passes?.file });
   };
   const abort = new AbortController();
   port.on('message', (m: ShardCommand) => {
