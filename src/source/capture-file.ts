@@ -142,7 +142,9 @@ export class CaptureFileSource implements PacketSource {
       if (!(await this.deliver(parser, buf.subarray(0, bytesRead)))) return false;
       // A turn, not a wait: no abort signal needed, stop() is seen right after it.
       await yieldToLoop();
-      await this.hold?.();
+      // Awaited only when held: an await of undefined would cost every chunk a turn.
+      const held = this.hold?.();
+      if (held !== undefined) await held;
       if (this.stopped) return false;
     }
   }
@@ -166,7 +168,8 @@ export class CaptureFileSource implements PacketSource {
             }
             // Inflated chunks may already be queued; give I/O (e.g. a scrape) a turn between them.
             await yieldToLoop();
-            await this.hold?.();
+            const held = this.hold?.();
+            if (held !== undefined) await held;
           }
         } catch (error) {
           failure = { error };
