@@ -99,6 +99,28 @@ describe('openCaptureFile', () => {
     expect((err as Error).message).toBe(`${shrinks}: record 5001 at byte offset ${24 + 20 * 5000}: file cut short: record needs 16 bytes, only 7 remain`);
   });
 
+  it('holds the reading after a chunk while `hold` returns a promise: reads on once it settles, or stops there if stopped meanwhile', async () => {
+    const file = path.join(tmp, 'held.pcap');
+    writeFileSync(file, pcapAt(Array.from({ length: 100 }, (_, i) => 1_700_000_000 + i)));
+    // The first chunk holds the file header and 10 records.
+    const chunkSize = 24 + 20 * 10;
+    const heldAt = async (stop: boolean): Promise<number> => {
+      let release: (() => void) | undefined;
+      let got = 0;
+      const source = openCaptureFile(file, { chunkSize, hold: () => (got === 10 ? new Promise<void>((resolve) => (release = resolve)) : undefined) });
+      const run = source.run(() => void got++);
+      for (let i = 0; i < 200 && release === undefined; i++) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(got).toBe(10);
+      if (stop) source.stop();
+      release?.();
+      await run;
+      return got;
+    };
+    expect(await heldAt(false)).toBe(100);
+    expect(await heldAt(true)).toBe(10);
+  });
+
   it('reads gzip-compressed captures transparently, also in tiny chunks', async () => {
     const plain = await records(path.join(corpus, 'decode/bigendian-pcap-sctp.pcap'));
     const gz = path.join(fixtures, 'bigendian-pcap-sctp.pcap.gz');
