@@ -98,8 +98,9 @@ export class HostDeviation implements RowCombiner {
   private readonly hosts = new Map<string, HostEntry>();
   /**
    * The hosts in the Map's order, least recently seen first; every host it has passed was forgotten right
-   * after, so its next is the least recently seen host. `keys().next()` would instead walk from the Map's
-   * start over the holes the forgotten hosts left (about 7 µs a host once a flood's new hosts fill the table).
+   * after, so its next is the least recently seen host (and it never runs out: it is asked only when the
+   * table is full). `keys().next()` would instead walk from the Map's start over every hole the forgotten
+   * hosts left, until the Map is rehashed.
    */
   private readonly order = this.hosts.keys();
   /** Smallest scale of each feature (minScale), looked up once. */
@@ -111,6 +112,7 @@ export class HostDeviation implements RowCombiner {
     private readonly width: number,
     private readonly tail: ThresholdOptions = {},
   ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`host deviation capacity must be a positive integer, got ${capacity}`);
     this.floor = Float64Array.from({ length: width }, (_, f) => minScale(f));
   }
 
