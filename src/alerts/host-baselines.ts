@@ -23,6 +23,8 @@ interface Entry {
 export class HostBaselines {
   /** Insertion order is recency: an update moves the host to the end. */
   private readonly byHost = new Map<string, Entry>();
+  /** The hosts in the Map's order, least recently updated first; every host it has passed was evicted right after, so its next is the next to evict (see HostDeviation's `order`). */
+  private readonly order = this.byHost.keys();
   /** Hosts dropped because the table was full. */
   evicted = 0;
 
@@ -48,14 +50,15 @@ export class HostBaselines {
       if (!(scores[i] <= thresholds[i])) continue;
       let e = this.byHost.get(hosts[i]);
       if (e) this.byHost.delete(hosts[i]);
-      else {
-        if (this.byHost.size >= this.capacity) {
-          const oldest = this.byHost.keys().next().value as string;
-          this.byHost.delete(oldest);
-          this.evicted++;
-        }
-        e = { n: 0, mean: new Float64Array(this.width) };
-      }
+      else if (this.byHost.size >= this.capacity) {
+        // The evicted host's entry, emptied, serves the new one: a flood of new hosts allocates no array per host.
+        const oldest = this.order.next().value as string;
+        e = this.byHost.get(oldest) as Entry;
+        this.byHost.delete(oldest);
+        this.evicted++;
+        e.n = 0;
+        e.mean.fill(0);
+      } else e = { n: 0, mean: new Float64Array(this.width) };
       this.byHost.set(hosts[i], e);
       e.n = Math.min(e.n + 1, MEMORY_WINDOWS);
       const at = i * this.width;

@@ -55,7 +55,25 @@ export interface ShardSums {
   nameEntropy(keys: Uint32Array, at: number, bits: number): void;
 }
 
-// Per-flow bits: the flow started in flowWindow and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window; uploading.
+// Words of a flow's record (FLOW_WORDS u32 words per slot, 32 bytes: two flows a cache line).
+/** Host entry + 1 of the flow's initiator (i32), 0 before the flow's first packet, so a new accumulator needs no fill pass. */
+const F_HOST = 0;
+/** Stamp of that host entry when the flow resolved it (u32). */
+const F_STAMP = 1;
+/** Window index in which the flow started expecting an answer (i32); read only while its F_BITS has BIT_EXPECT, which is set with it, so it starts unset (0) rather than filled. */
+const F_WINDOW = 2;
+/** The BIT_* bits. */
+const F_BITS = 3;
+/** Protocol/port word of the flow's destination service. */
+const F_SERVICE = 4;
+/** Start of the flow, seconds after its window's start (f32). */
+const F_OFFSET = 5;
+/** Wire bytes the flow's initiator sent since its last upload report (below UPLOAD_CHUNK, so a 32-bit count holds it). */
+const F_SENT = 6;
+/** u32 words per flow record (one unused, so that records do not straddle cache lines). */
+const FLOW_WORDS = 8;
+
+// Per-flow bits: the flow started in F_WINDOW and expects an answer; it got one (or was judged); a TCP attempt; answered by RST; carried into the next window; uploading.
 const BIT_EXPECT = 1;
 const BIT_ANSWERED = 2;
 const BIT_RST = 4;
@@ -101,19 +119,15 @@ export const FAILED_PORT_SEED = 0x27d4eb2f;
 export class WindowAccumulator {
   private readonly p: PartialWindow;
   private readonly windowSeconds: number;
-  /** Host entry + 1 of the flow's initiator, 0 before the flow's first packet, so a new accumulator needs no fill pass. */
-  private readonly flowHost: Int32Array;
-  private readonly flowStamp: Uint32Array;
-  /** Window index in which the flow started expecting an answer; read only while its flowBits has BIT_EXPECT, which is set with it, so it starts unset (0) rather than filled. */
-  private readonly flowWindow: Int32Array;
-  private readonly flowBits: Uint8Array;
-  /** Protocol/port word of the flow's destination service. */
-  private readonly flowService: Uint32Array;
-  /** Start of the flow, seconds after its window's start. */
-  private readonly flowOffset: Float32Array;
-  /** Wire bytes the flow's initiator sent since its last upload report (below UPLOAD_CHUNK, so a 32-bit count holds it). */
-  private readonly flowSent: Uint32Array;
-  /** Time of the flow's latest upload report, and of the first of its current run: read only while its flowBits has BIT_UPLOADING. */
+  /**
+   * Per-flow state, one FLOW_WORDS record per flow slot (the F_* words), so
+   * that a packet reads and writes its flow's state in one cache line
+   * instead of one line in each of seven arrays. Viewed as u32, i32 and f32 words.
+   */
+  private readonly flow32: Uint32Array;
+  private readonly flowI32: Int32Array;
+  private readonly flowF32: Float32Array;
+  /** Time of the flow's latest upload report, and of the first of its current run: read only while its F_BITS has BIT_UPLOADING. */
   private readonly chunkAt: Float64Array;
   private readonly runFrom: Float64Array;
   /** Slots of the flows started this window that expect an answer; a slot may repeat when reused, which distinct counts absorb. */
@@ -149,13 +163,9 @@ export class WindowAccumulator {
     this.windowSeconds = opts.windowSeconds;
     this.sums = opts.sums;
     this.p = new PartialWindow(opts);
-    this.flowHost = largeArray(Int32Array, opts.flowMax);
-    this.flowStamp = largeArray(Uint32Array, opts.flowMax);
-    this.flowWindow = largeArray(Int32Array, opts.flowMax);
-    this.flowBits = largeArray(Uint8Array, opts.flowMax);
-    this.flowService = largeArray(Uint32Array, opts.flowMax);
-    this.flowOffset = largeArray(Float32Array, opts.flowMax);
-    this.flowSent = largeArray(Uint32Array, opts.flowMax);
+    this.flow32 = largeArray(Uint32Array, opts.flowMax * FLOW_WORDS);
+    this.flowI32 = new Int32Array(this.flow32.buffer);
+    this.flowF32 = new Float32Array(this.flow32.buffer);
     this.chunkAt = largeArray(Float64Array, opts.flowMax);
     this.runFrom = largeArray(Float64Array, opts.flowMax);
     this.expectSlots = largeArray(Int32Array, opts.flowMax);
@@ -203,17 +213,17 @@ export class WindowAccumulator {
     }
     const initiator = reverse ? pkt.dst : pkt.src;
     const p = this.p;
-    let h = this.flowHost[flowSlot] - 1;
-    if (newFlow || h < 0 || this.flowStamp[flowSlot] !== p.stamp[h]) {
+    let h = this.flowI32[flowSlot * FLOW_WORDS + F_HOST] - 1;
+    if (newFlow || h < 0 || this.flow32[flowSlot * FLOW_WORDS + F_STAMP] !== p.stamp[h]) {
       h = this.hostOf(pkt.ipVersion, initiator);
-      this.flowHost[flowSlot] = h + 1;
-      this.flowStamp[flowSlot] = h < 0 ? 0 : p.stamp[h];
+      this.flowI32[flowSlot * FLOW_WORDS + F_HOST] = h + 1;
+      this.flow32[flowSlot * FLOW_WORDS + F_STAMP] = h < 0 ? 0 : p.stamp[h];
     }
     if (newFlow) {
       this.inbound(pkt, h < 0 ? -1 : h);
       // A new flow's upload starts from nothing, whatever its slot held: flowStarted resets the other bits for tracked hosts only.
-      this.flowSent[flowSlot] = 0;
-      this.flowBits[flowSlot] &= ~BIT_UPLOADING;
+      this.flow32[flowSlot * FLOW_WORDS + F_SENT] = 0;
+      this.flow32[flowSlot * FLOW_WORDS + F_BITS] &= ~BIT_UPLOADING;
     }
     if (h < 0) return;
     const a = h * N_COUNTERS;
@@ -225,9 +235,9 @@ export class WindowAccumulator {
       acc[a + C.PKTS_SENT]++;
       acc[a + C.BYTES_SENT] += wirelen;
       if (isPublicAddress(pkt.ipVersion, pkt.dst)) acc[a + C.PUBLIC_BYTES] += wirelen;
-      const sent = this.flowSent[flowSlot] + wirelen;
+      const sent = this.flow32[flowSlot * FLOW_WORDS + F_SENT] + wirelen;
       if (sent >= UPLOAD_CHUNK) this.uploaded(pkt, ts, flowSlot);
-      this.flowSent[flowSlot] = sent >= UPLOAD_CHUNK ? sent - UPLOAD_CHUNK : sent;
+      this.flow32[flowSlot * FLOW_WORDS + F_SENT] = sent >= UPLOAD_CHUNK ? sent - UPLOAD_CHUNK : sent;
       p.peers.add(h, pkt.ipVersion, pkt.dst, 0, pkt.hasL4 && (proto === IP_PROTO.TCP || proto === IP_PROTO.UDP) ? pkt.dstPort : -1);
       if (wirelen < SMALL_PACKET) acc[a + C.SMALL]++;
       const second = Math.floor(ts);
@@ -314,20 +324,20 @@ export class WindowAccumulator {
     for (let i = 0; i < this.carryCount; i++) {
       const s = this.carrySlots[i];
       // A slot reused by a later flow has fresh bits and window: the carried flow is lost.
-      if ((this.flowBits[s] & BIT_EXPECT) === 0 || this.flowWindow[s] !== this.windowIndex - 1) continue;
-      const failed = (this.flowBits[s] & BIT_ANSWERED) === 0;
-      this.flowBits[s] |= BIT_ANSWERED;
-      p.addCarried(this.carryKeys, i * HOST_KEY, failed, this.flowService[s]);
+      if ((this.flow32[s * FLOW_WORDS + F_BITS] & BIT_EXPECT) === 0 || this.flowI32[s * FLOW_WORDS + F_WINDOW] !== this.windowIndex - 1) continue;
+      const failed = (this.flow32[s * FLOW_WORDS + F_BITS] & BIT_ANSWERED) === 0;
+      this.flow32[s * FLOW_WORDS + F_BITS] |= BIT_ANSWERED;
+      p.addCarried(this.carryKeys, i * HOST_KEY, failed, this.flow32[s * FLOW_WORDS + F_SERVICE]);
     }
     this.carryCount = 0;
     const late = this.windowSeconds - Math.min(ANSWER_GRACE, this.windowSeconds / 2);
     for (let i = 0; i < this.expectCount; i++) {
       const s = this.expectSlots[i];
-      const h = this.flowHost[s] - 1;
-      const bits = this.flowBits[s];
-      if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) continue;
-      if (h < 0 || this.flowStamp[s] !== p.stamp[h]) continue;
-      if (this.flowOffset[s] < late || this.carryCount === this.carrySlots.length) {
+      const h = this.flowI32[s * FLOW_WORDS + F_HOST] - 1;
+      const bits = this.flow32[s * FLOW_WORDS + F_BITS];
+      if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowI32[s * FLOW_WORDS + F_WINDOW] !== this.windowIndex) continue;
+      if (h < 0 || this.flow32[s * FLOW_WORDS + F_STAMP] !== p.stamp[h]) continue;
+      if (this.flowF32[s * FLOW_WORDS + F_OFFSET] < late || this.carryCount === this.carrySlots.length) {
         this.fail(h, s);
         continue;
       }
@@ -335,10 +345,10 @@ export class WindowAccumulator {
       // so the counts do not depend on the flow table's slot reuse (which differs between capture workers).
       if ((bits & BIT_CARRIED) !== 0) continue;
       const a = h * N_COUNTERS;
-      this.flowBits[s] = bits | BIT_CARRIED;
+      this.flow32[s * FLOW_WORDS + F_BITS] = bits | BIT_CARRIED;
       acc[a + C.LATE]++;
       acc[a + C.LATE_FLOWS]++;
-      p.sketches[SKETCH.LATE_PORTS].add(h, mix32(this.flowService[s] ^ FAILED_PORT_SEED));
+      p.sketches[SKETCH.LATE_PORTS].add(h, mix32(this.flow32[s * FLOW_WORDS + F_SERVICE] ^ FAILED_PORT_SEED));
       this.carryKeys.set(p.hosts.keys.subarray(h * HOST_KEY, (h + 1) * HOST_KEY), this.carryCount * HOST_KEY);
       this.carrySlots[this.carryCount++] = s;
     }
@@ -355,8 +365,8 @@ export class WindowAccumulator {
 
   /** Reports an UPLOAD_CHUNK sent by the initiator (pkt.src) of the flow in flowSlot to its service, with how long its run of chunks has lasted. */
   private uploaded(pkt: DecodedPacket, ts: number, flowSlot: number): void {
-    if ((this.flowBits[flowSlot] & BIT_UPLOADING) === 0 || ts - this.chunkAt[flowSlot] > UPLOAD_PAUSE) this.runFrom[flowSlot] = ts;
-    this.flowBits[flowSlot] |= BIT_UPLOADING;
+    if ((this.flow32[flowSlot * FLOW_WORDS + F_BITS] & BIT_UPLOADING) === 0 || ts - this.chunkAt[flowSlot] > UPLOAD_PAUSE) this.runFrom[flowSlot] = ts;
+    this.flow32[flowSlot * FLOW_WORDS + F_BITS] |= BIT_UPLOADING;
     this.chunkAt[flowSlot] = ts;
     const key = this.key;
     key[0] = pkt.ipVersion;
@@ -416,7 +426,7 @@ export class WindowAccumulator {
     key[0] = portWord;
     p.sketches[SKETCH.DST_SERVICES].add(h, hashWords(key, 5, 4, portWord));
     key[0] = version;
-    this.flowBits[flowSlot] = 0;
+    this.flow32[flowSlot * FLOW_WORDS + F_BITS] = 0;
     if (proto === IP_PROTO.UDP) acc[a + C.UDP]++;
     let expects: boolean;
     if (proto === IP_PROTO.UDP) {
@@ -433,10 +443,10 @@ export class WindowAccumulator {
     }
     if (expects) {
       acc[a + C.EXPECTING]++;
-      this.flowBits[flowSlot] = BIT_EXPECT | (proto === IP_PROTO.TCP ? BIT_TCP : 0);
-      this.flowWindow[flowSlot] = this.windowIndex;
-      this.flowOffset[flowSlot] = ts - p.start;
-      this.flowService[flowSlot] = portWord;
+      this.flow32[flowSlot * FLOW_WORDS + F_BITS] = BIT_EXPECT | (proto === IP_PROTO.TCP ? BIT_TCP : 0);
+      this.flowI32[flowSlot * FLOW_WORDS + F_WINDOW] = this.windowIndex;
+      this.flowF32[flowSlot * FLOW_WORDS + F_OFFSET] = ts - p.start;
+      this.flow32[flowSlot * FLOW_WORDS + F_SERVICE] = portWord;
       // Flows beyond flowMax in one window go unjudged, so failed counts are then lower bounds.
       if (this.expectCount < this.expectSlots.length) this.expectSlots[this.expectCount++] = flowSlot;
     }
@@ -446,21 +456,21 @@ export class WindowAccumulator {
 
   /** A responder's packet answers its flow's first packet: a SYN-ACK for a TCP attempt (RST is a refusal), anything for other protocols. */
   private answered(pkt: DecodedPacket, a: number, flowSlot: number): void {
-    const bits = this.flowBits[flowSlot];
+    const bits = this.flow32[flowSlot * FLOW_WORDS + F_BITS];
     // Flows of the previous window may still be carried; answers to judged ones are too late.
-    if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[flowSlot] < this.windowIndex - 1) return;
+    if ((bits & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowI32[flowSlot * FLOW_WORDS + F_WINDOW] < this.windowIndex - 1) return;
     if ((bits & BIT_TCP) === 0) {
-      this.flowBits[flowSlot] = bits | BIT_ANSWERED;
+      this.flow32[flowSlot * FLOW_WORDS + F_BITS] = bits | BIT_ANSWERED;
       return;
     }
     if (!pkt.hasL4) return;
     const flags = pkt.tcpFlags;
     if ((flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK)) {
-      this.flowBits[flowSlot] = bits | BIT_ANSWERED;
+      this.flow32[flowSlot * FLOW_WORDS + F_BITS] = bits | BIT_ANSWERED;
     } else if ((flags & TCP_FLAG.RST) !== 0 && (bits & BIT_RST) === 0) {
       // A refusal of a carried attempt counts only if the closer carried its host's late flows.
-      this.p.counters[a + ((bits & BIT_CARRIED) !== 0 && this.flowWindow[flowSlot] < this.windowIndex ? C.CARRIED_RST : C.RST)]++;
-      this.flowBits[flowSlot] = bits | BIT_RST;
+      this.p.counters[a + ((bits & BIT_CARRIED) !== 0 && this.flowI32[flowSlot * FLOW_WORDS + F_WINDOW] < this.windowIndex ? C.CARRIED_RST : C.RST)]++;
+      this.flow32[flowSlot * FLOW_WORDS + F_BITS] = bits | BIT_RST;
     }
   }
 
@@ -509,16 +519,16 @@ export class WindowAccumulator {
 
   /** The flow in slot s ended: if it started this window and still waits for an answer, it failed. */
   private settle(s: number): void {
-    if ((this.flowBits[s] & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowWindow[s] !== this.windowIndex) return;
-    const h = this.flowHost[s] - 1;
-    if (h >= 0 && this.flowStamp[s] === this.p.stamp[h]) this.fail(h, s);
+    if ((this.flow32[s * FLOW_WORDS + F_BITS] & (BIT_EXPECT | BIT_ANSWERED)) !== BIT_EXPECT || this.flowI32[s * FLOW_WORDS + F_WINDOW] !== this.windowIndex) return;
+    const h = this.flowI32[s * FLOW_WORDS + F_HOST] - 1;
+    if (h >= 0 && this.flow32[s * FLOW_WORDS + F_STAMP] === this.p.stamp[h]) this.fail(h, s);
   }
 
   /** Counts slot s's flow as failed for host h; a flow is judged once, even when its slot is listed twice. */
   private fail(h: number, s: number): void {
-    this.flowBits[s] |= BIT_ANSWERED;
+    this.flow32[s * FLOW_WORDS + F_BITS] |= BIT_ANSWERED;
     this.p.counters[h * N_COUNTERS + C.FAILED]++;
-    this.p.sketches[SKETCH.FAILED_PORTS].add(h, mix32(this.flowService[s] ^ FAILED_PORT_SEED));
+    this.p.sketches[SKETCH.FAILED_PORTS].add(h, mix32(this.flow32[s * FLOW_WORDS + F_SERVICE] ^ FAILED_PORT_SEED));
   }
 }
 

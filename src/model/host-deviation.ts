@@ -51,6 +51,15 @@ class HostEntry {
     this.scored = 0;
     this.threshold = -Infinity;
   }
+
+  /** Empties the entry, as a new one of its width is, and returns it. */
+  reset(): HostEntry {
+    this.stats.fill(0);
+    this.scores.fill(0);
+    this.scored = 0;
+    this.threshold = -Infinity;
+    return this;
+  }
 }
 
 /** The saved form of HostDeviation: host addresses and their running statistics. */
@@ -87,6 +96,13 @@ export class HostDeviation implements RowCombiner {
   /** Hosts forgotten because the table was full (a monotonic count). */
   evicted = 0;
   private readonly hosts = new Map<string, HostEntry>();
+  /**
+   * The hosts in the Map's order, least recently seen first; every host it has passed was forgotten right
+   * after, so its next is the least recently seen host (and it never runs out: it is asked only when the
+   * table is full). `keys().next()` would instead walk from the Map's start over every hole the forgotten
+   * hosts left, until the Map is rehashed.
+   */
+  private readonly order = this.hosts.keys();
   /** Smallest scale of each feature (minScale), looked up once. */
   private readonly floor: Float64Array;
 
@@ -96,6 +112,7 @@ export class HostDeviation implements RowCombiner {
     private readonly width: number,
     private readonly tail: ThresholdOptions = {},
   ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`host deviation capacity must be a positive integer, got ${capacity}`);
     this.floor = Float64Array.from({ length: width }, (_, f) => minScale(f));
   }
 
@@ -131,10 +148,12 @@ export class HostDeviation implements RowCombiner {
     let e = this.hosts.get(host);
     if (e === undefined) {
       if (this.hosts.size >= this.capacity) {
-        this.hosts.delete(this.hosts.keys().next().value as string);
+        // The forgotten host's entry, emptied, serves the new one: a flood of new hosts allocates no arrays per host.
+        const oldest = this.order.next().value as string;
+        e = (this.hosts.get(oldest) as HostEntry).reset();
+        this.hosts.delete(oldest);
         this.evicted++;
-      }
-      e = new HostEntry(new Float64Array(2 + 2 * w));
+      } else e = new HostEntry(new Float64Array(2 + 2 * w));
     } else {
       this.hosts.delete(host);
     }
