@@ -61,7 +61,13 @@ const common = {
   logLevel: 'warning',
   plugins: [yargsShim],
 };
-await Promise.all([
-  build({ ...common, entryPoints: [path.join(dist, CLI)], splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+const [cli] = await Promise.all([
+  build({ ...common, entryPoints: [path.join(dist, CLI)], splitting: true, chunkNames: 'chunks/[name]-[hash]', metafile: true }),
   build({ ...common, entryPoints: WORKERS.map((w) => path.join(dist, w)) }),
 ]);
+// Every worker script the CLI starts (`new URL('../../dist/….js', import.meta.url)`) must be one of WORKERS.
+for (const out of Object.keys(cli.metafile.outputs).filter((f) => f.endsWith('.js'))) {
+  for (const [, script] of readFileSync(out, 'utf8').matchAll(/new URL\("\.\.\/\.\.\/dist\/([^"]+\.js)", import\.meta\.url\)/g)) {
+    if (!WORKERS.includes(script)) throw new Error(`${out} starts dist/${script}, which is not bundled: add it to WORKERS in scripts/bundle.mjs`);
+  }
+}
