@@ -28,7 +28,7 @@ RUN npm ci --no-audit --no-fund
 
 ARG NETSCORE_REVISION=unknown
 COPY tsconfig.json ./
-COPY scripts/build-info.mjs ./scripts/
+COPY scripts/build-info.mjs scripts/bundle.mjs ./scripts/
 COPY src ./src
 RUN NETSCORE_REVISION=${NETSCORE_REVISION} npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
