@@ -22,12 +22,29 @@ const CARRIED_SERVICES = 14;
 /** The index of the encoding's length in `offsets`. */
 const END = 15;
 
+/** Views of an encoding's per-host sections (`o` from `offsets`), for `n` hosts of `slots` second slots and sketches of `m` registers. */
+function hostSections(buffer: ArrayBuffer, o: readonly number[], n: number, slots: number, m: number) {
+  return {
+    keys: new Uint32Array(buffer, o[KEYS], n * HOST_KEY),
+    first: new Float64Array(buffer, o[FIRST], n),
+    counters: new Float64Array(buffer, o[COUNTERS], n * N_COUNTERS),
+    registers: new Uint8Array(buffer, o[REGISTERS], N_SKETCHES * n * m),
+    seconds: new Uint32Array(buffer, o[SECONDS], n * slots),
+    ids: new Uint32Array(buffer, o[PEER_IDS], n * PEER_SLOTS),
+    counts: new Float64Array(buffer, o[PEER_COUNTS], n * PEER_SLOTS),
+    words: new Uint32Array(buffer, o[PEER_WORDS], n * PEER_SLOTS * 4),
+    ports: new Int32Array(buffer, o[PEER_PORTS], n * PEER_SLOTS),
+    versions: new Uint8Array(buffer, o[PEER_VERSIONS], n),
+  };
+}
+
 /**
  * Byte offsets of the sections of an encoded partial with `n` hosts and `c`
  * carried flows (the header at 0, each section 8-byte aligned), and at END
  * the encoding's length. The views are made one by one with their own
- * constructor: one function making all of them cost the optimising compiler
- * more than every window's encoding (docs/benchmarks.md, workers3).
+ * constructor (`hostSections`): a table of constructors mapped in one closure
+ * cost the optimising compiler more than every window's encoding
+ * (docs/benchmarks.md, workers3).
  */
 function offsets(p: PartialWindow, n: number, c: number, secondSlots: number): number[] {
   const m = p.sketches[0].m;
@@ -83,17 +100,8 @@ export function encodePartial(p: PartialWindow, spare?: ArrayBuffer): ArrayBuffe
   header[1] = n;
   header[2] = c;
   header[3] = slots;
-  const keys = new Uint32Array(buffer, o[KEYS], n * HOST_KEY);
-  const first = new Float64Array(buffer, o[FIRST], n);
-  const counters = new Float64Array(buffer, o[COUNTERS], n * N_COUNTERS);
-  const registers = new Uint8Array(buffer, o[REGISTERS], N_SKETCHES * n * p.sketches[0].m);
-  const seconds = new Uint32Array(buffer, o[SECONDS], n * slots);
-  const ids = new Uint32Array(buffer, o[PEER_IDS], n * PEER_SLOTS);
-  const counts = new Float64Array(buffer, o[PEER_COUNTS], n * PEER_SLOTS);
-  const words = new Uint32Array(buffer, o[PEER_WORDS], n * PEER_SLOTS * 4);
-  const ports = new Int32Array(buffer, o[PEER_PORTS], n * PEER_SLOTS);
-  const versions = new Uint8Array(buffer, o[PEER_VERSIONS], n);
   const m = p.sketches[0].m;
+  const { keys, first, counters, registers, seconds, ids, counts, words, ports, versions } = hostSections(buffer, o, n, slots, m);
   const peers = p.peers;
   // Live entries are copied in runs of consecutive entries (usually one: entries are freed only by eviction).
   for (let i = 0; i < n; ) {
@@ -129,16 +137,7 @@ export function decodePartial(buffer: ArrayBuffer, p: PartialWindow): void {
   if (slots !== p.secondSlots) throw new RangeError(`an encoded partial of ${slots} second slots cannot fill one of ${p.secondSlots}`);
   const o = offsets(p, n, c, slots);
   const m = p.sketches[0].m;
-  const keys = new Uint32Array(buffer, o[KEYS], n * HOST_KEY);
-  const first = new Float64Array(buffer, o[FIRST], n);
-  const counters = new Float64Array(buffer, o[COUNTERS], n * N_COUNTERS);
-  const registers = new Uint8Array(buffer, o[REGISTERS], N_SKETCHES * n * m);
-  const seconds = new Uint32Array(buffer, o[SECONDS], n * slots);
-  const ids = new Uint32Array(buffer, o[PEER_IDS], n * PEER_SLOTS);
-  const counts = new Float64Array(buffer, o[PEER_COUNTS], n * PEER_SLOTS);
-  const words = new Uint32Array(buffer, o[PEER_WORDS], n * PEER_SLOTS * 4);
-  const ports = new Int32Array(buffer, o[PEER_PORTS], n * PEER_SLOTS);
-  const versions = new Uint8Array(buffer, o[PEER_VERSIONS], n);
+  const { keys, first, counters, registers, seconds, ids, counts, words, ports, versions } = hostSections(buffer, o, n, slots, m);
   p.reset(start);
   // An emptied table hands out entries 0, 1, ...: host i takes entry i, so every section is copied whole.
   for (let i = 0; i < n; i++) if (p.hosts.insert(keys, i * HOST_KEY) !== i) throw new RangeError('an encoded partial holds more hosts than the partial it fills');
