@@ -1,3 +1,5 @@
+import { OldestFirst } from '../util/oldest-first.js';
+
 /**
  * Windows after which a host's baseline stops being a plain mean and becomes
  * an exponential average with this many windows of memory, so it follows the
@@ -23,8 +25,7 @@ interface Entry {
 export class HostBaselines {
   /** Insertion order is recency: an update moves the host to the end. */
   private readonly byHost = new Map<string, Entry>();
-  /** The hosts in the Map's order, least recently updated first; every host it has passed was evicted right after, so its next is the next to evict (see HostDeviation's `order`). */
-  private readonly order = this.byHost.keys();
+  private readonly oldest = new OldestFirst(this.byHost);
   /** Hosts dropped because the table was full. */
   evicted = 0;
 
@@ -52,9 +53,7 @@ export class HostBaselines {
       if (e) this.byHost.delete(hosts[i]);
       else if (this.byHost.size >= this.capacity) {
         // The evicted host's entry, emptied, serves the new one: a flood of new hosts allocates no array per host.
-        const oldest = this.order.next().value as string;
-        e = this.byHost.get(oldest) as Entry;
-        this.byHost.delete(oldest);
+        e = this.oldest.take();
         this.evicted++;
         e.n = 0;
         e.mean.fill(0);

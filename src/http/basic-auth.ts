@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { bcryptCompare, bcryptHash } from './bcrypt-worker.js';
 import { HTTP_LIMIT_DEFAULTS } from './limits.js';
+import { OldestFirst } from '../util/oldest-first.js';
 
 /** Checks a password against a bcrypt hash. */
 export type BcryptCompare = (password: string, hash: string) => Promise<boolean>;
@@ -44,6 +45,7 @@ interface CacheEntry {
  */
 export class BasicAuth {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly oldest = new OldestFirst(this.cache);
   private readonly perClient = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
@@ -94,8 +96,7 @@ export class BasicAuth {
       }
     }
     if (!ok || !found) return undefined;
-    const oldest = this.cache.keys().next().value;
-    if (this.cache.size >= CACHE_SIZE && oldest !== undefined) this.cache.delete(oldest);
+    if (this.cache.size >= CACHE_SIZE) this.oldest.take();
     this.cache.set(key, { name: found.name, hash: found.hash });
     return { user: found.name };
   }

@@ -1,3 +1,5 @@
+import { OldestFirst } from '../util/oldest-first.js';
+
 /** How long an address counts as trusted after its last authenticated request. */
 const TRUST_MS = 10 * 60 * 1000;
 
@@ -12,14 +14,14 @@ const MAX_ADDRESSES = 1024;
  */
 export class TrustedClients {
   private readonly seen = new Map<string, number>();
+  private readonly oldest = new OldestFirst(this.seen);
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Marks `address` as trusted from now on. */
   mark(address: string): void {
     this.seen.delete(address);
-    const oldest = this.seen.keys().next().value;
-    if (this.seen.size >= MAX_ADDRESSES && oldest !== undefined) this.seen.delete(oldest);
+    if (this.seen.size >= MAX_ADDRESSES) this.oldest.take();
     this.seen.set(address, this.now());
   }
 

@@ -2,6 +2,7 @@ import type { WindowBatch } from '../features/window-batch.js';
 import { minScale } from './explain.js';
 import type { ThresholdOptions } from './threshold.js';
 import { alertThreshold } from './threshold.js';
+import { OldestFirst } from '../util/oldest-first.js';
 import type { RowCombiner } from './types.js';
 
 /** Training windows (a baseline declared benign) a host needs before its deviation counts; until then the model's score stands alone. */
@@ -96,13 +97,7 @@ export class HostDeviation implements RowCombiner {
   /** Hosts forgotten because the table was full (a monotonic count). */
   evicted = 0;
   private readonly hosts = new Map<string, HostEntry>();
-  /**
-   * The hosts in the Map's order, least recently seen first; every host it has passed was forgotten right
-   * after, so its next is the least recently seen host (and it never runs out: it is asked only when the
-   * table is full). `keys().next()` would instead walk from the Map's start over every hole the forgotten
-   * hosts left, until the Map is rehashed.
-   */
-  private readonly order = this.hosts.keys();
+  private readonly oldest = new OldestFirst(this.hosts);
   /** Smallest scale of each feature (minScale), looked up once. */
   private readonly floor: Float64Array;
 
@@ -149,9 +144,7 @@ export class HostDeviation implements RowCombiner {
     if (e === undefined) {
       if (this.hosts.size >= this.capacity) {
         // The forgotten host's entry, emptied, serves the new one: a flood of new hosts allocates no arrays per host.
-        const oldest = this.order.next().value as string;
-        e = (this.hosts.get(oldest) as HostEntry).reset();
-        this.hosts.delete(oldest);
+        e = this.oldest.take().reset();
         this.evicted++;
       } else e = new HostEntry(new Float64Array(2 + 2 * w));
     } else {
