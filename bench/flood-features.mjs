@@ -13,9 +13,9 @@
 //      FLOOD_FEATURES_BASELINE_DIST  another build's dist/ to time in the same rounds
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { median } from './stats.mjs';
+import { load, median } from './stats.mjs';
 
 const packets = Number(process.env.FLOOD_PACKETS ?? 1_000_000);
 const runs = Number(process.env.FLOOD_FEATURES_RUNS ?? 5);
@@ -71,7 +71,6 @@ function round(build) {
   return JSON.parse(r.stdout);
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`flood features: ${packets.toLocaleString('en-US')} spoofed SYNs through decode, flow table and host windows; ${runs} rounds (medians)`);
 console.log(`load average before: ${load()}`);
 for (const b of builds) b.results = [];

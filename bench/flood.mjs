@@ -17,17 +17,17 @@
 //      FLOOD_BASELINE_DIST  another build's dist/ to time in the same rounds
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, quantile, scrape, startNetscore, total } from './scrape.mjs';
-import { median, runCommand } from './stats.mjs';
+import { baselineCli, load, median, runCommand } from './stats.mjs';
 
 const packets = Number(process.env.FLOOD_PACKETS ?? 1_000_000);
 const seconds = Number(process.env.FLOOD_SECONDS ?? 5);
 const runs = Number(process.env.FLOOD_RUNS ?? 3);
 const pauseMs = Number(process.env.SCRAPE_MS ?? 50);
 const extra = (process.env.FLOOD_ARGS ?? '').split(/\s+/).filter(Boolean);
-const baseline = process.env.FLOOD_BASELINE_DIST ? path.join(path.resolve(process.env.FLOOD_BASELINE_DIST), 'cli', 'main.js') : undefined;
+const baseline = baselineCli('FLOOD_BASELINE_DIST');
 if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
 const { writeSpoofedFlood } = await import(path.resolve(import.meta.dirname, '..', 'dist', 'synth', 'spoofed-flood.js'));
 
@@ -50,7 +50,6 @@ await writeSpoofedFlood(file, { packets, seconds, victim: 0x0a000005, port: 80, 
 const log = path.join(dir, 'flood-anomalies.jsonl');
 const timeFile = path.join(dir, 'flood-time.txt');
 const nfDir = path.join(dir, 'flood-nfpcapd');
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** One netscore replay of the flood under scrapes: wall, CPU, peak RSS, scrape latencies, the last exposition. */
 async function netscoreRun(main) {

@@ -10,9 +10,8 @@
 //      FLOWTABLE_BASELINE_DIST  another build's dist/ to time in the same alternating rounds
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import path from 'node:path';
-import { median } from './stats.mjs';
+import { load, median } from './stats.mjs';
 
 const flows = Number(process.env.FLOWS ?? 1_000_000);
 const runs = Number(process.env.FLOWTABLE_RUNS ?? 5);
@@ -57,7 +56,6 @@ function round(build) {
   return JSON.parse(r.stdout);
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`flow table: ${flows.toLocaleString('en-US')} packets opening distinct flows, then the same packets again; ${runs} rounds (medians)`);
 console.log(`load average before: ${load()}`);
 for (const b of builds) b.results = [];

@@ -17,9 +17,8 @@
 //      BENCH_BASELINE_DIST  another build's dist/ (e.g. of the previous commit) to time in the
 //                           same rounds, for before/after tables
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import path from 'node:path';
-import { median, runCommand } from './stats.mjs';
+import { baselineCli, load, median, runCommand } from './stats.mjs';
 import { cachedSynth } from './synth-cache.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3 * 3600);
@@ -29,10 +28,9 @@ const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
 const cli = path.join(dist, 'cli', 'main.js');
-const baseline = process.env.BENCH_BASELINE_DIST ? path.join(path.resolve(process.env.BENCH_BASELINE_DIST), 'cli', 'main.js') : undefined;
+const baseline = baselineCli('BENCH_BASELINE_DIST');
 const ATTACKS = ['scan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon'];
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 // One cache name per size, so that the 80-host and 24-host files do not replace each other.
 const big = await cachedSynth({ seed: 1, duration: seconds, hosts, attacks: ATTACKS }, `replay-${hosts}h-${seconds}s`);
 const tiny = await cachedSynth({ seed: 1, duration: 1, attacks: [] }, 'replay-tiny');

@@ -7,9 +7,8 @@
 // Env: BENCH_RUNS           alternating rounds (default 15)
 //      BENCH_BASELINE_DIST  the other build's dist/ (e.g. main's); without it only this build is timed
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import path from 'node:path';
-import { median, runCommand } from './stats.mjs';
+import { baselineCli, load, median, runCommand } from './stats.mjs';
 import { cachedSynth } from './synth-cache.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -17,8 +16,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist', 'cli', 'main.js');
 if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first');
 const builds = [{ name: 'branch', cli }];
-if (process.env.BENCH_BASELINE_DIST) builds.push({ name: 'base', cli: path.join(path.resolve(process.env.BENCH_BASELINE_DIST), 'cli', 'main.js') });
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const baseline = baselineCli('BENCH_BASELINE_DIST');
+if (baseline) builds.push({ name: 'base', cli: baseline });
 
 const tiny = await cachedSynth({ seed: 1, duration: 1, attacks: [] }, 'replay-tiny');
 const replay = ['replay', '--log.level=error', '--summary'];

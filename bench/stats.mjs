@@ -1,6 +1,19 @@
 // Shared helpers of the benchmarks: timing of whole commands and medians.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+
+/** The 1-, 5- and 15-minute load averages, as printed before and after each benchmark. */
+export function load() {
+  return loadavg().map((l) => l.toFixed(1)).join(' ');
+}
+
+/** The CLI of the build whose dist/ the environment variable `name` names (another build timed in the same rounds), or undefined. */
+export function baselineCli(name) {
+  const dist = process.env[name];
+  return dist ? path.join(path.resolve(dist), 'cli', 'main.js') : undefined;
+}
 
 /** Median of a list of numbers. */
 export function median(xs) {

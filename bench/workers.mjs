@@ -14,9 +14,9 @@
 //      BENCH_BASELINE_DIST  another build's dist/ (e.g. main's) to run at the same worker counts in
 //                     the same alternating rounds; its rows are marked "base" and compared in CPU
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { median, runCommandThreads } from './stats.mjs';
+import { baselineCli, load, median, runCommandThreads } from './stats.mjs';
 import { cachedSynth } from './synth-cache.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3600);
@@ -27,8 +27,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist', 'cli', 'main.js');
 if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first');
 const builds = [{ name: '', cli }];
-if (process.env.BENCH_BASELINE_DIST) builds.push({ name: 'base', cli: path.join(path.resolve(process.env.BENCH_BASELINE_DIST), 'cli', 'main.js') });
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const baseline = baselineCli('BENCH_BASELINE_DIST');
+if (baseline) builds.push({ name: 'base', cli: baseline });
 
 const big = await cachedSynth({ seed: 1, duration: seconds, hosts, attacks: ['scan', 'synflood', 'udpflood', 'dnstunnel', 'bruteforce', 'beacon'] }, 'workers');
 console.log(
